@@ -1,0 +1,34 @@
+"""points: 党员积分制管理 — sign-in sheets and logs in, explained points, rankings and flags out.
+
+The public API::
+
+    import points
+    rules = points.default_ruleset()            # or points.load_ruleset("my-rules.toml")
+    records = points.Records.from_frames(roster=..., attendance=..., negatives=...,
+                                         bonuses=..., appraisals=...)
+    result = points.assess(records, rules, year=2024)
+    result.totals, result.ledger, result.monthly, result.issues
+"""
+
+from .assess import Assessment, assess
+from .issues import ISSUE_CODES
+from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
+from .model import STATUSES, Ruleset
+from .records import Records, RecordsError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ISSUE_CODES",
+    "STATUSES",
+    "Assessment",
+    "Records",
+    "RecordsError",
+    "Ruleset",
+    "RulesetError",
+    "__version__",
+    "assess",
+    "default_ruleset",
+    "load_ruleset",
+    "shipped_rulesets",
+]

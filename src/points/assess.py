@@ -1,0 +1,210 @@
+"""``points.assess``: score one year of canonical records into an :class:`Assessment`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pandas as pd
+
+from .issues import concat_issues, make_issues
+from .loader import default_ruleset
+from .model import Ruleset
+from .periods import ADJUSTMENT, period_rows
+from .records import Records
+from .scoring import (
+    EVENT_COLUMNS,
+    LEDGER_COLUMNS,
+    Context,
+    appraisal_rows,
+    apply_item_caps,
+    attendance_events,
+    attendance_rows,
+    log_records,
+    log_rows,
+)
+from .text import map_names, sort_frame
+
+__all__ = ["Assessment", "assess"]
+
+MEMBER_COLUMNS = ["member_id", "name", "branch", "category", "category_id", "kind", "probation",
+                  "skip_dimensions", "window_start", "window_end", "in_scope", "source"]
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The result of :func:`assess`: DataFrames, deterministic for the same inputs.
+
+    - ``ledger``: one row per credit, deduction or adjustment (``member_id, date, period,
+      dimension, rule, item, status, points, source``); a member's total is the sum of theirs.
+    - ``totals``: one row per assessed member: each dimension's points (NaN where the dimension
+      does not apply to the category), ``adjustment`` (floors, aggregation, caps on the total)
+      and ``total``.
+    - ``monthly``: one row per member and month of their window: points per dimension, the
+      month's ``total`` and the ``cumulative`` total.
+    - ``issues``: data issues (``code, message, source, member_id``).
+    - ``members``: the roster as assessed (category resolved, window in the year).
+    - ``events``: the attendance events that were scored, as recorded.
+    - ``logs``: the bonus and negative-list records that were scored (``kind`` tells which).
+    """
+
+    ruleset: Ruleset
+    year: int
+    as_of: pd.Timestamp | None
+    members: pd.DataFrame
+    ledger: pd.DataFrame
+    totals: pd.DataFrame
+    monthly: pd.DataFrame
+    issues: pd.DataFrame
+    events: pd.DataFrame
+    logs: pd.DataFrame
+
+    @property
+    def dimension_labels(self) -> dict[str, str]:
+        """Column → Chinese label for the dimension columns of ``totals`` and ``monthly``."""
+        labels = {d.id: d.label for d in self.ruleset.dimensions}
+        labels[ADJUSTMENT] = "调整"
+        labels["total"] = "总积分"
+        return labels
+
+
+def _resolve_year(records: Records, year: int | None, as_of: object) -> tuple[int, pd.Timestamp | None]:
+    cutoff = None
+    if as_of is not None:
+        try:
+            cutoff = pd.Timestamp(as_of).normalize()  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"as_of: expected a date, got {as_of!r}") from None
+        if pd.isna(cutoff):
+            raise ValueError(f"as_of: expected a date, got {as_of!r}")
+        if year is not None and year != cutoff.year:
+            raise ValueError(f"as_of {cutoff:%Y-%m-%d} is not in the year {year}")
+        year = cutoff.year
+    if year is None:
+        dates = pd.concat([records.attendance["date"], records.negatives["date"],
+                           records.bonuses["date"]]).dropna()
+        if dates.empty:
+            raise ValueError("cannot tell the year: the records hold no dates; pass year=")
+        counts = dates.dt.year.value_counts()
+        year = int(counts[counts == counts.max()].index.max())
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise ValueError(f"year: expected a year such as 2024, got {year!r}")
+    return year, cutoff
+
+
+def _members(roster: pd.DataFrame, ctx: Context, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    rs = ctx.ruleset
+    raw = roster["category"].fillna("")
+    canonical = map_names(raw, rs.category_names())
+    unknown = canonical.isna() & (raw.str.strip() != "")
+    if unknown.any():
+        bad = roster[unknown]
+        issues.append(make_issues(
+            "unknown_category",
+            "未知的党员类别“" + bad["category"] + "”，按“" + rs.default_category + "”计分",
+            bad["source"], bad["member_id"]))
+    cats = pd.DataFrame({
+        "category": pd.Series([c.name for c in rs.categories], dtype="string"),
+        "category_id": pd.Series([c.id for c in rs.categories], dtype="string"),
+        "kind": pd.Series([c.kind for c in rs.categories], dtype="string"),
+        "probation": [c.probation for c in rs.categories],
+        "skip_dimensions": pd.Series([",".join(c.skip_dimensions) for c in rs.categories],
+                                     dtype="string"),
+    })
+    members = roster.assign(category=canonical.fillna(rs.default_category).astype("string"))
+    members = members.merge(cats, on="category", how="left", validate="many_to_one")
+    start = members["joined"].fillna(ctx.start).clip(lower=ctx.start)
+    end = members["left"].fillna(ctx.cutoff).clip(upper=ctx.cutoff)
+    members = members.assign(window_start=start.astype("datetime64[us]"),
+                             window_end=end.astype("datetime64[us]"),
+                             in_scope=start <= end,
+                             name=members["name"].fillna(""), branch=members["branch"].fillna(""))
+    return members[MEMBER_COLUMNS].sort_values("member_id").reset_index(drop=True)
+
+
+def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,
+           as_of: dt.date | str | pd.Timestamp | None = None) -> Assessment:
+    """Score one year of ``records`` under ``ruleset`` (the default ruleset when None).
+
+    ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
+    ``as_of`` (a date), the year is scored up to and including that day, for monthly runs.
+    Problems in the records never stop the run: they are in ``Assessment.issues``.
+    """
+    if not isinstance(records, Records):
+        raise TypeError(f"records: expected points.Records, got {type(records).__name__}; "
+                        "build one with points.Records.from_frames(...)")
+    ruleset = default_ruleset() if ruleset is None else ruleset
+    if not isinstance(ruleset, Ruleset):
+        raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
+                        "load one with points.load_ruleset(path)")
+    year, cutoff = _resolve_year(records, year, as_of)
+    ctx = Context(ruleset, year, cutoff)
+    issues: list[pd.DataFrame] = [records.issues]
+    members = _members(records.roster, ctx, issues)
+    events = attendance_events(records.attendance, members, ctx, issues)
+    bonuses = log_records(records.bonuses, "bonus", members, ctx, issues)
+    negatives = log_records(records.negatives, "negative", members, ctx, issues)
+    rows = pd.concat([
+        apply_item_caps(attendance_rows(events, ctx), ruleset, presorted=True),
+        apply_item_caps(pd.concat([log_rows(bonuses, "bonus", ctx),
+                                   log_rows(negatives, "negative", ctx)], ignore_index=True),
+                        ruleset),
+        appraisal_rows(records.appraisals, members, ctx, issues),
+    ], ignore_index=True)
+    extra = period_rows(rows, members, negatives[negatives["zero_out"]], ctx)
+    ledger = pd.concat([rows, extra], ignore_index=True)[LEDGER_COLUMNS]
+    ledger = sort_frame(ledger, ["member_id", "date", "source", "rule", "points"]).reset_index(
+        drop=True)
+
+    scope = members[members["in_scope"]].reset_index(drop=True)
+    logs = pd.concat([bonuses.assign(kind="bonus"), negatives.assign(kind="negative")],
+                     ignore_index=True)
+    logs = sort_frame(logs[["member_id", "date", "kind", "item", "item_id", "zero_out",
+                            "blocks_top_band", "source"]],
+                      ["member_id", "date", "source", "kind"]).reset_index(drop=True)
+    return Assessment(
+        ruleset=ruleset,
+        year=year,
+        as_of=cutoff,
+        members=scope,
+        ledger=ledger,
+        totals=_totals(ledger, scope, ruleset),
+        monthly=_monthly(ledger, scope, ctx),
+        issues=concat_issues(issues),
+        events=events[EVENT_COLUMNS],
+        logs=logs,
+    )
+
+
+def _dimension_table(ledger: pd.DataFrame, keys: list[str], columns: list[str],
+                     index: pd.Index | pd.MultiIndex) -> pd.DataFrame:
+    table = (ledger.groupby([*keys, "dimension"])["points"].sum().unstack("dimension")
+             .reindex(index=index, columns=columns).fillna(0.0))
+    table.columns = pd.Index(columns)
+    table["total"] = table.sum(axis=1)
+    return table.round(6)
+
+
+def _totals(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
+    table = _dimension_table(ledger, ["member_id"], columns, pd.Index(scope["member_id"]))
+    out = scope[["member_id", "name", "branch", "category", "category_id", "kind"]].join(
+        table.reset_index(drop=True))
+    for dim in ruleset.dimensions:
+        skipped = ("," + scope["skip_dimensions"] + ",").str.contains("," + dim.id + ",",
+                                                                      regex=False)
+        out[dim.id] = out[dim.id].where(~skipped)
+    return out
+
+
+def _monthly(ledger: pd.DataFrame, scope: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    months = pd.DataFrame({"month": range(1, ctx.cutoff.month + 1)})
+    grid = scope[["member_id", "window_start", "window_end"]].merge(months, how="cross")
+    grid = grid[(grid["month"] >= grid["window_start"].dt.month)
+                & (grid["month"] <= grid["window_end"].dt.month)]
+    index = pd.MultiIndex.from_frame(grid[["member_id", "month"]])
+    columns = [d.id for d in ctx.ruleset.dimensions] + [ADJUSTMENT]
+    table = _dimension_table(ledger.assign(month=ledger["date"].dt.month),
+                             ["member_id", "month"], columns, index)
+    table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
+    return table.reset_index()

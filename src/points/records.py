@@ -1,0 +1,192 @@
+"""The canonical records: the one set of tables every reader produces and scoring consumes.
+
+=============  ===========================================================================
+table          columns (``*`` required)
+=============  ===========================================================================
+roster         member_id*, name*, branch, category, joined, left, source, + personal columns
+attendance     member_id*, date*, activity*, status*, source
+negatives      member_id*, date*, item*, source, note
+bonuses        member_id*, date*, item*, source, note
+appraisals     member_id*, result*, source
+=============  ===========================================================================
+
+``status`` is a canonical status (:data:`points.model.STATUSES`); ``source`` is the address of
+the cell the record came from, ``file!sheet!A1``. Tables are checked at the door: a missing
+column, a wrong type or an invalid value raises :class:`RecordsError` listing every failure
+at once. Values that depend on the ruleset (activity names, items, categories, unknown
+members) are not errors: they become data issues when the records are assessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import pandas as pd
+
+from .model import STATUSES
+from .text import suggestion
+
+__all__ = ["Records", "RecordsError"]
+
+_SCHEMA: dict[str, dict[str, str]] = {
+    "roster": {"member_id": "id", "name": "text", "branch": "text?", "category": "text?",
+               "joined": "date?", "left": "date?", "source": "text?"},
+    "attendance": {"member_id": "id", "date": "date", "activity": "text", "status": "status",
+                   "source": "text?"},
+    "negatives": {"member_id": "id", "date": "date", "item": "text", "source": "text?",
+                  "note": "text?"},
+    "bonuses": {"member_id": "id", "date": "date", "item": "text", "source": "text?",
+                "note": "text?"},
+    "appraisals": {"member_id": "id", "result": "text", "source": "text?"},
+}
+TABLES: tuple[str, ...] = tuple(_SCHEMA)
+
+
+class RecordsError(ValueError):
+    """Records tables failed their checks. ``failures`` is a DataFrame: table, column, problem."""
+
+    def __init__(self, failures: list[tuple[str, str, str]]) -> None:
+        self.failures = pd.DataFrame(failures, columns=["table", "column", "problem"])
+        lines = [f"{t}.{c}: {p}" if c else f"{t}: {p}" for t, c, p in failures]
+        noun = "problem" if len(failures) == 1 else "problems"
+        super().__init__(f"records have {len(failures)} {noun}:\n  " + "\n  ".join(lines))
+
+
+def _examples(mask: pd.Series, frame: pd.DataFrame, column: str) -> str:
+    rows = frame.index[mask.to_numpy()][:3]
+    shown = ", ".join(f"row {r!r} ({frame.at[r, column]!r})" for r in rows)
+    more = int(mask.sum()) - len(rows)
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _as_id(values: pd.Series) -> pd.Series:
+    """Ids as text: integers (also integral floats from Excel) lose their ``.0``."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.dropna()
+        if (whole == whole.round()).all():
+            return values.astype("Int64").astype("string")
+    return values.astype("string").str.strip()
+
+
+def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.DataFrame:
+    schema = _SCHEMA[table]
+    if not isinstance(frame, pd.DataFrame):
+        failures.append((table, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in schema})
+    out = frame.reset_index(drop=True).copy()
+    out.index = frame.index if frame.index.is_unique else out.index
+    for column, kind in schema.items():
+        required = not kind.endswith("?")
+        kind = kind.rstrip("?")
+        if column not in out.columns:
+            if required:
+                failures.append((table, column, "required column is missing"
+                                 + suggestion(column, map(str, out.columns))))
+                continue
+            if column == "source":
+                out[column] = pd.Series([f"{table}#{i}" for i in out.index], index=out.index,
+                                        dtype="string")
+            else:
+                out[column] = pd.Series(pd.NA, index=out.index,
+                                        dtype="datetime64[us]" if kind == "date" else "string")
+            continue
+        values = out[column]
+        if kind == "id":
+            if not (pd.api.types.is_string_dtype(values) or pd.api.types.is_integer_dtype(values)
+                    or pd.api.types.is_float_dtype(values) or values.dtype == object):
+                failures.append((table, column, f"expected text ids, got dtype {values.dtype}"))
+                continue
+            ids = _as_id(values)
+            empty = ids.isna() | (ids == "")
+            if empty.any():
+                failures.append((table, column, f"{int(empty.sum())} rows have no id: "
+                                 + _examples(empty, out, column)))
+            out[column] = ids
+        elif kind == "date":
+            try:
+                dates = pd.to_datetime(values, errors="coerce")
+            except (TypeError, ValueError):
+                dates = pd.Series(pd.NaT, index=values.index)
+            if getattr(dates.dt, "tz", None) is not None:
+                dates = dates.dt.tz_localize(None)
+            bad = dates.isna() & values.notna()
+            if required:
+                bad = dates.isna()
+            if bad.any():
+                failures.append((table, column, f"{int(bad.sum())} rows have no valid date: "
+                                 + _examples(bad, out, column)))
+            out[column] = dates.astype("datetime64[us]")
+        else:
+            text = values.astype("string").str.strip()
+            if kind in ("text", "status") and required:
+                empty = text.isna() | (text == "")
+                if empty.any():
+                    failures.append((table, column, f"{int(empty.sum())} rows are empty: "
+                                     + _examples(empty, out, column)))
+            if kind == "status":
+                bad = ~text.isin(STATUSES) & text.notna()
+                if bad.any():
+                    failures.append((table, column, f"expected a canonical status "
+                                     f"({', '.join(STATUSES)}), got "
+                                     + _examples(bad, out, column)))
+            out[column] = text.fillna("") if column in ("source", "note", "branch",
+                                                        "category") else text
+    return out.reset_index(drop=True)
+
+
+@attrs.frozen(kw_only=True)
+class Records:
+    """The canonical tables. Build with :meth:`from_frames`, which checks them."""
+
+    roster: pd.DataFrame
+    attendance: pd.DataFrame
+    negatives: pd.DataFrame
+    bonuses: pd.DataFrame
+    appraisals: pd.DataFrame
+    #: Data issues found while the records were read (same columns as ``Assessment.issues``).
+    issues: pd.DataFrame = attrs.field(factory=lambda: empty_issues())
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        roster: pd.DataFrame,
+        attendance: pd.DataFrame | None = None,
+        negatives: pd.DataFrame | None = None,
+        bonuses: pd.DataFrame | None = None,
+        appraisals: pd.DataFrame | None = None,
+        issues: pd.DataFrame | None = None,
+    ) -> Records:
+        """Check and normalise the tables; raise :class:`RecordsError` listing every failure.
+
+        Missing optional tables are empty; missing optional columns are filled (``source``
+        with ``table#row``). Ids become text; dates become ``datetime64``.
+        """
+        given: Mapping[str, Any] = {"roster": roster, "attendance": attendance,
+                                    "negatives": negatives, "bonuses": bonuses,
+                                    "appraisals": appraisals}
+        failures: list[tuple[str, str, str]] = []
+        tables = {}
+        for table in TABLES:
+            frame = given[table]
+            if frame is None:
+                frame = pd.DataFrame({c: [] for c in _SCHEMA[table]})
+            tables[table] = _check(table, frame, failures)
+        if failures:
+            raise RecordsError(failures)
+        dup = tables["roster"]["member_id"].duplicated(keep=False)
+        if dup.any():
+            ids = sorted(tables["roster"].loc[dup, "member_id"].unique())
+            raise RecordsError([("roster", "member_id",
+                                 f"member ids must be unique, repeated: {', '.join(ids[:5])}")])
+        return cls(**tables, issues=empty_issues() if issues is None else issues)
+
+
+ISSUE_COLUMNS = ["code", "message", "source", "member_id"]
+
+
+def empty_issues() -> pd.DataFrame:
+    """An empty data-issues table."""
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in ISSUE_COLUMNS})

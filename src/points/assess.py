@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from .issues import concat_issues, make_issues
@@ -27,8 +28,9 @@ from .text import map_names, sort_frame
 
 __all__ = ["Assessment", "assess"]
 
-MEMBER_COLUMNS = ["member_id", "name", "branch", "category", "category_id", "kind", "probation",
-                  "skip_dimensions", "window_start", "window_end", "in_scope", "source"]
+MEMBER_COLUMNS = ["member_id", "name", "branch", "category", "category_id", "category_index",
+                  "kind", "probation", "skip_dimensions", "window_start", "window_end",
+                  "in_scope", "source"]
 
 
 @attrs.frozen(kw_only=True)
@@ -110,6 +112,7 @@ def _members(roster: pd.DataFrame, ctx: Context, issues: list[pd.DataFrame]) -> 
         "probation": [c.probation for c in rs.categories],
         "skip_dimensions": pd.Series([",".join(c.skip_dimensions) for c in rs.categories],
                                      dtype="string"),
+        "category_index": np.arange(len(rs.categories), dtype="int64"),
     })
     members = roster.assign(category=canonical.fillna(rs.default_category).astype("string"))
     members = members.merge(cats, on="category", how="left", validate="many_to_one")
@@ -153,8 +156,10 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     ], ignore_index=True)
     extra = period_rows(rows, members, negatives[negatives["zero_out"]], ctx)
     ledger = pd.concat([rows, extra], ignore_index=True)[LEDGER_COLUMNS]
-    ledger = sort_frame(ledger, ["member_id", "date", "source", "rule", "points"]).reset_index(
-        drop=True)
+    # Every block above is built in a deterministic order (events and logs sorted by member,
+    # date and address); a stable sort by member and date interleaves them without re-sorting
+    # a million addresses.
+    ledger = sort_frame(ledger, ["member_id", "date"]).reset_index(drop=True)
 
     scope = members[members["in_scope"]].reset_index(drop=True)
     logs = pd.concat([bonuses.assign(kind="bonus"), negatives.assign(kind="negative")],

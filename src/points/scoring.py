@@ -167,7 +167,8 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, ctx: Cont
     keep &= ~unknown
     keep = in_year(frame, keep, ctx, "签到", issues, quiet_after=blank)
     keep = in_window(frame, keep, pos, members)
-    frame = _member_facts(frame.assign(activity=canonical)[keep], pos[keep], members)
+    frame = frame.assign(activity=canonical)[keep]
+    frame["category_index"] = members["category_index"].to_numpy()[pos[keep]]
     # the one sort of the events: member, date, activity, then address (natural order)
     frame = sort_frame(frame, ["member_id", "date", "activity", "source"])
 
@@ -236,7 +237,7 @@ def attendance_rows(events: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Ledger rows for credits and attendance deductions (one array lookup, no merge)."""
     rs = ctx.ruleset
     credit_of, penalty_of = credit_table(rs)
-    cat = positions(events["category"], [c.name for c in rs.categories])
+    cat = events["category_index"].to_numpy()
     act = positions(events["activity"], [a.name for a in rs.activities])
     status = positions(events["status"], [*_EFFECTIVE, "blank"])
     status[status == len(_EFFECTIVE)] = _EFFECTIVE.index("absent")  # blank counts as absent
@@ -304,7 +305,8 @@ def log_records(frame: pd.DataFrame, kind: str, members: pd.DataFrame, ctx: Cont
         "zero_out": pd.Series([i.zero_out for i in items], dtype=bool),
         "blocks_top_band": pd.Series([i.blocks_top_band for i in items], dtype=bool),
     })
-    return frame.merge(facts, on="item", how="left", validate="many_to_one").reset_index(drop=True)
+    frame = frame.merge(facts, on="item", how="left", validate="many_to_one")
+    return sort_frame(frame, ["member_id", "date", "source"]).reset_index(drop=True)
 
 
 def log_rows(logs: pd.DataFrame, kind: str, ctx: Context) -> pd.DataFrame:
@@ -412,11 +414,13 @@ def apply_item_caps(rows: pd.DataFrame, ruleset: Ruleset, *,
     if not presorted:
         capped = sort_frame(capped, [*keys, "date", "source"])
     cap_value = capped["rule"].map({r: c for r, (_, c) in caps.items()}).astype("float64")
-    grouped = capped.groupby(keys, sort=False)["points"]
+    group = (pd.factorize(capped["member_id"])[0].astype("int64") * 64
+             + capped["period"].to_numpy()) * len(caps) + positions(capped["rule"], list(caps))
+    grouped = capped["points"].groupby(group, sort=False)
     running = grouped.cumsum()
     total = grouped.transform("sum")
-    over = running.abs() > cap_value + 1e-9
-    first = capped[over].drop_duplicates(keys, keep="first")
+    over = (running.abs() > cap_value + 1e-9).to_numpy()
+    first = capped[over][~pd.Series(group[over]).duplicated().to_numpy()]
     if first.empty:
         return rows
     sign = np.sign(total[first.index])

@@ -21,6 +21,7 @@ from .scoring import (
     apply_item_caps,
     attendance_events,
     attendance_rows,
+    dimension_applies,
     log_records,
     log_rows,
 )
@@ -196,9 +197,7 @@ def _totals(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset) -> pd.D
     out = scope[["member_id", "name", "branch", "category", "category_id", "kind"]].join(
         table.reset_index(drop=True))
     for dim in ruleset.dimensions:
-        skipped = ("," + scope["skip_dimensions"] + ",").str.contains("," + dim.id + ",",
-                                                                      regex=False)
-        out[dim.id] = out[dim.id].where(~skipped)
+        out[dim.id] = out[dim.id].where(dimension_applies(scope["skip_dimensions"], dim.id))
     return out
 
 

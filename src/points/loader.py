@@ -248,7 +248,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     aggregate = c.get(doc, "aggregate", root, c.choice(("sum", "mean", "last")), "sum")
     floor = c.get(doc, "floor", root, c.number(optional=True), 0.0)
     total_cap = c.get(doc, "total_cap", root, c.number(minimum=0, optional=True), None)
-    factors = c.get(doc, "status_factors", root, c.status_factors, None)
+    factors = c.get(doc, "status_factors", root, c.status_factors)
     if factors is not None:
         missing = [s for s in _MARK_STATUSES if s not in factors]
         if missing:
@@ -303,10 +303,13 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
             "org_life": c.get(spec, "org_life", path, c.boolean, False),
             "aliases": c.get(spec, "aliases", path, c.strings, ()),
         }
-        if "dimension" not in spec and "participation" not in dim_ids and act_table:
+        if "dimension" not in spec and "participation" not in dim_ids and values["points"]:
             c.fail(_key_path(path, "dimension"),
                    "required: the ruleset has no 'participation' dimension to default to")
             values["dimension"] = None
+        if (values["absence_points"] or values["late_points"]) and "deductions" not in dim_ids:
+            c.fail(path, "absence_points and late_points need a 'deductions' dimension "
+                         "([dimensions.deductions])")
         if all(v is not None for k, v in values.items() if k != "cap"):
             activities.append(Activity(name=act_name, **values))
 

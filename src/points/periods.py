@@ -11,15 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .scoring import LEDGER_COLUMNS, Context
+from .scoring import LEDGER_COLUMNS, Context, dimension_applies
 from .text import sort_frame
 
 ADJUSTMENT = "adjustment"
-
-
-def _applies(skip: pd.Series, dimension_id: str) -> np.ndarray:
-    """True where ``dimension_id`` is not in the comma-joined skip list."""
-    return ~("," + skip + ",").str.contains("," + dimension_id + ",", regex=False).to_numpy()
 
 
 def _make(member_id: pd.Series | pd.Index, date: object, period: object, dimension: str,
@@ -79,7 +74,7 @@ def period_rows(rows: pd.DataFrame, members: pd.DataFrame, zero_logs: pd.DataFra
             key = pd.MultiIndex.from_arrays([g.index, np.full(len(g), p)])
             val = (sums[dim.id].reindex(key).fillna(0.0).to_numpy() if dim.id in sums.columns
                    else np.zeros(len(g)))
-            applies = _applies(g["skip_dimensions"], dim.id)
+            applies = dimension_applies(g["skip_dimensions"], dim.id)
             if dim.base or dim.carry is not None:
                 base = np.full(len(g), float(dim.base))
                 if dim.carry is not None:
@@ -126,7 +121,7 @@ def period_rows(rows: pd.DataFrame, members: pd.DataFrame, zero_logs: pd.DataFra
         for dim in year_dims:
             val = (year_sums[dim.id].reindex(scope.index).fillna(0.0).to_numpy()
                    if dim.id in year_sums.columns else np.zeros(len(scope)))
-            applies = _applies(scope["skip_dimensions"], dim.id)
+            applies = dimension_applies(scope["skip_dimensions"], dim.id)
             if dim.base:
                 base = np.where(applies, float(dim.base), 0.0)
                 out.append(_make(scope.index, scope["window_start"], 1, dim.id,

@@ -257,6 +257,17 @@ def attendance_rows(events: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     ], ignore_index=True)
 
 
+def empty_rows() -> pd.DataFrame:
+    """A ledger table with no rows."""
+    return pd.DataFrame({
+        "member_id": pd.Series(dtype="string"), "date": pd.Series(dtype="datetime64[us]"),
+        "period": pd.Series(dtype="int64"), "dimension": pd.Series(dtype="string"),
+        "rule": pd.Series(dtype="string"), "item": pd.Series(dtype="string"),
+        "status": pd.Series(dtype="string"), "points": pd.Series(dtype="float64"),
+        "source": pd.Series(dtype="string"),
+    })
+
+
 def _rows(frame: pd.DataFrame, period: pd.Series, dimension: object, rule: object, item: object,
           status: object, points: object) -> pd.DataFrame:
     out = pd.DataFrame({
@@ -318,12 +329,18 @@ def log_rows(logs: pd.DataFrame, kind: str, ctx: Context) -> pd.DataFrame:
                  use["item"], "", use["item_points"])
 
 
+def dimension_applies(skip: pd.Series, dimension_id: str) -> np.ndarray:
+    """True where ``dimension_id`` is not in the comma-joined list of skipped dimensions."""
+    return ~("," + skip + ",").str.contains("," + dimension_id + ",", regex=False).to_numpy(
+        dtype=bool)
+
+
 def _skips(frame: pd.DataFrame, dimension_column: str) -> pd.Series:
     """True where the row's dimension does not apply to the member's category."""
     skip = pd.Series(False, index=frame.index)
-    for cat in frame["skip_dimensions"].drop_duplicates():
-        if cat:
-            skip |= (frame["skip_dimensions"] == cat) & frame[dimension_column].isin(cat.split(","))
+    for dim in frame[dimension_column].drop_duplicates():
+        skip |= (frame[dimension_column] == dim) & ~dimension_applies(
+            frame["skip_dimensions"], dim)
     return skip
 
 
@@ -335,11 +352,17 @@ def appraisal_rows(appraisals: pd.DataFrame, members: pd.DataFrame, ctx: Context
     frame = appraisals[["member_id", "result", "source"]]
     pos = member_positions(frame, members, "民主评议", issues)
     if spec is None:
-        return _rows(frame.iloc[:0], pd.Series(dtype="int64"), "", "", "", "", 0.0)
+        used = frame[pos >= 0]
+        if len(used):
+            issues.append(make_issues(
+                "appraisal_not_applicable",
+                "本规则（" + rs.title + "）不计民主评议，结果“" + used["result"] + "”未计分",
+                used["source"], used["member_id"]))
+        return empty_rows()
     keep = (pos >= 0) & members["in_scope"].to_numpy()[np.where(pos >= 0, pos, 0)]
     frame = _member_facts(frame[keep], pos[keep], members).assign(
         window_end=members["window_end"].to_numpy()[pos[keep]])
-    applies = ~frame["skip_dimensions"].str.split(",").apply(lambda d: spec.dimension in d)
+    applies = dimension_applies(frame["skip_dimensions"], spec.dimension)
     if (~applies).any():
         na = frame[~applies]
         issues.append(make_issues(
@@ -370,8 +393,8 @@ def appraisal_rows(appraisals: pd.DataFrame, members: pd.DataFrame, ctx: Context
                                   dup["source"], dup["member_id"]))
     frame = frame[(n_results == 1)].drop_duplicates("member_id", keep="first")
     if spec.required and ctx.full_year:
-        graded = members[members["in_scope"] & ~members["skip_dimensions"].str.split(",").apply(
-            lambda d: spec.dimension in d)]
+        graded = members[members["in_scope"].to_numpy()
+                         & dimension_applies(members["skip_dimensions"], spec.dimension)]
         missing = graded[~graded["member_id"].isin(frame["member_id"])]
         if len(missing):
             issues.append(make_issues(

@@ -1,0 +1,54 @@
+"""Shared helpers: build canonical records from short Python lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pytest
+
+import points
+
+
+def build(
+    members: Sequence[tuple] = (),
+    attendance: Sequence[tuple] = (),
+    negatives: Sequence[tuple] = (),
+    bonuses: Sequence[tuple] = (),
+    appraisals: Sequence[tuple] = (),
+) -> points.Records:
+    """members: (id, name, branch, category[, joined[, left]]);
+    attendance: (id, date, activity, status); logs: (id, date, item); appraisals: (id, result).
+    Sources are numbered per table: ``签到!A1``, ``签到!A2`` …"""
+    roster = pd.DataFrame(
+        [tuple(m) + (None,) * (6 - len(m)) for m in members],
+        columns=["member_id", "name", "branch", "category", "joined", "left"],
+    )
+
+    def frame(rows: Sequence[tuple], columns: list[str], sheet: str) -> pd.DataFrame:
+        out = pd.DataFrame(list(rows), columns=columns)
+        out["source"] = [f"{sheet}!A{i + 1}" for i in range(len(out))]
+        return out
+
+    return points.Records.from_frames(
+        roster=roster.assign(source=[f"名册!A{i + 2}" for i in range(len(roster))]),
+        attendance=frame(attendance, ["member_id", "date", "activity", "status"], "签到"),
+        negatives=frame(negatives, ["member_id", "date", "item"], "负面清单"),
+        bonuses=frame(bonuses, ["member_id", "date", "item"], "先锋示范"),
+        appraisals=frame(appraisals, ["member_id", "result"], "评议"),
+    )
+
+
+def total(assessment: points.Assessment, member_id: str, column: str = "total") -> float:
+    row = assessment.totals.set_index("member_id").loc[member_id]
+    return float(row[column])
+
+
+def rules(assessment: points.Assessment, member_id: str) -> list[tuple[str, float]]:
+    led = assessment.ledger[assessment.ledger["member_id"] == member_id]
+    return list(zip(led["rule"], led["points"], strict=True))
+
+
+@pytest.fixture(scope="session")
+def default() -> points.Ruleset:
+    return points.default_ruleset()

@@ -1,0 +1,103 @@
+"""The published schemes shipped as rulesets, each scoring a small case checked by hand."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build, rules, total
+
+import points
+
+
+@pytest.fixture(scope="module")
+def hongtong() -> points.Ruleset:
+    return points.load_ruleset("hongtong")
+
+
+def test_hongtong_starts_at_100_and_deducts(hongtong: points.Ruleset) -> None:
+    records = build(
+        [("M1", "张三", "一支部", "在职党员"), ("M2", "李四", "一支部", "在职党员")],
+        [("M1", "2024-03-01", "支部党员大会", "absent"), ("M1", "2024-04-01", "党小组会", "blank"),
+         ("M1", "2024-05-01", "主题党日", "absent"), ("M1", "2024-06-01", "党课", "leave"),
+         ("M1", "2024-07-01", "党课", "present")],
+        bonuses=[("M1", "2024-08-01", "志愿服务")] * 3,
+        negatives=[("M2", "2024-09-01", "违纪违法")],
+    )
+    result = points.assess(records, hongtong, year=2024)
+    # 100 − 5 − 5 − 3 + 3 = 90; leave costs nothing
+    assert total(result, "M1") == 90
+    assert total(result, "M1", "base") == 100
+    assert total(result, "M1", "deductions") == -13
+    assert total(result, "M1", "vanguard") == 3
+    assert total(result, "M2") == 0  # breaking the law or discipline sets the score to 0
+    assert ("zero.law_or_discipline", -100.0) in rules(result, "M2")
+    assert hongtong.grades.bottom_min_share == pytest.approx(0.1)
+
+
+def test_sanjin_five_points_a_meeting_capped_at_the_expected_number() -> None:
+    sanjin = points.load_ruleset("sanjin")
+    rows = [("M1", f"2024-{m:02d}-01", "支部党员大会", "present") for m in range(1, 6)]
+    rows += [("M1", f"2024-{m:02d}-02", "党课", "present") for m in range(1, 4)]
+    rows += [("M1", f"2024-{m:02d}-03", "支委会", "present") for m in range(1, 4)]
+    rows += [("M1", "2024-09-04", "主题党日", "leave"), ("M1", "2024-10-04", "主题党日", "blank")]
+    result = points.assess(build([("M1", "张三", "一支部", "在职党员")], rows), sanjin,
+                           year=2024)
+    # 支部党员大会 25 → 20, 党课 15 → 5, 支委会 15; leave and blank earn nothing
+    assert total(result, "M1") == 40
+    assert ("cap.branch_meeting", -5.0) in rules(result, "M1")
+    assert ("cap.party_lecture", -10.0) in rules(result, "M1")
+
+
+def test_beijiang_monthly_base_with_deductions_averaged() -> None:
+    beijiang = points.load_ruleset("beijiang")
+    records = build(
+        [("M1", "张三", "一支部", "在职党员"), ("M2", "李四", "一支部", "在职党员", "2024-02-10")],
+        [("M1", "2024-01-05", "集中学习", "absent"), ("M1", "2024-01-19", "集中学习", "blank"),
+         ("M1", "2024-02-05", "主题党日", "leave"), ("M2", "2024-02-15", "主题党日", "absent")],
+        negatives=[("M1", "2024-02-20", "拒不完成组织分配任务")],
+    )
+    result = points.assess(records, beijiang, as_of="2024-02-29")
+    # M1: January 100 − 6 = 94, February 100 − 10 = 90 → mean 92
+    assert total(result, "M1") == 92
+    assert ("aggregate", -92.0) in rules(result, "M1")
+    # M2 joined in February: the year so far is February alone, 100 − 2
+    assert total(result, "M2") == 98
+    monthly = result.monthly[result.monthly["member_id"] == "M1"]
+    assert monthly["cumulative"].iloc[-1] == 92
+
+
+def test_beijiang_month_floor_is_zero() -> None:
+    beijiang = points.load_ruleset("beijiang")
+    records = build([("M1", "张三", "一支部", "在职党员")],
+                    negatives=[("M1", "2024-01-10", "拒不完成组织分配任务")] * 11)
+    result = points.assess(records, beijiang, as_of="2024-02-29")
+    # January: 100 − 110 → floor 0; February: 100 → mean 50
+    assert total(result, "M1") == 50
+    assert ("floor", 10.0) in rules(result, "M1")
+
+
+def test_huguan_quarters_carry_twenty_percent_forward() -> None:
+    huguan = points.load_ruleset("huguan")
+    rows = [("B1", f"2024-0{m}-01", "支部党员大会", "present") for m in (1, 2, 3)]
+    rows += [("B1", f"2024-0{m}-15", "主题党日", "present") for m in (1, 2, 3)]
+    rows += [("B1", f"2024-0{m}-01", "支部党员大会", "present") for m in (4, 5)]
+    rows += [("A1", "2024-01-01", "支委会", "present"), ("B1", "2024-01-02", "支委会", "present")]
+    records = build([("B1", "王五", "一村", "无职党员"), ("A1", "赵六", "一村", "A类")], rows,
+                    appraisals=[("B1", "合格"), ("A1", "优秀")])
+    result = points.assess(records, huguan, year=2024)
+    # B1: Q1 = 20 + 24 = 44; Q2 = 8.8 + 10 = 18.8; Q3 = 3.76; Q4 = 0.752
+    #     mean = 67.312 / 4 = 16.828; + 合格 15 = 31.828
+    assert total(result, "B1") == pytest.approx(31.828)
+    bases = [p for r, p in rules(result, "B1") if r == "base.base"]
+    assert bases == pytest.approx([20, 8.8, 3.76, 0.752])
+    # A1 (village cadre): 支委会 counts 5 for category A only: Q1 = 25, then 5, 1, 0.2
+    assert total(result, "A1") == pytest.approx((25 + 5 + 1 + 0.2) / 4 + 20)
+    assert result.totals.set_index("member_id").loc["A1", "category"] == "A类（村干部党员）"
+
+
+def test_huguan_tasks_cap_fifty_a_quarter() -> None:
+    huguan = points.load_ruleset("huguan")
+    rows = [("B1", f"2024-01-{d:02d}", "支部党员大会", "present") for d in range(1, 13)]
+    result = points.assess(build([("B1", "王五", "一村", "B")], rows), huguan, as_of="2024-03-31")
+    # Q1: 60 → tasks capped at 50; + base 20 = 70 (no appraisal yet)
+    assert total(result, "B1") == 70
+    assert ("dimcap.tasks", -10.0) in rules(result, "B1")

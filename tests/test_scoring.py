@@ -1,0 +1,242 @@
+"""Scoring under the default ruleset: hand-checked cases from default-ruleset.md."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import build, rules, total
+
+import points
+
+ONE = ("M1", "张三", "一支部", "在职党员")
+
+
+def assess(records: points.Records, **kw: object) -> points.Assessment:
+    return points.assess(records, year=2024, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("category", "status", "participation", "deductions"),
+    [
+        ("在职党员", "present", 5, 0),
+        ("在职党员", "late", 5, -1),
+        ("在职党员", "online", 2.5, 0),
+        ("在职党员", "makeup", 2.5, 0),
+        ("在职党员", "leave", 0, 0),
+        ("在职党员", "absent", 0, -3),
+        ("在职党员", "blank", 0, -3),
+        ("流动党员", "online", 5, 0),
+        ("流动党员", "makeup", 5, 0),
+        ("流动党员", "absent", 0, 0),
+        ("流动党员", "late", 5, -1),
+        ("年老体弱党员", "online", 5, 0),
+        ("年老体弱党员", "blank", 0, 0),
+        ("离退休党员", "online", 2.5, 0),
+        ("预备党员", "absent", 0, -3),
+        ("发展对象", "online", 2.5, 0),
+    ],
+)
+def test_one_branch_meeting_by_category_and_status(category: str, status: str,
+                                                   participation: float,
+                                                   deductions: float) -> None:
+    result = assess(build([("M1", "张三", "一支部", category)],
+                          [("M1", "2024-03-10", "支部党员大会", status)]))
+    assert total(result, "M1", "participation") == participation
+    assert total(result, "M1", "deductions") == deductions
+    assert total(result, "M1") == max(participation + deductions, 0)
+
+
+@pytest.mark.parametrize(
+    ("activity", "absence"),
+    [("支部党员大会", -3), ("党小组会", -3), ("党课", -3), ("组织生活会", -3), ("主题党日", -2),
+     ("集中学习", -2), ("支委会", 0)],
+)
+def test_absence_deduction_per_activity(activity: str, absence: float) -> None:
+    result = assess(build([ONE], [("M1", "2024-03-10", activity, "present"),
+                                  ("M1", "2024-04-10", activity, "absent")]))
+    assert total(result, "M1", "deductions") == absence
+
+
+def test_committee_meeting_earns_nothing_but_late_costs_one() -> None:
+    result = assess(build([ONE], [("M1", "2024-03-10", "支委会", "present"),
+                                  ("M1", "2024-04-10", "支委会", "late")]))
+    assert rules(result, "M1") == [("late.committee_meeting", -1.0), ("floor", 1.0)]
+    assert total(result, "M1") == 0
+
+
+def test_activity_cap_adds_one_adjustment_row_at_the_crossing_record() -> None:
+    result = assess(build([ONE], [("M1", f"2024-{m:02d}-05", "支部党员大会", "present")
+                                  for m in range(1, 7)]))
+    assert total(result, "M1", "participation") == 20
+    caps = result.ledger[result.ledger["rule"] == "cap.branch_meeting"]
+    assert caps["points"].tolist() == [-10.0]
+    assert caps["source"].tolist() == ["签到!A5"]  # the 5th meeting passed 20
+    assert caps["date"].tolist() == [pd.Timestamp("2024-05-05")]
+
+
+def test_dimension_cap_of_participation_is_60() -> None:
+    rows = [("M1", f"2024-{m:02d}-0{d}", act, "present") for m in range(1, 13)
+            for d, act in enumerate(["党小组会", "主题党日", "集中学习", "支部党员大会"], 1)]
+    rows += [("M1", "2024-06-20", "党课", "present"), ("M1", "2024-07-20", "党课", "present"),
+             ("M1", "2024-11-20", "组织生活会", "present")]
+    result = assess(build([ONE], rows))
+    # 24 + 24 + 12 + 20 + 10 + 5 = 95 after activity caps, 60 after the dimension cap
+    assert total(result, "M1", "participation") == 60
+    assert rules(result, "M1").count(("dimcap.participation", -35.0)) == 1
+
+
+def test_vanguard_bonus_caps_and_dimension_cap() -> None:
+    result = assess(build([ONE], bonuses=[("M1", "2024-05-01", "志愿服务")] * 12
+                          + [("M1", "2024-06-01", "表彰(省级及以上)"), ("M1", "2024-07-01", "讲党课")]))
+    # volunteer 12 → capped 10; + 10 + 3 = 23 → dimension cap 20
+    assert total(result, "M1", "vanguard") == 20
+    assert ("cap.volunteer", -2.0) in rules(result, "M1")
+    assert ("dimcap.vanguard", -3.0) in rules(result, "M1")
+
+
+def test_appraisal_points_and_missing_result_issue() -> None:
+    result = assess(build([ONE, ("M2", "李四", "一支部", "在职党员")],
+                          appraisals=[("M1", "基本合格")]))
+    assert total(result, "M1", "appraisal") == 10
+    assert total(result, "M2", "appraisal") == 0
+    issue = result.issues[result.issues["code"] == "appraisal_missing"]
+    assert issue[["source", "member_id"]].values.tolist() == [["名册!A3", "M2"]]
+
+
+def test_candidates_have_no_appraisal_dimension() -> None:
+    result = assess(build([("C1", "赵六", "一支部", "发展对象")],
+                          [("C1", "2024-03-01", "党课", "present")],
+                          appraisals=[("C1", "优秀")]))
+    assert pd.isna(total(result, "C1", "appraisal"))
+    assert total(result, "C1") == 5
+    assert result.issues["code"].tolist() == ["appraisal_not_applicable"]
+
+
+def test_negative_list_deductions_and_floor_at_zero() -> None:
+    result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present")],
+                          negatives=[("M1", "2024-04-01", "拒不完成组织分配任务"),
+                                     ("M1", "2024-05-01", "未按时交纳党费")]))
+    assert total(result, "M1", "deductions") == -12
+    assert total(result, "M1", "adjustment") == 7
+    assert total(result, "M1") == 0
+
+
+def test_disciplinary_sanction_zeroes_the_year() -> None:
+    result = assess(build([ONE], [("M1", f"2024-0{m}-01", "支部党员大会", "present")
+                                  for m in range(1, 5)],
+                          negatives=[("M1", "2024-08-01", "违法违纪")],
+                          appraisals=[("M1", "优秀")]))
+    assert total(result, "M1") == 0
+    zero = result.ledger[result.ledger["rule"] == "zero.disciplinary_sanction"]
+    assert zero[["points", "source", "item"]].values.tolist() == [[-40.0, "负面清单!A1",
+                                                                   "受到党纪政务处分"]]
+
+
+def test_membership_window_excludes_records_silently() -> None:
+    result = assess(build([("M1", "张三", "一支部", "预备党员", "2024-05-01"),
+                           ("M2", "李四", "一支部", "在职党员", None, "2024-03-31")],
+                          [("M1", "2024-03-01", "支部党员大会", "absent"),
+                           ("M1", "2024-06-01", "支部党员大会", "present"),
+                           ("M2", "2024-03-01", "支部党员大会", "present"),
+                           ("M2", "2024-06-01", "支部党员大会", "absent")]))
+    assert total(result, "M1", "participation") == 5
+    assert total(result, "M1", "deductions") == 0
+    assert total(result, "M2", "participation") == 5
+    assert total(result, "M2", "deductions") == 0
+    assert "outside_year" not in set(result.issues["code"])
+
+
+def test_member_who_left_before_the_year_is_not_assessed() -> None:
+    result = assess(build([ONE, ("M2", "李四", "一支部", "在职党员", None, "2023-06-30")]))
+    assert result.totals["member_id"].tolist() == ["M1"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "code", "source"),
+    [
+        ([("X9", "2024-03-01", "党课", "present")], "unknown_member", "签到!A1"),
+        ([("M1", "2024-03-01", "读书会", "present")], "unknown_activity", "签到!A1"),
+        ([("M1", "2023-12-01", "党课", "present")], "outside_year", "签到!A1"),
+    ],
+)
+def test_unusable_attendance_becomes_an_issue(rows: list[tuple], code: str, source: str) -> None:
+    result = assess(build([ONE], rows, appraisals=[("M1", "合格")]))
+    assert result.issues[["code", "source"]].values.tolist() == [[code, source]]
+    assert total(result, "M1") == 15  # the appraisal only
+
+
+def test_unknown_member_is_one_issue_with_the_count() -> None:
+    result = assess(build([ONE], [("X9", f"2024-0{m}-01", "党课", "present") for m in (3, 4, 5)],
+                          appraisals=[("M1", "合格")]))
+    assert result.issues["message"].tolist() == ["名册中没有编号为“X9”的党员，其3条签到记录未计分"]
+
+
+def test_unknown_log_item_and_category() -> None:
+    result = assess(build([("M1", "张三", "一支部", "外星党员")],
+                          bonuses=[("M1", "2024-03-01", "献血")], appraisals=[("M1", "合格")]))
+    assert sorted(result.issues[["code", "source"]].values.tolist()) == [
+        ["unknown_category", "名册!A2"], ["unknown_item", "先锋示范!A1"]]
+    assert result.totals["category"].tolist() == ["在职党员"]
+
+
+def test_duplicates_count_once_and_conflicts_count_never() -> None:
+    result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present"),
+                                  ("M1", "2024-03-01", "党课", "present"),
+                                  ("M1", "2024-04-01", "党课", "present"),
+                                  ("M1", "2024-04-01", "党课", "absent")],
+                          appraisals=[("M1", "合格")]))
+    assert total(result, "M1", "participation") == 5
+    assert result.issues[["code", "source"]].values.tolist() == [
+        ["duplicate_record", "签到!A2"], ["conflicting_records", "签到!A3"],
+        ["conflicting_records", "签到!A4"]]
+
+
+def test_as_of_scores_the_year_so_far() -> None:
+    records = build([ONE], [("M1", "2024-03-01", "党课", "present"),
+                            ("M1", "2024-05-01", "党课", "present"),
+                            ("M1", "2024-06-01", "党课", "blank")])
+    result = points.assess(records, as_of="2024-04-30")
+    assert result.year == 2024
+    assert total(result, "M1") == 5
+    # the May mark is after the as-of date: an issue; the June blank is an unfilled column
+    assert result.issues[["code", "source"]].values.tolist() == [["after_as_of", "签到!A2"]]
+    assert result.monthly["month"].max() == 4
+
+
+def test_blank_policy_ignore() -> None:
+    from attrs import evolve
+
+    default = points.default_ruleset()
+    ignore = evolve(default, marks=evolve(default.marks, blank="ignore"))
+    records = build([ONE], [("M1", "2024-03-01", "党课", "blank")])
+    assert total(points.assess(records, default, year=2024), "M1", "deductions") == -3
+    assert total(points.assess(records, ignore, year=2024), "M1", "deductions") == 0
+
+
+def test_year_is_taken_from_the_data() -> None:
+    records = build([ONE], [("M1", "2023-12-01", "党课", "present"),
+                            ("M1", "2024-03-01", "党课", "present"),
+                            ("M1", "2024-04-01", "党课", "present")])
+    assert points.assess(records).year == 2024
+
+
+def test_monthly_totals_add_up_to_the_year() -> None:
+    result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present"),
+                                  ("M1", "2024-05-01", "主题党日", "absent")],
+                          bonuses=[("M1", "2024-05-02", "讲党课")], appraisals=[("M1", "合格")]))
+    monthly = result.monthly[result.monthly["member_id"] == "M1"].set_index("month")
+    assert monthly.loc[3, "total"] == 5
+    assert monthly.loc[5, "total"] == 1
+    assert monthly.loc[12, "cumulative"] == total(result, "M1") == 21
+
+
+def test_bad_arguments_are_clear_errors() -> None:
+    records = build([ONE])
+    with pytest.raises(TypeError, match="expected points.Records"):
+        points.assess(pd.DataFrame())  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cannot tell the year"):
+        points.assess(records)
+    with pytest.raises(ValueError, match="as_of 2024-03-01 is not in the year 2023"):
+        points.assess(records, year=2023, as_of="2024-03-01")
+    with pytest.raises(ValueError, match="as_of: expected a date, got 'soon'"):
+        points.assess(records, as_of="soon")

@@ -88,9 +88,10 @@ def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.D
             if column == "source":
                 out[column] = pd.Series([f"{table}#{i}" for i in out.index], index=out.index,
                                         dtype="string")
+            elif kind == "date":
+                out[column] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
             else:
-                out[column] = pd.Series(pd.NA, index=out.index,
-                                        dtype="datetime64[us]" if kind == "date" else "string")
+                out[column] = pd.Series("", index=out.index, dtype="string")
             continue
         values = out[column]
         if kind == "id":

@@ -1,0 +1,96 @@
+"""Invariants under random records (hypothesis): caps, ledger sums, order independence."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import points
+from points.model import STATUSES
+
+RULES = points.default_ruleset()
+CATEGORIES = [c.name for c in RULES.categories]
+ACTIVITIES = [a.name for a in RULES.activities]
+BONUSES = [b.name for b in RULES.bonuses]
+NEGATIVES = [n.name for n in RULES.negatives]
+
+member_ids = st.sampled_from(["M1", "M2", "M3"])
+dates = st.dates(min_value=pd.Timestamp("2024-01-01").date(),
+                 max_value=pd.Timestamp("2024-12-31").date())
+events = st.lists(st.tuples(member_ids, dates, st.sampled_from(ACTIVITIES),
+                            st.sampled_from(STATUSES)), max_size=60)
+logs = st.lists(st.tuples(member_ids, dates, st.sampled_from(BONUSES + NEGATIVES)), max_size=15)
+cats = st.lists(st.sampled_from(CATEGORIES), min_size=3, max_size=3)
+appraisal = st.lists(st.sampled_from(["优秀", "合格", "基本合格", "不合格"]), min_size=3,
+                     max_size=3)
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def make(cat: list[str], ev: list[tuple], lg: list[tuple], ap: list[str]) -> points.Records:
+    roster = pd.DataFrame({"member_id": ["M1", "M2", "M3"], "name": ["甲", "乙", "丙"],
+                           "branch": ["一支部"] * 3, "category": cat})
+    attendance = pd.DataFrame(ev, columns=["member_id", "date", "activity", "status"])
+    attendance["source"] = [f"签到!B{i + 2}" for i in range(len(attendance))]
+    log = pd.DataFrame(lg, columns=["member_id", "date", "item"])
+    log["source"] = [f"记录!A{i + 2}" for i in range(len(log))]
+    is_bonus = log["item"].isin(BONUSES)
+    return points.Records.from_frames(
+        roster=roster, attendance=attendance, bonuses=log[is_bonus], negatives=log[~is_bonus],
+        appraisals=pd.DataFrame({"member_id": ["M1", "M2", "M3"], "result": ap}))
+
+
+@SETTINGS
+@given(cats, events, logs, appraisal)
+def test_total_is_the_sum_of_the_ledger_and_caps_hold(cat: list[str], ev: list[tuple],
+                                                     lg: list[tuple], ap: list[str]) -> None:
+    result = points.assess(make(cat, ev, lg, ap), RULES, year=2024)
+    ledger = result.ledger
+    sums = ledger.groupby("member_id")["points"].sum()
+    totals = result.totals.set_index("member_id")["total"]
+    pd.testing.assert_series_equal(sums.reindex(totals.index, fill_value=0.0).round(6),
+                                   totals.round(6), check_names=False)
+    assert (totals >= 0).all()
+    # per-activity caps: credits net of their cap rows never pass the cap
+    for act in RULES.activities:
+        if act.cap is None:
+            continue
+        own = ledger[ledger["rule"].isin([f"credit.{act.id}", f"cap.{act.id}"])]
+        assert (own.groupby("member_id")["points"].sum() <= act.cap + 1e-9).all()
+    for dim in RULES.dimensions:
+        if dim.cap is not None:
+            assert (result.totals[dim.id].fillna(0) <= dim.cap + 1e-9).all()
+
+
+@SETTINGS
+@given(cats, events, logs, appraisal, st.randoms(use_true_random=False))
+def test_shuffling_input_rows_changes_nothing(cat: list[str], ev: list[tuple], lg: list[tuple],
+                                             ap: list[str], rnd: object) -> None:
+    records = make(cat, ev, lg, ap)
+    shuffled = points.Records.from_frames(
+        roster=records.roster.sample(frac=1, random_state=1),
+        attendance=records.attendance.sample(frac=1, random_state=2),
+        bonuses=records.bonuses.sample(frac=1, random_state=3),
+        negatives=records.negatives.sample(frac=1, random_state=4),
+        appraisals=records.appraisals.sample(frac=1, random_state=5))
+    a = points.assess(records, RULES, year=2024)
+    b = points.assess(shuffled, RULES, year=2024)
+    for table in ("ledger", "totals", "monthly", "issues", "events", "logs"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+
+
+@SETTINGS
+@given(cats, events, appraisal)
+def test_removing_an_unexcused_absence_never_lowers_a_total(cat: list[str], ev: list[tuple],
+                                                            ap: list[str]) -> None:
+    unexcused = [i for i, e in enumerate(ev) if e[3] in ("absent", "blank")]
+    if not unexcused:
+        return
+    before = points.assess(make(cat, ev, [], ap), RULES, year=2024).totals
+    drop = unexcused[0]
+    after = points.assess(make(cat, ev[:drop] + ev[drop + 1:], [], ap), RULES, year=2024).totals
+    joined = before.set_index("member_id")["total"].to_frame("before").join(
+        after.set_index("member_id")["total"].rename("after"))
+    assert (joined["after"] >= joined["before"] - 1e-9).all()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import points  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import generate
+
+import points
 
 
 def main() -> None:

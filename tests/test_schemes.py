@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build, rules, total
 
 import points
+from conftest import build, rules, total
 
 
 @pytest.fixture(scope="module")

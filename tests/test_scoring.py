@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import build, rules, total
 
 import points
+from conftest import build, rules, total
 
 ONE = ("M1", "张三", "一支部", "在职党员")
 
@@ -232,7 +232,7 @@ def test_monthly_totals_add_up_to_the_year() -> None:
 
 def test_bad_arguments_are_clear_errors() -> None:
     records = build([ONE])
-    with pytest.raises(TypeError, match="expected points.Records"):
+    with pytest.raises(TypeError, match=r"expected points\.Records"):
         points.assess(pd.DataFrame())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="cannot tell the year"):
         points.assess(records)

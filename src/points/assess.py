@@ -17,8 +17,8 @@ from .scoring import (
     EVENT_COLUMNS,
     LEDGER_COLUMNS,
     Context,
-    appraisal_rows,
     apply_item_caps,
+    appraisal_rows,
     attendance_events,
     attendance_rows,
     dimension_applies,
@@ -117,8 +117,10 @@ def _members(roster: pd.DataFrame, ctx: Context, issues: list[pd.DataFrame]) -> 
     })
     members = roster.assign(category=canonical.fillna(rs.default_category).astype("string"))
     members = members.merge(cats, on="category", how="left", validate="many_to_one")
-    start = members["joined"].fillna(ctx.start).clip(lower=ctx.start)
-    end = members["left"].fillna(ctx.cutoff).clip(upper=ctx.cutoff)
+    joined = members["joined"].fillna(ctx.start)
+    left = members["left"].fillna(ctx.cutoff)
+    start = joined.where(joined > ctx.start, ctx.start)
+    end = left.where(left < ctx.cutoff, ctx.cutoff)
     members = members.assign(window_start=start.astype("datetime64[us]"),
                              window_end=end.astype("datetime64[us]"),
                              in_scope=start <= end,

@@ -497,7 +497,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     _check_unique(c, "bonuses", bonuses)
     _check_unique(c, "negatives", negatives)
     _check_unique(c, "categories", categories)
-    ids = {}
+    ids: dict[str, str] = {}
     for section, things in (("bonuses", bonuses), ("negatives", negatives)):
         for thing in things:
             if thing.id in ids:

@@ -106,10 +106,8 @@ def period_rows(rows: pd.DataFrame, members: pd.DataFrame, zero_logs: pd.DataFra
         if rs.aggregate == "sum":
             running = summed.reindex(scope.index).fillna(0.0)
         else:
-            if rs.aggregate == "mean":
-                value = table.mean(axis=1)
-            else:
-                value = table.ffill(axis=1).iloc[:, -1]
+            value = (table.mean(axis=1) if rs.aggregate == "mean"
+                     else table.ffill(axis=1).iloc[:, -1])
             adjust = (value - summed).reindex(scope.index).fillna(0.0)
             label = "各期平均" if rs.aggregate == "mean" else "取末期"
             out.append(_make(scope.index, end, last_period, ADJUSTMENT, "aggregate", label,

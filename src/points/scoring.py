@@ -193,7 +193,8 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, ctx: Cont
             kept_source = dup[key].merge(kept[[*key, "source"]], on=key, how="left")["source"]
             issues.append(make_issues(
                 "duplicate_record",
-                "重复签到记录（与 " + pd.Series(kept_source.to_numpy(), index=dup.index) + " 相同），只计一次",
+                "重复签到记录（与 " + pd.Series(kept_source.to_numpy(), index=dup.index)
+                + " 相同），只计一次",
                 dup["source"], dup["member_id"]))
         frame = frame[~frame.index.isin(conflict.index) & ~frame.index.isin(dup.index)]
 
@@ -389,7 +390,8 @@ def appraisal_rows(appraisals: pd.DataFrame, members: pd.DataFrame, ctx: Context
             + "），均未计分，请核对", conflict["source"], conflict["member_id"]))
     dup = frame[(n_results == 1) & frame.duplicated("member_id", keep="first")]
     if len(dup):
-        issues.append(make_issues("duplicate_record", "重复的评议结果，只计一次",
+        issues.append(make_issues("duplicate_record",
+                                  pd.Series("重复的评议结果，只计一次", index=dup.index),
                                   dup["source"], dup["member_id"]))
     frame = frame[(n_results == 1)].drop_duplicates("member_id", keep="first")
     if spec.required and ctx.full_year:

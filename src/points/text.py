@@ -20,7 +20,6 @@ __all__ = [
     "did_you_mean",
     "map_names",
     "normalize_name",
-    "normalize_series",
     "positions",
     "sort_frame",
     "source_key",
@@ -35,17 +34,6 @@ def normalize_name(text: object) -> str:
     if text is None:
         return ""
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
-
-
-def normalize_series(values: pd.Series) -> pd.Series:
-    """Normalise a column of names; each distinct value is normalised once.
-
-    Missing values become the empty string.
-    """
-    codes, uniques = pd.factorize(values.astype("string").fillna(""))
-    normalized = np.array([normalize_name(u) for u in uniques], dtype=object)
-    return pd.Series(normalized[codes] if len(codes) else [], index=values.index,
-                     dtype="string")
 
 
 def map_names(values: pd.Series, names: dict[str, str]) -> pd.Series:

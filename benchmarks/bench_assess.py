@@ -3,7 +3,7 @@
     python benchmarks/bench_assess.py [--members N] [--events N] [--repeat 3]
 
 Prints the median wall time of ``points.assess`` and the process's peak memory.
-Targets (2 cores): under 5 s and under 2 GB.
+Targets (2 cores): under 6 s and under 2 GB (scoring, rankings and flags).
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ def main() -> None:
     with pd.option_context("display.width", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):
         print(totals[shown].sort_values("总积分", ascending=False).head(10).to_string(index=False))
+    counts = result.flags["label"].value_counts()
+    print(f"\n复核提示 {len(result.flags)} 条：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    for row in result.flags.head(5).itertuples():
+        print(f"  {row.name}（{row.branch}）{row.label} → {row.action}")
     print(f"\n数据问题 {len(result.issues)} 条：")
     for row in result.issues.head(8).itertuples():
         print(f"  {row.source}  {row.message}")
@@ -65,7 +69,8 @@ def main() -> None:
     write_csv(totals, args.out / "汇总.csv")
     write_csv(result.ledger, args.out / "积分明细.csv")
     write_csv(result.issues, args.out / "数据问题.csv")
-    print(f"\n已写入 {args.out}/：汇总.csv、积分明细.csv、数据问题.csv")
+    write_csv(result.flags, args.out / "复核提示.csv")
+    print(f"\n已写入 {args.out}/：汇总.csv、积分明细.csv、复核提示.csv、数据问题.csv")
 
 
 if __name__ == "__main__":

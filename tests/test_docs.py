@@ -12,6 +12,8 @@ from points import loader
 ROOT = Path(__file__).parent.parent
 RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+FLAGS_DOC = (ROOT / "docs" / "flags.md").read_text(encoding="utf-8")
+API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 
 
 def test_every_ruleset_key_is_documented() -> None:
@@ -41,3 +43,17 @@ def test_readme_example_runs_and_its_figures_hold() -> None:
     assert (totals["participation"], totals["appraisal"], totals["deductions"],
             totals["total"]) == (5, 15, -2, 18)
     assert "日常表现 5, 民主评议 15, 扣分 −2 → total 18" in readme
+
+
+def test_every_flag_code_is_documented_with_its_label_and_action() -> None:
+    for code, spec in points.FLAG_CODES.items():
+        row = next((line for line in FLAGS_DOC.splitlines() if line.startswith(f"| `{code}` |")),
+                   None)
+        assert row is not None, code
+        assert f"| {spec.label} |" in row and row.rstrip().endswith(f"| {spec.action} |"), code
+
+
+def test_every_public_name_is_in_the_api_doc() -> None:
+    missing = [name for name in points.__all__
+               if name != "__version__" and f"points.{name}" not in API_DOC]
+    assert missing == []

@@ -208,6 +208,15 @@ def test_bands_must_descend(tmp_path: Path) -> None:
          "bands must be listed from the highest min to the lowest, got [90.0, 95.0, 60.0, 0.0]")]
 
 
+def test_band_flags_must_be_known_flag_codes(tmp_path: Path) -> None:
+    text = _default_text().replace('flag = "grade_basic"', 'flag = "grade_basik"')
+    with pytest.raises(RulesetError) as info:
+        points.load_ruleset(_write(tmp_path, text))
+    assert info.value.problems == [
+        ("$.grades.bands[2].flag",
+         "unknown flag code 'grade_basik' (did you mean 'grade_basic' or 'grade_unqualified'?)")]
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [

@@ -8,9 +8,13 @@ The public API::
                                          bonuses=..., appraisals=...)
     result = points.assess(records, rules, year=2024)
     result.totals, result.ledger, result.monthly, result.issues
+    result.rankings, result.flags, result.evidence, result.candidates
+    points.select_candidates(result, n=2)       # the merit list a branch sends up
 """
 
 from .assess import Assessment, assess
+from .candidates import select_candidates
+from .flags import FLAG_CODES
 from .issues import ISSUE_CODES
 from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
 from .model import STATUSES, Ruleset
@@ -19,6 +23,7 @@ from .records import Records, RecordsError
 __version__ = "0.1.0"
 
 __all__ = [
+    "FLAG_CODES",
     "ISSUE_CODES",
     "STATUSES",
     "Assessment",
@@ -30,5 +35,6 @@ __all__ = [
     "assess",
     "default_ruleset",
     "load_ruleset",
+    "select_candidates",
     "shipped_rulesets",
 ]

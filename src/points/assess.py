@@ -8,10 +8,13 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .candidates import candidate_list
+from .flags import review_flags
 from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
 from .periods import ADJUSTMENT, period_rows
+from .ranking import rankings as rank_totals
 from .records import Records
 from .scoring import (
     EVENT_COLUMNS,
@@ -49,6 +52,15 @@ class Assessment:
     - ``members``: the roster as assessed (category resolved, window in the year).
     - ``events``: the attendance events that were scored, as recorded.
     - ``logs``: the bonus and negative-list records that were scored (``kind`` tells which).
+    - ``rankings``: one row per assessed person: ranks in branch, category and overall
+      (members and candidates apart), suggested grade with the 优秀 quota, probation and
+      candidate bands (see :mod:`points.ranking`).
+    - ``flags``: review flags, one row per member and code, with label, evidence (text with
+      source addresses) and suggested action (see :data:`points.FLAG_CODES`).
+    - ``evidence``: one row per record behind a flag (``member_id, code, month, date, record,
+      status, detail, source``).
+    - ``candidates``: the development candidates' merit list (:func:`points.select_candidates`
+      with no limit).
     """
 
     ruleset: Ruleset
@@ -61,6 +73,10 @@ class Assessment:
     issues: pd.DataFrame
     events: pd.DataFrame
     logs: pd.DataFrame
+    rankings: pd.DataFrame
+    flags: pd.DataFrame
+    evidence: pd.DataFrame
+    candidates: pd.DataFrame
 
     @property
     def dimension_labels(self) -> dict[str, str]:
@@ -170,17 +186,29 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     logs = sort_frame(logs[["member_id", "date", "kind", "item", "item_id", "zero_out",
                             "blocks_top_band", "source"]],
                       ["member_id", "date", "source", "kind"]).reset_index(drop=True)
+    events = events[EVENT_COLUMNS]
+    totals = _totals(ledger, scope, ruleset)
+    ranked = rank_totals(totals, logs, ruleset)
+    appraised = records.appraisals["member_id"]
+    recorded = pd.concat([events["member_id"], logs["member_id"], appraised]).unique()
+    flags, evidence = review_flags(ruleset=ruleset, year=year, full_year=ctx.full_year,
+                                   members=scope, rankings=ranked, events=events, logs=logs,
+                                   recorded=pd.Series(recorded, dtype="string"))
     return Assessment(
         ruleset=ruleset,
         year=year,
         as_of=cutoff,
         members=scope,
         ledger=ledger,
-        totals=_totals(ledger, scope, ruleset),
+        totals=totals,
         monthly=_monthly(ledger, scope, ctx),
         issues=concat_issues(issues),
-        events=events[EVENT_COLUMNS],
+        events=events,
         logs=logs,
+        rankings=ranked,
+        flags=flags,
+        evidence=evidence,
+        candidates=candidate_list(ranked, logs, ruleset),
     )
 
 

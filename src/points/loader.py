@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .flags import FLAG_CODES
 from .model import (
     STATUSES,
     Activity,
@@ -418,6 +419,10 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
             band_name = c.get(spec, "name", bpath, c.string)
             minimum = c.get(spec, "min", bpath, c.number())
             flag = c.get(spec, "flag", bpath, c.identifier, None)
+            if flag is not None and flag not in FLAG_CODES:
+                c.fail(_key_path(bpath, "flag"),
+                       f"unknown flag code {flag!r}" + suggestion(flag, FLAG_CODES))
+                flag = None
             if band_name is not None and minimum is not None:
                 out.append(Band(name=band_name, min=minimum, flag=flag))
         mins = [b.min for b in out]

@@ -18,7 +18,9 @@ from .flags import FLAG_CODES
 from .issues import ISSUE_CODES
 from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
 from .model import STATUSES, Ruleset
+from .reader import read_workbooks
 from .records import Records, RecordsError
+from .workbook import WorkbookError
 
 __version__ = "0.1.0"
 
@@ -31,10 +33,12 @@ __all__ = [
     "RecordsError",
     "Ruleset",
     "RulesetError",
+    "WorkbookError",
     "__version__",
     "assess",
     "default_ruleset",
     "load_ruleset",
+    "read_workbooks",
     "select_candidates",
     "shipped_rulesets",
 ]

@@ -28,6 +28,13 @@ ISSUE_CODES: dict[str, str] = {
     "after_as_of": "日期晚于统计截止日",
     "duplicate_record": "重复记录",
     "conflicting_records": "签到冲突",
+    "unknown_mark": "无法识别的签到符号",
+    "ambiguous_name": "重名无法确定",
+    "bad_date": "无法识别的日期",
+    "unknown_column": "无法识别的列",
+    "missing_column": "缺少必需的列",
+    "unknown_sheet": "无法识别的工作表",
+    "duplicate_member": "名册编号重复",
 }
 
 

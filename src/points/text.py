@@ -20,6 +20,7 @@ __all__ = [
     "did_you_mean",
     "map_names",
     "normalize_name",
+    "normalize_series",
     "positions",
     "sort_frame",
     "source_key",
@@ -34,6 +35,15 @@ def normalize_name(text: object) -> str:
     if text is None:
         return ""
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def normalize_series(values: pd.Series) -> pd.Series:
+    """:func:`normalize_name` of every value (empty text for empty cells), computed once per
+    distinct value."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    done = pd.Series([normalize_name(v) if v is not None and v == v else "" for v in uniques],
+                     dtype="string")
+    return pd.Series(done.take(codes).to_numpy(), index=values.index, dtype="string")
 
 
 def map_names(values: pd.Series, names: dict[str, str]) -> pd.Series:

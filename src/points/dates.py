@@ -6,6 +6,7 @@ Parsing runs once per distinct value (a year has at most a few hundred), never p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from .text import normalize_name
 
-__all__ = ["YEAR_RE", "parse_dates", "year_in"]
+__all__ = ["YEAR_RE", "parse_dates", "parse_one", "year_in"]
 
 _DATE_RE = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*[年./\-])?\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*[日号]?")
@@ -30,9 +31,11 @@ def year_in(*texts: str) -> int | None:
     return None
 
 
-def _one(value: Any, year: int | None) -> tuple[pd.Timestamp | None, str, str]:
+@functools.lru_cache(maxsize=65536)
+def parse_one(value: Any, year: int | None) -> tuple[pd.Timestamp | None, str, str]:
     """(date or None, rest of the text, verdict): verdict ``ok``, ``bad`` (looks like a date
-    but is not one, or has no year) or ``none`` (not a date at all)."""
+    but is not one), ``noyear`` (a day and month, and no year to put them in) or ``none``
+    (not a date at all)."""
     if isinstance(value, dt.datetime | dt.date):
         return pd.Timestamp(value).normalize(), "", "ok"
     if isinstance(value, bool) or value is None or value == "":
@@ -52,7 +55,7 @@ def _one(value: Any, year: int | None) -> tuple[pd.Timestamp | None, str, str]:
     rest = (text[:found.start()] + text[found.end():]).strip("-_/：:（）() ")
     y = int(found.group("y")) if found.group("y") else year
     if y is None:
-        return None, rest, "bad"
+        return None, rest, "noyear"
     try:
         return pd.Timestamp(year=y, month=int(found.group("m")), day=int(found.group("d"))), rest, "ok"
     except ValueError:
@@ -61,9 +64,10 @@ def _one(value: Any, year: int | None) -> tuple[pd.Timestamp | None, str, str]:
 
 def parse_dates(values: pd.Series, year: int | None) -> pd.DataFrame:
     """``date`` (datetime64), ``rest`` (text beside the date, e.g. an activity name) and
-    ``verdict`` (``ok`` / ``bad`` / ``none``) for each value, aligned with ``values``."""
+    ``verdict`` (``ok`` / ``bad`` / ``noyear`` / ``none``) for each value, aligned with
+    ``values``."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    parsed = [_one(v, year) for v in uniques]
+    parsed = [parse_one(v, year) for v in uniques]
     dates = pd.Series([p[0] for p in parsed], dtype="datetime64[us]")
     rest = pd.Series([p[1] for p in parsed], dtype="string")
     verdict = pd.Series([p[2] for p in parsed], dtype="string")

@@ -11,14 +11,18 @@ header cells and distinct values only.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .dates import parse_dates, year_in
+from .dates import parse_dates, parse_one, year_in
 from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
@@ -26,7 +30,7 @@ from .records import Records
 from .text import map_names, normalize_name, normalize_series, suggestion
 from .workbook import RawSheet, read_sheets
 
-__all__ = ["HEADERS", "read_workbooks"]
+__all__ = ["HEADERS", "ReaderError", "read_workbooks"]
 
 #: Header texts recognised for each field (compared after NFKC and removing white space).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -65,395 +69,12 @@ def _letters(index: int) -> str:
     return out
 
 
-class _Sheet:
-    """A sheet as a rectangular object grid with its addresses and header facts."""
-
-    def __init__(self, raw: RawSheet, year: int | None) -> None:
-        self.raw = raw
-        self.grid = _grid(raw.cells)
-        self.r0, self.c0 = raw.origin
-        self.prefix = f"{raw.file}!{raw.name}!"
-        self.header = -1
-        self.fields: dict[str, int] = {}
-        self.title = ""
-        self.year = year
-
-    def address(self, rows: np.ndarray | int, cols: np.ndarray | int) -> pd.Series:
-        rows = np.atleast_1d(np.asarray(rows, dtype="int64"))
-        cols = np.atleast_1d(np.asarray(cols, dtype="int64"))
-        rows, cols = np.broadcast_arrays(rows, cols)
-        width = self.grid.shape[1] + self.c0 + 1
-        letters = np.array([_letters(c) for c in range(width)], dtype=object)
-        text = (pd.Series(letters[cols + self.c0], dtype="string")
-                + pd.Series(rows + self.r0 + 1, dtype="int64").astype("string"))
-        return self.prefix + text
-
-    def text(self, row: int, col: int) -> str:
-        value = self.grid[row, col]
-        return "" if value == "" or value is None else normalize_name(value)
-
-    def fill_merged(self, last_row: int) -> None:
-        for (r1, c1), (r2, c2) in self.raw.merged:
-            r1, r2, c1, c2 = r1 - self.r0, r2 - self.r0, c1 - self.c0, c2 - self.c0
-            if r1 < 0 or c1 < 0 or r1 > last_row:
-                continue
-            self.grid[r1:min(r2, last_row) + 1, c1:c2 + 1] = self.grid[r1, c1]
-
-    def column(self, field: str, start: int) -> pd.Series:
-        return pd.Series(self.grid[start:, self.fields[field]], dtype=object)
+_LETTERS = np.array([_letters(i) for i in range(16384)], dtype=object)
 
 
-def _find_header(sheet: _Sheet) -> None:
-    """The first row (of the first 20) naming a person column and one more known column or a
-    date; the rows above it are the title."""
-    for r in range(min(20, sheet.grid.shape[0])):
-        texts = [sheet.text(r, c) for c in range(sheet.grid.shape[1])]
-        fields = {_FIELD[t]: c for c, t in reversed(list(enumerate(texts))) if t in _FIELD}
-        if "name" not in fields and "member_id" not in fields:
-            continue
-        dated = parse_dates(pd.Series(sheet.grid[r], dtype=object), 2000)["verdict"] == "ok"
-        if len(fields) >= 2 or dated.any():
-            sheet.header, sheet.fields = r, fields
-            sheet.title = " ".join(str(v) for v in sheet.grid[:r].ravel() if v != "")
-            sheet.year = (year_in(sheet.title, sheet.raw.name, sheet.raw.file)
-                          or sheet.year)
-            return
-
-
-def _kind(sheet: _Sheet, dates: int) -> str:
-    fields = sheet.fields
-    if "status" in fields or ("date" in fields and "activity" in fields):
-        return "list"
-    if "result" in fields:
-        return "appraisal"
-    if "item" in fields:
-        return "log"
-    if dates:
-        return "matrix"
-    if {"branch", "category", "joined", "left"} & set(fields):
-        return "roster"
-    return "unknown"
-
-
-def _data_rows(sheet: _Sheet, start: int, person: Iterable[int]) -> np.ndarray:
-    """Rows from ``start`` that hold data: not blank, not a notes row, not a totals row."""
-    block = sheet.grid[start:]
-    if block.size == 0:
-        return np.array([], dtype="int64")
-    filled = (block != "").any(axis=1)
-    first = pd.Series(block[:, 0], dtype=object)
-    for j in range(1, min(3, block.shape[1])):
-        first = first.where(first != "", pd.Series(block[:, j], dtype=object))
-    notes = first.astype(str).str.strip().str.startswith(_NOTE_PREFIXES).to_numpy()
-    person_text = pd.Series("", index=first.index, dtype=object)
-    for c in person:
-        person_text = person_text + pd.Series(block[:, c], dtype=object).astype(str)
-    totals = normalize_series(person_text).isin(list(_TOTAL_ROWS)).to_numpy()
-    return np.flatnonzero(filled & ~notes & ~totals) + start
-
-
-class _Reader:
-    def __init__(self, ruleset: Ruleset, year: int | None) -> None:
-        self.rs = ruleset
-        self.year = year
-        self.issues: list[pd.DataFrame] = []
-        self.tables: dict[str, list[pd.DataFrame]] = {
-            k: [] for k in ("roster", "attendance", "negatives", "bonuses", "appraisals")}
-
-    def issue(self, code: str, message: pd.Series | str, source: pd.Series,
-              member: pd.Series | None = None) -> None:
-        source = source.reset_index(drop=True)
-        if isinstance(message, str):
-            message = pd.Series(message, index=source.index, dtype="string")
-        message = message.reset_index(drop=True)
-        member = None if member is None else member.reset_index(drop=True)
-        self.issues.append(make_issues(code, message, source, member))
-
-    # -- dispatch ------------------------------------------------------------------------
-    def read(self, raws: list[RawSheet]) -> Records:
-        sheets = []
-        for raw in raws:
-            if not raw.cells or not any(v != "" for row in raw.cells for v in row):
-                continue  # an empty sheet (Sheet2, Sheet3) is not data
-            sheet = _Sheet(raw, self.year)
-            _find_header(sheet)
-            sheets.append(sheet)
-        kinds = []
-        for sheet in sheets:
-            if sheet.header < 0:
-                kinds.append("unknown")
-                continue
-            sheet.fill_merged(sheet.header + 2)
-            kinds.append(_kind(sheet, self._date_columns(sheet)[1]))
-        for sheet, kind in zip(sheets, kinds, strict=True):
-            if kind == "roster":
-                self._roster(sheet)
-        roster = (pd.concat(self.tables["roster"], ignore_index=True) if self.tables["roster"]
-                  else pd.DataFrame(columns=["member_id", "name", "branch", "category", "joined",
-                                             "left", "source"]))
-        roster = self._dedupe_roster(roster)
-        self.roster = roster
-        for sheet, kind in zip(sheets, kinds, strict=True):
-            if kind == "unknown":
-                self.issue("unknown_sheet", "无法识别此工作表（找不到“姓名/党员编号”等表头），未读取",
-                           sheet.address(0, 0))
-            elif kind != "roster":
-                missing = [f for f in _REQUIRED.get(kind, ()) if f not in sheet.fields]
-                if missing:
-                    self._missing(sheet, missing)
-                    continue
-                getattr(self, f"_{kind}")(sheet)
-        issues = concat_issues(self.issues)
-
-        def table(key: str) -> pd.DataFrame | None:
-            frames = self.tables[key]
-            return pd.concat(frames, ignore_index=True) if frames else None
-
-        return Records.from_frames(roster=roster, attendance=table("attendance"),
-                                   negatives=table("negatives"), bonuses=table("bonuses"),
-                                   appraisals=table("appraisals"), issues=issues)
-
-    def _missing(self, sheet: _Sheet, missing: list[str]) -> None:
-        present = [sheet.text(sheet.header, c) for c in range(sheet.grid.shape[1])]
-        present = [p for p in present if p]
-        text = "；".join(f"缺少“{HEADERS[f][0]}”列{suggestion(HEADERS[f][0], present)}"
-                        for f in missing)
-        self.issue("missing_column", text + "，此工作表未读取", sheet.address(sheet.header, 0))
-
-    # -- members -------------------------------------------------------------------------
-    def _roster(self, sheet: _Sheet) -> None:
-        if "name" not in sheet.fields:
-            self._missing(sheet, ["name"])
-            return
-        start = sheet.header + 1
-        rows = _data_rows(sheet, start, [sheet.fields["name"]])
-        take = rows - start
-        name = sheet.column("name", start).iloc[take].pipe(normalize_series)
-        out = pd.DataFrame({"name": name.to_numpy()}, dtype="string")
-        out["source"] = sheet.address(rows, sheet.fields["name"]).to_numpy()
-        out["member_id"] = (sheet.column("member_id", start).iloc[take].to_numpy()
-                            if "member_id" in sheet.fields else "")
-        out["member_id"] = _ids(pd.Series(out["member_id"], dtype=object))
-        branch = _sheet_branch(sheet, None)
-        out["branch"] = (sheet.column("branch", start).iloc[take].pipe(normalize_series).to_numpy()
-                         if "branch" in sheet.fields else branch or "")
-        out["category"] = (sheet.column("category", start).iloc[take].pipe(normalize_series)
-                           .to_numpy() if "category" in sheet.fields else "")
-        for field in ("joined", "left"):
-            out[field] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
-            if field in sheet.fields:
-                values = sheet.column(field, start).iloc[take].reset_index(drop=True)
-                parsed = parse_dates(values, None)
-                out[field] = parsed["date"].to_numpy()
-                bad = (parsed["verdict"] != "ok") & (values != "")
-                if bad.any():
-                    self.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，按空白处理",
-                               sheet.address(rows[bad.to_numpy()], sheet.fields[field]))
-        out = out[out["name"] != ""]
-        out["category"] = out["category"].replace("", None)
-        self.tables["roster"].append(out)
-
-    def _dedupe_roster(self, roster: pd.DataFrame) -> pd.DataFrame:
-        roster = roster.reset_index(drop=True)
-        no_id = roster["member_id"].fillna("") == ""
-        synthetic = roster["branch"].fillna("") + "/" + roster["name"]
-        roster["member_id"] = roster["member_id"].where(~no_id, synthetic)
-        dup = roster["member_id"].duplicated(keep="first")
-        if dup.any():
-            bad = roster[dup & ~no_id]
-            if len(bad):
-                self.issue("duplicate_member", "党员编号“" + bad["member_id"] + "”在名册中重复，只用第一行",
-                           bad["source"], bad["member_id"])
-            roster = roster[~(dup & ~no_id)]
-            twin = roster["member_id"].duplicated(keep=False) & no_id[roster.index]
-            roster.loc[twin, "member_id"] = roster.loc[twin, "member_id"] + "#" + roster.loc[
-                twin, "source"].str.extract(r"(\d+)$")[0]
-        self.same_name = roster.groupby(["branch", "name"])["member_id"].transform("size") > 1
-        return roster.reset_index(drop=True)
-
-    def _members(self, sheet: _Sheet, rows: np.ndarray, source: pd.Series) -> pd.Series:
-        """Member id of each data row: the 党员编号 column, else the name within the branch."""
-        ids = (_ids(pd.Series(sheet.grid[rows, sheet.fields["member_id"]], dtype=object))
-               if "member_id" in sheet.fields else pd.Series("", index=range(len(rows))))
-        ids = ids.astype("string").reset_index(drop=True)
-        if "name" not in sheet.fields:
-            return ids
-        names = pd.Series(sheet.grid[rows, sheet.fields["name"]], dtype=object).pipe(
-            normalize_series).reset_index(drop=True)
-        branch = (pd.Series(sheet.grid[rows, sheet.fields["branch"]], dtype=object).pipe(
-            normalize_series).reset_index(drop=True)
-            if "branch" in sheet.fields else pd.Series(_sheet_branch(sheet, self.roster),
-                                                       index=names.index, dtype="string"))
-        need = (ids == "") & (names != "")
-        rows_frame = pd.DataFrame({"row": np.arange(len(names)), "name": names,
-                                   "branch": branch})[need.to_numpy()]
-        roster = self.roster[["member_id", "name", "branch"]].rename(
-            columns={"branch": "roster_branch"})
-        match = rows_frame.merge(roster, on="name", how="left")
-        ok = match["member_id"].notna() & (match["branch"].isna() | (match["branch"] == "")
-                                           | (match["branch"] == match["roster_branch"]))
-        match = match[ok]
-        count = match.groupby("row").size().reindex(rows_frame["row"], fill_value=0)
-        single = match[match["row"].isin(count[count == 1].index)]
-        ids.iloc[single["row"].to_numpy()] = single["member_id"].astype("string").to_numpy()  # type: ignore[call-overload]
-        src = source.reset_index(drop=True)
-        none = count[count == 0].index.to_numpy()
-        if len(none):
-            where = ("（" + branch.iloc[none] + "）").where(branch.iloc[none] != "", "")
-            self.issue("unknown_member", "名册中没有“" + names.iloc[none] + "”" + where
-                       + "，此行记录未计分", src.iloc[none])
-        many = count[count > 1].index.to_numpy()
-        if len(many):
-            self.issue("ambiguous_name", "名册中有多名“" + names.iloc[many]
-                       + "”，无法确定是谁，请填写党员编号；此行记录未计分", src.iloc[many])
-        return ids.mask(ids == "")
-
-    # -- sheet kinds ---------------------------------------------------------------------
-    def _date_columns(self, sheet: _Sheet) -> tuple[dict[str, Any], int]:
-        """Date row, dates, activity texts per candidate column of a matrix."""
-        h = sheet.header
-        width = sheet.grid.shape[1]
-        known = set(sheet.fields.values())
-        cols = np.array([c for c in range(width) if c not in known
-                         and sheet.text(h, c) not in _SKIP], dtype="int64")
-        if not len(cols):
-            return {}, 0
-        best: dict[str, Any] = {}
-        for r in (h, h + 1, h - 1):
-            if r < 0 or r >= sheet.grid.shape[0]:
-                continue
-            parsed = parse_dates(pd.Series(sheet.grid[r, cols], dtype=object), sheet.year)
-            n = int((parsed["verdict"] == "ok").sum())
-            if n > best.get("n", 0):
-                best = {"row": r, "parsed": parsed, "n": n, "cols": cols}
-        return best, best.get("n", 0)
-
-    def _matrix(self, sheet: _Sheet) -> None:
-        info, _ = self._date_columns(sheet)
-        cols, parsed, date_row = info["cols"], info["parsed"].reset_index(drop=True), info["row"]
-        names = self.rs.activity_names()
-        # the activity row: a row next to the dates whose texts name activities
-        activity = pd.Series("", index=range(len(cols)), dtype="string")
-        act_row = -1
-        for r in (date_row - 1, date_row + 1):
-            if r < 0 or r >= sheet.grid.shape[0] or r < sheet.header - 1:
-                continue
-            texts = pd.Series(sheet.grid[r, cols], dtype=object).map(
-                lambda v: normalize_name(v) if v != "" else "").astype("string")
-            if map_names(texts, names).notna().sum() > 0:
-                activity, act_row = texts, r
-                break
-        rest = parsed["rest"].fillna("")
-        activity = activity.where(activity != "", rest)
-        fallback = _find_activity(self.rs, sheet.raw.name, sheet.title)
-        activity = activity.where(activity != "", fallback or "")
-        ok = (parsed["verdict"] == "ok").to_numpy()
-        bad = (parsed["verdict"] == "bad").to_numpy()
-        start = max(sheet.header, date_row, act_row) + 1
-        person = [sheet.fields[f] for f in ("name", "member_id") if f in sheet.fields]
-        rows = _data_rows(sheet, start, person)
-        has_data = (sheet.grid[rows][:, cols] != "").any(axis=0) if len(rows) else \
-            np.zeros(len(cols), dtype=bool)
-        if bad.any():
-            self.issue("bad_date", "无法识别的日期表头“" + pd.Series(
-                sheet.grid[date_row, cols[bad]], dtype=object).astype(str)
-                + "”，此列未读取（请写成 2024-03-15 或 3月15日）", sheet.address(date_row, cols[bad]))
-        other = ~ok & ~bad & has_data
-        if other.any():
-            header_text = pd.Series(sheet.grid[sheet.header, cols[other]], dtype=object).astype(str)
-            self.issue("unknown_column", "无法识别的列“" + header_text + "”（不是日期），此列未读取",
-                       sheet.address(sheet.header, cols[other]))
-        no_activity = ok & (activity == "").to_numpy()
-        if no_activity.any():
-            self.issue("unknown_activity", "无法确定此列的活动类型（表头、工作表名和标题中都没有"
-                       "活动名称），此列未读取", sheet.address(date_row, cols[no_activity]))
-        use = ok & ~no_activity
-        cols, dates, activity = cols[use], parsed["date"][use], activity[use]
-        if not len(rows) or not len(cols):
-            return
-        block = sheet.grid[np.ix_(rows, cols)]
-        n_rows, n_cols = block.shape
-        source = sheet.address(np.repeat(rows, n_cols), np.tile(cols, n_rows))
-        person_source = sheet.address(rows, person[0])
-        ids = self._members(sheet, rows, person_source)
-        frame = pd.DataFrame({
-            "member_id": np.repeat(ids.to_numpy(), n_cols),
-            "date": np.tile(dates.to_numpy(), n_rows),
-            "activity": np.tile(activity.to_numpy(), n_rows),
-            "mark": block.ravel(),
-            "source": source.to_numpy(),
-        })
-        self._attendance(frame[frame["member_id"].notna().to_numpy()])
-
-    def _attendance(self, frame: pd.DataFrame) -> None:
-        status = self._statuses(frame["mark"])
-        unknown = status.isna().to_numpy()
-        if unknown.any():
-            bad = frame[unknown]
-            self.issue("unknown_mark", "无法识别的签到符号“" + bad["mark"].astype(str)
-                       + "”，此记录未计分（可在规则的 [marks] 中补充）", bad["source"], bad["member_id"])
-        self.tables["attendance"].append(
-            frame.assign(status=status)[~unknown][["member_id", "date", "activity", "status",
-                                                   "source"]])
-
-    def _statuses(self, marks: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(marks.astype(object), use_na_sentinel=False)
-        looked = [("blank" if normalize_name(v) == "" else self.rs.marks.vocabulary.get(
-            normalize_name(v))) if v is not None else "blank" for v in uniques]
-        return pd.Series(pd.Series(looked, dtype="string").take(codes).to_numpy(),
-                         index=marks.index, dtype="string")
-
-    def _rows(self, sheet: _Sheet, anchor: str) -> tuple[np.ndarray, pd.Series, pd.Series]:
-        start = sheet.header + 1
-        person = [sheet.fields[f] for f in ("name", "member_id") if f in sheet.fields]
-        rows = _data_rows(sheet, start, person)
-        source = sheet.address(rows, sheet.fields[anchor])
-        return rows, source, self._members(sheet, rows, sheet.address(rows, person[0]))
-
-    def _dated(self, sheet: _Sheet, rows: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-        values = pd.Series(sheet.grid[rows, sheet.fields["date"]], dtype=object)
-        parsed = parse_dates(values, sheet.year)
-        bad = (parsed["verdict"] != "ok").to_numpy()
-        if bad.any():
-            self.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，此记录未计分",
-                       sheet.address(rows[bad], sheet.fields["date"]))
-        return parsed["date"].reset_index(drop=True), ~bad
-
-    def _list(self, sheet: _Sheet) -> None:
-        rows, source, ids = self._rows(sheet, "status")
-        dates, ok = self._dated(sheet, rows)
-        frame = pd.DataFrame({
-            "member_id": ids, "date": dates,
-            "activity": normalize_series(
-                pd.Series(sheet.grid[rows, sheet.fields["activity"]], dtype=object)),
-            "mark": pd.Series(sheet.grid[rows, sheet.fields["status"]], dtype=object),
-            "source": source.reset_index(drop=True)})
-        self._attendance(frame[ok & ids.notna().to_numpy()])
-
-    def _log(self, sheet: _Sheet) -> None:
-        rows, source, ids = self._rows(sheet, "item")
-        dates, ok = self._dated(sheet, rows)
-        item = pd.Series(sheet.grid[rows, sheet.fields["item"]], dtype=object).pipe(
-            normalize_series)
-        negative = map_names(item, self.rs.item_names("negative")).notna().to_numpy()
-        bonus = map_names(item, self.rs.item_names("bonus")).notna().to_numpy()
-        header = sheet.text(sheet.header, sheet.fields["item"]) + sheet.raw.name + sheet.title
-        default_bonus = any(w in header for w in ("加分", "先锋", "示范")) and not any(
-            w in header for w in ("扣分", "负面"))
-        is_bonus = bonus | (~negative & default_bonus)
-        frame = pd.DataFrame({"member_id": ids, "date": dates, "item": item,
-                              "source": source.reset_index(drop=True)})
-        keep = ok & ids.notna().to_numpy()
-        self.tables["bonuses"].append(frame[keep & is_bonus])
-        self.tables["negatives"].append(frame[keep & ~is_bonus])
-
-    def _appraisal(self, sheet: _Sheet) -> None:
-        rows, source, ids = self._rows(sheet, "result")
-        result = pd.Series(sheet.grid[rows, sheet.fields["result"]], dtype=object).pipe(
-            normalize_series)
-        frame = pd.DataFrame({"member_id": ids, "result": result,
-                              "source": source.reset_index(drop=True)})
-        self.tables["appraisals"].append(frame[ids.notna().to_numpy()])
+@functools.lru_cache(maxsize=65536)
+def _norm(value: Any) -> str:
+    return normalize_name(value)
 
 
 def _grid(cells: list[list[Any]]) -> np.ndarray:
@@ -470,9 +91,91 @@ def _grid(cells: list[list[Any]]) -> np.ndarray:
     return grid
 
 
+class _Sheet:
+    """A sheet as a rectangular object grid with its header facts."""
+
+    def __init__(self, raw: RawSheet, number: int, year: int | None) -> None:
+        self.raw = raw
+        self.number = number
+        self.grid = _grid(raw.cells)
+        self.r0, self.c0 = raw.origin
+        self.header = -1
+        self.fields: dict[str, int] = {}
+        self.title = ""
+        self.year = year
+        self.dates: dict[str, Any] | None = None
+
+    def address(self, row: int, col: int) -> str:
+        return f"{self.raw.file}!{self.raw.name}!{_LETTERS[col + self.c0]}{row + self.r0 + 1}"
+
+    def text(self, row: int, col: int) -> str:
+        value = self.grid[row, col]
+        return "" if value == "" or value is None else _norm(value)
+
+    def fill_merged(self, last_row: int) -> None:
+        for (r1, c1), (r2, c2) in self.raw.merged:
+            r1, r2, c1, c2 = r1 - self.r0, r2 - self.r0, c1 - self.c0, c2 - self.c0
+            if r1 < 0 or c1 < 0 or r1 > last_row:
+                continue
+            self.grid[r1:min(r2, last_row) + 1, c1:c2 + 1] = self.grid[r1, c1]
+
+    def find_header(self) -> None:
+        """The first row (of the first 20) naming a person column and one more known column
+        or a date; the rows above it are the title."""
+        for r in range(min(20, self.grid.shape[0])):
+            fields: dict[str, int] = {}
+            for c in range(self.grid.shape[1]):
+                field = _FIELD.get(self.text(r, c))
+                if field is not None and field not in fields:
+                    fields[field] = c
+            if "name" not in fields and "member_id" not in fields:
+                continue
+            dated = any(parse_one(v, 2000)[2] == "ok" for v in self.grid[r] if v != "")
+            if len(fields) >= 2 or dated:
+                self.header, self.fields = r, fields
+                self.title = " ".join(str(v) for v in self.grid[:r].ravel() if v != "")
+                self.year = year_in(self.title, self.raw.name, self.raw.file) or self.year
+                return
+
+    def data_rows(self, start: int) -> np.ndarray:
+        """Rows from ``start`` that hold data: not blank, not a notes row, not a totals row."""
+        block = self.grid[start:]
+        if block.size == 0:
+            return np.array([], dtype="int64")
+        filled = (block != "").any(axis=1)
+        first = block[:, 0].copy()
+        for j in range(1, min(3, block.shape[1])):
+            first = np.where(first == "", block[:, j], first)
+        first = np.strings.lstrip(first.astype(str))
+        notes = np.zeros(len(block), dtype=bool)
+        for prefix in _NOTE_PREFIXES:
+            notes |= np.strings.startswith(first, prefix)
+        totals = np.zeros(len(block), dtype=bool)
+        for field in ("name", "member_id"):
+            if field in self.fields:
+                person = np.strings.strip(block[:, self.fields[field]].astype(str))
+                totals |= np.isin(person, list(_TOTAL_ROWS))
+        return np.flatnonzero(filled & ~notes & ~totals) + start
+
+
+def _kind(sheet: _Sheet, dated: bool) -> str:
+    fields = sheet.fields
+    if "status" in fields or ("date" in fields and "activity" in fields):
+        return "list"
+    if "result" in fields:
+        return "appraisal"
+    if "item" in fields:
+        return "log"
+    if dated:
+        return "matrix"
+    if {"branch", "category", "joined", "left"} & set(fields):
+        return "roster"
+    return "unknown"
+
+
 def _ids(values: pd.Series) -> pd.Series:
     """党员编号 as text, once per distinct value (Excel numbers lose their ".0")."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
     done = pd.Series([_id_text(v) for v in uniques], dtype="string")
     return pd.Series(done.take(codes).to_numpy(), index=values.index, dtype="string")
 
@@ -485,23 +188,382 @@ def _id_text(value: object) -> str:
     return normalize_name(value)
 
 
-def _sheet_branch(sheet: _Sheet, roster: pd.DataFrame | None) -> str | None:
-    """The roster branch named in the sheet's title, its name or its file name (longest)."""
-    if roster is None or roster.empty:
-        return None
-    text = normalize_name(sheet.title + sheet.raw.name + sheet.raw.file)
-    found = [b for b in roster["branch"].dropna().unique() if b and b in text]
-    return max(found, key=len) if found else None
+class _Reader:
+    """Reads sheet by sheet into column arrays; every table is then built, checked and
+    addressed once for all sheets."""
+
+    def __init__(self, ruleset: Ruleset, year: int | None) -> None:
+        self.rs = ruleset
+        self.year = year
+        self.sheets: list[_Sheet] = []
+        self.cell_issues: list[tuple[str, str, str]] = []
+        self.issues: list[pd.DataFrame] = []
+        self.parts: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("roster", "people", "attendance", "list", "log", "appraisal")}
+        self.n_people = 0
+        self.activity_names = ruleset.activity_names()
+        self.branch_re: re.Pattern[str] | None = None
+
+    # -- issues and addresses --------------------------------------------------------------
+    def cell_issue(self, code: str, message: str, source: str) -> None:
+        self.cell_issues.append((code, message, source))
+
+    def issue(self, code: str, message: pd.Series, source: pd.Series,
+              member: pd.Series | None = None) -> None:
+        source = source.reset_index(drop=True)
+        member = None if member is None else member.reset_index(drop=True)
+        self.issues.append(make_issues(code, message.reset_index(drop=True), source, member))
+
+    def addresses(self, sheet: np.ndarray, row: np.ndarray, col: np.ndarray) -> pd.Series:
+        """``file!sheet!A1`` for each (sheet number, grid row, grid column).
+
+        The distinct ``file!sheet!column`` prefixes and row numbers are made once; Arrow
+        takes and joins them for every cell.
+        """
+        r0 = np.array([s.r0 for s in self.sheets], dtype="int64")
+        c0 = np.array([s.c0 for s in self.sheets], dtype="int64")
+        number = (row + r0[sheet] + 1).astype("int64")
+        key = sheet.astype("int64") * 16384 + col + c0[sheet]
+        codes, uniques = pd.factorize(key)
+        prefixes = [f"{self.sheets[k // 16384].raw.file}!{self.sheets[k // 16384].raw.name}!"
+                    f"{_LETTERS[k % 16384]}" for k in uniques.tolist()]
+        digits = pa.array([str(i) for i in range(int(number.max(initial=0)) + 1)])
+        joined = pc.binary_join_element_wise(pa.array(prefixes).take(pa.array(codes)),
+                                             digits.take(pa.array(number)), "")
+        return pd.Series(pd.arrays.ArrowStringArray(joined))
+
+    # -- dispatch --------------------------------------------------------------------------
+    def read(self, raws: list[RawSheet]) -> Records:
+        kinds = []
+        for raw in raws:
+            if not any(v != "" for row in raw.cells for v in row):
+                continue  # an empty sheet (Sheet2, Sheet3) is not data
+            sheet = _Sheet(raw, len(self.sheets), self.year)
+            self.sheets.append(sheet)
+            sheet.find_header()
+            if sheet.header < 0:
+                kinds.append("unknown")
+                continue
+            sheet.fill_merged(sheet.header + 2)
+            sheet.dates = self._date_columns(sheet)
+            kinds.append(_kind(sheet, sheet.dates is not None))
+        for sheet, kind in zip(self.sheets, kinds, strict=True):
+            if kind == "roster":
+                self._roster(sheet)
+        roster = self._build_roster()
+        branches = sorted({b for b in roster["branch"].dropna() if b}, key=len, reverse=True)
+        if branches:
+            self.branch_re = re.compile("|".join(re.escape(b) for b in branches))
+        for sheet, kind in zip(self.sheets, kinds, strict=True):
+            if kind == "unknown":
+                self.cell_issue("unknown_sheet", "无法识别此工作表（找不到“姓名/党员编号”等表头），"
+                                "未读取", sheet.address(0, 0))
+            elif kind != "roster":
+                missing = [f for f in _REQUIRED.get(kind, ()) if f not in sheet.fields]
+                if missing:
+                    self._missing(sheet, missing)
+                else:
+                    getattr(self, f"_{kind}")(sheet)
+        ids = self._resolve(roster)
+        tables = self._build_tables(ids)
+        if self.cell_issues:
+            cells = pd.DataFrame(self.cell_issues, columns=["code", "message", "source"])
+            for code, group in cells.groupby("code", sort=True):
+                self.issues.append(make_issues(str(code), group["message"], group["source"]))
+        return Records.from_frames(roster=roster, **tables, issues=concat_issues(self.issues))
+
+    def _missing(self, sheet: _Sheet, missing: list[str]) -> None:
+        present = [t for t in (sheet.text(sheet.header, c) for c in range(sheet.grid.shape[1]))
+                   if t]
+        text = "；".join(f"缺少“{HEADERS[f][0]}”列{suggestion(HEADERS[f][0], present)}"
+                        for f in missing)
+        self.cell_issue("missing_column", text + "，此工作表未读取", sheet.address(sheet.header, 0))
+
+    def _column(self, sheet: _Sheet, field: str, rows: np.ndarray) -> np.ndarray:
+        if field not in sheet.fields:
+            return np.full(len(rows), "", dtype=object)
+        return sheet.grid[rows, sheet.fields[field]]
+
+    # -- roster ----------------------------------------------------------------------------
+    def _roster(self, sheet: _Sheet) -> None:
+        if "name" not in sheet.fields:
+            self._missing(sheet, ["name"])
+            return
+        rows = sheet.data_rows(sheet.header + 1)
+        part = {f: self._column(sheet, f, rows)
+                for f in ("member_id", "name", "branch", "category", "joined", "left")}
+        part.update(sheet=np.full(len(rows), sheet.number), row=rows,
+                    col=np.full(len(rows), sheet.fields["name"]),
+                    joined_col=np.full(len(rows), sheet.fields.get("joined", 0)),
+                    left_col=np.full(len(rows), sheet.fields.get("left", 0)))
+        self.parts["roster"].append(part)
+
+    def _build_roster(self) -> pd.DataFrame:
+        columns = ["member_id", "name", "branch", "category", "joined", "left", "source"]
+        if not self.parts["roster"]:
+            raise ReaderError("没有找到党员名册：请把名册（含“姓名”“所在支部”“党员类别”等列）一并读入")
+        raw = _concat(self.parts["roster"])
+        out = pd.DataFrame({
+            "member_id": _ids(pd.Series(raw["member_id"], dtype=object)),
+            "name": normalize_series(pd.Series(raw["name"], dtype=object)),
+            "branch": normalize_series(pd.Series(raw["branch"], dtype=object)),
+            "category": normalize_series(pd.Series(raw["category"], dtype=object)),
+            "source": self.addresses(raw["sheet"], raw["row"], raw["col"]),
+        })
+        for field in ("joined", "left"):
+            values = pd.Series(raw[field], dtype=object)
+            parsed = parse_dates(values, None)
+            out[field] = parsed["date"].to_numpy()
+            bad = ((parsed["verdict"] != "ok") & (values != "")).to_numpy()
+            if bad.any():
+                self.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，按空白处理",
+                           self.addresses(raw["sheet"][bad], raw["row"][bad],
+                                          raw[f"{field}_col"][bad]))
+        out = out[out["name"] != ""]
+        out["category"] = out["category"].replace("", None)
+        no_id = out["member_id"] == ""
+        out["member_id"] = out["member_id"].where(~no_id, out["branch"] + "/" + out["name"])
+        dup = out["member_id"].duplicated(keep="first") & ~no_id
+        if dup.any():
+            bad = out[dup]
+            self.issue("duplicate_member", "党员编号“" + bad["member_id"] + "”在名册中重复，只用第一行",
+                       bad["source"], bad["member_id"])
+            out = out[~dup]
+        twin = out["member_id"].duplicated(keep=False)  # same name, same branch, no 党员编号
+        out.loc[twin, "member_id"] = (out.loc[twin, "member_id"] + "#"
+                                      + out.loc[twin, "source"].str.extract(r"(\d+)$")[0])
+        return out[columns].reset_index(drop=True)
+
+    # -- people: the rows of every other sheet ------------------------------------------
+    def _people(self, sheet: _Sheet, rows: np.ndarray) -> np.ndarray:
+        """Register the data rows' persons; return their numbers for the record parts."""
+        branch = self._column(sheet, "branch", rows)
+        if "branch" not in sheet.fields and self.branch_re is not None:
+            found = self.branch_re.search(normalize_name(sheet.title + sheet.raw.name
+                                                         + sheet.raw.file))
+            branch = np.full(len(rows), found.group(0) if found else "", dtype=object)
+        person = sheet.fields.get("name", sheet.fields.get("member_id", 0))
+        self.parts["people"].append({
+            "member_id": self._column(sheet, "member_id", rows),
+            "name": self._column(sheet, "name", rows), "branch": branch,
+            "sheet": np.full(len(rows), sheet.number), "row": rows,
+            "col": np.full(len(rows), person)})
+        first = self.n_people
+        self.n_people += len(rows)
+        return np.arange(first, self.n_people)
+
+    def _resolve(self, roster: pd.DataFrame) -> pd.Series:
+        """Member id per person row: the 党员编号, else the name (within the branch when known)."""
+        if not self.parts["people"]:
+            return pd.Series(dtype="string")
+        raw = _concat(self.parts["people"])
+        ids = _ids(pd.Series(raw["member_id"], dtype=object))
+        names = normalize_series(pd.Series(raw["name"], dtype=object))
+        branch = normalize_series(pd.Series(raw["branch"], dtype=object))
+        need = ((ids == "") & (names != "")).to_numpy()
+        rows = pd.DataFrame({"person": np.flatnonzero(need), "name": names[need].to_numpy(),
+                             "branch": branch[need].to_numpy()})
+        known = roster[["member_id", "name", "branch"]].rename(columns={"branch": "home"})
+        match = rows.merge(known, on="name", how="inner")
+        match = match[(match["branch"] == "") | (match["branch"] == match["home"])]
+        count = match.groupby("person").size().reindex(rows["person"], fill_value=0)
+        single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
+        ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()  # type: ignore[call-overload]
+        source = self.addresses(raw["sheet"], raw["row"], raw["col"])
+        for code, mask, head, tail in (
+                ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),
+                ("ambiguous_name", count.to_numpy() > 1, "名册中有多名",
+                 "，无法确定是谁，请填写党员编号；此行记录未计分")):
+            at = count.index[mask].to_numpy()
+            if len(at):
+                where = ("（" + branch.iloc[at] + "）").where(branch.iloc[at] != "", "")
+                self.issue(code, head + "“" + names.iloc[at] + "”" + where + tail, source.iloc[at])
+        return ids.mask(ids == "")
+
+    # -- sheet kinds -----------------------------------------------------------------------
+    def _date_columns(self, sheet: _Sheet) -> dict[str, Any] | None:
+        """The row of dates (the header, or the row below or above it) and its columns."""
+        h = sheet.header
+        known = set(sheet.fields.values())
+        cols = [c for c in range(sheet.grid.shape[1])
+                if c not in known and sheet.text(h, c) not in _SKIP]
+        best: dict[str, Any] | None = None
+        for r in (h, h + 1, h - 1):
+            if r < 0 or r >= sheet.grid.shape[0] or not cols:
+                continue
+            parsed = [parse_one(sheet.grid[r, c], sheet.year) for c in cols]
+            n = sum(p[2] == "ok" for p in parsed)
+            if n and (best is None or n > best["n"]):
+                best = {"row": r, "parsed": parsed, "n": n, "cols": cols}
+        return best
+
+    def _matrix(self, sheet: _Sheet) -> None:
+        info = sheet.dates
+        assert info is not None
+        date_row, cols, parsed = info["row"], info["cols"], info["parsed"]
+        names = self.activity_names
+        activity = [""] * len(cols)
+        act_row = -1
+        for r in (date_row - 1, date_row + 1):
+            if r < max(0, sheet.header - 1) or r >= sheet.grid.shape[0]:
+                continue
+            texts = [sheet.text(r, c) for c in cols]
+            if any(t in names for t in texts):
+                activity, act_row = texts, r
+                break
+        fallback = _find_activity(names, sheet.raw.name, sheet.title) or ""
+        activity = [a or p[1] or fallback for a, p in zip(activity, parsed, strict=True)]
+        start = max(sheet.header, date_row, act_row) + 1
+        rows = sheet.data_rows(start)
+        used = []
+        for c, (date, _, verdict), act in zip(cols, parsed, activity, strict=True):
+            has_data = bool(len(rows)) and bool((sheet.grid[rows, c] != "").any())
+            where = sheet.address(date_row, c)
+            if verdict in ("bad", "noyear"):
+                self.cell_issue("bad_date", f"无法识别的日期表头“{sheet.grid[date_row, c]}”，此列未"
+                                "读取（请写成 2024-03-15 或 3月15日，并在标题或文件名中写明年份）", where)
+            elif verdict == "none":
+                if has_data:
+                    self.cell_issue("unknown_column", f"无法识别的列“{sheet.grid[sheet.header, c]}”"
+                                    "（不是日期），此列未读取", sheet.address(sheet.header, c))
+            elif not act:
+                self.cell_issue("unknown_activity", "无法确定此列的活动类型（表头、工作表名和标题中"
+                                "都没有活动名称），此列未读取", where)
+            else:
+                used.append((c, date, act))
+        if not len(rows) or not used:
+            return
+        use_cols = np.array([u[0] for u in used], dtype="int64")
+        people = self._people(sheet, rows)
+        n_rows, n_cols = len(rows), len(used)
+        self.parts["attendance"].append({
+            "person": np.repeat(people, n_cols),
+            "date": np.tile(np.array([u[1] for u in used], dtype="datetime64[us]"), n_rows),
+            "activity": np.tile(np.array([u[2] for u in used], dtype=object), n_rows),
+            "mark": sheet.grid[np.ix_(rows, use_cols)].ravel(),
+            "sheet": np.full(n_rows * n_cols, sheet.number),
+            "row": np.repeat(rows, n_cols), "col": np.tile(use_cols, n_rows)})
+
+    def _listed(self, sheet: _Sheet, table: str, anchor: str, fields: tuple[str, ...]) -> None:
+        rows = sheet.data_rows(sheet.header + 1)
+        part = {f: self._column(sheet, f, rows) for f in fields}
+        part.update(person=self._people(sheet, rows), sheet=np.full(len(rows), sheet.number),
+                    row=rows, col=np.full(len(rows), sheet.fields[anchor]),
+                    year=np.full(len(rows), sheet.year or 0),
+                    date_col=np.full(len(rows), sheet.fields.get("date", 0)))
+        if table == "log":
+            header = (sheet.text(sheet.header, sheet.fields["item"]) + sheet.raw.name + sheet.title)
+            bonus = any(w in header for w in ("加分", "先锋", "示范")) and not any(
+                w in header for w in ("扣分", "负面"))
+            part["bonus_sheet"] = np.full(len(rows), bonus)
+        self.parts[table].append(part)
+
+    def _list(self, sheet: _Sheet) -> None:
+        self._listed(sheet, "list", "status", ("date", "activity", "status"))
+
+    def _log(self, sheet: _Sheet) -> None:
+        self._listed(sheet, "log", "item", ("date", "item"))
+
+    def _appraisal(self, sheet: _Sheet) -> None:
+        self._listed(sheet, "appraisal", "result", ("result",))
+
+    # -- tables ----------------------------------------------------------------------------
+    def _build_tables(self, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
+        id_array = ids.astype("string").array
+        out: dict[str, pd.DataFrame | None] = {}
+        frames = []
+        if self.parts["attendance"]:
+            raw = _concat(self.parts["attendance"])
+            frames.append(pd.DataFrame({
+                "member_id": pd.Series(id_array.take(raw["person"])),
+                "date": raw["date"], "activity": _strings(raw["activity"]),
+                "mark": raw["mark"], "source": self.addresses(raw["sheet"], raw["row"],
+                                                              raw["col"])}))
+        if self.parts["list"]:
+            raw = _concat(self.parts["list"])
+            frame, ok = self._dated(raw, id_array)
+            frame["activity"] = normalize_series(pd.Series(raw["activity"], dtype=object))
+            frame["mark"] = raw["status"]
+            frames.append(frame[ok])
+        out["attendance"] = self._statuses(pd.concat(frames, ignore_index=True)) if frames \
+            else None
+        out["negatives"] = out["bonuses"] = None
+        if self.parts["log"]:
+            raw = _concat(self.parts["log"])
+            frame, ok = self._dated(raw, id_array)
+            item = normalize_series(pd.Series(raw["item"], dtype=object))
+            frame["item"] = item
+            negative = map_names(item, self.rs.item_names("negative")).notna().to_numpy()
+            bonus = map_names(item, self.rs.item_names("bonus")).notna().to_numpy()
+            is_bonus = bonus | (~negative & raw["bonus_sheet"].astype(bool))
+            out["bonuses"] = frame[ok & is_bonus]
+            out["negatives"] = frame[ok & ~is_bonus]
+        out["appraisals"] = None
+        if self.parts["appraisal"]:
+            raw = _concat(self.parts["appraisal"])
+            frame = pd.DataFrame({
+                "member_id": pd.Series(id_array.take(raw["person"])),
+                "result": normalize_series(pd.Series(raw["result"], dtype=object)),
+                "source": self.addresses(raw["sheet"], raw["row"], raw["col"])})
+            out["appraisals"] = frame[frame["member_id"].notna()]
+        return out
+
+    def _dated(self, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.DataFrame,
+                                                                              np.ndarray]:
+        values = pd.Series(raw["date"], dtype=object)
+        parsed = parse_dates(values, None)
+        noyear = (parsed["verdict"] == "noyear").to_numpy() & (raw["year"] > 0)
+        if noyear.any():  # day-and-month texts: the sheet's year (title, sheet or file name)
+            for year in np.unique(raw["year"][noyear]):
+                at = noyear & (raw["year"] == year)
+                parsed.loc[at] = parse_dates(values[at], int(year)).to_numpy()
+        frame = pd.DataFrame({"member_id": pd.Series(ids.take(raw["person"])),
+                              "date": parsed["date"].astype("datetime64[us]"),
+                              "source": self.addresses(raw["sheet"], raw["row"], raw["col"])})
+        bad = (parsed["verdict"] != "ok").to_numpy()
+        if bad.any():
+            self.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，此记录未计分",
+                       self.addresses(raw["sheet"][bad], raw["row"][bad], raw["date_col"][bad]))
+        return frame, ~bad & frame["member_id"].notna().to_numpy()
+
+    def _statuses(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["member_id"].notna().to_numpy()]
+        codes, uniques = pd.factorize(frame["mark"].astype(object), use_na_sentinel=False)
+        vocabulary = self.rs.marks.vocabulary
+        looked = [("blank" if _norm(v) == "" else vocabulary.get(_norm(v))) if v is not None
+                  else "blank" for v in uniques]
+        status = pd.Series(pd.Series(looked, dtype="string").take(codes).to_numpy(),
+                           index=frame.index, dtype="string")
+        unknown = status.isna().to_numpy()
+        if unknown.any():
+            bad = frame[unknown]
+            self.issue("unknown_mark", "无法识别的签到符号“" + bad["mark"].astype(str)
+                       + "”，此记录未计分（可在规则的 [marks] 中补充）", bad["source"], bad["member_id"])
+        return frame.assign(status=status)[~unknown][["member_id", "date", "activity", "status",
+                                                      "source"]]
 
 
-def _find_activity(ruleset: Ruleset, *texts: str) -> str | None:
-    names = ruleset.activity_names()
+def _strings(values: np.ndarray) -> pd.Series:
+    """Object values as a string Series, converting each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return pd.Series(pd.Series(uniques, dtype="string").array.take(codes))
+
+
+def _concat(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def _find_activity(names: dict[str, str], *texts: str) -> str | None:
     for text in texts:
         key = normalize_name(text)
         found = [alias for alias in names if alias and alias in key]
         if found:
             return names[max(found, key=len)]
     return None
+
+
+class ReaderError(ValueError):
+    """The files hold no roster (or nothing at all) to read records against."""
 
 
 def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | None = None, *,
@@ -513,7 +575,8 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     and activity names through its aliases. ``year`` is used for dates written without a
     year when neither the sheet's title, its name nor the file name gives one. Problems in
     the cells are data issues in ``Records.issues``; a file that is not a readable workbook
-    raises :class:`points.WorkbookError`.
+    raises :class:`points.WorkbookError`, and files without any roster sheet raise
+    :class:`points.ReaderError`.
     """
     if isinstance(paths, str | Path):
         paths = [paths]

@@ -4,8 +4,8 @@ The public API::
 
     import points
     rules = points.default_ruleset()            # or points.load_ruleset("my-rules.toml")
-    records = points.Records.from_frames(roster=..., attendance=..., negatives=...,
-                                         bonuses=..., appraisals=...)
+    records = points.read_workbooks(["党员名册.xlsx", "签到表.xlsx", "积分记录.xlsx"])
+    # or: points.Records.from_frames(roster=..., attendance=..., negatives=..., ...)
     result = points.assess(records, rules, year=2024)
     result.totals, result.ledger, result.monthly, result.issues
     result.rankings, result.flags, result.evidence, result.candidates
@@ -18,7 +18,7 @@ from .flags import FLAG_CODES
 from .issues import ISSUE_CODES
 from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
 from .model import STATUSES, Ruleset
-from .reader import read_workbooks
+from .reader import ReaderError, read_workbooks
 from .records import Records, RecordsError
 from .workbook import WorkbookError
 
@@ -29,6 +29,7 @@ __all__ = [
     "ISSUE_CODES",
     "STATUSES",
     "Assessment",
+    "ReaderError",
     "Records",
     "RecordsError",
     "Ruleset",

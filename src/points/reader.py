@@ -325,9 +325,9 @@ class _Reader:
         out["member_id"] = out["member_id"].where(~no_id, out["branch"] + "/" + out["name"])
         dup = out["member_id"].duplicated(keep="first") & ~no_id
         if dup.any():
-            bad = out[dup]
-            self.issue("duplicate_member", "党员编号“" + bad["member_id"] + "”在名册中重复，只用第一行",
-                       bad["source"], bad["member_id"])
+            again = out[dup]
+            self.issue("duplicate_member", "党员编号“" + again["member_id"] + "”在名册中重复，只用第一行",
+                       again["source"], again["member_id"])
             out = out[~dup]
         twin = out["member_id"].duplicated(keep=False)  # same name, same branch, no 党员编号
         out.loc[twin, "member_id"] = (out.loc[twin, "member_id"] + "#"
@@ -368,7 +368,7 @@ class _Reader:
         match = match[(match["branch"] == "") | (match["branch"] == match["home"])]
         count = match.groupby("person").size().reindex(rows["person"], fill_value=0)
         single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
-        ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()  # type: ignore[call-overload]
+        ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()
         source = self.addresses(raw["sheet"], raw["row"], raw["col"])
         for code, mask, head, tail in (
                 ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),

@@ -27,7 +27,7 @@ from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
 from .records import Records
-from .text import map_names, normalize_name, normalize_series, suggestion
+from .text import map_names, normalize_name, normalize_series, per_distinct, suggestion
 from .workbook import RawSheet, read_sheets
 
 __all__ = ["HEADERS", "ReaderError", "read_workbooks"]
@@ -175,9 +175,7 @@ def _kind(sheet: _Sheet, dated: bool) -> str:
 
 def _ids(values: pd.Series) -> pd.Series:
     """党员编号 as text, once per distinct value (Excel numbers lose their ".0")."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    done = pd.Series([_id_text(v) for v in uniques], dtype="string")
-    return pd.Series(done.take(codes).to_numpy(), index=values.index, dtype="string")
+    return per_distinct(values, _id_text)
 
 
 def _id_text(value: object) -> str:
@@ -545,8 +543,7 @@ class _Reader:
 
 def _strings(values: np.ndarray) -> pd.Series:
     """Object values as a string Series, converting each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return pd.Series(pd.Series(uniques, dtype="string").array.take(codes))
+    return per_distinct(pd.Series(values, dtype=object), lambda v: None if v is None else str(v))
 
 
 def _concat(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ __all__ = [
     "map_names",
     "normalize_name",
     "normalize_series",
+    "per_distinct",
     "positions",
     "sort_frame",
     "source_key",
@@ -37,13 +39,17 @@ def normalize_name(text: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
+def per_distinct(values: pd.Series, convert: Callable[[Any], str | None]) -> pd.Series:
+    """``convert`` applied to each distinct value once, spread back as a string Series."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    done = pd.Series([convert(v) for v in uniques], dtype="string")
+    return pd.Series(done.array.take(codes), index=values.index)
+
+
 def normalize_series(values: pd.Series) -> pd.Series:
     """:func:`normalize_name` of every value (empty text for empty cells), computed once per
     distinct value."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    done = pd.Series([normalize_name(v) if v is not None and v == v else "" for v in uniques],
-                     dtype="string")
-    return pd.Series(done.take(codes).to_numpy(), index=values.index, dtype="string")
+    return per_distinct(values, lambda v: normalize_name(v) if v is not None and v == v else "")
 
 
 def map_names(values: pd.Series, names: dict[str, str]) -> pd.Series:

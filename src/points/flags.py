@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .model import ATTENDED, UNEXCUSED, Band, Ruleset
+from .records import empty_table
 from .text import sort_frame
 
 __all__ = ["EVIDENCE_COLUMNS", "FLAG_CODES", "FLAG_COLUMNS", "FlagCode", "review_flags"]
@@ -364,16 +365,8 @@ def _merge_repeats(flags: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_evidence() -> pd.DataFrame:
-    return pd.DataFrame({
-        "member_id": pd.Series(dtype="string"), "code": pd.Series(dtype="string"),
-        "month": pd.Series(dtype="Int64"), "date": pd.Series(dtype="datetime64[us]"),
-        "record": pd.Series(dtype="string"), "status": pd.Series(dtype="string"),
-        "detail": pd.Series(dtype="string"), "source": pd.Series(dtype="string"),
-    })
+    return empty_table(EVIDENCE_COLUMNS, {"month": "Int64", "date": "datetime64[us]"})
 
 
 def _empty_flags() -> pd.DataFrame:
-    out = pd.DataFrame({c: pd.Series(dtype="string") for c in FLAG_COLUMNS})
-    out["level"] = out["level"].astype("Int64")
-    out["months_to_six_month_rule"] = out["months_to_six_month_rule"].astype("Int64")
-    return out
+    return empty_table(FLAG_COLUMNS, {"level": "Int64", "months_to_six_month_rule": "Int64"})

@@ -188,6 +188,12 @@ class Records:
 ISSUE_COLUMNS = ["code", "message", "source", "member_id"]
 
 
+def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table with no rows: ``columns`` typed as text unless ``dtypes`` says otherwise."""
+    dtypes = dtypes or {}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
+
+
 def empty_issues() -> pd.DataFrame:
     """An empty data-issues table."""
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in ISSUE_COLUMNS})
+    return empty_table(ISSUE_COLUMNS)

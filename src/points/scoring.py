@@ -31,6 +31,7 @@ import pandas as pd
 
 from .issues import make_issues
 from .model import Ruleset
+from .records import empty_table
 from .text import map_names, normalize_name, positions, sort_frame
 
 LEDGER_COLUMNS = ["member_id", "date", "period", "dimension", "rule", "item", "status", "points",
@@ -260,13 +261,8 @@ def attendance_rows(events: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def empty_rows() -> pd.DataFrame:
     """A ledger table with no rows."""
-    return pd.DataFrame({
-        "member_id": pd.Series(dtype="string"), "date": pd.Series(dtype="datetime64[us]"),
-        "period": pd.Series(dtype="int64"), "dimension": pd.Series(dtype="string"),
-        "rule": pd.Series(dtype="string"), "item": pd.Series(dtype="string"),
-        "status": pd.Series(dtype="string"), "points": pd.Series(dtype="float64"),
-        "source": pd.Series(dtype="string"),
-    })
+    return empty_table(LEDGER_COLUMNS, {"date": "datetime64[us]", "period": "int64",
+                                        "points": "float64"})
 
 
 def _rows(frame: pd.DataFrame, period: pd.Series, dimension: object, rule: object, item: object,

@@ -10,8 +10,11 @@ The public API::
     result.totals, result.ledger, result.monthly, result.issues
     result.rankings, result.flags, result.evidence, result.candidates
     points.select_candidates(result, n=2)       # the merit list a branch sends up
+    result.to_excel("2024年积分复核.xlsx")       # the review workbook; public=True: 公示 version
+    result.to_excel_per_branch("各支部")         # one workbook per branch
 """
 
+from ._version import __version__
 from .assess import Assessment, assess
 from .candidates import select_candidates
 from .flags import FLAG_CODES
@@ -21,14 +24,14 @@ from .model import STATUSES, Ruleset
 from .reader import ReaderError, read_workbooks
 from .records import Records, RecordsError
 from .workbook import WorkbookError
-
-__version__ = "0.1.0"
+from .xlsx import OutputError
 
 __all__ = [
     "FLAG_CODES",
     "ISSUE_CODES",
     "STATUSES",
     "Assessment",
+    "OutputError",
     "ReaderError",
     "Records",
     "RecordsError",

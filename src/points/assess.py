@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -16,6 +17,7 @@ from .model import Ruleset
 from .periods import ADJUSTMENT, period_rows
 from .ranking import rankings as rank_totals
 from .records import Records
+from .review import LedgerOption, write_per_branch, write_review
 from .scoring import (
     EVENT_COLUMNS,
     LEDGER_COLUMNS,
@@ -61,6 +63,7 @@ class Assessment:
       status, detail, source``).
     - ``candidates``: the development candidates' merit list (:func:`points.select_candidates`
       with no limit).
+    - ``files``: the input files as ``(path, SHA-256)`` pairs (see ``Records.files``).
     """
 
     ruleset: Ruleset
@@ -77,6 +80,7 @@ class Assessment:
     flags: pd.DataFrame
     evidence: pd.DataFrame
     candidates: pd.DataFrame
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def dimension_labels(self) -> dict[str, str]:
@@ -85,6 +89,27 @@ class Assessment:
         labels[ADJUSTMENT] = "调整"
         labels["total"] = "总积分"
         return labels
+
+    def to_excel(self, path: str | Path, *, public: bool = False, mask_names: bool = False,
+                 ledger: LedgerOption = "sheets") -> list[Path]:
+        """Write the review workbook (复核工作簿) to ``path`` (an ``.xlsx`` file).
+
+        Sheets: 汇总, 复核提示, 积分明细, 发展对象, 支部统计, 数据问题, 积分规则 (see
+        :mod:`points.review` for their columns). ``public=True`` writes the 公示 version
+        instead: only 姓名, 支部, 总积分, 建议等次; ``mask_names=True`` shows names as ``张*三``.
+        ``ledger``: ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than a sheet),
+        ``"csv"`` or ``"parquet"`` (written beside the workbook as ``<name>-积分明细.csv``) or
+        ``"none"``. The file is written atomically; writing over an input file raises
+        :class:`points.OutputError`. Returns the paths written.
+        """
+        return write_review(self, path, public=public, mask_names=mask_names, ledger=ledger)
+
+    def to_excel_per_branch(self, directory: str | Path, *, public: bool = False,
+                            mask_names: bool = False) -> dict[str, Path]:
+        """One review workbook per branch in ``directory``, each named after its branch (made
+        safe for every file system), plus ``全部支部.xlsx`` for the whole without the ledger.
+        Returns branch → path (the whole under ``""``)."""
+        return write_per_branch(self, directory, public=public, mask_names=mask_names)
 
 
 def _resolve_year(records: Records, year: int | None, as_of: object) -> tuple[int, pd.Timestamp | None]:
@@ -209,6 +234,7 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
         flags=flags,
         evidence=evidence,
         candidates=candidate_list(ranked, logs, ruleset),
+        files=records.files,
     )
 
 

@@ -12,11 +12,13 @@ header cells and distinct values only.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -579,6 +581,9 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         paths = [paths]
     ruleset = default_ruleset() if ruleset is None else ruleset
     raws: list[RawSheet] = []
+    files = []
     for path in sorted({str(p) for p in paths}):
         raws.extend(read_sheets(path))
-    return _Reader(ruleset, year).read(raws)
+        files.append((path, hashlib.sha256(Path(path).read_bytes()).hexdigest()))
+    records = _Reader(ruleset, year).read(raws)
+    return attrs.evolve(records, files=tuple(files))

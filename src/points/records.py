@@ -148,6 +148,8 @@ class Records:
     appraisals: pd.DataFrame
     #: Data issues found while the records were read (same columns as ``Assessment.issues``).
     issues: pd.DataFrame = attrs.field(factory=lambda: empty_issues())
+    #: The files the records were read from: ``(path, SHA-256)`` pairs (empty for DataFrames).
+    files: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_frames(
@@ -182,7 +184,10 @@ class Records:
             ids = sorted(tables["roster"].loc[dup, "member_id"].unique())
             raise RecordsError([("roster", "member_id",
                                  f"member ids must be unique, repeated: {', '.join(ids[:5])}")])
-        return cls(**tables, issues=empty_issues() if issues is None else issues)
+        return cls(roster=tables["roster"], attendance=tables["attendance"],
+                   negatives=tables["negatives"], bonuses=tables["bonuses"],
+                   appraisals=tables["appraisals"],
+                   issues=empty_issues() if issues is None else issues)
 
 
 ISSUE_COLUMNS = ["code", "message", "source", "member_id"]

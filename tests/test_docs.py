@@ -14,6 +14,7 @@ RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
 FLAGS_DOC = (ROOT / "docs" / "flags.md").read_text(encoding="utf-8")
 API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+REVIEW_DOC = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
 
 
 def test_every_ruleset_key_is_documented() -> None:
@@ -57,3 +58,12 @@ def test_every_public_name_is_in_the_api_doc() -> None:
     missing = [name for name in points.__all__
                if name != "__version__" and f"points.{name}" not in API_DOC]
     assert missing == []
+
+
+def test_every_review_sheet_and_column_is_documented() -> None:
+    from test_review import CONTRACT
+
+    for sheet, columns in CONTRACT.items():
+        assert f"### {sheet}" in REVIEW_DOC, sheet
+        for column in columns:
+            assert column in REVIEW_DOC, (sheet, column)

@@ -1,0 +1,65 @@
+"""Benchmark: write the review workbook for one branch, a county, and a county per branch.
+
+    python benchmarks/bench_write.py [--members 10000] [--events 440000] [--out DIR]
+
+Targets (2 cores): one branch of 100 members under 1 s; a 10,000-member county's workbook
+with its ~400,000-row ledger under 40 s; the per-branch set for that county under 60 s.
+Prints wall times (median of ``--repeat`` runs for the branch) and file sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import generate
+
+import points
+
+
+def timed(label: str, call: object) -> float:
+    t0 = time.perf_counter()
+    call()  # type: ignore[operator]
+    took = time.perf_counter() - t0
+    print(f"{label}: {took:.2f} s")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=440_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="points-bench-write-"))
+    out.mkdir(parents=True, exist_ok=True)
+
+    branch = points.assess(generate(100, 4_000, branch_size=100), year=2024)
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        branch.to_excel(out / "branch.xlsx")
+        times.append(time.perf_counter() - t0)
+    print(f"one branch ({len(branch.totals)} members, ledger {len(branch.ledger):,} rows): "
+          f"median {statistics.median(times):.2f} s (target < 1 s)")
+
+    county = points.assess(generate(args.members, args.events, branch_size=100), year=2024)
+    print(f"county: {len(county.totals):,} members, "
+          f"{county.members['branch'].nunique()} branches, ledger {len(county.ledger):,} rows")
+    timed("county workbook, ledger included (target < 40 s)",
+          lambda: county.to_excel(out / "county.xlsx"))
+    print(f"  size {(out / 'county.xlsx').stat().st_size / 1e6:.1f} MB")
+    timed("per-branch set (target < 60 s)",
+          lambda: county.to_excel_per_branch(out / "branches"))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 
 import points
-from points import review, xlsx
-
 import workbooks
 from conftest import build
+from points import review, xlsx
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "workbooks").glob("*.xlsx"))
 
@@ -294,7 +293,7 @@ def test_write_is_atomic(example: points.Assessment, tmp_path: Path,
 def test_bad_targets_are_one_clear_error(example: points.Assessment, tmp_path: Path) -> None:
     with pytest.raises(points.OutputError, match="不存在"):
         example.to_excel(tmp_path / "nope" / "r.xlsx")
-    with pytest.raises(points.OutputError, match=".xlsx"):
+    with pytest.raises(points.OutputError, match=r"\.xlsx"):
         example.to_excel(tmp_path / "r.xls")
     with pytest.raises(ValueError, match="ledger"):
         example.to_excel(tmp_path / "r.xlsx", ledger="sheet")  # type: ignore[arg-type]

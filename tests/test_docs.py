@@ -15,6 +15,7 @@ GUIDE = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
 FLAGS_DOC = (ROOT / "docs" / "flags.md").read_text(encoding="utf-8")
 API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 REVIEW_DOC = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
+CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 
 
 def test_every_ruleset_key_is_documented() -> None:
@@ -67,3 +68,15 @@ def test_every_review_sheet_and_column_is_documented() -> None:
         assert f"### {sheet}" in REVIEW_DOC, sheet
         for column in columns:
             assert column in REVIEW_DOC, (sheet, column)
+
+
+def test_every_cli_command_is_documented() -> None:
+    from points import cli
+
+    commands = cli.parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for command, sub in commands.items():
+        assert f"### points {command}" in CLI_DOC, command
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in CLI_DOC, (command, flag)

@@ -228,7 +228,7 @@ class _Reader:
         prefixes = [f"{self.sheets[k // 16384].raw.file}!{self.sheets[k // 16384].raw.name}!"
                     f"{_LETTERS[k % 16384]}" for k in uniques.tolist()]
         digits = pa.array([str(i) for i in range(int(number.max(initial=0)) + 1)])
-        joined = pc.binary_join_element_wise(pa.array(prefixes).take(pa.array(codes)),
+        joined = pc.binary_join_element_wise(pa.array(prefixes, pa.string()).take(pa.array(codes)),
                                              digits.take(pa.array(number)), "")
         return pd.Series(pd.arrays.ArrowStringArray(joined))
 

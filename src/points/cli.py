@@ -1,0 +1,315 @@
+"""The ``points`` command: argument parsing and printing only; the work is the public API.
+
+Every library error becomes one line on stderr (``错误：…``) and exit status 1; usage errors
+exit 2 (argparse); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from . import _version
+from .assess import Assessment, assess
+from .loader import RulesetError, default_ruleset, load_ruleset
+from .model import Ruleset
+from .reader import ReaderError, read_workbooks
+from .records import RecordsError
+from .ruletable import rule_table
+from .template import write_template
+from .text import normalize_name
+from .workbook import WorkbookError
+from .xlsx import OutputError
+
+__all__ = ["main", "main_exit", "parser"]
+
+SHOWN_ISSUES = 8
+
+
+class CommandError(Exception):
+    """A problem the user can fix: printed as one line, exit status 1."""
+
+
+class _Progress:
+    """Stages on stderr, only when it is a terminal and the run takes a while."""
+
+    def __init__(self, stages: int) -> None:
+        self.stages = stages
+        self.done = 0
+        self.start = time.perf_counter()
+        self.show = sys.stderr.isatty()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.show:
+            bar = "█" * self.done + "░" * (self.stages - self.done)
+            sys.stderr.write(f"\r{bar} {label}（{time.perf_counter() - self.start:.0f} 秒）  ")
+            if self.done == self.stages:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _ruleset(path: str | None) -> Ruleset:
+    return default_ruleset() if path is None else load_ruleset(path)
+
+
+def _files(paths: Sequence[str]) -> list[str]:
+    files: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.glob("*.xlsx") if not p.name.startswith("~$"))
+            if not found:
+                raise CommandError(f"文件夹 {given} 中没有 .xlsx 文件")
+            files += found
+        else:
+            files.append(given)
+    return files
+
+
+def _assess(args: argparse.Namespace, progress: _Progress | None = None) -> Assessment:
+    rules = _ruleset(args.rules)
+    files = _files(args.files)
+    if progress:
+        progress.step(f"读取 {len(files)} 个工作簿")
+    records = read_workbooks(files, rules, year=args.year)
+    if progress:
+        progress.step("计分")
+    return assess(records, rules, year=args.year, as_of=args.as_of)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 30,
+                           "display.max_colwidth", 80, "display.unicode.east_asian_width", True):
+        return frame.to_string(index=False)
+
+
+def _period(result: Assessment) -> str:
+    if result.as_of is None:
+        return f"{result.year}年度"
+    return f"{result.year}年（截至 {result.as_of:%Y-%m-%d}）"
+
+
+def _counts(values: pd.Series, order: Sequence[str] | None = None) -> str:
+    counts = values.value_counts()
+    keys = [k for k in (order or []) if k in counts.index] + sorted(
+        k for k in counts.index if k not in (order or []))
+    return "，".join(f"{k} {counts[k]}" for k in keys) or "无"
+
+
+def _summary(result: Assessment) -> list[str]:
+    rs = result.ruleset
+    people = result.rankings
+    members = people[people["kind"] == "member"]
+    lines = [f"规则：{rs.title}（{rs.name}）；{_period(result)}",
+             f"参评 {len(people)} 人：党员 {len(members)}，发展对象/入党积极分子 "
+             f"{len(people) - len(members)}"]
+    if rs.grades is not None:
+        lines.append("建议等次：" + _counts(members["grade"].dropna(),
+                                          [b.name for b in rs.grades.bands]))
+    lines.append(f"复核提示 {len(result.flags)} 条：" + _counts(result.flags["label"]))
+    lines.append(f"数据问题 {len(result.issues)} 条" + ("：" if len(result.issues) else ""))
+    for row in result.issues.head(SHOWN_ISSUES).itertuples():
+        lines.append(f"  {row.source}  {row.message}")
+    if len(result.issues) > SHOWN_ISSUES:
+        lines.append(f"  ……其余 {len(result.issues) - SHOWN_ISSUES} 条见复核工作簿的“数据问题”表")
+    return lines
+
+
+# -- commands --------------------------------------------------------------------------------
+
+def cmd_score(args: argparse.Namespace) -> int:
+    progress = _Progress(3)
+    result = _assess(args, progress)
+    progress.step("写出复核工作簿")
+    written = result.to_excel(args.output, ledger=args.ledger)
+    if args.public:
+        written += result.to_excel(args.public, public=True, mask_names=args.mask_names)
+    if args.per_branch:
+        written += list(result.to_excel_per_branch(args.per_branch).values())
+    print("\n".join(_summary(result)))
+    print("已写入：" + "、".join(str(p) for p in written))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = _assess(args)
+    issues = result.issues
+    if issues.empty:
+        print(f"没有发现数据问题（{len(result.members)} 人，{len(result.events)} 条签到记录）")
+        return 0
+    print(f"发现 {len(issues)} 个数据问题：")
+    for row in issues.itertuples():
+        print(f"{row.source}\t{row.code}\t{row.message}")
+    return 1
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = Path(args.directory)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"{folder} 已存在且不是文件夹")
+    folder.mkdir(parents=True, exist_ok=True)
+    rules, template = folder / "规则.toml", folder / "积分模板.xlsx"
+    for path in (rules, template):
+        if path.exists() and not args.force:
+            raise CommandError(f"{path} 已存在；如要覆盖请加 --force")
+    with (resources.files("points") / "rulesets" / "dujiangyan.toml").open("rb") as src, \
+            rules.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    write_template(template, year=args.year)
+    print(f"已写入：{rules}（默认规则，可按本地办法修改）")
+    print(f"已写入：{template}（党员名册、签到表、负面清单、先锋示范、民主评议，填好后运行：）")
+    print(f"  points score {template} -r {rules} -o 复核.xlsx")
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    rules = _ruleset(args.rules)
+    table = rule_table(rules)
+    print(f"{rules.title}（{rules.name}）")
+    for part, rows in table.groupby("部分", sort=False):
+        print(f"\n【{part}】")
+        shown = rows.drop(columns="部分").dropna(axis=1, how="all")
+        for column in ("分值", "封顶"):
+            if column in shown:
+                shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        shown = shown.astype("string").fillna("")
+        print(_table(shown))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    result = _assess(args)
+    people = result.rankings
+    who = people[people["member_id"] == args.member]
+    if who.empty:
+        who = people[people["name"].map(normalize_name) == normalize_name(args.member)]
+    if who.empty:
+        raise CommandError(f"找不到党员“{args.member}”（按党员编号或姓名查找）")
+    if len(who) > 1:
+        listed = "、".join(f"{r.member_id}（{r.branch}）" for r in who.itertuples())
+        raise CommandError(f"有 {len(who)} 人名叫“{args.member}”：{listed}；请改用党员编号")
+    person = who.iloc[0]
+    member_id = person["member_id"]
+    totals = result.totals.set_index("member_id").loc[member_id]
+    print(f"{person['name']}（{member_id}，{person['branch']}，{person['category']}）{_period(result)}")
+    parts = [f"{label} {totals[dim]:.1f}" for dim, label in result.dimension_labels.items()
+             if dim in totals.index and pd.notna(totals[dim])]
+    print("；".join(parts))
+    grade = person["grade"] if pd.notna(person["grade"]) else person["candidate_band"]
+    print(f"支部排名 {person['branch_rank']}；建议等次 {grade if pd.notna(grade) else '—'}")
+    from .review import ledger_table
+
+    ledger = ledger_table(result)
+    mine = ledger[ledger["党员编号"] == member_id]
+    print(f"\n积分明细 {len(mine)} 条：")
+    shown = mine.assign(日期=mine["日期"].dt.strftime("%Y-%m-%d"))[["日期", "规则", "积分", "来源"]]
+    print(_table(shown.fillna("")) if len(mine) else "  （无）")
+    flags = result.flags[result.flags["member_id"] == member_id]
+    print(f"\n复核提示 {len(flags)} 条" + ("：" if len(flags) else ""))
+    for row in flags.itertuples():
+        print(f"  [{row.code}] {row.label} → {row.action}\n    {row.evidence}")
+    return 0
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+def _reading(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("files", nargs="+", metavar="FILES",
+                     help="工作簿（.xlsx）或包含工作簿的文件夹；名册、签到表和各种记录可以分在多个文件中")
+    sub.add_argument("-r", "--rules", metavar="RULES.toml",
+                     help="规则文件或内置规则名（默认：都江堰式分类积分 dujiangyan）")
+    sub.add_argument("--year", type=int, help="年度（默认：从表格中判断）")
+    sub.add_argument("--as-of", metavar="DATE", help="统计截至日期，如 2024-06-30（按月预警）")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``points`` command."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    top = argparse.ArgumentParser(
+        prog="points", formatter_class=fmt,
+        description="党员积分制管理：读入签到表和台账，按规则计分、排名、提示复核，写出复核工作簿。",
+        epilog="例：points score examples/workbooks -o 复核.xlsx\n"
+               "每个命令的用法：points 命令 --help")
+    top.add_argument("--version", action="version", version=f"points {_version.__version__}")
+    subs = top.add_subparsers(dest="command", metavar="命令", required=True)
+
+    score = subs.add_parser(
+        "score", formatter_class=fmt, help="计分并写出复核工作簿",
+        description="读入工作簿、计分，写出复核工作簿，并打印简要统计。",
+        epilog="例：points score 党员名册.xlsx 签到表.xlsx 积分记录.xlsx -o 2024年积分复核.xlsx\n"
+               "    points score examples/workbooks -r hongtong --public 公示.xlsx -o 复核.xlsx")
+    _reading(score)
+    score.add_argument("-o", "--output", required=True, metavar="REVIEW.xlsx", help="复核工作簿")
+    score.add_argument("--public", metavar="PUBLIC.xlsx", help="另写公示版（姓名、支部、总积分、建议等次）")
+    score.add_argument("--mask-names", action="store_true", help="公示版姓名显示为 张*三")
+    score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
+    score.add_argument("--ledger", choices=["sheets", "csv", "parquet", "none"], default="sheets",
+                       help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
+    score.set_defaults(run=cmd_score)
+
+    check = subs.add_parser(
+        "check", formatter_class=fmt, help="只检查数据问题",
+        description="读入并检查工作簿，逐条列出数据问题及其单元格位置；有问题时退出码为 1。",
+        epilog="例：points check examples/workbooks")
+    _reading(check)
+    check.set_defaults(run=cmd_check)
+
+    init = subs.add_parser(
+        "init", formatter_class=fmt, help="生成规则文件和空白模板",
+        description="在文件夹中写出一份规则文件（默认规则的副本，带中文注释）和一个模板工作簿"
+                    "（党员名册、签到表、负面清单、先锋示范、民主评议），填好后即可计分。",
+        epilog="例：points init 我的支部")
+    init.add_argument("directory", metavar="DIR", help="要写入的文件夹（不存在则创建）")
+    init.add_argument("--year", type=int, default=time.localtime().tm_year, help="模板的年度")
+    init.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    init.set_defaults(run=cmd_init)
+
+    rules = subs.add_parser(
+        "rules", formatter_class=fmt, help="以表格打印规则",
+        description="以中文表格打印规则：活动分值与封顶、扣分、加分项、负面清单、党员类别、等次线……",
+        epilog="例：points rules -r hongtong")
+    rules.add_argument("-r", "--rules", metavar="RULES.toml", help="规则文件或内置规则名（默认 dujiangyan）")
+    rules.set_defaults(run=cmd_rules)
+
+    explain = subs.add_parser(
+        "explain", formatter_class=fmt, help="解释一名党员的积分",
+        description="打印一名党员的总分、各维度得分、排名、积分明细（每条的规则和来源单元格）和复核提示。",
+        epilog="例：points explain CG0011 examples/workbooks\n    points explain 林芳娟 examples/workbooks")
+    explain.add_argument("member", metavar="MEMBER", help="党员编号或姓名")
+    _reading(explain)
+    explain.set_defaults(run=cmd_explain)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:  # `points … | head`: the reader stopped; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (CommandError, RulesetError, WorkbookError, ReaderError, OutputError, RecordsError,
+            ValueError, OSError) as error:
+        message = str(error).replace("\n", " ")
+        if isinstance(error, OSError) and error.filename:
+            message = f"{error.filename}：{error.strerror}"
+        print(f"错误：{message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+def main_exit() -> None:
+    """The console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The `points` command: every subcommand on the examples, clean failures, help with examples."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from points import cli
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples" / "workbooks"
+COMMANDS = ["score", "check", "init", "rules", "explain"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "points", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "复核.xlsx"
+    done = run("score", str(EXAMPLES), "-o", str(out), "--public", str(tmp_path / "公示.xlsx"))
+    assert done.returncode == 0, done.stderr
+    assert "参评 26 人" in done.stdout and "数据问题 5 条" in done.stdout
+    assert "集中学习记录.xlsx!学习记录!E107" in done.stdout
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
+    assert openpyxl.load_workbook(tmp_path / "公示.xlsx", read_only=True).sheetnames == ["公示"]
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_check_lists_every_issue_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", str(EXAMPLES)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "发现 5 个数据问题："
+    assert lines[1].split("\t")[:2] == ["党员名册.xlsx!党员名册!C26", "appraisal_missing"]
+
+
+def test_init_writes_a_template_that_scores_cleanly(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "我的支部"
+    assert cli.main(["init", str(folder), "--year", "2024"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["积分模板.xlsx", "规则.toml"]
+    assert "都江堰" in (folder / "规则.toml").read_text(encoding="utf-8")
+    assert cli.main(["check", str(folder / "积分模板.xlsx"), "-r", str(folder / "规则.toml")]) == 0
+    assert cli.main(["score", str(folder / "积分模板.xlsx"), "-o", str(tmp_path / "r.xlsx")]) == 0
+    assert "参评 2 人" in capsys.readouterr().out
+    assert cli.main(["init", str(folder)]) == 1  # never overwrites without --force
+    assert "--force" in capsys.readouterr().err
+
+
+def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules", "-r", "hongtong"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("洪洞") and "【负面清单】" in out and "【建议等次】" in out
+
+
+def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["explain", "CG0001", str(EXAMPLES)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("赵艳敏（CG0001") and "总积分 77.0" in out
+    assert "城关社区第一党支部2024年签到表.xlsx!党小组会!D3" in out
+    cli.main(["init", str(tmp_path), "--year", "2024"])
+    assert cli.main(["explain", "张 三", str(tmp_path / "积分模板.xlsx")]) == 0
+    assert "张三（DY001" in capsys.readouterr().out
+    assert cli.main(["explain", "林芳娟", str(EXAMPLES)]) == 1  # two people: ask for the id
+    assert "CG0011" in capsys.readouterr().err
+    assert cli.main(["explain", "无此人", str(EXAMPLES)]) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["score", "nope.xlsx", "-o", "r.xlsx"], "文件不存在"),
+    (["score", str(EXAMPLES), "-r", "nope", "-o", "r.xlsx"], "nope"),
+    (["score", str(EXAMPLES), "-o", str(EXAMPLES / "党员名册.xlsx")], "输入文件"),
+    (["score", str(EXAMPLES), "--as-of", "someday", "-o", "r.xlsx"], "as_of"),
+])
+def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str],
+                                                message: str) -> None:
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("错误：") and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("score").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    sub = cli.parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    assert f"例：points {command}" in sub.format_help()
+
+
+def test_the_parser_has_exactly_the_documented_commands() -> None:
+    sub = cli.parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert sorted(sub) == sorted(COMMANDS)

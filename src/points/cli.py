@@ -23,6 +23,7 @@ from .loader import RulesetError, default_ruleset, load_ruleset
 from .model import Ruleset
 from .reader import ReaderError, read_workbooks
 from .records import RecordsError
+from .review import ledger_table
 from .ruletable import rule_table
 from .template import write_template
 from .text import normalize_name
@@ -206,8 +207,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
     print("；".join(parts))
     grade = person["grade"] if pd.notna(person["grade"]) else person["candidate_band"]
     print(f"支部排名 {person['branch_rank']}；建议等次 {grade if pd.notna(grade) else '—'}")
-    from .review import ledger_table
-
     ledger = ledger_table(result)
     mine = ledger[ledger["党员编号"] == member_id]
     print(f"\n积分明细 {len(mine)} 条：")

@@ -29,7 +29,14 @@ from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
 from .records import Records
-from .text import map_names, normalize_name, normalize_series, per_distinct, suggestion
+from .text import (
+    column_letter,
+    map_names,
+    normalize_name,
+    normalize_series,
+    per_distinct,
+    suggestion,
+)
 from .workbook import RawSheet, read_sheets
 
 __all__ = ["HEADERS", "ReaderError", "read_workbooks"]
@@ -62,16 +69,7 @@ _REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
              "log": ("date", "item"), "appraisal": ("result",)}
 
 
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_LETTERS = np.array([_letters(i) for i in range(16384)], dtype=object)
+_LETTERS = np.array([column_letter(i) for i in range(16384)], dtype=object)
 
 
 @functools.lru_cache(maxsize=65536)

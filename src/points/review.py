@@ -67,10 +67,13 @@ def mask_name(names: pd.Series) -> pd.Series:
     return masked.where(n > 1, text)
 
 
-def _check_target(path: Path, assessment: Assessment) -> None:
-    inputs = {Path(p).resolve() for p, _ in assessment.files}
-    if path.resolve() in inputs:
+def _not_an_input(path: Path, assessment: Assessment) -> None:
+    if path.resolve() in {Path(p).resolve() for p, _ in assessment.files}:
         raise OutputError(path, "这是本次读取的输入文件，不能写在它上面；请换一个文件名")
+
+
+def _check_target(path: Path, assessment: Assessment) -> None:
+    _not_an_input(path, assessment)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(path, "复核工作簿须以 .xlsx 结尾")
 
@@ -107,7 +110,7 @@ def _suggested(people: pd.DataFrame) -> pd.Series:
 # -- sheets ---------------------------------------------------------------------------------
 
 def _summary(book: Book, a: Assessment, people: pd.DataFrame) -> None:
-    dims = [d for d in a.ruleset.dimensions]
+    dims = a.ruleset.dimensions
     totals = a.totals.set_index("member_id")
     flags = a.flags["member_id"].value_counts()
     frame = pd.DataFrame({
@@ -202,8 +205,7 @@ def _ledger(book: Book, a: Assessment, path: Path, option: LedgerOption, rows_pe
     frame = ledger_table(a)
     if option in ("csv", "parquet"):
         side = path.with_name(f"{path.stem}-积分明细.{option}")
-        if side.resolve() in {Path(p).resolve() for p, _ in a.files}:
-            raise OutputError(side, "这是本次读取的输入文件，不能写在它上面")
+        _not_an_input(side, a)
         if option == "csv":
             atomic_write(side, lambda h: h.write(frame.to_csv(index=False).encode("utf-8-sig")))
         else:

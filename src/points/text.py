@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "column_letter",
     "did_you_mean",
     "map_names",
     "normalize_name",
@@ -30,6 +31,16 @@ __all__ = [
 ]
 
 _SPACE = re.compile(r"\s+")
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet column name of a 0-based column index: ``0`` → ``A``, ``26`` → ``AA``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def normalize_name(text: object) -> str:

@@ -32,6 +32,8 @@ import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from .text import column_letter
+
 __all__ = ["MAX_ROWS", "Book", "Column", "OutputError", "atomic_write", "safe_filename"]
 
 #: Rows an Excel sheet holds, the header row included.
@@ -64,16 +66,6 @@ class Column(NamedTuple):
     header: str
     kind: Kind = "text"
     max_width: float = 40
-
-
-def column_letter(index: int) -> str:
-    """``0`` → ``A``, ``26`` → ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:

@@ -202,19 +202,11 @@ class Book:
         ws.set_footer(f"&L{self._footer}&C第 &P 页，共 &N 页&R&A")
         return ws
 
-    def write_text(self, ws: Worksheet, row: int, col: int, value: object,
-                   kind: str = "text") -> None:
-        """One cell written by XlsxWriter, never as a formula (for small, fixed tables)."""
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return
-        if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
-            ws.write_number(row, col, float(value), self.formats["points" if kind == "points"
-                                                                  else "int"])
-            return
-        text = re.sub(_ILLEGAL, "\ufffd", str(value))[:MAX_CELL]
+    def write_text(self, ws: Worksheet, row: int, col: int, text: str) -> None:
+        """One text cell written by XlsxWriter (a note), never as a formula."""
+        text = re.sub(_ILLEGAL, "\ufffd", text)[:MAX_CELL]
         quoted = re.match(_RISKY, text) is not None
-        ws.write_string(row, col, text, self.formats[("wrap" if kind == "wrap" else "text")
-                                                     + ("_quoted" if quoted else "")])
+        ws.write_string(row, col, text, self.formats["text_quoted" if quoted else "text"])
 
     def table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column], *,
               freeze_columns: int = 0, filter_columns: int | None = None) -> Worksheet:

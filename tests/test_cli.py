@@ -25,8 +25,8 @@ def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path) -> None:
     out = tmp_path / "复核.xlsx"
     done = run("score", str(EXAMPLES), "-o", str(out), "--public", str(tmp_path / "公示.xlsx"))
     assert done.returncode == 0, done.stderr
-    assert "参评 26 人" in done.stdout and "数据问题 5 条" in done.stdout
-    assert "集中学习记录.xlsx!学习记录!E107" in done.stdout
+    assert "参评 152 人" in done.stdout and "数据问题 18 条" in done.stdout
+    assert "新华村党支部2024年签到记录.xlsx!签到记录!C1051" in done.stdout
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
     assert openpyxl.load_workbook(tmp_path / "公示.xlsx", read_only=True).sheetnames == ["公示"]
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
@@ -35,8 +35,10 @@ def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path) -> None:
 def test_check_lists_every_issue_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", str(EXAMPLES)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "发现 5 个数据问题："
-    assert lines[1].split("\t")[:2] == ["党员名册.xlsx!党员名册!C26", "appraisal_missing"]
+    assert lines[0] == "发现 18 个数据问题："
+    assert lines[1].split("\t")[:2] == ["新华村党支部2024年签到记录.xlsx!签到记录!C1051",
+                                        "ambiguous_name"]
+    assert len(lines) == 19
 
 
 def test_init_writes_a_template_that_scores_cleanly(tmp_path: Path,
@@ -59,22 +61,24 @@ def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["explain", "CG0001", str(EXAMPLES)]) == 0
+    assert cli.main(["explain", "JG007", str(EXAMPLES)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("赵艳敏（CG0001") and "总积分 77.0" in out
-    assert "城关社区第一党支部2024年签到表.xlsx!党小组会!D3" in out
+    assert out.startswith("贺慧超（JG007") and "总积分 10.0" in out
+    assert "河西镇机关党支部2024年签到表.xlsx!党小组会!J9" in out
+    assert cli.main(["explain", "贺 慧超", str(EXAMPLES)]) == 0
+    assert capsys.readouterr().out == out
     cli.main(["init", str(tmp_path), "--year", "2024"])
     assert cli.main(["explain", "张 三", str(tmp_path / "积分模板.xlsx")]) == 0
     assert "张三（DY001" in capsys.readouterr().out
-    assert cli.main(["explain", "林芳娟", str(EXAMPLES)]) == 1  # two people: ask for the id
-    assert "CG0011" in capsys.readouterr().err
+    assert cli.main(["explain", "王芳", str(EXAMPLES)]) == 1  # two people: ask for the id
+    assert "XH003（新华村党支部）、XH009" in capsys.readouterr().err
     assert cli.main(["explain", "无此人", str(EXAMPLES)]) == 1
 
 
 @pytest.mark.parametrize("args, message", [
     (["score", "nope.xlsx", "-o", "r.xlsx"], "文件不存在"),
     (["score", str(EXAMPLES), "-r", "nope", "-o", "r.xlsx"], "nope"),
-    (["score", str(EXAMPLES), "-o", str(EXAMPLES / "党员名册.xlsx")], "输入文件"),
+    (["score", str(EXAMPLES), "-o", str(EXAMPLES / "河西镇党员名册.xlsx")], "输入文件"),
     (["score", str(EXAMPLES), "--as-of", "someday", "-o", "r.xlsx"], "as_of"),
 ])
 def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str],

@@ -193,25 +193,6 @@ def test_a_matrix_and_its_list_form_read_the_same(tmp_path_factory: pytest.TempP
                                   b[key].sort_values(key).reset_index(drop=True))
 
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
-
-
-def test_the_example_workbooks_read_to_the_same_year_as_the_example_tables() -> None:
-    workbooks = sorted((EXAMPLES / "workbooks").glob("*.xlsx"))
-    assert len(workbooks) == 5
-    from_xlsx = points.assess(points.read_workbooks(workbooks), year=2024)
-    tables = {name: pd.read_csv(EXAMPLES / "data" / f"{name}.csv", dtype=str,
-                                keep_default_na=False)
-              for name in ("党员名册", "签到表", "先锋示范", "负面清单", "民主评议")}
-    from_csv = points.assess(points.Records.from_frames(
-        roster=tables["党员名册"].replace("", None), attendance=tables["签到表"],
-        bonuses=tables["先锋示范"], negatives=tables["负面清单"], appraisals=tables["民主评议"]),
-        year=2024)
-    pd.testing.assert_frame_equal(from_xlsx.totals, from_csv.totals)
-    assert list(from_xlsx.issues["code"]) == list(from_csv.issues["code"])
-    assert from_xlsx.issues["source"].str.contains(r"\.xlsx!.+![A-Z]+\d+$").all()
-
-
 def test_duplicate_roster_ids_and_no_roster(tmp_path: Path) -> None:
     wb.write(tmp_path / "名册.xlsx", {"名册": [
         ["党员编号", "姓名", "支部"], ["A1", "张三", "一支部"], ["A1", "李四", "一支部"]]})

@@ -271,7 +271,7 @@ def test_refuses_to_overwrite_an_input_file(tmp_path: Path) -> None:
     before = {p: Path(p).read_bytes() for p in inputs}
     result = points.assess(points.read_workbooks(inputs))
     with pytest.raises(points.OutputError, match="输入文件"):
-        result.to_excel(tmp_path / "党员名册.xlsx")
+        result.to_excel(tmp_path / "河西镇党员名册.xlsx")
     assert {p: Path(p).read_bytes() for p in inputs} == before
 
 

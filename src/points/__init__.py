@@ -10,6 +10,7 @@ The public API::
     result.totals, result.ledger, result.monthly, result.issues
     result.rankings, result.flags, result.evidence, result.candidates
     points.select_candidates(result, n=2)       # the merit list a branch sends up
+    points.compare_assessments(result, points.assess(records, other_rules))  # what-if
     result.to_excel("2024年积分复核.xlsx")       # the review workbook; public=True: 公示 version
     result.to_excel_per_branch("各支部")         # one workbook per branch
 """
@@ -17,6 +18,7 @@ The public API::
 from ._version import __version__
 from .assess import Assessment, assess
 from .candidates import select_candidates
+from .compare import compare_assessments
 from .flags import FLAG_CODES
 from .issues import ISSUE_CODES
 from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
@@ -40,6 +42,7 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "assess",
+    "compare_assessments",
     "default_ruleset",
     "load_ruleset",
     "read_workbooks",

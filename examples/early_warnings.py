@@ -5,8 +5,8 @@
 Scores only the records up to ``--as-of`` (the end of the last month the sheets are filled in
 for) and prints the review flags that can already be raised — months of absence in a row,
 absences without leave, frequent leave, dues unpaid — with the evidence and the suggested
-action, so that the branch can act before the year-end appraisal. Grades are not suggested
-before the year is over.
+action, so that the branch can act before the year-end appraisal. Grade flags wait for the
+whole year.
 """
 
 from __future__ import annotations

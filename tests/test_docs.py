@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import points
 from points import loader
 
@@ -16,6 +18,10 @@ FLAGS_DOC = (ROOT / "docs" / "flags.md").read_text(encoding="utf-8")
 API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 REVIEW_DOC = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+SCHEMES_DOC = (ROOT / "docs" / "schemes.md").read_text(encoding="utf-8")
+QUICKSTART = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLES = sorted((ROOT / "examples" / "workbooks").glob("*.xlsx"))
 
 
 def test_every_ruleset_key_is_documented() -> None:
@@ -29,7 +35,7 @@ def test_every_ruleset_key_is_documented() -> None:
 
 def test_every_shipped_ruleset_and_issue_code_is_documented() -> None:
     for name in points.shipped_rulesets():
-        assert f"`{name}`" in RULES_DOC
+        assert f"`{name}`" in RULES_DOC and f"| `{name}` |" in SCHEMES_DOC, name
     for code, label in points.ISSUE_CODES.items():
         assert f"| `{code}` | {label} |" in GUIDE
 
@@ -80,3 +86,44 @@ def test_every_cli_command_is_documented() -> None:
             for flag in action.option_strings:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in CLI_DOC, (command, flag)
+
+
+def test_every_doc_page_is_linked_from_the_readme() -> None:
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{page.name})" in README, page.name
+
+
+def test_the_quick_start_shows_what_points_score_prints(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from points import cli
+
+    assert cli.main(["score", *map(str, EXAMPLES), "-o", str(tmp_path / "复核.xlsx")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for line in lines[:3]:
+        assert f"\n{line}\n" in QUICKSTART, line
+    assert lines[3][:lines[3].index("，")] in QUICKSTART  # 复核提示 44 条：…, abridged there
+    assert f"\n{lines[4]}\n" in QUICKSTART
+    for name in ("README.md", "docs/quickstart.md"):
+        assert "points score examples/workbooks -o 复核.xlsx" in (ROOT / name).read_text(encoding="utf-8")
+
+
+def test_every_example_script_and_workbook_is_in_the_quick_start() -> None:
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        if script.name != "make_example_year.py":
+            assert f"examples/{script.name}" in QUICKSTART, script.name
+    for workbook in EXAMPLES:
+        assert f"| {workbook.name} |" in QUICKSTART, workbook.name
+
+
+def test_the_example_year_under_each_scheme_is_as_documented() -> None:
+    """docs/schemes.md: the table "同一年，五套方案" is recomputed here."""
+    for name in points.shipped_rulesets():
+        rules = points.load_ruleset(name)
+        result = points.assess(points.read_workbooks(EXAMPLES, rules), rules)
+        members = result.rankings[result.rankings["kind"] == "member"]
+        counts = members["grade"].value_counts()
+        grades = [str(counts.get(g, 0)) if rules.grades else "—"
+                  for g in ("优秀", "合格", "基本合格", "不合格")]
+        row = (f"| `{name}` | {len(result.totals)} | {result.totals['total'].mean():.1f} | "
+               + " | ".join(grades) + f" | {len(result.flags)} | {len(result.issues)} |")
+        assert f"\n{row}\n" in SCHEMES_DOC, row

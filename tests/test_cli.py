@@ -77,9 +77,11 @@ def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture
 
 @pytest.mark.parametrize("args, message", [
     (["score", "nope.xlsx", "-o", "r.xlsx"], "文件不存在"),
-    (["score", str(EXAMPLES), "-r", "nope", "-o", "r.xlsx"], "nope"),
+    (["score", str(EXAMPLES), "-r", "nope", "-o", "r.xlsx"], "规则 nope 有 1 处错误：$: 找不到此文件"),
     (["score", str(EXAMPLES), "-o", str(EXAMPLES / "河西镇党员名册.xlsx")], "输入文件"),
-    (["score", str(EXAMPLES), "--as-of", "someday", "-o", "r.xlsx"], "as_of"),
+    (["score", str(EXAMPLES), "--as-of", "someday", "-o", "r.xlsx"], "应为日期，如 2024-09-30"),
+    (["score", str(EXAMPLES), "--year", "2023", "--as-of", "2024-05-01", "-o", "r.xlsx"],
+     "2024-05-01 不在 2023 年度内"),
 ])
 def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str],
                                                 message: str) -> None:
@@ -87,6 +89,16 @@ def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str],
     assert done.returncode == 1
     assert done.stderr.startswith("错误：") and message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_a_ruleset_with_several_problems_is_still_one_line(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "规则.toml"
+    bad.write_text('name = "x"\ntitle = 3\nperiod = "week"\n', encoding="utf-8")
+    assert cli.main(["rules", "-r", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"错误：规则 {bad} 有 ")
+    assert "$.title: 应为非空的文字，实际是 3；$.period: 应为 'year'、'quarter'、'month' 之一" in err
 
 
 def test_usage_errors_exit_2() -> None:

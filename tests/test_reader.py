@@ -124,7 +124,7 @@ def test_unknown_sheet_and_missing_column_with_a_suggestion(tmp_path: Path) -> N
     records = points.read_workbooks(sorted(tmp_path.glob("*.xlsx")))
     assert rows(records.issues, ["code", "source"]) == [
         ("missing_column", "杂项.xlsx!签到!A1"), ("unknown_sheet", "杂项.xlsx!统计!A1")]
-    assert "缺少“出勤情况”列 (did you mean '出勤状况'?)" in records.issues["message"].iloc[0]
+    assert "缺少“出勤情况”列（是不是 '出勤状况'？）" in records.issues["message"].iloc[0]
 
 
 def test_activity_from_the_sheet_name_and_year_from_the_file_name(tmp_path: Path) -> None:

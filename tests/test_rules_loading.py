@@ -134,15 +134,15 @@ def test_every_problem_is_reported_at_once_with_its_path(tmp_path: Path) -> None
     with pytest.raises(RulesetError) as info:
         points.load_ruleset(_write(tmp_path, text))
     assert info.value.problems == [
-        ("$.activities.主题党日.caps", "unknown key (did you mean 'cap'?)"),
-        ("$.activities.主题党日.cap", "expected a number ≥ 0, got '二十'"),
+        ("$.activities.主题党日.caps", "无法识别的键（是不是 'cap'？）"),
+        ("$.activities.主题党日.cap", "应为 ≥ 0 的数字，实际是 '二十'"),
         ("$.bonuses.讲党课.id",
-         "expected an English identifier (lower-case letters, digits, _), got 'Gave Lecture'"),
-        ("$.bonuses.讲党课.points", "expected a number ≥ 0, got -3"),
+         "应为英文编号（小写字母、数字、下划线，字母开头），实际是 'Gave Lecture'"),
+        ("$.bonuses.讲党课.points", "应为 ≥ 0 的数字，实际是 -3"),
     ]
     message = str(info.value)
-    assert message.startswith(f"ruleset {tmp_path / 'rules.toml'} has 4 problems:")
-    assert "$.activities.主题党日.cap: expected a number ≥ 0, got '二十'" in message
+    assert message.startswith(f"规则 {tmp_path / 'rules.toml'} 有 4 处错误：")
+    assert "$.activities.主题党日.cap: 应为 ≥ 0 的数字，实际是 '二十'" in message
     assert list(info.value.to_frame().columns) == ["path", "message"]
 
 
@@ -155,10 +155,10 @@ def test_unknown_references_get_suggestions(tmp_path: Path) -> None:
         points.load_ruleset(_write(tmp_path, text))
     assert info.value.problems == [
         ("$.categories.发展对象.skip_dimensions[0]",
-         "unknown dimension 'apraisal' (did you mean 'appraisal'?)"),
-        ("$.default_category", "unknown category '在职党圆' (did you mean '在职党员'?)"),
+         "未定义的维度 'apraisal'（是不是 'appraisal'？）"),
+        ("$.default_category", "未定义的类别 '在职党圆'（是不是 '在职党员'？）"),
         ("$.flags.dues_item",
-         "unknown negative-list item '未按时缴纳党费' (did you mean '未按时交纳党费'?)"),
+         "负面清单中没有 '未按时缴纳党费'（是不是 '未按时交纳党费'？）"),
     ]
 
 
@@ -177,14 +177,14 @@ def test_missing_required_keys_and_bad_types(tmp_path: Path) -> None:
     with pytest.raises(RulesetError) as info:
         points.load_ruleset(path)
     assert info.value.problems == [
-        ("$.name", "required, missing"),
-        ("$.title", "expected a non-empty text, got 3"),
-        ("$.period", "expected one of 'year', 'quarter', 'month', got 'week'"),
-        ("$.status_factors", "required, missing"),
-        ("$.dimensions.participation.label", "required, missing"),
-        ("$.activities.党课.id", "required, missing"),
-        ("$.activities.党课.org_life", "expected true or false, got 'yes'"),
-        ("$.default_category", "required, missing"),
+        ("$.name", "必填，缺少此项"),
+        ("$.title", "应为非空的文字，实际是 3"),
+        ("$.period", "应为 'year'、'quarter'、'month' 之一，实际是 'week'"),
+        ("$.status_factors", "必填，缺少此项"),
+        ("$.dimensions.participation.label", "必填，缺少此项"),
+        ("$.activities.党课.id", "必填，缺少此项"),
+        ("$.activities.党课.org_life", "应为 true 或 false，实际是 'yes'"),
+        ("$.default_category", "必填，缺少此项"),
     ]
 
 
@@ -194,8 +194,8 @@ def test_duplicate_ids_and_alias_collisions(tmp_path: Path) -> None:
     with pytest.raises(RulesetError) as info:
         points.load_ruleset(_write(tmp_path, text))
     assert info.value.problems == [
-        ("$.activities.党小组会.id", "id 'branch_meeting' is already used by '支部党员大会'"),
-        ("$.activities.党小组会.aliases[0]", "name '支部大会' is already used by '支部党员大会'"),
+        ("$.activities.党小组会.id", "编号 'branch_meeting' 已被 '支部党员大会' 使用"),
+        ("$.activities.党小组会.aliases[0]", "名称 '支部大会' 已被 '支部党员大会' 使用"),
     ]
 
 
@@ -205,7 +205,7 @@ def test_bands_must_descend(tmp_path: Path) -> None:
         points.load_ruleset(_write(tmp_path, text))
     assert info.value.problems == [
         ("$.grades.bands",
-         "bands must be listed from the highest min to the lowest, got [90.0, 95.0, 60.0, 0.0]")]
+         "档次要按 min 从高到低排列，实际是 [90.0, 95.0, 60.0, 0.0]")]
 
 
 def test_band_flags_must_be_known_flag_codes(tmp_path: Path) -> None:
@@ -214,14 +214,16 @@ def test_band_flags_must_be_known_flag_codes(tmp_path: Path) -> None:
         points.load_ruleset(_write(tmp_path, text))
     assert info.value.problems == [
         ("$.grades.bands[2].flag",
-         "unknown flag code 'grade_basik' (did you mean 'grade_basic' or 'grade_unqualified'?)")]
+         "未知的提示代码 'grade_basik'（是不是 'grade_basic' 或 'grade_unqualified'？）")]
 
 
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"name = ", "not valid TOML: Invalid value (at end of document)"),
-        (b"\xff\xfe", "not UTF-8 text (invalid start byte)"),
+        (b"name = ", "TOML 格式有误，在文件末尾（Invalid value (at end of document)）"),
+        (b"name = \"a\"\ntitle = = 3",
+         "TOML 格式有误，在第 2 行第 9 列（Invalid value (at line 2, column 9)）"),
+        (b"\xff\xfe", "不是 UTF-8 编码的文字（invalid start byte），请用 UTF-8 保存"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, problem: str) -> None:
@@ -235,7 +237,8 @@ def test_unreadable_files(tmp_path: Path, content: bytes, problem: str) -> None:
 def test_missing_file_suggests_a_shipped_name() -> None:
     with pytest.raises(RulesetError) as info:
         points.load_ruleset("dujiangyen")
-    assert info.value.problems == [("$", "file not found (did you mean 'dujiangyan' or 'beijiang'?)")]
+    assert info.value.problems == [
+        ("$", "找不到此文件，也不是内置规则名（是不是 'dujiangyan' 或 'beijiang'？）")]
 
 
 def test_a_copy_of_the_default_with_a_changed_number_scores_differently(tmp_path: Path) -> None:

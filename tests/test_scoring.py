@@ -234,9 +234,9 @@ def test_bad_arguments_are_clear_errors() -> None:
     records = build([ONE])
     with pytest.raises(TypeError, match=r"expected points\.Records"):
         points.assess(pd.DataFrame())  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="cannot tell the year"):
+    with pytest.raises(ValueError, match="无法判断考核年度"):
         points.assess(records)
-    with pytest.raises(ValueError, match="as_of 2024-03-01 is not in the year 2023"):
+    with pytest.raises(ValueError, match="2024-03-01 不在 2023 年度内"):
         points.assess(records, year=2023, as_of="2024-03-01")
-    with pytest.raises(ValueError, match="as_of: expected a date, got 'soon'"):
+    with pytest.raises(ValueError, match="as_of（统计截止日）：应为日期，如 2024-09-30，实际是 'soon'"):
         points.assess(records, as_of="soon")

@@ -118,21 +118,21 @@ def _resolve_year(records: Records, year: int | None, as_of: object) -> tuple[in
         try:
             cutoff = pd.Timestamp(as_of).normalize()  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise ValueError(f"as_of: expected a date, got {as_of!r}") from None
+            raise ValueError(f"as_of（统计截止日）：应为日期，如 2024-09-30，实际是 {as_of!r}") from None
         if pd.isna(cutoff):
-            raise ValueError(f"as_of: expected a date, got {as_of!r}")
+            raise ValueError(f"as_of（统计截止日）：应为日期，如 2024-09-30，实际是 {as_of!r}")
         if year is not None and year != cutoff.year:
-            raise ValueError(f"as_of {cutoff:%Y-%m-%d} is not in the year {year}")
+            raise ValueError(f"as_of（统计截止日）{cutoff:%Y-%m-%d} 不在 {year} 年度内")
         year = cutoff.year
     if year is None:
         dates = pd.concat([records.attendance["date"], records.negatives["date"],
                            records.bonuses["date"]]).dropna()
         if dates.empty:
-            raise ValueError("cannot tell the year: the records hold no dates; pass year=")
+            raise ValueError("无法判断考核年度：记录中没有任何日期；请指定 year（命令行用 --year）")
         counts = dates.dt.year.value_counts()
         year = int(counts[counts == counts.max()].index.max())
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        raise ValueError(f"year: expected a year such as 2024, got {year!r}")
+        raise ValueError(f"year（考核年度）：应为年份，如 2024，实际是 {year!r}")
     return year, cutoff
 
 

@@ -300,7 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, RulesetError, WorkbookError, ReaderError, OutputError, RecordsError,
             ValueError, OSError) as error:
         message = str(error).replace("\n", " ")
-        if isinstance(error, OSError) and error.filename:
+        if isinstance(error, RulesetError):
+            message = (f"规则 {error.source} 有 {len(error.problems)} 处错误："
+                       + "；".join(f"{path}: {problem}" for path, problem in error.problems))
+        elif isinstance(error, OSError) and error.filename:
             message = f"{error.filename}：{error.strerror}"
         print(f"错误：{message}", file=sys.stderr)
         return 1

@@ -2,8 +2,10 @@
 
 Every problem names its key path, the expectation and the value::
 
-    $.activities.主题党日.cap: expected a number ≥ 0, got '二十'
-    $.activities.主题党日.caps: unknown key (did you mean 'cap'?)
+    $.activities.主题党日.cap: 应为 ≥ 0 的数字，实际是 '二十'
+    $.activities.主题党日.caps: 无法识别的键（是不是 'cap'？）
+
+Messages are in Chinese: the people who edit ruleset files read Chinese.
 
 The shipped rulesets live in ``points/rulesets/*.toml`` and are loaded by this same code.
 """
@@ -35,7 +37,7 @@ from .model import (
     Marks,
     Ruleset,
 )
-from .text import normalize_name, suggestion
+from .text import normalize_name, suggestion_zh
 
 __all__ = ["RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]
 
@@ -51,10 +53,7 @@ class RulesetError(ValueError):
         self.source = source
         self.problems = problems
         lines = [f"{path}: {msg}" for path, msg in problems]
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(
-            f"ruleset {source} has {len(problems)} {noun}:\n  " + "\n  ".join(lines)
-        )
+        super().__init__(f"规则 {source} 有 {len(problems)} 处错误：\n  " + "\n  ".join(lines))
 
     def to_frame(self) -> pd.DataFrame:
         """The problems as a DataFrame with columns ``path`` and ``message``."""
@@ -82,7 +81,7 @@ class _Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.fail(path, f"expected a table, got {value!r}")
+            self.fail(path, f"应为一个表（[…] 或 {{ … }}），实际是 {value!r}")
             return {}
         return value
 
@@ -90,7 +89,7 @@ class _Checker:
         allowed = list(allowed)
         for key in table:
             if key not in allowed:
-                self.fail(_key_path(path, key), "unknown key" + suggestion(key, allowed))
+                self.fail(_key_path(path, key), "无法识别的键" + suggestion_zh(key, allowed))
 
     def get(
         self,
@@ -103,7 +102,7 @@ class _Checker:
         where = _key_path(path, key)
         if key not in table:
             if default is _NO_DEFAULT:
-                self.fail(where, "required, missing")
+                self.fail(where, "必填，缺少此项")
                 return None
             return default
         return convert(table[key], where)
@@ -119,12 +118,12 @@ class _Checker:
                 bounds.append(f"≥ {minimum:g}")
             if maximum is not None:
                 bounds.append(f"≤ {maximum:g}")
-            expect = "a number" + (" " + " and ".join(bounds) if bounds else "")
+            expect = (" " + " 且 ".join(bounds) + " 的数字") if bounds else "数字"
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fail(where, f"expected {expect}, got {value!r}")
+                self.fail(where, f"应为{expect}，实际是 {value!r}")
                 return None
             if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-                self.fail(where, f"expected {expect}, got {value!r}")
+                self.fail(where, f"应为{expect}，实际是 {value!r}")
                 return None
             return float(value)
 
@@ -133,7 +132,7 @@ class _Checker:
     def integer(self, *, minimum: int = 0) -> Callable[[Any, str], Any]:
         def convert(value: Any, where: str) -> int | None:
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                self.fail(where, f"expected a whole number ≥ {minimum}, got {value!r}")
+                self.fail(where, f"应为 ≥ {minimum} 的整数，实际是 {value!r}")
                 return None
             return value
 
@@ -150,16 +149,16 @@ class _Checker:
             else:
                 raise ValueError
         except (ValueError, ZeroDivisionError):
-            self.fail(where, f"expected a share such as \"1/3\" or 0.25, got {value!r}")
+            self.fail(where, f"应为比例，如 \"1/3\" 或 0.25，实际是 {value!r}")
             return None
         if not 0 <= frac <= 1:
-            self.fail(where, f"expected a share between 0 and 1, got {value!r}")
+            self.fail(where, f"应为 0 到 1 之间的比例，实际是 {value!r}")
             return None
         return frac
 
     def string(self, value: Any, where: str) -> str | None:
         if not isinstance(value, str) or not value.strip():
-            self.fail(where, f"expected a non-empty text, got {value!r}")
+            self.fail(where, f"应为非空的文字，实际是 {value!r}")
             return None
         return value.strip()
 
@@ -167,20 +166,20 @@ class _Checker:
         if not isinstance(value, str) or not _ID.match(value):
             self.fail(
                 where,
-                f"expected an English identifier (lower-case letters, digits, _), got {value!r}",
+                f"应为英文编号（小写字母、数字、下划线，字母开头），实际是 {value!r}",
             )
             return None
         return value
 
     def boolean(self, value: Any, where: str) -> bool | None:
         if not isinstance(value, bool):
-            self.fail(where, f"expected true or false, got {value!r}")
+            self.fail(where, f"应为 true 或 false，实际是 {value!r}")
             return None
         return value
 
     def strings(self, value: Any, where: str) -> tuple[str, ...]:
         if not isinstance(value, list):
-            self.fail(where, f"expected a list of texts, got {value!r}")
+            self.fail(where, f"应为文字列表，如 [\"甲\", \"乙\"]，实际是 {value!r}")
             return ()
         out = []
         for i, item in enumerate(value):
@@ -194,8 +193,8 @@ class _Checker:
             if value not in options:
                 self.fail(
                     where,
-                    f"expected one of {', '.join(map(repr, options))}, got {value!r}"
-                    + (suggestion(value, options) if isinstance(value, str) else ""),
+                    f"应为 {'、'.join(map(repr, options))} 之一，实际是 {value!r}"
+                    + (suggestion_zh(value, options) if isinstance(value, str) else ""),
                 )
                 return None
             return str(value)
@@ -253,13 +252,13 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     if factors is not None:
         missing = [s for s in _MARK_STATUSES if s not in factors]
         if missing:
-            c.fail("$.status_factors", f"required for every status, missing {', '.join(missing)}")
+            c.fail("$.status_factors", f"每种出勤状态都要有系数，缺少 {'、'.join(missing)}")
 
     # dimensions
     dimensions = []
     dim_table = c.table(doc.get("dimensions"), "$.dimensions")
     if not dim_table:
-        c.fail("$.dimensions", "required: at least one dimension")
+        c.fail("$.dimensions", "必填：至少要有一个计分维度")
     for dim_id, spec in dim_table.items():
         path = _key_path("$.dimensions", dim_id)
         c.identifier(dim_id, path)
@@ -279,7 +278,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     def dimension_ref(default: str) -> Callable[[Any, str], Any]:
         def convert(value: Any, where: str) -> str | None:
             if value not in dim_ids:
-                c.fail(where, f"unknown dimension {value!r}" + suggestion(str(value), dim_ids))
+                c.fail(where, f"未定义的维度 {value!r}" + suggestion_zh(str(value), dim_ids))
                 return None
             return str(value)
 
@@ -306,11 +305,11 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         }
         if "dimension" not in spec and "participation" not in dim_ids and values["points"]:
             c.fail(_key_path(path, "dimension"),
-                   "required: the ruleset has no 'participation' dimension to default to")
+                   "必填：规则中没有默认的 'participation' 维度，请写明 dimension")
             values["dimension"] = None
         if (values["absence_points"] or values["late_points"]) and "deductions" not in dim_ids:
-            c.fail(path, "absence_points and late_points need a 'deductions' dimension "
-                         "([dimensions.deductions])")
+            c.fail(path, "absence_points、late_points 需要一个 'deductions' 维度"
+                         "（[dimensions.deductions]）")
         if all(v is not None for k, v in values.items() if k != "cap"):
             activities.append(Activity(name=act_name, **values))
 
@@ -337,7 +336,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
             }
             if "dimension" not in spec and default_dim not in dim_ids:
                 c.fail(_key_path(path, "dimension"),
-                       f"required: the ruleset has no {default_dim!r} dimension to default to")
+                       f"必填：规则中没有默认的 {default_dim!r} 维度，请写明 dimension")
                 values["dimension"] = None
             if all(v is not None for k, v in values.items() if k != "cap"):
                 out.append(Item(name=item_name, kind=kind, **values))  # type: ignore[arg-type]
@@ -351,7 +350,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     activity_names = list(act_table)
     cat_table = c.table(doc.get("categories"), "$.categories")
     if not cat_table:
-        c.fail("$.categories", "required: at least one category")
+        c.fail("$.categories", "必填：至少要有一个党员类别")
     for cat_name, spec in cat_table.items():
         path = _key_path("$.categories", cat_name)
         spec = c.table(spec, path)
@@ -361,7 +360,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         for act, pts in act_points.items():
             where = _key_path(_key_path(path, "activity_points"), act)
             if act not in activity_names:
-                c.fail(where, "unknown activity" + suggestion(act, activity_names))
+                c.fail(where, "未定义的活动" + suggestion_zh(act, activity_names))
             value = c.number()(pts, where)
             if value is not None:
                 overrides[act] = value
@@ -369,7 +368,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         for i, dim in enumerate(skip):
             if dim not in dim_ids:
                 c.fail(_key_path(_key_path(path, "skip_dimensions"), i),
-                       f"unknown dimension {dim!r}" + suggestion(dim, dim_ids))
+                       f"未定义的维度 {dim!r}" + suggestion_zh(dim, dim_ids))
         values = {
             "id": c.get(spec, "id", path, c.identifier),
             "kind": c.get(spec, "kind", path, c.choice(("member", "candidate")), "member"),
@@ -385,7 +384,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     default_category = c.get(doc, "default_category", root, c.string)
     if default_category is not None and cat_table and default_category not in cat_table:
         c.fail("$.default_category",
-               f"unknown category {default_category!r}" + suggestion(default_category, cat_table))
+               f"未定义的类别 {default_category!r}" + suggestion_zh(default_category, cat_table))
 
     # appraisal
     appraisal = None
@@ -396,7 +395,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         dim = c.get(spec, "dimension", path, dimension_ref("appraisal"))
         results_table = c.table(spec.get("results"), _key_path(path, "results"))
         if not results_table:
-            c.fail(_key_path(path, "results"), "required: at least one result")
+            c.fail(_key_path(path, "results"), "必填：至少要有一种评议结果")
         results = {}
         for result, pts in results_table.items():
             value = c.number()(pts, _key_path(_key_path(path, "results"), result))
@@ -408,8 +407,8 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
 
     def bands(value: Any, where: str) -> tuple[Band, ...]:
         if not isinstance(value, list) or not value:
-            c.fail(where, f"expected a list of bands such as {{ name = \"合格\", min = 70 }}, "
-                          f"got {value!r}")
+            c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，"
+                          f"实际是 {value!r}")
             return ()
         out = []
         for i, spec in enumerate(value):
@@ -421,13 +420,13 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
             flag = c.get(spec, "flag", bpath, c.identifier, None)
             if flag is not None and flag not in FLAG_CODES:
                 c.fail(_key_path(bpath, "flag"),
-                       f"unknown flag code {flag!r}" + suggestion(flag, FLAG_CODES))
+                       f"未知的提示代码 {flag!r}" + suggestion_zh(flag, FLAG_CODES))
                 flag = None
             if band_name is not None and minimum is not None:
                 out.append(Band(name=band_name, min=minimum, flag=flag))
         mins = [b.min for b in out]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            c.fail(where, f"bands must be listed from the highest min to the lowest, got {mins}")
+            c.fail(where, f"档次要按 min 从高到低排列，实际是 {mins}")
         return tuple(out)
 
     grades = None
@@ -439,16 +438,16 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         band_names = [b.name for b in grade_bands or ()]
         top = c.get(spec, "top", path, c.string, band_names[0] if band_names else None)
         if top is not None and band_names and top not in band_names:
-            c.fail(_key_path(path, "top"), f"unknown grade {top!r}" + suggestion(top, band_names))
+            c.fail(_key_path(path, "top"), f"未定义的等次 {top!r}" + suggestion_zh(top, band_names))
         bottom = c.get(spec, "bottom", path, c.strings, ())
         for i, grade in enumerate(bottom):
             if band_names and grade not in band_names:
                 c.fail(_key_path(_key_path(path, "bottom"), i),
-                       f"unknown grade {grade!r}" + suggestion(grade, band_names))
+                       f"未定义的等次 {grade!r}" + suggestion_zh(grade, band_names))
         top_quota = c.get(spec, "top_quota", path, c.fraction, None)
         bottom_share = c.get(spec, "bottom_min_share", path, c.fraction, None)
         if bottom_share is not None and not bottom:
-            c.fail(_key_path(path, "bottom"), "required when bottom_min_share is set")
+            c.fail(_key_path(path, "bottom"), "设了 bottom_min_share 时必填")
         if grade_bands and top is not None:
             grades = Grades(bands=grade_bands, top=top, top_quota=top_quota, bottom=bottom,
                             bottom_min_share=bottom_share)
@@ -480,7 +479,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     negative_names = [i for i in c.table(doc.get("negatives"), "$.negatives")]
     if dues is not None and dues not in negative_names:
         c.fail(_key_path(path, "dues_item"),
-               f"unknown negative-list item {dues!r}" + suggestion(dues, negative_names))
+               f"负面清单中没有 {dues!r}" + suggestion_zh(dues, negative_names))
     flags = FlagRules(dues_item=dues, **{k: v for k, v in flag_values.items() if v is not None})
 
     # marks
@@ -495,7 +494,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
             key = normalize_name(mark)
             if key in vocabulary and vocabulary[key] != status:
                 c.fail(_key_path(_key_path(path, status), i),
-                       f"mark {mark!r} is already listed under {vocabulary[key]!r}")
+                       f"符号 {mark!r} 已列在 {vocabulary[key]!r} 下")
             vocabulary[key] = status
 
     _check_unique(c, "activities", activities)
@@ -507,7 +506,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         for thing in things:
             if thing.id in ids:
                 c.fail(_key_path(_key_path(f"$.{section}", thing.name), "id"),
-                       f"id {thing.id!r} is already used by {ids[thing.id]!r}")
+                       f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
             ids[thing.id] = thing.name
 
     if c.problems:
@@ -529,13 +528,13 @@ def _check_unique(c: _Checker, section: str, things: list[Any]) -> None:
     for thing in things:
         path = _key_path(f"$.{section}", thing.name)
         if thing.id in ids:
-            c.fail(_key_path(path, "id"), f"id {thing.id!r} is already used by {ids[thing.id]!r}")
+            c.fail(_key_path(path, "id"), f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
         ids[thing.id] = thing.name
         for i, alias in enumerate((thing.name, *thing.aliases)):
             key = normalize_name(alias)
             if key in names and names[key] != thing.name:
                 where = path if i == 0 else _key_path(_key_path(path, "aliases"), i - 1)
-                c.fail(where, f"name {alias!r} is already used by {names[key]!r}")
+                c.fail(where, f"名称 {alias!r} 已被 {names[key]!r} 使用")
             names.setdefault(key, thing.name)
 
 
@@ -544,9 +543,12 @@ def _parse(data: bytes, source: str) -> Ruleset:
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise RulesetError(source, [("$", f"not UTF-8 text ({exc.reason})")]) from None
+        problem = f"不是 UTF-8 编码的文字（{exc.reason}），请用 UTF-8 保存"
+        raise RulesetError(source, [("$", problem)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise RulesetError(source, [("$", f"not valid TOML: {exc}")]) from None
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        at = f"第 {where.group(1)} 行第 {where.group(2)} 列" if where else "文件末尾"
+        raise RulesetError(source, [("$", f"TOML 格式有误，在{at}（{exc}）")]) from None
     return _build(doc, source, sha256)
 
 
@@ -570,10 +572,10 @@ def load_ruleset(path: str | Path) -> Ruleset:
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        hint = suggestion(text_path, shipped_rulesets())
-        raise RulesetError(text_path, [("$", "file not found" + hint)]) from None
+        hint = suggestion_zh(text_path, shipped_rulesets())
+        raise RulesetError(text_path, [("$", "找不到此文件，也不是内置规则名" + hint)]) from None
     except OSError as exc:
-        raise RulesetError(text_path, [("$", f"cannot read the file: {exc.strerror}")]) from None
+        raise RulesetError(text_path, [("$", f"无法读取文件：{exc.strerror}")]) from None
     return _parse(data, text_path)
 
 

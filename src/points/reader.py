@@ -35,7 +35,7 @@ from .text import (
     normalize_name,
     normalize_series,
     per_distinct,
-    suggestion,
+    suggestion_zh,
 )
 from .workbook import RawSheet, read_sheets
 
@@ -273,7 +273,7 @@ class _Reader:
     def _missing(self, sheet: _Sheet, missing: list[str]) -> None:
         present = [t for t in (sheet.text(sheet.header, c) for c in range(sheet.grid.shape[1]))
                    if t]
-        text = "；".join(f"缺少“{HEADERS[f][0]}”列{suggestion(HEADERS[f][0], present)}"
+        text = "；".join(f"缺少“{HEADERS[f][0]}”列{suggestion_zh(HEADERS[f][0], present)}"
                         for f in missing)
         self.cell_issue("missing_column", text + "，此工作表未读取", sheet.address(sheet.header, 0))
 

@@ -93,6 +93,14 @@ def suggestion(name: str, candidates: Iterable[str]) -> str:
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
 
 
+def suggestion_zh(name: str, candidates: Iterable[str]) -> str:
+    """``"（是不是 'x'？）"`` or ``""``: :func:`suggestion` for a Chinese message."""
+    close = did_you_mean(name, candidates)
+    if not close:
+        return ""
+    return "（是不是 " + " 或 ".join(repr(c) for c in close) + "？）"
+
+
 def source_key(sources: pd.Series) -> list[np.ndarray]:
     """Sort keys (most significant first) that order addresses with their trailing number
     taken naturally (``A9`` < ``A10``): the text before the trailing digits, the count of

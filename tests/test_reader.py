@@ -202,3 +202,23 @@ def test_duplicate_roster_ids_and_no_roster(tmp_path: Path) -> None:
     wb.write(tmp_path / "评议.xlsx", {"评议": [["姓名", "评议结果"], ["张三", "合格"]]})
     with pytest.raises(points.ReaderError, match="没有找到党员名册"):
         points.read_workbooks(tmp_path / "评议.xlsx")
+
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "workbooks").glob("*.xlsx"))
+
+
+def test_worker_processes_read_exactly_what_one_process_reads() -> None:
+    one = points.read_workbooks(EXAMPLES, workers=1)
+    two = points.read_workbooks(list(reversed(EXAMPLES)), workers=2)  # order never matters
+    for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table), obj=table)
+    assert one.files == two.files and len(one.files) == len(EXAMPLES)
+
+
+def test_a_bad_file_read_by_a_worker_is_the_same_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(points.WorkbookError, match=r"坏文件\.xlsx"):
+        points.read_workbooks([*EXAMPLES, bad], workers=2)
+    with pytest.raises(ValueError, match="workers"):
+        points.read_workbooks(EXAMPLES, workers=0)

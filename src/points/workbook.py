@@ -26,6 +26,9 @@ class WorkbookError(Exception):
         self.problem = problem
         super().__init__(f"{Path(path).name}：{problem}")
 
+    def __reduce__(self) -> tuple[type[WorkbookError], tuple[str, str]]:
+        return (type(self), (self.path, self.problem))  # raised in a worker, re-raised here
+
 
 @attrs.frozen(kw_only=True)
 class RawSheet:

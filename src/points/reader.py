@@ -25,15 +25,14 @@ import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .dates import parse_dates
 from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
 from .records import Records
-from .scan import _LETTERS, HEADERS, STATUS_CODES, FileScan, scan_file
-from .text import map_names, normalize_name, normalize_series, per_distinct
+from .scan import _LETTERS, HEADERS, STATUS_CODES, FileScan, join_addresses, no_gc, scan_file
+from .text import map_names, normalize_series
 
 __all__ = ["HEADERS", "ReaderError", "read_workbooks"]
 
@@ -43,19 +42,6 @@ PARALLEL_BYTES = 4_000_000
 
 class ReaderError(ValueError):
     """The files hold no roster (or nothing at all) to read records against."""
-
-
-def _ids(values: pd.Series) -> pd.Series:
-    """党员编号 as text, once per distinct value (Excel numbers lose their ".0")."""
-    return per_distinct(values, _id_text)
-
-
-def _id_text(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalize_name(value)
 
 
 def _concat(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:
@@ -76,6 +62,7 @@ class _Reader:
         self.n_people = 0
         self.activities: list[str] = []
         self.activity_code: dict[str, int] = {}
+        self.cell_sources: list[pa.Array] = []
 
     # -- merging ---------------------------------------------------------------------------
     def merge(self, scan: FileScan) -> None:
@@ -83,6 +70,8 @@ class _Reader:
         sheet_offset, person_offset = len(self.sheets), self.n_people
         self.sheets += scan.sheets
         self.hints += scan.hints
+        if len(scan.cell_sources):
+            self.cell_sources.append(scan.cell_sources)
         self.cell_issues += scan.cell_issues
         codes = np.array([self._activity(a) for a in scan.activities], dtype="int32")
         for kind, parts in scan.parts.items():
@@ -120,12 +109,37 @@ class _Reader:
         number = (row + r0[sheet] + 1).astype("int64")
         key = sheet.astype("int64") * 16384 + col + c0[sheet]
         codes, uniques = pd.factorize(key)
-        prefixes = [f"{self.sheets[k // 16384][0]}!{self.sheets[k // 16384][1]}!"
-                    f"{_LETTERS[k % 16384]}" for k in uniques.tolist()]
-        digits = pa.array([str(i) for i in range(int(number.max(initial=0)) + 1)])
-        joined = pc.binary_join_element_wise(pa.array(prefixes, pa.string()).take(pa.array(codes)),
-                                             digits.take(pa.array(number)), "")
-        return pd.Series(pd.arrays.ArrowStringArray(joined))
+        return self._join(self._prefixes(uniques // 16384, uniques % 16384), codes, number)
+
+    def _prefixes(self, sheet: np.ndarray, column: np.ndarray) -> list[str]:
+        """``file!sheet!C`` for each (sheet number, sheet column)."""
+        return [f"{self.sheets[s][0]}!{self.sheets[s][1]}!{_LETTERS[c]}"
+                for s, c in zip(sheet.tolist(), column.tolist(), strict=True)]
+
+    @staticmethod
+    def _join(prefixes: list[str], codes: np.ndarray, number: np.ndarray) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowStringArray(join_addresses(prefixes, codes, number)))
+
+    def _cells(self) -> pd.DataFrame:
+        """The matrix rectangles expanded to one row per cell, in whole-array operations:
+        ``person, date, activity, status, source`` (status as codes; the sources were made
+        by the scans)."""
+        parts = self.parts["attendance"]
+        n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
+        n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
+        cells = n_rows * n_cols
+        raw = {k: np.concatenate([p[k] for p in parts])
+               for k in ("person", "dates", "activity", "status")}
+        width = np.repeat(n_cols, cells)
+        k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
+        r = np.repeat(np.cumsum(n_rows) - n_rows, cells) + k // width
+        c = np.repeat(np.cumsum(n_cols) - n_cols, cells) + k % width
+        activities = pd.array(self.activities, dtype="string")
+        sources = pa.chunked_array(self.cell_sources, pa.string())
+        return pd.DataFrame({"person": raw["person"][r], "date": raw["dates"][c],
+                             "activity": pd.Series(activities.take(raw["activity"][c])),
+                             "status": raw["status"],
+                             "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
 
     # -- the whole -------------------------------------------------------------------------
     def read(self) -> Records:
@@ -144,10 +158,10 @@ class _Reader:
             raise ReaderError("没有找到党员名册：请把名册（含“姓名”“所在支部”“党员类别”等列）一并读入")
         raw = _concat(self.parts["roster"])
         out = pd.DataFrame({
-            "member_id": _ids(pd.Series(raw["member_id"], dtype=object)),
-            "name": normalize_series(pd.Series(raw["name"], dtype=object)),
-            "branch": normalize_series(pd.Series(raw["branch"], dtype=object)),
-            "category": normalize_series(pd.Series(raw["category"], dtype=object)),
+            "member_id": pd.Series(raw["member_id"], dtype="string"),  # normalised by the scans
+            "name": pd.Series(raw["name"], dtype="string"),
+            "branch": pd.Series(raw["branch"], dtype="string"),
+            "category": pd.Series(raw["category"], dtype="string"),
             "source": self.addresses(raw["sheet"], raw["row"], raw["col"]),
         })
         for field in ("joined", "left"):
@@ -181,9 +195,9 @@ class _Reader:
         if not self.parts["people"]:
             return pd.Series(dtype="string")
         raw = _concat(self.parts["people"])
-        ids = _ids(pd.Series(raw["member_id"], dtype=object))
-        names = normalize_series(pd.Series(raw["name"], dtype=object))
-        branch = normalize_series(pd.Series(raw["branch"], dtype=object))
+        ids = pd.Series(raw["member_id"], dtype="string")  # normalised by the scans
+        names = pd.Series(raw["name"], dtype="string")
+        branch = pd.Series(raw["branch"], dtype="string")
         branches = sorted({b for b in roster["branch"].dropna() if b}, key=len, reverse=True)
         if branches and raw["guess"].any():
             pattern = re.compile("|".join(re.escape(b) for b in branches))
@@ -217,14 +231,11 @@ class _Reader:
         out: dict[str, pd.DataFrame | None] = {}
         frames, codes, unknown = [], [], []
         if self.parts["attendance"]:
-            raw = _concat(self.parts["attendance"])
-            activities = pd.array(self.activities, dtype="string")
-            frames.append(pd.DataFrame({
-                "member_id": pd.Series(id_array.take(raw["person"])),
-                "date": raw["date"], "activity": pd.Series(activities.take(raw["activity"])),
-                "source": self.addresses(raw["sheet"], raw["row"], raw["col"])}))
-            codes.append(raw["status"])
-            unknown.append(raw["unknown"])
+            cells = self._cells()
+            codes.append(cells.pop("status").to_numpy())
+            frames.append(cells.assign(member_id=pd.Series(id_array.take(cells.pop("person").to_numpy())))[
+                ["member_id", "date", "activity", "source"]])
+            unknown.append(np.concatenate([p["unknown"] for p in self.parts["attendance"]]))
         if self.parts["list"]:
             raw = _concat(self.parts["list"])
             frame, ok = self._dated(raw, id_array)
@@ -296,8 +307,8 @@ class _Reader:
 
 def _fork() -> bool:
     """Workers are forked where that is safe and cheap (Linux): nothing is re-imported, and a
-    caller's script needs no ``if __name__ == "__main__"`` guard. The scans use no Arrow,
-    whose threads are the one reason fork could hang."""
+    caller's script needs no ``if __name__ == "__main__"`` guard. The pool is made while this
+    thread waits, and the scans use only single-threaded Arrow kernels (take, join)."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -346,9 +357,10 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     if isinstance(paths, str | Path):
         paths = [paths]
     ruleset = default_ruleset() if ruleset is None else ruleset
-    scans = _scan_all(sorted({str(p) for p in paths}), ruleset, year, workers)
-    reader = _Reader(ruleset)
-    for scan in scans:
-        reader.merge(scan)
-    records = reader.read()
+    with no_gc():
+        scans = _scan_all(sorted({str(p) for p in paths}), ruleset, year, workers)
+        reader = _Reader(ruleset)
+        for scan in scans:
+            reader.merge(scan)
+        records = reader.read()
     return attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))

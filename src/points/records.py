@@ -120,7 +120,9 @@ def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.D
                                  + _examples(bad, out, column)))
             out[column] = dates.astype("datetime64[us]")
         else:
-            text = values.astype("string").str.strip()
+            text = values.astype("string")
+            if column != "source":  # an address is a label, kept as given (and it is long)
+                text = text.str.strip()
             if kind in ("text", "status") and required:
                 empty = text.isna() | (text == "")
                 if empty.any():

@@ -13,20 +13,24 @@ header cells and distinct values only.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dates import parse_one, year_in
 from .text import column_letter, normalize_name, suggestion_zh
 from .workbook import RawSheet, read_sheets
 
-__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "scan_file"]
+__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "no_gc", "scan_file"]
 
 #: Header texts recognised for each field (compared after NFKC and removing white space).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -188,6 +192,8 @@ class FileScan:
         self.activities: list[str] = []
         self.cell_issues: list[tuple[str, str, str]] = []
         self.n_people = 0
+        #: ``file!sheet!A1`` of every matrix cell, parts in order, each part row by row.
+        self.cell_sources: pa.Array = pa.array([], pa.string())
 
 
 def status_codes(marks: np.ndarray, vocabulary: Mapping[str, str]) -> np.ndarray:
@@ -204,13 +210,80 @@ def status_codes(marks: np.ndarray, vocabulary: Mapping[str, str]) -> np.ndarray
     return looked[codes]
 
 
+def id_text(value: object) -> str:
+    """A 党员编号 as text (Excel numbers lose their ".0"), normalised; "" when empty."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalize_name(value)
+
+
+def _text(value: object) -> str:
+    return normalize_name(value) if value is not None and value == value else ""
+
+
+def per_value(values: np.ndarray, convert: Callable[[Any], str]) -> np.ndarray:
+    """``convert`` applied once per distinct value, spread back (an object array of text)."""
+    if not len(values):
+        return np.array([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    done = np.empty(len(uniques), dtype=object)
+    done[:] = [convert(v) for v in uniques]
+    return done[codes]
+
+
+def join_addresses(prefixes: list[str], codes: np.ndarray, number: np.ndarray) -> pa.Array:
+    """``prefixes[codes] + str(number)`` for every cell: Arrow takes and joins them."""
+    digits = pa.array([str(i) for i in range(int(number.max(initial=0)) + 1)])
+    return pc.binary_join_element_wise(pa.array(prefixes, pa.string()).take(pa.array(codes)),
+                                       digits.take(pa.array(number)), "")
+
+
+def rectangle_sources(parts: list[dict[str, np.ndarray]],
+                      sheets: list[tuple[str, str, int, int]]) -> pa.Array:
+    """The address of every cell of the matrix parts (each part row by row)."""
+    n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
+    n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
+    cells = n_rows * n_cols
+    sheet = np.concatenate([p["sheet"] for p in parts])
+    cols = np.concatenate([p["cols"] for p in parts])
+    rows = np.concatenate([p["rows"] for p in parts])
+    col_sheet = np.repeat(sheet, n_cols)
+    r0 = np.array([s[2] for s in sheets], dtype="int64")
+    c0 = np.array([s[3] for s in sheets], dtype="int64")
+    prefixes = [f"{sheets[s][0]}!{sheets[s][1]}!{_LETTERS[c]}"
+                for s, c in zip(col_sheet.tolist(), (cols + c0[col_sheet]).tolist(), strict=True)]
+    k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
+    width = np.repeat(n_cols, cells)
+    r = np.repeat(np.cumsum(n_rows) - n_rows, cells) + k // width
+    c = np.repeat(np.cumsum(n_cols) - n_cols, cells) + k % width
+    number = rows[r] + r0[np.repeat(sheet, n_rows)][r] + 1
+    return join_addresses(prefixes, c, number)
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: reading makes millions of short-lived cell
+    objects and no reference cycles, and the collector's passes over them cost a third of
+    the time. Reference counting still frees everything; the previous state is restored."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def scan_file(path: str, vocabulary: Mapping[str, str], activity_names: Mapping[str, str],
               year: int | None) -> FileScan:
     """Read one workbook and scan its sheets (the unit of work of a worker process)."""
-    data = Path(path).read_bytes() if Path(path).is_file() else b""
-    raws = read_sheets(path)
-    scan = _Scanner(FileScan(path), dict(vocabulary), dict(activity_names), year).run(raws)
-    scan.sha256 = hashlib.sha256(data).hexdigest()
+    with no_gc():
+        data = Path(path).read_bytes() if Path(path).is_file() else b""
+        raws = read_sheets(path)
+        scan = _Scanner(FileScan(path), dict(vocabulary), dict(activity_names), year).run(raws)
+        scan.sha256 = hashlib.sha256(data).hexdigest()
     return scan
 
 
@@ -251,6 +324,18 @@ class _Scanner:
                 self._missing(sheet, missing)
             else:
                 getattr(self, f"_{kind}")(sheet)
+        if self.scan.parts["attendance"]:
+            self.scan.cell_sources = rectangle_sources(self.scan.parts["attendance"],
+                                                       self.scan.sheets)
+        for kind in ("roster", "people"):  # one part per file, its texts normalised here
+            parts = self.scan.parts[kind]
+            if parts:
+                whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+                whole["member_id"] = per_value(whole["member_id"], id_text)
+                for field in ("name", "branch", "category"):
+                    if field in whole:
+                        whole[field] = per_value(whole[field], _text)
+                self.scan.parts[kind] = [whole]
         return self.scan
 
     def _missing(self, sheet: _Sheet, missing: list[str]) -> None:
@@ -348,17 +433,14 @@ class _Scanner:
             return
         use_cols = np.array([u[0] for u in used], dtype="int64")
         people = self._people(sheet, rows)
-        n_rows, n_cols = len(rows), len(used)
-        acts = np.array([self._activity(u[2]) for u in used], dtype="int32")
         marks = sheet.grid[np.ix_(rows, use_cols)].ravel()
         status = status_codes(marks, self.vocabulary)
+        # one rectangle per sheet: per-row and per-column facts once, a status per cell
         self.scan.parts["attendance"].append({
-            "person": np.repeat(people, n_cols),
-            "date": np.tile(np.array([u[1] for u in used], dtype="datetime64[us]"), n_rows),
-            "activity": np.tile(acts, n_rows), "status": status,
-            "unknown": marks[status < 0],  # the marks behind the -1 codes, in order
-            "sheet": np.full(n_rows * n_cols, sheet.number),
-            "row": np.repeat(rows, n_cols), "col": np.tile(use_cols, n_rows)})
+            "sheet": np.array([sheet.number]), "person": people, "rows": rows,
+            "cols": use_cols, "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),
+            "activity": np.array([self._activity(u[2]) for u in used], dtype="int32"),
+            "status": status, "unknown": marks[status < 0]})  # the marks behind the -1 codes
 
     def _activity(self, name: str) -> int:
         code = self.activity_code.get(name)

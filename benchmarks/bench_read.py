@@ -1,7 +1,8 @@
 """Benchmark: read a city's year of branch workbooks with ``points.read_workbooks``.
 
     python benchmarks/bench_read.py [--dir /tmp/points-bench-read] [--branches 2000]
-                                    [--members 125000] [--baseline-files 100]
+                                    [--members 125000] [--baseline-files 100] [--repeat 3]
+                                    [--workers N]
 
 Generates the workbooks once (benchmarks/generate_workbooks.py), then reports cells/s for
 ``points.read_workbooks`` on all of them and for plain
@@ -13,6 +14,7 @@ each sheet's used range. Targets (2 cores): ≥ 5× the baseline and ≥ 0.8 M c
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -45,6 +47,8 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=2000)
     parser.add_argument("--members", type=int, default=125_000)
     parser.add_argument("--baseline-files", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of read_workbooks; the median counts")
+    parser.add_argument("--workers", type=int, default=None, help="read_workbooks(workers=…)")
     args = parser.parse_args()
 
     folder = args.dir / f"{args.branches}-{args.members}"
@@ -55,10 +59,14 @@ def main() -> None:
     paths = sorted(folder.glob("*.xlsx"))
 
     cells = used_cells(paths)
-    started = time.perf_counter()
-    records = points.read_workbooks(paths)
-    ours = time.perf_counter() - started
-    print(f"read_workbooks: {len(paths):,} files, {cells:,} cells in {ours:.1f} s "
+    runs = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        records = points.read_workbooks(paths, workers=args.workers)
+        runs.append(time.perf_counter() - started)
+    ours = statistics.median(runs)
+    print("runs: " + ", ".join(f"{t:.1f} s" for t in runs))
+    print(f"read_workbooks: {len(paths):,} files, {cells:,} cells in {ours:.1f} s (median) "
           f"= {cells / ours / 1e6:.2f} M cells/s; {len(records.attendance):,} attendance "
           f"records, {len(records.roster):,} members, {len(records.issues)} data issues")
 

@@ -55,7 +55,8 @@ SKIPPED = ("合计", "小计", "总计", "出勤率", "出勤次数", "缺勤次
 _FIELD = {normalize_name(text): field for field, texts in HEADERS.items() for text in texts}
 _SKIP = {normalize_name(text) for text in SKIPPED}
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "制表")
-_TOTAL_ROWS = {"合计", "小计", "总计", "平均", "出勤率"}
+_NOTE_WIDTH = max(map(len, _NOTE_PREFIXES))
+_TOTAL_ROWS = ("合计", "小计", "总计", "平均", "出勤率")
 _REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
              "log": ("date", "item"), "appraisal": ("result",)}
 
@@ -141,16 +142,16 @@ class _Sheet:
         first = block[:, 0].copy()
         for j in range(1, min(3, block.shape[1])):
             first = np.where(first == "", block[:, j], first)
-        first = np.strings.lstrip(first.astype(str))
+        head = np.strings.lstrip(first.astype(str)).astype(f"U{_NOTE_WIDTH}")  # cut to width
         notes = np.zeros(len(block), dtype=bool)
         for prefix in _NOTE_PREFIXES:
-            notes |= np.strings.startswith(first, prefix)
-        totals = np.zeros(len(block), dtype=bool)
+            notes |= head.astype(f"U{len(prefix)}") == prefix
         for field in ("name", "member_id"):
             if field in self.fields:
                 person = np.strings.strip(block[:, self.fields[field]].astype(str))
-                totals |= np.isin(person, list(_TOTAL_ROWS))
-        return np.flatnonzero(filled & ~notes & ~totals) + start
+                for total in _TOTAL_ROWS:
+                    notes |= person == total
+        return np.flatnonzero(filled & ~notes) + start
 
 
 def _kind(sheet: _Sheet, dated: bool) -> str:
@@ -414,8 +415,13 @@ class _Scanner:
         start = max(sheet.header, date_row, act_row) + 1
         rows = sheet.data_rows(start)
         used = []
-        for c, (date, _, verdict), act in zip(cols, parsed, activity, strict=True):
-            has_data = bool(len(rows)) and bool((sheet.grid[rows, c] != "").any())
+        filled = (sheet.grid[np.ix_(rows, cols)] != "").any(axis=0) if len(rows) \
+            else np.zeros(len(cols), dtype=bool)
+        for c, (date, _, verdict), act, has_data in zip(cols, parsed, activity, filled.tolist(),
+                                                        strict=True):
+            if verdict == "ok" and act:
+                used.append((c, date, act))
+                continue
             where = sheet.address(date_row, c)
             if verdict in ("bad", "noyear"):
                 self._issue("bad_date", f"无法识别的日期表头“{sheet.grid[date_row, c]}”，此列未"

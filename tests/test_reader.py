@@ -215,6 +215,18 @@ def test_worker_processes_read_exactly_what_one_process_reads() -> None:
     assert one.files == two.files and len(one.files) == len(EXAMPLES)
 
 
+def test_spawned_workers_where_fork_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from points import reader
+
+    monkeypatch.setattr(reader, "_fork", lambda: False)  # as on Windows and macOS
+    assert reader._workers(None, [str(p) for p in EXAMPLES]) == 1  # never by default there
+    some = [p for p in EXAMPLES if "名册" in p.name or "机关" in p.name]
+    spawned = points.read_workbooks(some, workers=2)
+    alone = points.read_workbooks(some, workers=1)
+    pd.testing.assert_frame_equal(spawned.attendance, alone.attendance)
+    assert len(alone.attendance) > 1000
+
+
 def test_a_bad_file_read_by_a_worker_is_the_same_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "坏文件.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")

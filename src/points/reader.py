@@ -31,7 +31,16 @@ from .issues import concat_issues, make_issues
 from .loader import default_ruleset
 from .model import Ruleset
 from .records import Records
-from .scan import _LETTERS, HEADERS, STATUS_CODES, FileScan, join_addresses, no_gc, scan_file
+from .scan import (
+    HEADERS,
+    STATUS_CODES,
+    FileScan,
+    column_prefixes,
+    join_addresses,
+    no_gc,
+    rectangle_index,
+    scan_file,
+)
 from .text import map_names, normalize_series
 
 __all__ = ["HEADERS", "ReaderError", "read_workbooks"]
@@ -105,19 +114,9 @@ class _Reader:
         takes and joins them for every cell.
         """
         r0 = np.array([s[2] for s in self.sheets], dtype="int64")
-        c0 = np.array([s[3] for s in self.sheets], dtype="int64")
         number = (row + r0[sheet] + 1).astype("int64")
-        key = sheet.astype("int64") * 16384 + col + c0[sheet]
-        codes, uniques = pd.factorize(key)
-        return self._join(self._prefixes(uniques // 16384, uniques % 16384), codes, number)
-
-    def _prefixes(self, sheet: np.ndarray, column: np.ndarray) -> list[str]:
-        """``file!sheet!C`` for each (sheet number, sheet column)."""
-        return [f"{self.sheets[s][0]}!{self.sheets[s][1]}!{_LETTERS[c]}"
-                for s, c in zip(sheet.tolist(), column.tolist(), strict=True)]
-
-    @staticmethod
-    def _join(prefixes: list[str], codes: np.ndarray, number: np.ndarray) -> pd.Series:
+        codes, uniques = pd.factorize(sheet.astype("int64") * 16384 + col)
+        prefixes = column_prefixes(self.sheets, uniques // 16384, uniques % 16384)
         return pd.Series(pd.arrays.ArrowStringArray(join_addresses(prefixes, codes, number)))
 
     def _cells(self) -> pd.DataFrame:
@@ -125,15 +124,9 @@ class _Reader:
         ``person, date, activity, status, source`` (status as codes; the sources were made
         by the scans)."""
         parts = self.parts["attendance"]
-        n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
-        n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
-        cells = n_rows * n_cols
         raw = {k: np.concatenate([p[k] for p in parts])
                for k in ("person", "dates", "activity", "status")}
-        width = np.repeat(n_cols, cells)
-        k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
-        r = np.repeat(np.cumsum(n_rows) - n_rows, cells) + k // width
-        c = np.repeat(np.cumsum(n_cols) - n_cols, cells) + k % width
+        r, c = rectangle_index(parts)
         activities = pd.array(self.activities, dtype="string")
         sources = pa.chunked_array(self.cell_sources, pa.string())
         return pd.DataFrame({"person": raw["person"][r], "date": raw["dates"][c],

@@ -30,7 +30,8 @@ from .dates import parse_one, year_in
 from .text import column_letter, normalize_name, suggestion_zh
 from .workbook import RawSheet, read_sheets
 
-__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "no_gc", "scan_file"]
+__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "column_prefixes", "join_addresses", "no_gc",
+           "rectangle_index", "scan_file"]
 
 #: Header texts recognised for each field (compared after NFKC and removing white space).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -241,26 +242,38 @@ def join_addresses(prefixes: list[str], codes: np.ndarray, number: np.ndarray) -
                                        digits.take(pa.array(number)), "")
 
 
-def rectangle_sources(parts: list[dict[str, np.ndarray]],
-                      sheets: list[tuple[str, str, int, int]]) -> pa.Array:
-    """The address of every cell of the matrix parts (each part row by row)."""
+def column_prefixes(sheets: list[tuple[str, str, int, int]], sheet: np.ndarray,
+                    column: np.ndarray) -> list[str]:
+    """``file!sheet!C`` for each (sheet number, grid column)."""
+    c0 = np.array([s[3] for s in sheets], dtype="int64")
+    return [f"{sheets[s][0]}!{sheets[s][1]}!{_LETTERS[c]}"
+            for s, c in zip(sheet.tolist(), (column + c0[sheet]).tolist(), strict=True)]
+
+
+def rectangle_index(parts: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """For every cell of the matrix parts (each part row by row): its index into the parts'
+    concatenated ``rows`` and into their concatenated ``cols``."""
     n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
     n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
     cells = n_rows * n_cols
-    sheet = np.concatenate([p["sheet"] for p in parts])
-    cols = np.concatenate([p["cols"] for p in parts])
-    rows = np.concatenate([p["rows"] for p in parts])
-    col_sheet = np.repeat(sheet, n_cols)
-    r0 = np.array([s[2] for s in sheets], dtype="int64")
-    c0 = np.array([s[3] for s in sheets], dtype="int64")
-    prefixes = [f"{sheets[s][0]}!{sheets[s][1]}!{_LETTERS[c]}"
-                for s, c in zip(col_sheet.tolist(), (cols + c0[col_sheet]).tolist(), strict=True)]
-    k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
     width = np.repeat(n_cols, cells)
-    r = np.repeat(np.cumsum(n_rows) - n_rows, cells) + k // width
-    c = np.repeat(np.cumsum(n_cols) - n_cols, cells) + k % width
-    number = rows[r] + r0[np.repeat(sheet, n_rows)][r] + 1
-    return join_addresses(prefixes, c, number)
+    k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
+    return (np.repeat(np.cumsum(n_rows) - n_rows, cells) + k // width,
+            np.repeat(np.cumsum(n_cols) - n_cols, cells) + k % width)
+
+
+def rectangle_sources(parts: list[dict[str, np.ndarray]],
+                      sheets: list[tuple[str, str, int, int]]) -> pa.Array:
+    """The address of every cell of the matrix parts (each part row by row)."""
+    sheet = np.concatenate([p["sheet"] for p in parts])
+    n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
+    n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
+    prefixes = column_prefixes(sheets, np.repeat(sheet, n_cols),
+                               np.concatenate([p["cols"] for p in parts]))
+    r0 = np.array([s[2] for s in sheets], dtype="int64")
+    first_row = np.concatenate([p["rows"] for p in parts]) + r0[np.repeat(sheet, n_rows)] + 1
+    r, c = rectangle_index(parts)
+    return join_addresses(prefixes, c, first_row[r])
 
 
 @contextlib.contextmanager

@@ -63,3 +63,15 @@ def test_input_frames_are_not_changed() -> None:
     copy = attendance.copy()
     points.assess(points.Records.from_frames(roster=ROSTER, attendance=attendance), year=2024)
     pd.testing.assert_frame_equal(attendance, copy)
+
+
+def test_text_is_stripped_where_needed_and_sources_are_kept_as_given() -> None:
+    attendance = pd.DataFrame({"member_id": [" M1", "M1"], "date": ["2024-03-01"] * 2,
+                               "activity": [" 党课 ", "党课"], "status": ["present", "leave "],
+                               "source": [" 表!A1 ", "表!A2"]})
+    got = points.Records.from_frames(roster=ROSTER, attendance=attendance).attendance
+    assert list(got["member_id"]) == ["M1", "M1"] and list(got["activity"]) == ["党课", "党课"]
+    assert list(got["status"]) == ["present", "leave"]
+    assert list(got["source"]) == [" 表!A1 ", "表!A2"]
+    clean = points.Records.from_frames(roster=ROSTER, attendance=attendance.iloc[[1]]).attendance
+    assert list(clean["status"]) == ["leave"]

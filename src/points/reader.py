@@ -327,7 +327,7 @@ def _scan_all(files: list[str], ruleset: Ruleset, year: int | None,
         warnings.simplefilter("ignore", DeprecationWarning)
         with ProcessPoolExecutor(n, mp_context=context) as pool:
             return list(pool.map(scan_file, files, repeat(vocabulary), repeat(names),
-                                 repeat(year), chunksize=max(1, len(files) // (8 * n))))
+                                 repeat(year), chunksize=max(1, min(32, len(files) // (8 * n)))))
 
 
 def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | None = None, *,

@@ -67,7 +67,16 @@ def _as_id(values: pd.Series) -> pd.Series:
         whole = values.dropna()
         if (whole == whole.round()).all():
             return values.astype("Int64").astype("string")
-    return values.astype("string").str.strip()
+    return _strip(values.astype("string"))
+
+
+def _strip(text: pd.Series) -> pd.Series:
+    """``text.str.strip()``, skipped when no distinct value has white space at either end
+    (the common case, and much cheaper to learn on the distinct values)."""
+    distinct = pd.Series(text.unique(), dtype="string")
+    if not (distinct.str.strip() != distinct).fillna(False).any():
+        return text
+    return text.str.strip()
 
 
 def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -122,7 +131,7 @@ def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.D
         else:
             text = values.astype("string")
             if column != "source":  # an address is a label, kept as given (and it is long)
-                text = text.str.strip()
+                text = _strip(text)
             if kind in ("text", "status") and required:
                 empty = text.isna() | (text == "")
                 if empty.any():

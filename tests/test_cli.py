@@ -101,9 +101,16 @@ def test_a_ruleset_with_several_problems_is_still_one_line(tmp_path: Path,
     assert "$.title: 应为非空的文字，实际是 3；$.period: 应为 'year'、'quarter'、'month' 之一" in err
 
 
-def test_usage_errors_exit_2() -> None:
-    assert run("score").returncode == 2
-    assert run("frobnicate").returncode == 2
+def test_usage_errors_exit_2_with_a_chinese_line() -> None:
+    for args, message in ((["score"], "错误：缺少参数：FILES, -o/--output（用法：points score --help）"),
+                          (["frobnicate"], "错误：参数 命令 的值 'frobnicate' 无效，可选："),
+                          (["score", "x", "-o", "y", "--year", "abc"],
+                           "错误：参数 --year 的值 'abc' 不是整数"),
+                          (["check", "x", "--bogus"], "错误：无法识别的参数：--bogus")):
+        done = run(*args)
+        assert done.returncode == 2
+        assert done.stderr.splitlines()[-1].startswith(message), done.stderr
+        assert done.stderr.startswith("用法：points") and "error:" not in done.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)

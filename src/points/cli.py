@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -230,15 +232,55 @@ def _reading(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--as-of", metavar="DATE", help="统计截至日期，如 2024-06-30（按月预警）")
 
 
+_USAGE_ERRORS = [  # argparse's English messages → Chinese
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+     r"参数 \1 的值 \2 无效，可选：\3"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"参数 \1 的值 \2 不是整数"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面要写一个值"),
+    (re.compile(r"argument (\S+): expected at least one argument"), r"参数 \1 后面至少要写一个值"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup],
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser in Chinese: usage, help, section titles and usage errors (usage,
+    then one ``错误：`` line)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["formatter_class"] = _Formatter
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _USAGE_ERRORS:
+            if pattern.fullmatch(message):
+                message = pattern.sub(chinese, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}（用法：{self.prog} --help）\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``points`` command."""
     fmt = argparse.RawDescriptionHelpFormatter
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="points", formatter_class=fmt,
         description="党员积分制管理：读入签到表和台账，按规则计分、排名、提示复核，写出复核工作簿。",
         epilog="例：points score examples/workbooks -o 复核.xlsx\n"
                "每个命令的用法：points 命令 --help")
-    top.add_argument("--version", action="version", version=f"points {_version.__version__}")
+    top.add_argument("--version", action="version", version=f"points {_version.__version__}",
+                     help="显示版本并退出")
     subs = top.add_subparsers(dest="command", metavar="命令", required=True)
 
     score = subs.add_parser(

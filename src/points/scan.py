@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .dates import parse_one, year_in
-from .text import column_letter, normalize_name, suggestion_zh
+from .text import cell_text, column_letter, normalize_name, suggestion_zh
 from .workbook import RawSheet, read_sheets
 
 __all__ = ["HEADERS", "STATUS_CODES", "FileScan", "column_prefixes", "join_addresses", "no_gc",
@@ -221,12 +221,10 @@ def id_text(value: object) -> str:
     return normalize_name(value)
 
 
-def _text(value: object) -> str:
-    return normalize_name(value) if value is not None and value == value else ""
-
-
 def per_value(values: np.ndarray, convert: Callable[[Any], str]) -> np.ndarray:
-    """``convert`` applied once per distinct value, spread back (an object array of text)."""
+    """``convert`` applied once per distinct value, spread back as an object array of text:
+    :func:`points.text.per_distinct` without Arrow, whose string arrays the scans (which may
+    run in forked workers) leave to the merge."""
     if not len(values):
         return np.array([], dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -348,7 +346,7 @@ class _Scanner:
                 whole["member_id"] = per_value(whole["member_id"], id_text)
                 for field in ("name", "branch", "category"):
                     if field in whole:
-                        whole[field] = per_value(whole[field], _text)
+                        whole[field] = per_value(whole[field], cell_text)
                 self.scan.parts[kind] = [whole]
         return self.scan
 

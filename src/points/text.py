@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "cell_text",
     "column_letter",
     "did_you_mean",
     "map_names",
@@ -28,6 +29,7 @@ __all__ = [
     "sort_frame",
     "source_key",
     "suggestion",
+    "suggestion_zh",
 ]
 
 _SPACE = re.compile(r"\s+")
@@ -57,10 +59,14 @@ def per_distinct(values: pd.Series, convert: Callable[[Any], str | None]) -> pd.
     return pd.Series(done.array.take(codes), index=values.index)
 
 
+def cell_text(value: object) -> str:
+    """:func:`normalize_name` of a cell's value; empty text for an empty cell (None, NaN)."""
+    return normalize_name(value) if value is not None and value == value else ""
+
+
 def normalize_series(values: pd.Series) -> pd.Series:
-    """:func:`normalize_name` of every value (empty text for empty cells), computed once per
-    distinct value."""
-    return per_distinct(values, lambda v: normalize_name(v) if v is not None and v == v else "")
+    """:func:`cell_text` of every value, computed once per distinct value."""
+    return per_distinct(values, cell_text)
 
 
 def map_names(values: pd.Series, names: dict[str, str]) -> pd.Series:

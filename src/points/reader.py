@@ -225,9 +225,9 @@ class _Reader:
         frames, codes, unknown = [], [], []
         if self.parts["attendance"]:
             cells = self._cells()
-            codes.append(cells.pop("status").to_numpy())
-            frames.append(cells.assign(member_id=pd.Series(id_array.take(cells.pop("person").to_numpy())))[
-                ["member_id", "date", "activity", "source"]])
+            codes.append(cells["status"].to_numpy())
+            member = pd.Series(id_array.take(cells["person"].to_numpy()))
+            frames.append(cells.assign(member_id=member)[["member_id", "date", "activity", "source"]])
             unknown.append(np.concatenate([p["unknown"] for p in self.parts["attendance"]]))
         if self.parts["list"]:
             raw = _concat(self.parts["list"])

@@ -179,6 +179,28 @@ def test_unknown_log_item_and_category() -> None:
     assert result.totals["category"].tolist() == ["在职党员"]
 
 
+def test_an_unknown_item_is_one_issue_per_name_at_its_first_address() -> None:
+    result = assess(build([ONE, ("M2", "李四", "一支部", "在职党员")],
+                          bonuses=[("M2", "2024-05-01", "献血"), ("M1", "2024-03-01", "献血"),
+                                   ("M1", "2024-04-01", "义务植树")],
+                          appraisals=[("M1", "合格"), ("M2", "合格")]))
+    assert result.issues[["code", "message", "source"]].values.tolist() == [
+        ["unknown_item", "先锋示范中没有“献血”这一事项，2条记录未计分（可在规则的 aliases 中补充，"
+                         "或改正事项名称）", "先锋示范!A1"],
+        ["unknown_item", "先锋示范中没有“义务植树”这一事项，1条记录未计分（可在规则的 aliases 中补充，"
+                         "或改正事项名称）", "先锋示范!A3"]]
+
+
+def test_results_a_ruleset_does_not_score_are_one_issue() -> None:
+    sanjin = points.load_ruleset("sanjin")
+    result = points.assess(build([ONE, ("M2", "李四", "一支部", "在职党员")],
+                                 [("M1", "2024-03-01", "党课", "present")],
+                                 appraisals=[("M1", "合格"), ("M2", "优秀")]), sanjin, year=2024)
+    assert result.issues[["code", "message", "source"]].values.tolist() == [
+        ["appraisal_not_applicable", "本规则（三晋先锋组织生活积分）不计民主评议，2条评议结果未计分",
+         "评议!A1"]]
+
+
 def test_duplicates_count_once_and_conflicts_count_never() -> None:
     result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present"),
                                   ("M1", "2024-03-01", "党课", "present"),

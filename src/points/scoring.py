@@ -294,12 +294,11 @@ def log_records(frame: pd.DataFrame, kind: str, members: pd.DataFrame, ctx: Cont
     keep = pos >= 0
     canonical = map_names(frame["item"], rs.item_names(kind))  # type: ignore[arg-type]
     unknown = keep & canonical.isna().to_numpy()
-    if unknown.any():
-        bad = frame[unknown]
-        issues.append(make_issues(
-            "unknown_item",
-            label + "中没有“" + bad["item"].astype("string") + "”这一事项，记录未计分",
-            bad["source"], bad["member_id"]))
+    if unknown.any():  # one issue per unknown name, as for unknown activities
+        issues.append(_grouped_issue(
+            frame[unknown], ["item"], "unknown_item",
+            lambda f, n: label + "中没有“" + f["item"].astype("string") + "”这一事项，" + n
+            + "条记录未计分（可在规则的 aliases 中补充，或改正事项名称）"))
     keep &= ~unknown
     keep = in_year(frame, keep, ctx, label, issues)
     keep = in_window(frame, keep, pos, members)
@@ -348,13 +347,12 @@ def appraisal_rows(appraisals: pd.DataFrame, members: pd.DataFrame, ctx: Context
     spec = rs.appraisal
     frame = appraisals[["member_id", "result", "source"]]
     pos = member_positions(frame, members, "民主评议", issues)
-    if spec is None:
+    if spec is None:  # the whole table is beside these rules: one issue, not one a member
         used = frame[pos >= 0]
         if len(used):
-            issues.append(make_issues(
-                "appraisal_not_applicable",
-                "本规则（" + rs.title + "）不计民主评议，结果“" + used["result"] + "”未计分",
-                used["source"], used["member_id"]))
+            issues.append(_grouped_issue(
+                used.assign(_all=""), ["_all"], "appraisal_not_applicable",
+                lambda f, n: "本规则（" + rs.title + "）不计民主评议，" + n + "条评议结果未计分"))
         return empty_rows()
     keep = (pos >= 0) & members["in_scope"].to_numpy()[np.where(pos >= 0, pos, 0)]
     frame = _member_facts(frame[keep], pos[keep], members).assign(

@@ -13,7 +13,7 @@ from points import cli
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples" / "workbooks"
-COMMANDS = ["score", "check", "init", "rules", "explain"]
+COMMANDS = ["score", "check", "compare", "init", "rules", "explain"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,6 +52,27 @@ def test_init_writes_a_template_that_scores_cleanly(tmp_path: Path,
     assert "参评 2 人" in capsys.readouterr().out
     assert cli.main(["init", str(folder)]) == 1  # never overwrites without --force
     assert "--force" in capsys.readouterr().err
+
+
+def test_compare_lists_who_changes_and_writes_the_whole_comparison(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "对比.xlsx"
+    assert cli.main(["compare", str(EXAMPLES), "--with", "hongtong", "-o", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "都江堰式分类积分 → 洪洞县百分制扣分；2024年度；152 人"
+    assert lines[1] == "等次变化 29 人，档次变化 21 人，支部排名变化 120 人"
+    assert any("XH005" in line and "57.0 → 100.0" in line and "不合格 → 合格" in line
+               for line in lines)
+    assert lines[-2] == "……其余 25 人见对比工作簿" and lines[-1] == f"已写入：{out}"
+    sheet = openpyxl.load_workbook(out, read_only=True)["规则对比"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("党员编号", "姓名", "支部", "类别", "原总积分", "新总积分", "变化", "原等次",
+                       "新等次", "原档次", "新档次", "原支部排名", "新支部排名", "名次变化", "变化项")
+    assert len(rows) == 153
+    xh005 = next(r for r in rows if r[0] == "XH005")
+    assert xh005[4:9] == (57, 100, 43, "不合格", "合格") and xh005[14] == "等次、排名"
+    assert cli.main(["compare", str(EXAMPLES), "--with", "dujiangyan"]) == 0  # the same rules
+    assert "等次变化 0 人，档次变化 0 人，支部排名变化 0 人" in capsys.readouterr().out
 
 
 def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) -> None:

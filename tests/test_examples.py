@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import points
@@ -102,10 +103,10 @@ def test_early_warnings_as_of_september() -> None:
 
 
 def test_compare_rulesets_lists_who_changes(tmp_path: Path) -> None:
-    out = script("compare_rulesets.py", "dujiangyan", "hongtong", "--out", str(tmp_path / "c.csv"))
+    out = script("compare_rulesets.py", "dujiangyan", "hongtong", "--out", str(tmp_path / "c.xlsx"))
     assert out.startswith("都江堰式分类积分 → 洪洞县百分制扣分：152 人")
-    assert "等次变化 29 人" in out
-    assert (tmp_path / "c.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it
+    assert "等次变化 29 人" in out and "等次或档次变化的 45 人：" in out
+    assert openpyxl.load_workbook(tmp_path / "c.xlsx", read_only=True).sheetnames == ["规则对比"]
 
 
 def test_candidates_per_branch() -> None:

@@ -18,7 +18,7 @@ The public API::
 from ._version import __version__
 from .assess import Assessment, assess
 from .candidates import select_candidates
-from .compare import compare_assessments
+from .compare import compare_assessments, write_comparison
 from .flags import FLAG_CODES
 from .issues import ISSUE_CODES
 from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
@@ -48,4 +48,5 @@ __all__ = [
     "read_workbooks",
     "select_candidates",
     "shipped_rulesets",
+    "write_comparison",
 ]

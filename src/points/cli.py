@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import _version
 from .assess import Assessment, assess
+from .compare import compare_assessments, write_comparison
 from .loader import RulesetError, default_ruleset, load_ruleset
 from .model import Ruleset
 from .reader import ReaderError, read_workbooks
@@ -35,6 +36,7 @@ from .xlsx import OutputError
 __all__ = ["main", "main_exit", "parser"]
 
 SHOWN_ISSUES = 8
+SHOWN_CHANGES = 20
 
 
 class CommandError(Exception):
@@ -78,8 +80,9 @@ def _files(paths: Sequence[str]) -> list[str]:
     return files
 
 
-def _assess(args: argparse.Namespace, progress: _Progress | None = None) -> Assessment:
-    rules = _ruleset(args.rules)
+def _assess(args: argparse.Namespace, progress: _Progress | None = None,
+            rules: Ruleset | None = None) -> Assessment:
+    rules = _ruleset(args.rules) if rules is None else rules
     files = _files(args.files)
     if progress:
         progress.step(f"读取 {len(files)} 个工作簿")
@@ -140,6 +143,39 @@ def cmd_score(args: argparse.Namespace) -> int:
         written += list(result.to_excel_per_branch(args.per_branch).values())
     print("\n".join(_summary(result)))
     print("已写入：" + "、".join(str(p) for p in written))
+    return 0
+
+
+def _arrow(before: pd.Series, after: pd.Series) -> pd.Series:
+    """``"甲 → 乙"`` per row (``—`` for a missing side); empty where both are missing."""
+    text = before.astype("string").fillna("—") + " → " + after.astype("string").fillna("—")
+    return text.where(before.notna() | after.notna(), "")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    before = _assess(args)
+    after = _assess(args, rules=_ruleset(args.with_rules))
+    diff = compare_assessments(before, after)
+    changed = diff[diff["grade_changed"] | diff["band_changed"]]
+    print(f"{before.ruleset.title} → {after.ruleset.title}；{_period(after)}；{len(diff)} 人")
+    print(f"等次变化 {int(diff['grade_changed'].sum())} 人，档次变化 {int(diff['band_changed'].sum())} 人，"
+          f"支部排名变化 {int(diff['rank_changed'].sum())} 人")
+    if len(changed):
+        shown = changed.head(SHOWN_CHANGES)
+        table = pd.DataFrame({
+            "党员编号": shown["member_id"], "姓名": shown["name"], "支部": shown["branch"],
+            "总积分": _arrow(shown["total_before"].map("{:.1f}".format),
+                          shown["total_after"].map("{:.1f}".format)),
+            "等次": _arrow(shown["grade_before"], shown["grade_after"]),
+            "档次": _arrow(shown["band_before"], shown["band_after"])})
+        print("\n等次或档次变化的人：")
+        print(_table(table.astype("string").fillna("")))
+        if len(changed) > SHOWN_CHANGES:
+            rest = len(changed) - SHOWN_CHANGES
+            print(f"……其余 {rest} 人见对比工作簿" if args.output
+                  else f"……其余 {rest} 人：加 -o 对比.xlsx 写出全部")
+    if args.output:
+        print(f"已写入：{write_comparison(diff, args.output, before=before, after=after)}")
     return 0
 
 
@@ -304,6 +340,19 @@ def parser() -> argparse.ArgumentParser:
     _reading(check)
     check.set_defaults(run=cmd_check)
 
+    compare = subs.add_parser(
+        "compare", formatter_class=fmt, help="同一批数据换一套规则：谁的等次、档次、排名变了",
+        description="用两套规则（-r 与 --with）给同一批工作簿打分，逐人对比总积分、建议等次、"
+                    "档次（预备党员、发展对象）和支部排名，打印等次或档次有变化的人；"
+                    "-o 另写对比工作簿（全部人员，可筛选）。改规则之前先试算。",
+        epilog="例：points compare examples/workbooks --with hongtong -o 对比.xlsx\n"
+               "    points compare examples/workbooks -r 规则.toml --with 试算/规则.toml")
+    _reading(compare)
+    compare.add_argument("--with", dest="with_rules", required=True, metavar="OTHER.toml",
+                         help="对比的另一套规则（规则文件或内置规则名）")
+    compare.add_argument("-o", "--output", metavar="对比.xlsx", help="另写对比工作簿")
+    compare.set_defaults(run=cmd_compare)
+
     init = subs.add_parser(
         "init", formatter_class=fmt, help="生成规则文件和空白模板",
         description="在文件夹中写出一份规则文件（默认规则的副本，带中文注释）和一个模板工作簿"
@@ -324,7 +373,7 @@ def parser() -> argparse.ArgumentParser:
     explain = subs.add_parser(
         "explain", formatter_class=fmt, help="解释一名党员的积分",
         description="打印一名党员的总分、各维度得分、排名、积分明细（每条的规则和来源单元格）和复核提示。",
-        epilog="例：points explain CG0011 examples/workbooks\n    points explain 林芳娟 examples/workbooks")
+        epilog="例：points explain JG007 examples/workbooks\n    points explain 贺慧超 examples/workbooks")
     explain.add_argument("member", metavar="MEMBER", help="党员编号或姓名")
     _reading(explain)
     explain.set_defaults(run=cmd_explain)

@@ -7,17 +7,30 @@ person, what changed. Nothing is recomputed: it reads the two ``rankings`` table
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .review import _check_target, _created, _period
 from .text import sort_frame
+from .xlsx import Book, Column, Kind
 
 if TYPE_CHECKING:
     from .assess import Assessment
 
-__all__ = ["COMPARE_COLUMNS", "compare_assessments"]
+__all__ = ["COMPARE_COLUMNS", "COMPARE_HEADERS", "compare_assessments", "write_comparison"]
+
+#: Chinese header of each column of :func:`compare_assessments` shown to a secretary.
+COMPARE_HEADERS = {
+    "member_id": "党员编号", "name": "姓名", "branch": "支部", "category": "类别",
+    "total_before": "原总积分", "total_after": "新总积分", "total_change": "变化",
+    "grade_before": "原等次", "grade_after": "新等次", "band_before": "原档次",
+    "band_after": "新档次", "branch_rank_before": "原支部排名", "branch_rank_after": "新支部排名",
+    "rank_change": "名次变化"}
+_KINDS: dict[str, Kind] = {"total_before": "points", "total_after": "points", "total_change": "points",
+          "branch_rank_before": "int", "branch_rank_after": "int", "rank_change": "int"}
 
 COMPARE_COLUMNS = ["member_id", "name", "branch", "category", "kind",
                    "total_before", "total_after", "total_change",
@@ -67,3 +80,30 @@ def compare_assessments(before: Assessment, after: Assessment) -> pd.DataFrame:
     out = sort_frame(both, ["branch", "member_id"]).reset_index(drop=True)
     return out[COMPARE_COLUMNS].astype({"grade_changed": bool, "band_changed": bool,
                                         "rank_changed": bool, "total_change": np.float64})
+
+
+def changes_text(diff: pd.DataFrame) -> pd.Series:
+    """What changed for each person, in words: ``等次、档次、排名`` (empty when nothing did)."""
+    parts = [diff[column].map({True: word, False: ""}) for column, word in
+             (("grade_changed", "等次、"), ("band_changed", "档次、"), ("rank_changed", "排名、"))]
+    return (parts[0] + parts[1] + parts[2]).str.removesuffix("、").astype("string")
+
+
+def write_comparison(diff: pd.DataFrame, path: str | Path, *, before: Assessment,
+                     after: Assessment) -> Path:
+    """Write :func:`compare_assessments`' table as a workbook: one sheet 规则对比 with the
+    Chinese headers of :data:`COMPARE_HEADERS` and 变化项 (what changed), filterable and
+    ready to print. Written atomically; an input file is never overwritten. Returns the path."""
+    target = Path(path)
+    _check_target(target, after)
+    frame = diff[list(COMPARE_HEADERS)].copy()
+    for column in ("branch_rank_before", "branch_rank_after", "rank_change"):
+        frame[column] = frame[column].astype("float64")
+    frame["changes"] = changes_text(diff)
+    columns = [Column(header, _KINDS.get(key, "text"), 30) for key, header in COMPARE_HEADERS.items()]
+    columns.append(Column("变化项", "text", 20))
+    title = f"{before.ruleset.title} → {after.ruleset.title}"
+    book = Book(title=title, footer=f"{title} · {_period(after)}", created=_created(after))
+    book.table("规则对比", frame, columns, freeze_columns=2)
+    book.save(target)
+    return target

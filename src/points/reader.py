@@ -36,6 +36,7 @@ from .scan import (
     STATUS_CODES,
     FileScan,
     column_prefixes,
+    intern,
     join_addresses,
     no_gc,
     rectangle_index,
@@ -94,11 +95,7 @@ class _Reader:
         self.n_people += scan.n_people
 
     def _activity(self, name: str) -> int:
-        code = self.activity_code.get(name)
-        if code is None:
-            code = self.activity_code[name] = len(self.activities)
-            self.activities.append(name)
-        return code
+        return intern(name, self.activity_code, self.activities)
 
     # -- issues and addresses --------------------------------------------------------------
     def issue(self, code: str, message: pd.Series, source: pd.Series,

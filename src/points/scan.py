@@ -30,7 +30,7 @@ from .dates import parse_one, year_in
 from .text import cell_text, column_letter, normalize_name, suggestion_zh
 from .workbook import RawSheet, read_sheets
 
-__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "column_prefixes", "join_addresses", "no_gc",
+__all__ = ["HEADERS", "STATUS_CODES", "FileScan", "column_prefixes", "intern", "join_addresses", "no_gc",
            "rectangle_index", "scan_file"]
 
 #: Header texts recognised for each field (compared after NFKC and removing white space).
@@ -198,6 +198,15 @@ class FileScan:
         self.cell_sources: pa.Array = pa.array([], pa.string())
 
 
+def intern(name: str, codes: dict[str, int], names: list[str]) -> int:
+    """The number of ``name`` in ``names``, appending it the first time it is seen."""
+    code = codes.get(name)
+    if code is None:
+        code = codes[name] = len(names)
+        names.append(name)
+    return code
+
+
 def status_codes(marks: np.ndarray, vocabulary: Mapping[str, str]) -> np.ndarray:
     """Marks → int8 :data:`STATUS_CODES` indices (-1 where the vocabulary has no such mark),
     looking up each distinct mark once."""
@@ -318,18 +327,14 @@ class _Scanner:
             self.scan.sheets.append((raw.file, raw.name, sheet.r0, sheet.c0))
             sheet.find_header()
             self.scan.hints.append(normalize_name(sheet.title + raw.name + raw.file))
-            if sheet.header < 0:
-                self.scan.cell_issues.append((
-                    "unknown_sheet", "无法识别此工作表（找不到“姓名/党员编号”等表头），未读取",
-                    sheet.address(0, 0)))
-                continue
-            sheet.fill_merged(sheet.header + 2)
-            sheet.dates = self._date_columns(sheet)
-            kind = _kind(sheet, sheet.dates is not None)
+            kind = "unknown"
+            if sheet.header >= 0:
+                sheet.fill_merged(sheet.header + 2)
+                sheet.dates = self._date_columns(sheet)
+                kind = _kind(sheet, sheet.dates is not None)
             if kind == "unknown":
-                self.scan.cell_issues.append((
-                    "unknown_sheet", "无法识别此工作表（找不到“姓名/党员编号”等表头），未读取",
-                    sheet.address(0, 0)))
+                self._issue("unknown_sheet", "无法识别此工作表（找不到“姓名/党员编号”等表头），未读取",
+                            sheet.address(0, 0))
                 continue
             missing = [f for f in _REQUIRED.get(kind, ()) if f not in sheet.fields]
             if missing:
@@ -441,11 +446,9 @@ class _Scanner:
                 if has_data:
                     self._issue("unknown_column", f"无法识别的列“{sheet.grid[sheet.header, c]}”"
                                     "（不是日期），此列未读取", sheet.address(sheet.header, c))
-            elif not act:
+            else:  # a date, but no activity
                 self._issue("unknown_activity", "无法确定此列的活动类型（表头、工作表名和标题中"
                                 "都没有活动名称），此列未读取", where)
-            else:
-                used.append((c, date, act))
         if not len(rows) or not used:
             return
         use_cols = np.array([u[0] for u in used], dtype="int64")
@@ -460,11 +463,7 @@ class _Scanner:
             "status": status, "unknown": marks[status < 0]})  # the marks behind the -1 codes
 
     def _activity(self, name: str) -> int:
-        code = self.activity_code.get(name)
-        if code is None:
-            code = self.activity_code[name] = len(self.scan.activities)
-            self.scan.activities.append(name)
-        return code
+        return intern(name, self.activity_code, self.scan.activities)
 
     def _issue(self, code: str, message: str, address: str) -> None:
         self.scan.cell_issues.append((code, message, address))

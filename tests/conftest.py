@@ -1,13 +1,19 @@
-"""Shared helpers: build canonical records from short Python lists."""
+"""Shared helpers: build canonical records from short Python lists; paths of the shipped
+examples and test rulesets; the example year read once per session."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import points
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE_FILES = sorted((ROOT / "examples" / "workbooks").glob("*.xlsx"))
+FLAT_RULES = Path(__file__).parent / "rulesets" / "flat.toml"
 
 
 def build(

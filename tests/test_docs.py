@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import points
-from points import loader
+from points.rules import load as loader
 
 ROOT = Path(__file__).parent.parent
 RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")

@@ -1,5 +1,9 @@
 """points: 党员积分制管理 — sign-in sheets and logs in, explained points, rankings and flags out.
 
+The data flows one way, one package per stage over the vocabulary floor (:mod:`points.vocab`)::
+
+    rules/  → read/ → records → score/ → judge/ → report/
+
 The public API::
 
     import points
@@ -11,29 +15,37 @@ The public API::
     result.rankings, result.flags, result.evidence, result.candidates
     points.select_candidates(result, n=2)       # the merit list a branch sends up
     points.compare_assessments(result, points.assess(records, other_rules))  # what-if
-    result.to_excel("2024年积分复核.xlsx")       # the review workbook; public=True: 公示 version
-    result.to_excel_per_branch("各支部")         # one workbook per branch
+    points.write_review(result, "2024年积分复核.xlsx")   # or result.to_excel(…); public=True: 公示
+    points.write_per_branch(result, "各支部")            # or result.to_excel_per_branch(…)
 """
 
 from ._version import __version__
 from .assess import Assessment, assess
-from .candidates import select_candidates
-from .compare import compare_assessments, write_comparison
-from .flags import FLAG_CODES
-from .issues import ISSUE_CODES
-from .loader import RulesetError, default_ruleset, load_ruleset, shipped_rulesets
-from .model import STATUSES, Ruleset
-from .reader import ReaderError, read_workbooks
-from .records import Records, RecordsError
-from .workbook import WorkbookError
-from .xlsx import OutputError
+from .judge import compare_assessments, select_candidates
+from .read import read_workbooks
+from .records import Records
+from .report import write_comparison, write_per_branch, write_review
+from .rules import Ruleset, default_ruleset, load_ruleset, shipped_rulesets
+from .vocab.codes import FLAG_CODES, ISSUE_CODES
+from .vocab.errors import (
+    ArgumentError,
+    OutputError,
+    PointsError,
+    ReaderError,
+    RecordsError,
+    RulesetError,
+    WorkbookError,
+)
+from .vocab.statuses import STATUSES
 
 __all__ = [
     "FLAG_CODES",
     "ISSUE_CODES",
     "STATUSES",
+    "ArgumentError",
     "Assessment",
     "OutputError",
+    "PointsError",
     "ReaderError",
     "Records",
     "RecordsError",
@@ -49,4 +61,6 @@ __all__ = [
     "select_candidates",
     "shipped_rulesets",
     "write_comparison",
+    "write_per_branch",
+    "write_review",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -21,17 +20,13 @@ import pandas as pd
 
 from . import _version
 from .assess import Assessment, assess
-from .compare import compare_assessments, write_comparison
-from .loader import RulesetError, default_ruleset, load_ruleset
-from .model import Ruleset
-from .reader import ReaderError, read_workbooks
-from .records import RecordsError
-from .review import ledger_table
-from .ruletable import rule_table
-from .template import write_template
-from .text import normalize_name
-from .workbook import WorkbookError
-from .xlsx import OutputError
+from .judge import compare_assessments
+from .read import read_workbooks
+from .records import Records
+from .report import ledger_table, rule_table, write_comparison, write_file, write_template
+from .rules import Ruleset, default_ruleset, load_ruleset
+from .vocab.errors import PointsError, RulesetError
+from .vocab.text import normalize_name
 
 __all__ = ["main", "main_exit", "parser"]
 
@@ -39,7 +34,7 @@ SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
 
 
-class CommandError(Exception):
+class CommandError(PointsError):
     """A problem the user can fix: printed as one line, exit status 1."""
 
 
@@ -80,13 +75,17 @@ def _files(paths: Sequence[str]) -> list[str]:
     return files
 
 
-def _assess(args: argparse.Namespace, progress: _Progress | None = None,
-            rules: Ruleset | None = None) -> Assessment:
-    rules = _ruleset(args.rules) if rules is None else rules
+def _read(args: argparse.Namespace, progress: _Progress | None = None) -> Records:
     files = _files(args.files)
     if progress:
         progress.step(f"读取 {len(files)} 个工作簿")
-    records = read_workbooks(files, rules, year=args.year)
+    return read_workbooks(files, year=args.year)
+
+
+def _assess(args: argparse.Namespace, progress: _Progress | None = None,
+            rules: Ruleset | None = None, records: Records | None = None) -> Assessment:
+    rules = _ruleset(args.rules) if rules is None else rules
+    records = _read(args, progress) if records is None else records
     if progress:
         progress.step("计分")
     return assess(records, rules, year=args.year, as_of=args.as_of)
@@ -96,12 +95,6 @@ def _table(frame: pd.DataFrame) -> str:
     with pd.option_context("display.width", 200, "display.max_columns", 30,
                            "display.max_colwidth", 80, "display.unicode.east_asian_width", True):
         return frame.to_string(index=False)
-
-
-def _period(result: Assessment) -> str:
-    if result.as_of is None:
-        return f"{result.year}年度"
-    return f"{result.year}年（截至 {result.as_of:%Y-%m-%d}）"
 
 
 def _counts(values: pd.Series, order: Sequence[str] | None = None) -> str:
@@ -115,7 +108,7 @@ def _summary(result: Assessment) -> list[str]:
     rs = result.ruleset
     people = result.rankings
     members = people[people["kind"] == "member"]
-    lines = [f"规则：{rs.title}（{rs.name}）；{_period(result)}",
+    lines = [f"规则：{rs.title}（{rs.name}）；{result.period_text}",
              f"参评 {len(people)} 人：党员 {len(members)}，发展对象/入党积极分子 "
              f"{len(people) - len(members)}"]
     if rs.grades is not None:
@@ -153,11 +146,13 @@ def _arrow(before: pd.Series, after: pd.Series) -> pd.Series:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    before = _assess(args)
-    after = _assess(args, rules=_ruleset(args.with_rules))
+    other = _ruleset(args.with_rules)
+    records = _read(args)  # read once, scored under both rulesets
+    before = _assess(args, records=records)
+    after = _assess(args, rules=other, records=records)
     diff = compare_assessments(before, after)
     changed = diff[diff["grade_changed"] | diff["band_changed"]]
-    print(f"{before.ruleset.title} → {after.ruleset.title}；{_period(after)}；{len(diff)} 人")
+    print(f"{before.ruleset.title} → {after.ruleset.title}；{after.period_text}；{len(diff)} 人")
     print(f"等次变化 {int(diff['grade_changed'].sum())} 人，档次变化 {int(diff['band_changed'].sum())} 人，"
           f"支部排名变化 {int(diff['rank_changed'].sum())} 人")
     if len(changed):
@@ -195,14 +190,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.directory)
     if folder.exists() and not folder.is_dir():
         raise CommandError(f"{folder} 已存在且不是文件夹")
-    folder.mkdir(parents=True, exist_ok=True)
     rules, template = folder / "规则.toml", folder / "积分模板.xlsx"
     for path in (rules, template):
         if path.exists() and not args.force:
             raise CommandError(f"{path} 已存在；如要覆盖请加 --force")
-    with (resources.files("points") / "rulesets" / "dujiangyan.toml").open("rb") as src, \
-            rules.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
+    text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
+    write_file(rules, text)
     write_template(template, year=args.year)
     print(f"已写入：{rules}（默认规则，可按本地办法修改）")
     print(f"已写入：{template}（党员名册、签到表、负面清单、先锋示范、民主评议，填好后运行：）")
@@ -239,7 +236,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     person = who.iloc[0]
     member_id = person["member_id"]
     totals = result.totals.set_index("member_id").loc[member_id]
-    print(f"{person['name']}（{member_id}，{person['branch']}，{person['category']}）{_period(result)}")
+    print(f"{person['name']}（{member_id}，{person['branch']}，{person['category']}）{result.period_text}")
     parts = [f"{label} {totals[dim]:.1f}" for dim, label in result.dimension_labels.items()
              if dim in totals.index and pd.notna(totals[dim])]
     print("；".join(parts))
@@ -388,15 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `points … | head`: the reader stopped; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (CommandError, RulesetError, WorkbookError, ReaderError, OutputError, RecordsError,
-            ValueError, OSError) as error:
-        message = str(error).replace("\n", " ")
-        if isinstance(error, RulesetError):
-            message = (f"规则 {error.source} 有 {len(error.problems)} 处错误："
-                       + "；".join(f"{path}: {problem}" for path, problem in error.problems))
-        elif isinstance(error, OSError) and error.filename:
-            message = f"{error.filename}：{error.strerror}"
-        print(f"错误：{message}", file=sys.stderr)
+    except PointsError as error:
+        message = error.one_line() if isinstance(error, RulesetError) else str(error)
+        print(f"错误：{message.replace(chr(10), ' ')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

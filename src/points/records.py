@@ -4,17 +4,20 @@
 table          columns (``*`` required)
 =============  ===========================================================================
 roster         member_id*, name*, branch, category, joined, left, source, + personal columns
-attendance     member_id*, date*, activity*, status*, source
+attendance     member_id*, date*, activity*, mark or status*, source
 negatives      member_id*, date*, item*, source, note
 bonuses        member_id*, date*, item*, source, note
 appraisals     member_id*, result*, source
 =============  ===========================================================================
 
-``status`` is a canonical status (:data:`points.model.STATUSES`); ``source`` is the address of
-the cell the record came from, ``file!sheet!A1``. Tables are checked at the door: a missing
+``mark`` is the attendance mark as written (``√``, ``请假``, ``出差``; "" for an empty cell), which
+the ruleset's ``[marks]`` turn into a status when the records are scored; ``status`` is a
+canonical status (:data:`points.STATUSES`) given directly, which wins over the mark (one of the
+two columns is required). ``source`` is the address of the cell the record came from,
+``file!sheet!A1``. Tables are checked at the door: a missing
 column, a wrong type or an invalid value raises :class:`RecordsError` listing every failure
-at once. Values that depend on the ruleset (activity names, items, categories, unknown
-members) are not errors: they become data issues when the records are assessed.
+at once. Values that depend on the ruleset (marks, activity names, items, categories,
+unknown members) are not errors: they become data issues when the records are assessed.
 """
 
 from __future__ import annotations
@@ -25,16 +28,18 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from .model import STATUSES
-from .text import suggestion
+from .vocab.errors import RecordsError
+from .vocab.issues import empty_issues
+from .vocab.statuses import STATUSES
+from .vocab.text import suggestion
 
 __all__ = ["Records", "RecordsError"]
 
 _SCHEMA: dict[str, dict[str, str]] = {
     "roster": {"member_id": "id", "name": "text", "branch": "text?", "category": "text?",
                "joined": "date?", "left": "date?", "source": "text?"},
-    "attendance": {"member_id": "id", "date": "date", "activity": "text", "status": "status",
-                   "source": "text?"},
+    "attendance": {"member_id": "id", "date": "date", "activity": "text", "mark": "mark?",
+                   "status": "status?", "source": "text?"},
     "negatives": {"member_id": "id", "date": "date", "item": "text", "source": "text?",
                   "note": "text?"},
     "bonuses": {"member_id": "id", "date": "date", "item": "text", "source": "text?",
@@ -42,16 +47,6 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "appraisals": {"member_id": "id", "result": "text", "source": "text?"},
 }
 TABLES: tuple[str, ...] = tuple(_SCHEMA)
-
-
-class RecordsError(ValueError):
-    """Records tables failed their checks. ``failures`` is a DataFrame: table, column, problem."""
-
-    def __init__(self, failures: list[tuple[str, str, str]]) -> None:
-        self.failures = pd.DataFrame(failures, columns=["table", "column", "problem"])
-        lines = [f"{t}.{c}: {p}" if c else f"{t}: {p}" for t, c, p in failures]
-        noun = "problem" if len(failures) == 1 else "problems"
-        super().__init__(f"records have {len(failures)} {noun}:\n  " + "\n  ".join(lines))
 
 
 def _examples(mask: pd.Series, frame: pd.DataFrame, column: str) -> str:
@@ -79,13 +74,78 @@ def _strip(text: pd.Series) -> pd.Series:
     return text.str.strip()
 
 
+def _fill(table: str, column: str, kind: str, out: pd.DataFrame) -> pd.Series:
+    """The value of an optional column the table does not have."""
+    if column == "source":
+        return pd.Series([f"{table}#{i}" for i in out.index], index=out.index, dtype="string")
+    if kind == "date":
+        return pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    if kind == "status":
+        return pd.Series(pd.NA, index=out.index, dtype="string")
+    return pd.Series("", index=out.index, dtype="string")
+
+
+def _ids(table: str, column: str, out: pd.DataFrame, failures: list[tuple[str, str, str]]
+         ) -> pd.Series | None:
+    values = out[column]
+    if not (pd.api.types.is_string_dtype(values) or pd.api.types.is_integer_dtype(values)
+            or pd.api.types.is_float_dtype(values) or values.dtype == object):
+        failures.append((table, column, f"expected text ids, got dtype {values.dtype}"))
+        return None
+    ids = _as_id(values)
+    empty = ids.isna() | (ids == "")
+    if empty.any():
+        failures.append((table, column, f"{int(empty.sum())} rows have no id: "
+                         + _examples(empty, out, column)))
+    return ids
+
+
+def _dates(table: str, column: str, required: bool, out: pd.DataFrame,
+           failures: list[tuple[str, str, str]]) -> pd.Series:
+    values = out[column]
+    try:
+        dates = pd.to_datetime(values, errors="coerce")
+    except (TypeError, ValueError):
+        dates = pd.Series(pd.NaT, index=values.index)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    bad = dates.isna() if required else dates.isna() & values.notna()
+    if bad.any():
+        failures.append((table, column, f"{int(bad.sum())} rows have no valid date: "
+                         + _examples(bad, out, column)))
+    return dates.astype("datetime64[us]")
+
+
+def _text(table: str, column: str, kind: str, required: bool, out: pd.DataFrame,
+          failures: list[tuple[str, str, str]]) -> pd.Series:
+    text = out[column].astype("string")
+    if column != "source":  # an address is a label, kept as given (and it is long)
+        text = _strip(text)
+    if kind in ("text", "status") and required:
+        empty = text.isna() | (text == "")
+        if empty.any():
+            failures.append((table, column, f"{int(empty.sum())} rows are empty: "
+                             + _examples(empty, out, column)))
+    if kind == "status":
+        bad = ~text.isin(STATUSES) & text.notna()
+        if bad.any():
+            failures.append((table, column, f"expected a canonical status "
+                             f"({', '.join(STATUSES)}), got " + _examples(bad, out, column)))
+    return text.fillna("") if column in _FILLED else text
+
+
+_FILLED = ("source", "note", "branch", "category", "mark")
+
+
 def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.DataFrame:
-    schema = _SCHEMA[table]
+    schema = dict(_SCHEMA[table])
     if not isinstance(frame, pd.DataFrame):
         failures.append((table, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
         return pd.DataFrame({c: pd.Series(dtype="string") for c in schema})
     out = frame.reset_index(drop=True).copy()
     out.index = frame.index if frame.index.is_unique else out.index
+    if table == "attendance" and "mark" not in out.columns:
+        schema["status"] = "status"  # without marks as written, the statuses are required
     for column, kind in schema.items():
         required = not kind.endswith("?")
         kind = kind.rstrip("?")
@@ -93,58 +153,17 @@ def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.D
             if required:
                 failures.append((table, column, "required column is missing"
                                  + suggestion(column, map(str, out.columns))))
-                continue
-            if column == "source":
-                out[column] = pd.Series([f"{table}#{i}" for i in out.index], index=out.index,
-                                        dtype="string")
-            elif kind == "date":
-                out[column] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
             else:
-                out[column] = pd.Series("", index=out.index, dtype="string")
+                out[column] = _fill(table, column, kind, out)
             continue
-        values = out[column]
         if kind == "id":
-            if not (pd.api.types.is_string_dtype(values) or pd.api.types.is_integer_dtype(values)
-                    or pd.api.types.is_float_dtype(values) or values.dtype == object):
-                failures.append((table, column, f"expected text ids, got dtype {values.dtype}"))
-                continue
-            ids = _as_id(values)
-            empty = ids.isna() | (ids == "")
-            if empty.any():
-                failures.append((table, column, f"{int(empty.sum())} rows have no id: "
-                                 + _examples(empty, out, column)))
-            out[column] = ids
+            ids = _ids(table, column, out, failures)
+            if ids is not None:
+                out[column] = ids
         elif kind == "date":
-            try:
-                dates = pd.to_datetime(values, errors="coerce")
-            except (TypeError, ValueError):
-                dates = pd.Series(pd.NaT, index=values.index)
-            if getattr(dates.dt, "tz", None) is not None:
-                dates = dates.dt.tz_localize(None)
-            bad = dates.isna() & values.notna()
-            if required:
-                bad = dates.isna()
-            if bad.any():
-                failures.append((table, column, f"{int(bad.sum())} rows have no valid date: "
-                                 + _examples(bad, out, column)))
-            out[column] = dates.astype("datetime64[us]")
+            out[column] = _dates(table, column, required, out, failures)
         else:
-            text = values.astype("string")
-            if column != "source":  # an address is a label, kept as given (and it is long)
-                text = _strip(text)
-            if kind in ("text", "status") and required:
-                empty = text.isna() | (text == "")
-                if empty.any():
-                    failures.append((table, column, f"{int(empty.sum())} rows are empty: "
-                                     + _examples(empty, out, column)))
-            if kind == "status":
-                bad = ~text.isin(STATUSES) & text.notna()
-                if bad.any():
-                    failures.append((table, column, f"expected a canonical status "
-                                     f"({', '.join(STATUSES)}), got "
-                                     + _examples(bad, out, column)))
-            out[column] = text.fillna("") if column in ("source", "note", "branch",
-                                                        "category") else text
+            out[column] = _text(table, column, kind, required, out, failures)
     return out.reset_index(drop=True)
 
 
@@ -199,17 +218,3 @@ class Records:
                    negatives=tables["negatives"], bonuses=tables["bonuses"],
                    appraisals=tables["appraisals"],
                    issues=empty_issues() if issues is None else issues)
-
-
-ISSUE_COLUMNS = ["code", "message", "source", "member_id"]
-
-
-def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
-    """A table with no rows: ``columns`` typed as text unless ``dtypes`` says otherwise."""
-    dtypes = dtypes or {}
-    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
-
-
-def empty_issues() -> pd.DataFrame:
-    """An empty data-issues table."""
-    return empty_table(ISSUE_COLUMNS)

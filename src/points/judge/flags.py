@@ -1,0 +1,138 @@
+"""Review flags (复核提示): the judgements on a member's total, and the review list itself.
+
+The member flags (six-month rule, escalation, counts, zero-out, no records) are raised per
+member while scoring (:mod:`points.score.flags`); here the flags that judge a total against
+its bands and its branch (grade, quota, bottom share, probation) are raised, and every flag
+is put in the review list: one row per member and code with its label, evidence (text with
+source addresses) and suggested action, gravest first. The evidence is also a table of its
+own (one row per record), so every address can be checked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..rules.model import Band, Ruleset
+from ..score.flags import flag_rows, roster_evidence
+from ..vocab.codes import FLAG_CODES
+from ..vocab.frames import empty_table, sort_frame
+
+__all__ = ["EVIDENCE_COLUMNS", "FLAG_COLUMNS", "judgement_flags", "review_list"]
+
+FLAG_COLUMNS = ["member_id", "name", "branch", "category", "code", "label", "level", "detail",
+                "evidence", "action", "months", "months_to_six_month_rule"]
+EVIDENCE_COLUMNS = ["member_id", "code", "month", "date", "record", "status", "detail", "source"]
+
+
+def _judgement(flags: list[pd.DataFrame], evidence: list[pd.DataFrame], who: pd.DataFrame,
+               code: str, detail: pd.Series) -> None:
+    if who.empty:
+        return
+    flags.append(flag_rows(who, code, detail))
+    evidence.append(roster_evidence(who, code, detail))
+
+
+def judgement_flags(ruleset: Ruleset, members: pd.DataFrame, rankings: pd.DataFrame
+                    ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Grade, probation, quota and bottom-share flags (raise them in full-year runs only:
+    they judge a whole year); the evidence of each is the member's roster row."""
+    flags: list[pd.DataFrame] = []
+    evidence: list[pd.DataFrame] = []
+    roster = members.set_index("member_id")["source"]
+    judged = rankings.assign(source=rankings["member_id"].map(roster))
+    total_text = "总积分 " + judged["total"].map("{:.1f}".format).astype("string")
+    _band_flags(ruleset, judged, total_text, flags, evidence)
+    place = "，支部排名第 " + judged["branch_rank"].astype("string") + " 名"
+    for code, chosen, tail in (
+            ("quota_tie", judged["quota"] == "tie", "，与优秀名额最后一名同分，暂列合格"),
+            ("quota_demoted", judged["quota"] == "demoted", "，超出本支部优秀名额，暂列合格"),
+            ("bottom_share", judged["bottom_share"], "，本支部基本合格、不合格人数不足规定比例"),
+    ):
+        mask = chosen.fillna(False).to_numpy(dtype=bool)
+        _judgement(flags, evidence, judged[mask], code, total_text[mask] + place[mask] + tail)
+    return flags, evidence
+
+
+def _band_flags(ruleset: Ruleset, judged: pd.DataFrame, total_text: pd.Series,
+                flags: list[pd.DataFrame], evidence: list[pd.DataFrame]) -> None:
+    bands: list[tuple[pd.Series, tuple[Band, ...]]] = []
+    if ruleset.grades is not None:
+        bands.append((judged["grade"], ruleset.grades.bands))
+    bands.append((judged["probation_band"], ruleset.probation))
+    for names, band_list in bands:
+        for band in band_list:
+            if band.flag is None:
+                continue
+            picked = (names == band.name).fillna(False).to_numpy(dtype=bool)
+            text = total_text[picked] + "，落入“" + band.name + "”档"
+            _judgement(flags, evidence, judged[picked], band.flag, text)
+
+
+def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
+                members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(flags, evidence): every flag with its evidence, sorted by code order, branch, member;
+    one row per member and code."""
+    order = {code: i for i, code in enumerate(FLAG_CODES)}
+    ev = pd.concat(evidence, ignore_index=True) if evidence else _empty_evidence()
+    ev = ev.assign(date=ev["date"].astype("datetime64[us]"),
+                   _order=ev["code"].map(order).astype("int64"))
+    ev = sort_frame(ev, ["member_id", "_order", "date", "source"])[EVIDENCE_COLUMNS]
+    ev = ev.drop_duplicates(["member_id", "code", "source"]).reset_index(drop=True)
+
+    if not flags:
+        return _empty_flags(), ev
+    out = _merge_repeats(pd.concat(flags, ignore_index=True))
+    date = ev["date"].dt.strftime("%Y-%m-%d").astype("string")
+    line = (date + " " + ev["record"] + " " + ev["status"].fillna("")).str.strip()
+    line = line.where(ev["date"].notna(), ev["record"])
+    text = _join_groups(line + "（" + ev["source"] + "）", [ev["member_id"], ev["code"]])
+    out["evidence"] = (out["detail"] + "：" + pd.Series(
+        text.reindex(pd.MultiIndex.from_frame(out[["member_id", "code"]])).to_numpy(),
+        dtype="string"))
+    info = members.set_index("member_id")[["name", "branch", "category"]]
+    out = out.join(info, on="member_id")
+    out["label"] = out["code"].map({c: f.label for c, f in FLAG_CODES.items()}).astype("string")
+    action = out["code"].map({c: f.action for c, f in FLAG_CODES.items()}).astype("string")
+    escalation = out["code"] == "absence_escalation"
+    action[escalation] = np.where(out.loc[escalation, "level"] == 2, "限期改正", "批评教育")
+    out["action"] = action
+    out["_order"] = out["code"].map(order).astype("int64")
+    out = sort_frame(out, ["_order", "branch", "member_id"])
+    return out[FLAG_COLUMNS].reset_index(drop=True), ev
+
+
+def _join_groups(text: pd.Series, keys: list[pd.Series]) -> pd.Series:
+    """``text`` joined with "；" per group of ``keys``; the rows of a group are contiguous.
+
+    ``numpy.add.reduceat`` concatenates inside numpy's loop: one call for all groups instead
+    of one Python call per group.
+    """
+    if text.empty:
+        return pd.Series(dtype="string")
+    frame = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)})
+    starts = np.flatnonzero(~frame.duplicated().to_numpy())
+    pieces = (text + "；").to_numpy(dtype=object)
+    joined = np.add.reduceat(pieces, starts)
+    index = pd.MultiIndex.from_frame(frame.iloc[starts])
+    return pd.Series(joined, index=index, dtype="string").str.slice(stop=-1)
+
+
+def _merge_repeats(flags: pd.DataFrame) -> pd.DataFrame:
+    """One row per member and code (the six-month rule may come from attendance and dues)."""
+    repeated = flags.duplicated(["member_id", "code"], keep=False).to_numpy()
+    if not repeated.any():
+        return flags.reset_index(drop=True)
+    merged = flags[repeated].groupby(["member_id", "code"], sort=False).agg(
+        level=("level", "max"), detail=("detail", "；".join),
+        months=("months", lambda m: "；".join(x for x in m if x)),
+        months_to_six_month_rule=("months_to_six_month_rule", "min")).reset_index()
+    return pd.concat([flags[~repeated], merged], ignore_index=True)
+
+
+def _empty_evidence() -> pd.DataFrame:
+    return empty_table(EVIDENCE_COLUMNS, {"month": "Int64", "date": "datetime64[us]"})
+
+
+def _empty_flags() -> pd.DataFrame:
+    return empty_table(FLAG_COLUMNS, {"level": "Int64", "months_to_six_month_rule": "Int64"})

@@ -1,0 +1,102 @@
+"""Reading: the workbooks branches keep → canonical :class:`~points.Records`, without rules.
+
+Two phases: :mod:`.scan` reads each file on its own (in worker processes when the input is
+large) and :mod:`.merge` puts the scans together; the roster is built and people matched in
+:mod:`.roster`, the tables assembled in :mod:`.tables`. Sheet shapes are recognised in
+:mod:`.sheet` with the words of :mod:`.lexicon`; dates in :mod:`.dates`; file access in
+:mod:`.workbook`. Marks and activity names are kept as written: the same files give the same
+records whatever ruleset scores them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import warnings
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from pathlib import Path
+
+import attrs
+
+from ..records import Records
+from ..rules.model import Ruleset
+from ..vocab.errors import ArgumentError
+from ..vocab.issues import concat_issues
+from .arrays import no_gc
+from .lexicon import HEADERS
+from .merge import Merger
+from .roster import build_roster, resolve_people
+from .scan import FileScan, scan_file
+from .tables import build_tables
+
+__all__ = ["HEADERS", "read_workbooks"]
+
+#: Inputs at least this large (bytes, all files) are scanned by worker processes.
+PARALLEL_BYTES = 4_000_000
+
+
+def _fork() -> bool:
+    """Workers are forked where that is safe and cheap (Linux): nothing is re-imported, and a
+    caller's script needs no ``if __name__ == "__main__"`` guard. The pool is made while this
+    thread waits, and the scans use only single-threaded Arrow kernels (take, join)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _workers(workers: int | None, files: list[str]) -> int:
+    if workers is not None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ArgumentError(f"workers（并行进程数）：应为 ≥ 1 的整数或 None，实际是 {workers!r}")
+        return max(1, min(workers, len(files)))
+    size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+    if len(files) < 2 or size < PARALLEL_BYTES or not _fork():
+        return 1
+    return max(1, min(2, os.cpu_count() or 1, len(files)))
+
+
+def _scan_all(files: list[str], year: int | None, workers: int | None) -> list[FileScan]:
+    n = _workers(workers, files)
+    if n == 1:
+        return [scan_file(f, year) for f in files]
+    context = multiprocessing.get_context("fork" if _fork() else "spawn")
+    with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see _fork)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(n, mp_context=context) as pool:
+            return list(pool.map(scan_file, files, repeat(year),
+                                 chunksize=max(1, min(32, len(files) // (8 * n)))))
+
+
+def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | None = None, *,
+                   year: int | None = None, workers: int | None = None) -> Records:
+    """Read one or many ``.xlsx`` files into canonical :class:`~points.Records`.
+
+    The roster, sign-in sheets and logs may be spread over several files and sheets; each
+    sheet's kind is recognised by its header row. Marks (``√``, ``请假`` …) and activity names
+    are kept as written: :func:`points.assess` resolves them under the ruleset it scores
+    with, so one reading serves every ruleset. ``ruleset`` is accepted for compatibility and
+    changes nothing. ``year`` is used for dates written without a year when neither the
+    sheet's title, its name nor the file name gives one. Problems in the cells are data
+    issues in ``Records.issues``; a file that is not a readable workbook raises
+    :class:`points.WorkbookError`, and files without any roster sheet raise
+    :class:`points.ReaderError`.
+
+    ``workers``: processes that read files side by side. By default 2 (at most the number
+    of cores) on Linux when the files add up to 4 MB or more, else 1; elsewhere ask for them
+    explicitly (they are spawned, so a script needs an ``if __name__ == "__main__"`` guard).
+    The result is the same either way.
+    """
+    del ruleset  # reading does not depend on the rules
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    with no_gc():
+        scans = _scan_all(sorted({str(p) for p in paths}), year, workers)
+        merger = Merger()
+        for scan in scans:
+            merger.merge(scan)
+        roster = build_roster(merger)
+        tables = build_tables(merger, resolve_people(merger, roster))
+        issues = concat_issues([*merger.issues, *merger.cell_issue_frames()])
+        records = Records.from_frames(roster=roster, **tables, issues=issues)
+    return attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))

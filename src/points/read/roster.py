@@ -1,0 +1,105 @@
+"""The roster, and every person row of the other sheets matched to it.
+
+A person row names its member by 党员编号, else by name (within the branch when the sheet
+says or its title, sheet name or file name names one). Unknown and ambiguous names are data
+issues, never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..vocab.errors import ReaderError
+from .dates import parse_dates
+from .merge import Merger, concat_parts
+
+__all__ = ["build_roster", "resolve_people"]
+
+ROSTER_COLUMNS = ["member_id", "name", "branch", "category", "joined", "left", "source"]
+
+
+def build_roster(m: Merger) -> pd.DataFrame:
+    """The roster table: one row per member, ids made where the sheet has none."""
+    if not m.parts["roster"]:
+        raise ReaderError("没有找到党员名册：请把名册（含“姓名”“所在支部”“党员类别”等列）一并读入")
+    raw = concat_parts(m.parts["roster"])
+    out = pd.DataFrame({
+        "member_id": pd.Series(raw["member_id"], dtype="string"),  # normalised by the scans
+        "name": pd.Series(raw["name"], dtype="string"),
+        "branch": pd.Series(raw["branch"], dtype="string"),
+        "category": pd.Series(raw["category"], dtype="string"),
+        "source": m.addresses(raw["sheet"], raw["row"], raw["col"]),
+    })
+    for field in ("joined", "left"):
+        values = pd.Series(raw[field], dtype=object)
+        parsed = parse_dates(values, None)
+        out[field] = parsed["date"].to_numpy()
+        bad = ((parsed["verdict"] != "ok") & (values != "")).to_numpy()
+        if bad.any():
+            m.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，按空白处理",
+                    m.addresses(raw["sheet"][bad], raw["row"][bad], raw[f"{field}_col"][bad]))
+    out = out[out["name"] != ""]
+    out["category"] = out["category"].replace("", None)
+    return _member_ids(m, out)[ROSTER_COLUMNS].reset_index(drop=True)
+
+
+def _member_ids(m: Merger, out: pd.DataFrame) -> pd.DataFrame:
+    """Ids for rows without a 党员编号 (branch/name), the first of repeated ids kept."""
+    no_id = out["member_id"] == ""
+    out["member_id"] = out["member_id"].where(~no_id, out["branch"] + "/" + out["name"])
+    dup = out["member_id"].duplicated(keep="first") & ~no_id
+    if dup.any():
+        again = out[dup]
+        m.issue("duplicate_member", "党员编号“" + again["member_id"] + "”在名册中重复，只用第一行",
+                again["source"], again["member_id"])
+        out = out[~dup]
+    twin = out["member_id"].duplicated(keep=False)  # same name, same branch, no 党员编号
+    out.loc[twin, "member_id"] = (out.loc[twin, "member_id"] + "#"
+                                  + out.loc[twin, "source"].str.extract(r"(\d+)$")[0])
+    return out
+
+
+def _branches(m: Merger, roster: pd.DataFrame, raw: dict[str, np.ndarray]) -> pd.Series:
+    """The branch of each person row: its 支部 cell, or for sheets without that column the
+    roster branch named in the sheet's title, sheet name or file name."""
+    branch = pd.Series(raw["branch"], dtype="string")
+    branches = sorted({b for b in roster["branch"].dropna() if b}, key=len, reverse=True)
+    if branches and raw["guess"].any():
+        pattern = re.compile("|".join(re.escape(b) for b in branches))
+        found = [pattern.search(hint) for hint in m.hints]
+        per_sheet = np.array([f.group(0) if f else "" for f in found], dtype=object)
+        guess = raw["guess"].astype(bool)
+        branch = branch.where(~guess, pd.Series(per_sheet[raw["sheet"]], dtype="string"))
+    return branch
+
+
+def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
+    """Member id per person row (missing where it cannot be told)."""
+    if not m.parts["people"]:
+        return pd.Series(dtype="string")
+    raw = concat_parts(m.parts["people"])
+    ids = pd.Series(raw["member_id"], dtype="string")  # normalised by the scans
+    names = pd.Series(raw["name"], dtype="string")
+    branch = _branches(m, roster, raw)
+    need = ((ids == "") & (names != "")).to_numpy()
+    rows = pd.DataFrame({"person": np.flatnonzero(need), "name": names[need].to_numpy(),
+                         "branch": branch[need].to_numpy()})
+    known = roster[["member_id", "name", "branch"]].rename(columns={"branch": "home"})
+    match = rows.merge(known, on="name", how="inner")
+    match = match[(match["branch"] == "") | (match["branch"] == match["home"])]
+    count = match.groupby("person").size().reindex(rows["person"], fill_value=0)
+    single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
+    ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()
+    source = m.addresses(raw["sheet"], raw["row"], raw["col"])
+    for code, mask, head, tail in (
+            ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),
+            ("ambiguous_name", count.to_numpy() > 1, "名册中有多名",
+             "，无法确定是谁，请填写党员编号；此行记录未计分")):
+        at = count.index[mask].to_numpy()
+        if len(at):
+            where = ("（" + branch.iloc[at] + "）").where(branch.iloc[at] != "", "")
+            m.issue(code, head + "“" + names.iloc[at] + "”" + where + tail, source.iloc[at])
+    return ids.mask(ids == "")

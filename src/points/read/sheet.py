@@ -1,0 +1,137 @@
+"""One sheet as a grid: its header row, title, merged header cells, data rows and kind.
+
+A sheet's kind is recognised by its header row (found below any title rows): roster,
+attendance matrix, attendance list, log or appraisal results. Per-sheet work is on whole
+columns and blocks; Python loops run over header cells only.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from ..vocab.text import column_letter, normalize_name
+from .dates import parse_one, year_in
+from .lexicon import field_of
+from .workbook import RawSheet
+
+__all__ = ["LETTERS", "REQUIRED", "Sheet", "sheet_kind"]
+
+LETTERS = np.array([column_letter(i) for i in range(16384)], dtype=object)
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表", "制表")
+_NOTE_WIDTH = max(map(len, _NOTE_PREFIXES))
+_TOTAL_ROWS = ("合计", "小计", "总计", "平均", "出勤率")
+#: The fields each kind of sheet cannot do without.
+REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
+            "log": ("date", "item"), "appraisal": ("result",)}
+
+
+@functools.lru_cache(maxsize=65536)
+def norm(value: Any) -> str:
+    """:func:`normalize_name`, cached: headers and marks repeat across sheets."""
+    return normalize_name(value)
+
+
+def _grid(cells: list[list[Any]]) -> np.ndarray:
+    """The cells as a 2-D object array (rows padded with "" when their lengths differ)."""
+    width = max((len(r) for r in cells), default=0)
+    if all(len(r) == width for r in cells):
+        grid = np.empty((len(cells), width), dtype=object)
+        if cells and width:
+            grid[:] = cells
+        return grid
+    grid = np.full((len(cells), width), "", dtype=object)
+    for i, row in enumerate(cells):  # ragged rows only
+        grid[i, :len(row)] = row
+    return grid
+
+
+class Sheet:
+    """A sheet as a rectangular object grid with its header facts."""
+
+    def __init__(self, raw: RawSheet, number: int, year: int | None) -> None:
+        self.raw = raw
+        self.number = number
+        self.grid = _grid(raw.cells)
+        self.r0, self.c0 = raw.origin
+        self.header = -1
+        self.fields: dict[str, int] = {}
+        self.title = ""
+        self.year = year
+        self.dates: dict[str, Any] | None = None
+
+    def address(self, row: int, col: int) -> str:
+        return f"{self.raw.file}!{self.raw.name}!{LETTERS[col + self.c0]}{row + self.r0 + 1}"
+
+    def text(self, row: int, col: int) -> str:
+        value = self.grid[row, col]
+        return "" if value == "" or value is None else norm(value)
+
+    def fill_merged(self, last_row: int) -> None:
+        for (r1, c1), (r2, c2) in self.raw.merged:
+            r1, r2, c1, c2 = r1 - self.r0, r2 - self.r0, c1 - self.c0, c2 - self.c0
+            if r1 < 0 or c1 < 0 or r1 > last_row:
+                continue
+            self.grid[r1:min(r2, last_row) + 1, c1:c2 + 1] = self.grid[r1, c1]
+
+    def find_header(self) -> None:
+        """The first row (of the first 20) naming a person column and one more known column
+        or a date; the rows above it are the title."""
+        for r in range(min(20, self.grid.shape[0])):
+            fields: dict[str, int] = {}
+            for c in range(self.grid.shape[1]):
+                field = field_of(self.text(r, c))
+                if field is not None and field not in fields:
+                    fields[field] = c
+            if "name" not in fields and "member_id" not in fields:
+                continue
+            dated = any(parse_one(v, 2000)[2] == "ok" for v in self.grid[r] if v != "")
+            if len(fields) >= 2 or dated:
+                self.header, self.fields = r, fields
+                self.title = " ".join(str(v) for v in self.grid[:r].ravel() if v != "")
+                self.year = year_in(self.title, self.raw.name, self.raw.file) or self.year
+                return
+
+    def data_rows(self, start: int) -> np.ndarray:
+        """Rows from ``start`` that hold data: not blank, not a notes row, not a totals row."""
+        block = self.grid[start:]
+        if block.size == 0:
+            return np.array([], dtype="int64")
+        filled = (block != "").any(axis=1)
+        first = block[:, 0].copy()
+        for j in range(1, min(3, block.shape[1])):
+            first = np.where(first == "", block[:, j], first)
+        head = np.strings.lstrip(first.astype(str)).astype(f"U{_NOTE_WIDTH}")  # cut to width
+        notes = np.zeros(len(block), dtype=bool)
+        for prefix in _NOTE_PREFIXES:
+            notes |= head.astype(f"U{len(prefix)}") == prefix
+        for field in ("name", "member_id"):
+            if field in self.fields:
+                person = np.strings.strip(block[:, self.fields[field]].astype(str))
+                for total in _TOTAL_ROWS:
+                    notes |= person == total
+        return np.flatnonzero(filled & ~notes) + start
+
+    def column(self, field: str, rows: np.ndarray) -> np.ndarray:
+        """The cells of ``field``'s column in ``rows`` ("" where the sheet has no such column)."""
+        if field not in self.fields:
+            return np.full(len(rows), "", dtype=object)
+        return self.grid[rows, self.fields[field]]
+
+
+def sheet_kind(sheet: Sheet, dated: bool) -> str:
+    """``list``, ``appraisal``, ``log``, ``matrix``, ``roster`` or ``unknown``."""
+    fields = sheet.fields
+    if "status" in fields or ("date" in fields and "activity" in fields):
+        return "list"
+    if "result" in fields:
+        return "appraisal"
+    if "item" in fields:
+        return "log"
+    if dated:
+        return "matrix"
+    if {"branch", "category", "joined", "left"} & set(fields):
+        return "roster"
+    return "unknown"

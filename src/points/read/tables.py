@@ -1,0 +1,100 @@
+"""The record tables, assembled from the merged scans in whole-column operations.
+
+Attendance keeps each mark as written (normalised; "" for an empty cell) and each activity
+name as written; the ruleset resolves both when the records are scored. Log rows go to the
+bonus or the negative-list table by what their sheet says (加分/先锋/示范); the ruleset's item
+names may move them when they are scored. Rows whose person cannot be told are left out here,
+each already reported by :func:`.roster.resolve_people`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..vocab.text import normalize_series
+from .arrays import rectangle_index
+from .dates import parse_dates
+from .merge import Merger, concat_parts
+
+__all__ = ["build_tables"]
+
+ATTENDANCE = ["member_id", "date", "activity", "mark", "source"]
+
+
+def _cells(m: Merger, ids: Any) -> pd.DataFrame:
+    """The matrix rectangles expanded to one row per cell (the sources were made by the
+    scans)."""
+    parts = m.parts["attendance"]
+    raw = {k: np.concatenate([p[k] for p in parts])
+           for k in ("person", "dates", "activity", "mark")}
+    r, c = rectangle_index(parts)
+    activities = pd.array(m.activities, dtype="string")
+    marks = pd.array(m.marks, dtype="string")
+    sources = pa.chunked_array(m.cell_sources, pa.string())
+    return pd.DataFrame({
+        "member_id": pd.Series(ids.take(raw["person"][r])), "date": raw["dates"][c],
+        "activity": pd.Series(activities.take(raw["activity"][c])),
+        "mark": pd.Series(marks.take(raw["mark"])),
+        "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
+
+
+def _dated(m: Merger, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """Member, date and address of list rows; rows with a bad date are data issues."""
+    values = pd.Series(raw["date"], dtype=object)
+    parsed = parse_dates(values, None)
+    noyear = (parsed["verdict"] == "noyear").to_numpy() & (raw["year"] > 0)
+    if noyear.any():  # day-and-month texts: the sheet's year (title, sheet or file name)
+        for year in np.unique(raw["year"][noyear]):
+            at = noyear & (raw["year"] == year)
+            parsed.loc[at] = parse_dates(values[at], int(year)).to_numpy()
+    frame = pd.DataFrame({"member_id": pd.Series(ids.take(raw["person"])),
+                          "date": parsed["date"].astype("datetime64[us]"),
+                          "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
+    bad = (parsed["verdict"] != "ok").to_numpy()
+    if bad.any():
+        m.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，此记录未计分",
+                m.addresses(raw["sheet"][bad], raw["row"][bad], raw["date_col"][bad]))
+    return frame, ~bad & frame["member_id"].notna().to_numpy()
+
+
+def _attendance(m: Merger, ids: Any) -> pd.DataFrame | None:
+    frames = []
+    if m.parts["attendance"]:
+        frames.append(_cells(m, ids))
+    if m.parts["list"]:
+        raw = concat_parts(m.parts["list"])
+        frame, ok = _dated(m, raw, ids)
+        frame["activity"] = normalize_series(pd.Series(raw["activity"], dtype=object))
+        frame["mark"] = pd.Series(raw["status"], dtype="string")  # normalised by the scans
+        frames.append(frame[ok][ATTENDANCE])
+    if not frames:
+        return None
+    out = pd.concat(frames, ignore_index=True)
+    return out[out["member_id"].notna().to_numpy()].reset_index(drop=True)
+
+
+def build_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
+    """``attendance``, ``bonuses``, ``negatives`` and ``appraisals`` (None where the files
+    hold no such sheet)."""
+    id_array = ids.astype("string").array
+    out: dict[str, pd.DataFrame | None] = {"attendance": _attendance(m, id_array),
+                                           "negatives": None, "bonuses": None, "appraisals": None}
+    if m.parts["log"]:
+        raw = concat_parts(m.parts["log"])
+        frame, ok = _dated(m, raw, id_array)
+        frame["item"] = normalize_series(pd.Series(raw["item"], dtype=object))
+        is_bonus = raw["bonus_sheet"].astype(bool)
+        out["bonuses"] = frame[ok & is_bonus]
+        out["negatives"] = frame[ok & ~is_bonus]
+    if m.parts["appraisal"]:
+        raw = concat_parts(m.parts["appraisal"])
+        frame = pd.DataFrame({
+            "member_id": pd.Series(id_array.take(raw["person"])),
+            "result": normalize_series(pd.Series(raw["result"], dtype=object)),
+            "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
+        out["appraisals"] = frame[frame["member_id"].notna()]
+    return out

@@ -1,0 +1,12 @@
+"""Rules as data: the ruleset model, loading TOML files with located errors, shipped rulesets.
+
+A ruleset is plain, frozen data (:mod:`.model`); :func:`load_ruleset` reads one from a TOML
+file or by the name of a shipped one (``shipped/*.toml``) and reports every problem with its
+key path. Nothing here reads sheets or scores: the later stages take a :class:`Ruleset`.
+"""
+
+from ..vocab.errors import RulesetError
+from .load import default_ruleset, load_ruleset, shipped_rulesets
+from .model import Ruleset
+
+__all__ = ["Ruleset", "RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]

@@ -1,0 +1,259 @@
+"""The ruleset model: frozen, keyword-only attrs classes.
+
+A :class:`Ruleset` is plain data. It is normally loaded from a TOML file by
+:func:`points.load_ruleset`, which reports every problem of the file with its key path; the
+validators here guard direct construction from Python and name the field, the expectation and
+the value.
+
+Points are signed: credits and bonuses are positive, deductions negative. Caps bound a sum
+from above and are given as positive numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+from attrs import field, frozen
+
+from ..vocab.statuses import STATUSES
+from ..vocab.text import normalize_name
+
+__all__ = [
+    "Activity",
+    "Appraisal",
+    "Band",
+    "Category",
+    "Dimension",
+    "FlagRules",
+    "Grades",
+    "Item",
+    "Marks",
+    "Ruleset",
+]
+
+
+Period = Literal["year", "quarter", "month"]
+Aggregate = Literal["sum", "mean", "last"]
+
+
+def _frozen_map(value: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value or ())
+
+
+def _is_number(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{attribute.name}: expected a number, got {value!r}")
+
+
+def _optional_positive(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    _is_number(inst, attribute, value)
+    if value < 0:  # type: ignore[operator]
+        raise ValueError(f"{attribute.name}: expected a number ≥ 0 or nothing, got {value!r}")
+
+
+def _not_positive(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _is_number(inst, attribute, value)
+    if value > 0:  # type: ignore[operator]
+        raise ValueError(f"{attribute.name}: expected a number ≤ 0 (a deduction), got {value!r}")
+
+
+def _status_factors(inst: object, attribute: attrs.Attribute[Any], value: Mapping[str, Any]) -> None:
+    for key, factor in value.items():
+        if key not in STATUSES:
+            raise ValueError(f"{attribute.name}: unknown status {key!r}; expected one of {STATUSES}")
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor < 0:
+            raise ValueError(f"{attribute.name}.{key}: expected a number ≥ 0, got {factor!r}")
+
+
+_str = attrs.validators.instance_of(str)
+
+
+@frozen(kw_only=True)
+class Activity:
+    """An organisational-life activity whose attendance earns credit (and may cost points)."""
+
+    name: str = field(validator=_str)
+    id: str = field(validator=_str)
+    points: float = field(validator=_is_number)
+    dimension: str = field(default="participation", validator=_str)
+    cap: float | None = field(default=None, validator=_optional_positive)
+    absence_points: float = field(default=0.0, validator=_not_positive)
+    late_points: float = field(default=0.0, validator=_not_positive)
+    status_factors: Mapping[str, float] = field(
+        default=MappingProxyType({}), converter=_frozen_map, validator=_status_factors
+    )
+    org_life: bool = field(default=False, validator=attrs.validators.instance_of(bool))
+    aliases: tuple[str, ...] = field(default=(), converter=_tuple)
+
+
+@frozen(kw_only=True)
+class Dimension:
+    """A part of the total (日常表现, 民主评议, 先锋示范, 扣分, 基础分 …)."""
+
+    id: str = field(validator=_str)
+    label: str = field(validator=_str)
+    cap: float | None = field(default=None, validator=_optional_positive)
+    base: float = field(default=0.0, validator=_is_number)
+    #: When set, the base of every period after the first is ``carry`` × the previous period's total.
+    carry: float | None = field(default=None, validator=_optional_positive)
+    #: ``period``: summed and capped per scoring period; ``year``: added once to the year's total.
+    scope: Literal["period", "year"] = field(
+        default="period", validator=attrs.validators.in_(("period", "year"))
+    )
+
+
+@frozen(kw_only=True)
+class Item:
+    """A log item: a bonus (先锋示范) or an entry of the negative list (负面清单)."""
+
+    name: str = field(validator=_str)
+    id: str = field(validator=_str)
+    kind: Literal["bonus", "negative"] = field(validator=attrs.validators.in_(("bonus", "negative")))
+    points: float = field(default=0.0, validator=_is_number)
+    dimension: str = field(validator=_str)
+    #: Bound on the sum of this item's points per period (absolute value for deductions).
+    cap: float | None = field(default=None, validator=_optional_positive)
+    #: The year's total becomes 0 (受到党纪政务处分).
+    zero_out: bool = field(default=False, validator=attrs.validators.instance_of(bool))
+    #: A development candidate with such a record cannot reach the top candidate band.
+    blocks_top_band: bool = field(default=False, validator=attrs.validators.instance_of(bool))
+    aliases: tuple[str, ...] = field(default=(), converter=_tuple)
+
+
+@frozen(kw_only=True)
+class Category:
+    """A member category (党员类别) and how its rules differ from the default."""
+
+    name: str = field(validator=_str)
+    id: str = field(validator=_str)
+    kind: Literal["member", "candidate"] = field(
+        default="member", validator=attrs.validators.in_(("member", "candidate"))
+    )
+    probation: bool = field(default=False, validator=attrs.validators.instance_of(bool))
+    status_factors: Mapping[str, float] = field(
+        default=MappingProxyType({}), converter=_frozen_map, validator=_status_factors
+    )
+    #: Points per attendance that replace the activity's own, by activity name.
+    activity_points: Mapping[str, float] = field(default=MappingProxyType({}), converter=_frozen_map)
+    exempt_absence_deductions: bool = field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+    #: Dimensions that do not apply to this category (their rows are not created).
+    skip_dimensions: tuple[str, ...] = field(default=(), converter=_tuple)
+    aliases: tuple[str, ...] = field(default=(), converter=_tuple)
+
+
+@frozen(kw_only=True)
+class Band:
+    """A named band of totals: ``min`` ≤ total (the highest matching band wins)."""
+
+    name: str = field(validator=_str)
+    min: float = field(validator=_is_number)
+    flag: str | None = field(default=None)
+
+
+@frozen(kw_only=True)
+class Grades:
+    """Suggested 民主评议 grades by bands, with the per-branch quota for the top grade."""
+
+    bands: tuple[Band, ...] = field(converter=_tuple)
+    top: str = field(validator=_str)
+    #: At most ⌊n × top_quota⌋ of a branch's graded members keep the top grade (None: no quota).
+    top_quota: Fraction | None = field(default=None)
+    #: Grades that count as "low" for ``bottom_min_share`` (洪洞: 基本合格 and 不合格).
+    bottom: tuple[str, ...] = field(default=(), converter=_tuple)
+    #: At least this share of a branch should be in ``bottom``; the lowest are flagged, never regraded.
+    bottom_min_share: Fraction | None = field(default=None)
+
+
+@frozen(kw_only=True)
+class Appraisal:
+    """How a 民主评议 result becomes points."""
+
+    dimension: str = field(validator=_str)
+    results: Mapping[str, float] = field(converter=_frozen_map)
+    #: Raise ``appraisal_missing`` for members without a result when the whole year is scored.
+    required: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+
+
+@frozen(kw_only=True)
+class FlagRules:
+    """Thresholds of the review flags."""
+
+    six_month_run: int = 6
+    escalation_level1: int = 2
+    escalation_level2: int = 4
+    unexcused_absences: int = 3
+    frequent_leave_share: Fraction = Fraction(1, 3)
+    frequent_leave_min: int = 3
+    #: The negative-list item whose monthly records make the dues run (未按时交纳党费), by id.
+    dues_item: str | None = None
+
+
+@frozen(kw_only=True)
+class Marks:
+    """The mark vocabulary: normalised mark → canonical status, and the blank-cell policy."""
+
+    vocabulary: Mapping[str, str] = field(converter=_frozen_map)
+    blank: Literal["absent", "ignore"] = field(
+        default="absent", validator=attrs.validators.in_(("absent", "ignore"))
+    )
+
+
+@frozen(kw_only=True)
+class Ruleset:
+    """A complete set of rules: what earns and costs points, and how totals are judged."""
+
+    name: str = field(validator=_str)
+    title: str = field(validator=_str)
+    description: str = ""
+    period: Period = field(default="year", validator=attrs.validators.in_(("year", "quarter", "month")))
+    aggregate: Aggregate = field(default="sum", validator=attrs.validators.in_(("sum", "mean", "last")))
+    floor: float | None = 0.0
+    total_cap: float | None = None
+    status_factors: Mapping[str, float] = field(converter=_frozen_map, validator=_status_factors)
+    dimensions: tuple[Dimension, ...] = field(converter=_tuple)
+    activities: tuple[Activity, ...] = field(converter=_tuple)
+    bonuses: tuple[Item, ...] = field(default=(), converter=_tuple)
+    negatives: tuple[Item, ...] = field(default=(), converter=_tuple)
+    categories: tuple[Category, ...] = field(converter=_tuple)
+    default_category: str = field(validator=_str)
+    appraisal: Appraisal | None = None
+    grades: Grades | None = None
+    probation: tuple[Band, ...] = field(default=(), converter=_tuple)
+    candidate_bands: tuple[Band, ...] = field(default=(), converter=_tuple)
+    flags: FlagRules = field(factory=FlagRules)
+    marks: Marks = field(factory=lambda: Marks(vocabulary={}))
+    #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
+    sha256: str = ""
+
+    # -- lookups -------------------------------------------------------------------------
+    def activity_names(self) -> dict[str, str]:
+        """Normalised name or alias → activity name."""
+        return _names(self.activities)
+
+    def item_names(self, kind: Literal["bonus", "negative"]) -> dict[str, str]:
+        """Normalised name or alias → item name, for the bonus or the negative list."""
+        return _names(self.bonuses if kind == "bonus" else self.negatives)
+
+    def category_names(self) -> dict[str, str]:
+        """Normalised name or alias → category name."""
+        return _names(self.categories)
+
+
+def _names(things: tuple[Activity, ...] | tuple[Item, ...] | tuple[Category, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for thing in things:
+        for alias in (thing.name, *thing.aliases):
+            out[normalize_name(alias)] = thing.name
+    return out

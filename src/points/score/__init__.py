@@ -1,0 +1,86 @@
+"""Scoring: canonical records → each member's ledger, totals, monthly points and own flags.
+
+Everything here depends on one member's records only (and the ruleset and calendar), so the
+same call can run on any partition of the members: :func:`score_members` is the per-member
+half of :func:`points.assess`; :mod:`points.judge` is the half that needs a branch or the
+whole population. The records are checked and resolved under the ruleset (:mod:`.members`,
+:mod:`.events`, :mod:`.logs`), scored by the steps of :mod:`.steps` into the ledger, and the
+member flags of :mod:`.flags` are raised.
+"""
+
+from __future__ import annotations
+
+import attrs
+import pandas as pd
+
+from ..records import Records
+from ..rules.model import Ruleset
+from ..vocab.frames import sort_frame
+from ..vocab.issues import concat_issues
+from .calendar import Calendar
+from .events import EVENT_COLUMNS, attendance_events
+from .flags import MEMBER_FLAGS, MemberFlags
+from .ledger import LEDGER_COLUMNS
+from .logs import log_records, sort_logs
+from .members import assessed_members
+from .steps import STEPS, Scoring
+from .tables import monthly_table, totals_table
+
+__all__ = ["Calendar", "MemberScores", "score_members"]
+
+
+@attrs.frozen(kw_only=True)
+class MemberScores:
+    """The per-member results (see :class:`points.Assessment` for the columns), with the
+    member flags and their evidence as raised (``flag_rows``, ``evidence_rows``: one frame
+    per flag kind, not yet assembled into the review list)."""
+
+    ruleset: Ruleset
+    calendar: Calendar
+    members: pd.DataFrame
+    ledger: pd.DataFrame
+    totals: pd.DataFrame
+    monthly: pd.DataFrame
+    issues: pd.DataFrame
+    events: pd.DataFrame
+    logs: pd.DataFrame
+    flag_rows: tuple[pd.DataFrame, ...]
+    evidence_rows: tuple[pd.DataFrame, ...]
+
+
+def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
+    for step in STEPS:
+        produced = step(s)
+        issues.extend(produced.issues)
+        s = attrs.evolve(s, blocks=(*s.blocks, produced.rows))
+    return s
+
+
+def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
+    """Score every member of ``records`` for the period of ``calendar``."""
+    issues: list[pd.DataFrame] = [records.issues]
+    members = assessed_members(records.roster, ruleset, calendar, issues)
+    logs = log_records(records.bonuses, records.negatives, members, ruleset, calendar, issues)
+    s = _ledger(Scoring(
+        ruleset=ruleset, calendar=calendar, members=members,
+        events=attendance_events(records.attendance, members, ruleset, calendar, issues),
+        logs=logs, appraisals=records.appraisals), issues)
+    # Every block is built in a deterministic order (events and logs sorted by member, date
+    # and address); a stable sort by member and date interleaves them without re-sorting a
+    # million addresses.
+    ledger = sort_frame(s.rows()[LEDGER_COLUMNS], ["member_id", "date"]).reset_index(drop=True)
+    scope = members[members["in_scope"]].reset_index(drop=True)
+    all_logs = sort_logs(logs)
+    events = s.events[EVENT_COLUMNS]
+    recorded = pd.concat([events["member_id"], all_logs["member_id"],
+                          records.appraisals["member_id"]]).unique()
+    flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
+                        pd.Series(recorded, dtype="string"))
+    for raise_flags in MEMBER_FLAGS:
+        raise_flags(flags)
+    return MemberScores(
+        ruleset=ruleset, calendar=calendar, members=scope, ledger=ledger,
+        totals=totals_table(ledger, scope, ruleset),
+        monthly=monthly_table(ledger, scope, ruleset, calendar),
+        issues=concat_issues(issues), events=events, logs=all_logs,
+        flag_rows=tuple(flags.flags), evidence_rows=tuple(flags.evidence))

@@ -1,0 +1,97 @@
+"""The checks every kind of record passes before it is scored: a known member, a date in the
+scored part of the year, inside the member's window. Each check narrows a boolean mask and
+reports what it sets aside as grouped data issues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..vocab.frames import positions, sort_frame
+from ..vocab.issues import make_issues
+from .calendar import Calendar
+
+__all__ = ["fmt_date", "grouped_issue", "in_window", "in_year", "member_facts",
+           "member_positions"]
+
+
+def fmt_date(dates: pd.Series) -> pd.Series:
+    """Dates as ``2024-03-15`` text."""
+    return dates.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def grouped_issue(frame: pd.DataFrame, keys: list[str], code: str,
+                  text: Callable[[pd.DataFrame, pd.Series], pd.Series],
+                  member: bool = False) -> pd.DataFrame:
+    """One issue per group of ``keys``, at the group's first address (in address order).
+
+    ``text(first, n)`` builds the messages from each group's first row and its row count.
+    """
+    ordered = sort_frame(frame, [*keys, "source"])
+    groups = ordered.groupby(keys, sort=True, dropna=False)
+    first = groups.first().reset_index()
+    count = pd.Series(groups.size().to_numpy(), index=first.index).astype("string")
+    return make_issues(code, text(first, count), first["source"],
+                       first["member_id"] if member else None)
+
+
+def member_positions(frame: pd.DataFrame, members: pd.DataFrame, label: str,
+                     issues: list[pd.DataFrame]) -> np.ndarray:
+    """Each record's row in ``members`` (-1 when unknown); one ``unknown_member`` issue per
+    unknown member."""
+    pos = positions(frame["member_id"], members["member_id"])
+    unknown = pos < 0
+    if unknown.any():
+        issues.append(grouped_issue(
+            frame[unknown], ["member_id"], "unknown_member",
+            lambda f, n: "名册中没有编号为“" + f["member_id"] + "”的党员，其" + n + "条" + label
+            + "记录未计分", member=True))
+    return pos
+
+
+def in_year(frame: pd.DataFrame, keep: np.ndarray, cal: Calendar, label: str,
+            issues: list[pd.DataFrame], *, quiet_after: np.ndarray | None = None) -> np.ndarray:
+    """``keep`` narrowed to records dated in the scored part of the year; the kept records
+    dated elsewhere become issues.
+
+    ``quiet_after`` marks rows that may lie after the as-of date without an issue (blank cells
+    of a sheet prepared in advance).
+    """
+    dates = frame["date"]
+    outside = keep & (dates.dt.year != cal.year).to_numpy()
+    if outside.any():
+        issues.append(grouped_issue(
+            frame[outside], ["date"], "outside_year",
+            lambda f, n: "日期 " + fmt_date(f["date"]) + " 不在 " + str(cal.year) + " 年度内，"
+            + n + "条" + label + "记录未计分"))
+    after = keep & ~outside & (dates > cal.cutoff).to_numpy()
+    loud = after if quiet_after is None else after & ~quiet_after
+    if loud.any():
+        issues.append(grouped_issue(
+            frame[loud], ["date"], "after_as_of",
+            lambda f, n: "日期 " + fmt_date(f["date"]) + " 晚于统计截止日 "
+            + cal.cutoff.strftime("%Y-%m-%d") + "，" + n + "条" + label + "记录未计分"))
+    return keep & ~outside & ~after
+
+
+def in_window(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray,
+              members: pd.DataFrame) -> np.ndarray:
+    """``keep`` narrowed to records inside their member's window (no issue: before joining or
+    after leaving, a record is simply not the member's to score)."""
+    safe = np.where(pos >= 0, pos, 0)
+    dates = frame["date"].to_numpy()
+    start = members["window_start"].to_numpy()[safe]
+    end = members["window_end"].to_numpy()[safe]
+    return keep & (dates >= start) & (dates <= end)
+
+
+def member_facts(frame: pd.DataFrame, pos: np.ndarray, members: pd.DataFrame) -> pd.DataFrame:
+    """Attach the member's category and skipped dimensions by position (no merge)."""
+    return frame.assign(
+        category=pd.Series(members["category"].to_numpy()[pos], index=frame.index,
+                           dtype="string"),
+        skip_dimensions=pd.Series(members["skip_dimensions"].to_numpy()[pos], index=frame.index,
+                                  dtype="string"),
+    )

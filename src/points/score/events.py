@@ -1,0 +1,138 @@
+"""Attendance records → the events that are scored, under the ruleset.
+
+Marks written in the sheets become statuses through the ruleset's ``[marks]`` (an empty cell
+is ``blank``); activity names written in the sheets become the ruleset's activities through
+their names and aliases (a name that contains one activity name, such as a sheet called
+``主题党日活动``, is that activity). Unknown marks and activities are data issues and their
+records are not scored; records outside the period or the member's window are set aside;
+repeated records count once and conflicting ones not at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..rules.model import Ruleset
+from ..vocab.frames import sort_frame
+from ..vocab.issues import make_issues
+from ..vocab.text import normalize_name
+from .calendar import Calendar
+from .checks import fmt_date, grouped_issue, in_window, in_year, member_positions
+
+__all__ = ["EVENT_COLUMNS", "attendance_events", "resolve_activities", "resolve_statuses"]
+
+EVENT_COLUMNS = ["member_id", "date", "activity", "activity_id", "status", "org_life", "source"]
+
+
+def resolve_statuses(attendance: pd.DataFrame, rs: Ruleset) -> pd.Series:
+    """The status of each record: the ``status`` given, else its ``mark`` through the
+    ruleset's vocabulary (``blank`` for an empty mark); missing where the mark is unknown.
+    Each distinct mark is looked up once."""
+    given = attendance["status"]
+    codes, uniques = pd.factorize(attendance["mark"].astype("string").fillna(""))
+    vocabulary = rs.marks.vocabulary
+    looked = [("blank" if key == "" else vocabulary.get(key))
+              for key in (normalize_name(u) for u in uniques)]
+    status = pd.Series(np.array([*looked, None], dtype=object)[codes] if len(codes) else [],
+                       index=attendance.index, dtype="string")
+    return given.where(given.notna(), status)
+
+
+def resolve_activities(written: pd.Series, rs: Ruleset) -> pd.Series:
+    """The ruleset's activity for each written activity name (missing when unknown): the
+    activity whose name or alias it is, else the one activity whose longest name or alias
+    it contains."""
+    names = rs.activity_names()
+    codes, uniques = pd.factorize(written.astype("string").fillna(""))
+    found = [_activity_of(normalize_name(u), names) for u in uniques]
+    return pd.Series(np.array([*found, None], dtype=object)[codes] if len(codes) else [],
+                     index=written.index, dtype="string")
+
+
+def _activity_of(key: str, names: dict[str, str]) -> str | None:
+    if key in names:
+        return names[key]
+    inside = [alias for alias in names if alias and alias in key]
+    if not inside:
+        return None
+    longest = max(map(len, inside))
+    found = {names[alias] for alias in inside if len(alias) == longest}
+    return found.pop() if len(found) == 1 else None
+
+
+def _unknown_marks(frame: pd.DataFrame, unknown: np.ndarray, issues: list[pd.DataFrame]) -> None:
+    rows = frame[unknown]
+    issues.append(make_issues(
+        "unknown_mark", "无法识别的签到符号“" + rows["mark"].astype("string").fillna("")
+        + "”，此记录未计分（可在规则的 [marks] 中补充）", rows["source"], rows["member_id"]))
+
+
+def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Ruleset,
+                      cal: Calendar, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    """Validated attendance events: known member, mark and activity, in the period and the
+    member's window, duplicates collapsed, conflicts set aside. Every check narrows one
+    boolean mask; the records are filtered once at the end."""
+    frame = attendance[["member_id", "date", "activity", "mark", "source"]].assign(
+        status=resolve_statuses(attendance, rs))
+    pos = member_positions(frame, members, "签到", issues)
+    keep = pos >= 0
+    bad_mark = keep & frame["status"].isna().to_numpy()
+    if bad_mark.any():
+        _unknown_marks(frame, bad_mark, issues)
+    keep &= ~bad_mark
+    blank = (frame["status"] == "blank").fillna(False).to_numpy(dtype=bool)
+    if rs.marks.blank == "ignore":
+        keep &= ~blank
+    canonical = resolve_activities(frame["activity"], rs)
+    unknown = keep & canonical.isna().to_numpy()
+    if unknown.any():  # one issue per unknown name and sheet, at its first cell
+        rows = frame[unknown]
+        issues.append(grouped_issue(
+            rows.assign(_sheet=rows["source"].str.rsplit("!", n=1).str[0]), ["activity", "_sheet"],
+            "unknown_activity",
+            lambda f, n: "未知的活动类型“" + f["activity"] + "”，" + n
+            + "条签到记录未计分（可在规则的 aliases 中补充）"))
+    keep &= ~unknown
+    keep = in_year(frame, keep, cal, "签到", issues, quiet_after=blank)
+    keep = in_window(frame, keep, pos, members)
+    frame = frame.assign(activity=canonical)[keep].drop(columns="mark")
+    frame["category_index"] = members["category_index"].to_numpy()[pos[keep]]
+    # the one sort of the events: member, date, activity, then address (natural order)
+    frame = _collapse_repeats(sort_frame(frame, ["member_id", "date", "activity", "source"]),
+                              issues)
+    acts = {a.name: a for a in rs.activities}
+    return frame.assign(
+        activity_id=frame["activity"].map({n: a.id for n, a in acts.items()}).astype("string"),
+        org_life=frame["activity"].map({n: a.org_life for n, a in acts.items()}).astype(bool),
+    ).reset_index(drop=True)
+
+
+def _collapse_repeats(frame: pd.DataFrame, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    """The same member, date and activity more than once: repeated alike, counted once;
+    with different statuses, a conflict and not counted."""
+    key = ["member_id", "date", "activity"]
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return frame
+    rep = frame[repeated]
+    n_status = rep.groupby(key, sort=False)["status"].transform("nunique")
+    conflict = rep[n_status > 1]
+    if len(conflict):
+        statuses = conflict.groupby(key, sort=False)["status"].transform(
+            lambda s: "、".join(sorted(s.unique())))
+        issues.append(make_issues(
+            "conflicting_records",
+            "同一党员同日同一活动（" + conflict["activity"] + " " + fmt_date(conflict["date"])
+            + "）有不同签到：" + statuses + "，均未计分，请核对",
+            conflict["source"], conflict["member_id"]))
+    dup = rep[(n_status == 1) & rep.duplicated(key, keep="first")]
+    if len(dup):
+        kept = rep[(n_status == 1)].drop_duplicates(key, keep="first")
+        kept_source = dup[key].merge(kept[[*key, "source"]], on=key, how="left")["source"]
+        issues.append(make_issues(
+            "duplicate_record",
+            "重复签到记录（与 " + pd.Series(kept_source.to_numpy(), index=dup.index)
+            + " 相同），只计一次",
+            dup["source"], dup["member_id"]))
+    return frame[~frame.index.isin(conflict.index) & ~frame.index.isin(dup.index)]

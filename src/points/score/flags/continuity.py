@@ -1,0 +1,68 @@
+"""Flags on runs of months: ``six_month_rule`` (党章第九条: six consecutive missed months of
+organisational life, or of unpaid dues) and ``absence_escalation`` (2–3 months: level 1,
+4–5: level 2; development candidates, who have no six-month rule, from 2 months on)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...rules.model import FlagRules
+from ...vocab.statuses import STATUS_LABELS
+from .base import MemberFlags
+from .rows import flag_rows, record_evidence
+from .runs import dues_runs, in_run, missed_month_runs, month_text, run_detail
+
+__all__ = ["continuity_flags"]
+
+
+def _months_to_rule(rules: FlagRules, missed: pd.DataFrame, dues: pd.DataFrame) -> pd.Series:
+    """Months left before the six-month rule, from each member's current runs."""
+    to_rule = (rules.six_month_run - missed.set_index("member_id")["current_length"]).clip(lower=0)
+    current = dues.set_index("member_id")
+    current = current[current["current"]]
+    to_rule = pd.concat([to_rule, (rules.six_month_run - current["length"]).clip(lower=0)])
+    return to_rule.groupby(level=0).min()
+
+
+def _six_month(out: MemberFlags, year: int, runs: pd.DataFrame, records: pd.DataFrame,
+               what: str, status: pd.Series | str, record: str) -> None:
+    if not len(runs):
+        return
+    out.add(flag_rows(runs, "six_month_rule", run_detail(year, runs, what),
+                      months=month_text(year, runs["first"]) + " 至 "
+                      + month_text(year, runs["last"]), months_to=0))
+    used = in_run(records, runs)
+    shown = used["status"].map(STATUS_LABELS) if isinstance(status, pd.Series) else status
+    out.evidence.append(record_evidence(used, "six_month_rule", record, shown))
+
+
+def continuity_flags(out: MemberFlags) -> None:
+    s, rules = out.scoring, out.scoring.ruleset.flags
+    year = s.calendar.year
+    candidates = set(out.members.loc[out.members["kind"] == "candidate", "member_id"])
+    org, missed = missed_month_runs(s.events)
+    dues, dues_longest = dues_runs(out.logs, rules.dues_item)
+    missed = missed.assign(candidate=missed["member_id"].isin(candidates))
+    dues_longest = dues_longest[~dues_longest["member_id"].isin(candidates)]
+    to_rule = _months_to_rule(rules, missed, dues_longest)
+    six = missed[(missed["length"] >= rules.six_month_run) & ~missed["candidate"]]
+    _six_month(out, year, six, org, "未参加组织生活", org["status"], "activity")
+    six_dues = dues_longest[dues_longest["length"] >= rules.six_month_run]
+    _six_month(out, year, six_dues, dues, "未按时交纳党费", "未交党费", "item")
+
+    level1 = missed["length"] >= rules.escalation_level1
+    escalate = missed[level1 & (missed["candidate"] | (missed["length"] < rules.six_month_run))]
+    if not len(escalate):
+        return
+    level = np.where(escalate["length"] >= rules.escalation_level2, 2, 1)
+    words = pd.Series(np.where(level == 2, "二级：限期改正", "一级：批评教育"),
+                      index=escalate.index, dtype="string")
+    out.add(flag_rows(escalate, "absence_escalation",
+                      run_detail(year, escalate, "未参加组织生活") + "，" + words, level=level,
+                      months=month_text(year, escalate["first"]) + " 至 "
+                      + month_text(year, escalate["last"]),
+                      months_to=escalate["member_id"].map(to_rule).where(~escalate["candidate"])))
+    used = in_run(org, escalate)
+    out.evidence.append(record_evidence(used, "absence_escalation", "activity",
+                                        used["status"].map(STATUS_LABELS)))

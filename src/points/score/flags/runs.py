@@ -1,0 +1,92 @@
+"""Runs of consecutive months: missed months of organisational life, and months with a dues
+record.
+
+A *missed month*: a calendar month in which the member has an organisational-life record
+(activities with ``org_life = true``), attended none of them (present, late, online, makeup)
+and at least one is unexcused (absent, or blank). A month with only leave is excused and
+breaks a run; a month with no organisational-life record is skipped: it neither counts nor
+breaks a run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...vocab.frames import sort_frame
+from ...vocab.statuses import ATTENDED, UNEXCUSED
+
+__all__ = ["dues_runs", "in_run", "missed_month_runs", "month_text", "run_detail"]
+
+
+def month_text(year: int, month: pd.Series) -> pd.Series:
+    """``2024-03`` for each month number."""
+    return str(year) + "-" + month.astype("int64").astype("string").str.zfill(2)
+
+
+def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray) -> pd.DataFrame:
+    """Runs of ``counted`` rows in a table sorted by member and month: one row per run with
+    ``member_id, length, first, last, current`` (the run holds the member's last row)."""
+    run_id = np.cumsum(breaks)
+    runs = pd.DataFrame({"member_id": table["member_id"].to_numpy(), "run": run_id,
+                         "month": table["month"].to_numpy(), "counted": counted})
+    runs["current"] = ~runs["member_id"].duplicated(keep="last").to_numpy()
+    runs = runs[counted]
+    return runs.groupby("run", sort=True).agg(
+        member_id=("member_id", "first"), length=("month", "size"), first=("month", "min"),
+        last=("month", "max"), current=("current", "any")).reset_index(drop=True)
+
+
+def _longest(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each member's longest run (the latest of equal ones), with their current run's length."""
+    current = runs[runs["current"]].set_index("member_id")["length"]
+    longest = sort_frame(runs, ["member_id", "length", "last"]).drop_duplicates(
+        "member_id", keep="last").reset_index(drop=True)
+    longest["current_length"] = longest["member_id"].map(current).fillna(0).astype("int64")
+    return longest
+
+
+def missed_month_runs(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(organisational-life records with their month, each member's longest run of missed
+    months)."""
+    org = events[events["org_life"]]
+    org = org.assign(month=org["date"].dt.month.astype("int64"))
+    status = org["status"]
+    months = pd.DataFrame({
+        "member_id": org["member_id"], "month": org["month"],
+        "attended": status.isin(list(ATTENDED)), "unexcused": status.isin(list(UNEXCUSED)),
+    }).groupby(["member_id", "month"], sort=True).agg(
+        attended=("attended", "any"), unexcused=("unexcused", "any")).reset_index()
+    missed = (~months["attended"] & months["unexcused"]).to_numpy()
+    member = months["member_id"].to_numpy()
+    new_member = np.r_[True, member[1:] != member[:-1]] if len(months) else np.array([], bool)
+    breaks = new_member | np.r_[True, missed[1:] != missed[:-1]] if len(months) else new_member
+    return org, _longest(_runs(months, breaks, missed))
+
+
+def dues_runs(logs: pd.DataFrame, dues_item: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dues records, each member's longest run of consecutive months with one)."""
+    dues = logs[(logs["kind"] == "negative") & (logs["item"] == (dues_item or "\0"))]
+    dues = dues.assign(month=dues["date"].dt.month.astype("int64"))
+    months = dues[["member_id", "month"]].drop_duplicates().sort_values(
+        ["member_id", "month"]).reset_index(drop=True)
+    member = months["member_id"].to_numpy()
+    month = months["month"].to_numpy()
+    if len(months):
+        breaks = np.r_[True, (member[1:] != member[:-1]) | (month[1:] != month[:-1] + 1)]
+    else:
+        breaks = np.array([], dtype=bool)
+    runs = _runs(months, breaks, np.ones(len(months), dtype=bool))
+    return dues, _longest(runs)
+
+
+def in_run(records: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """The records that fall in their member's run."""
+    joined = records.merge(runs[["member_id", "first", "last"]], on="member_id", how="inner")
+    return joined[(joined["month"] >= joined["first"]) & (joined["month"] <= joined["last"])]
+
+
+def run_detail(year: int, runs: pd.DataFrame, what: str) -> pd.Series:
+    """``最长连续 N 个月…（2024-03 至 2024-08）`` for each run."""
+    return ("最长连续 " + runs["length"].astype("string") + " 个月" + what + "（"
+            + month_text(year, runs["first"]) + " 至 " + month_text(year, runs["last"]) + "）")

@@ -1,0 +1,88 @@
+"""Log records (先锋示范 bonuses and 负面清单 entries) → the records that are scored.
+
+An item is matched by its name or an alias after normalisation. A record given (or read) as
+a bonus whose item the ruleset lists only on the negative list is a negative-list record, and
+the other way round: the ruleset's item names decide where the sheet's title was only a guess.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..rules.model import Ruleset
+from ..vocab.frames import sort_frame
+from ..vocab.text import map_names
+from .calendar import Calendar
+from .checks import grouped_issue, in_window, in_year, member_facts, member_positions
+
+__all__ = ["LOG_COLUMNS", "LOG_KINDS", "log_records", "sort_logs"]
+
+LOG_KINDS = ("bonus", "negative")
+LABELS = {"bonus": "先锋示范", "negative": "负面清单"}
+LOG_COLUMNS = ["member_id", "date", "kind", "item", "item_id", "zero_out", "blocks_top_band",
+               "source"]
+
+
+def _kinds(bonuses: pd.DataFrame, negatives: pd.DataFrame, rs: Ruleset
+           ) -> dict[str, pd.DataFrame]:
+    """Each kind's records: those given as that kind whose item the other list does not
+    claim, and those given as the other kind whose item only this list names."""
+    given = {"bonus": bonuses[["member_id", "date", "item", "source"]],
+             "negative": negatives[["member_id", "date", "item", "source"]]}
+    known = {kind: {kind: map_names(frame["item"], rs.item_names(kind)).notna().to_numpy()
+                    for kind in LOG_KINDS} for kind, frame in given.items()}
+    out = {}
+    for kind, other in (("bonus", "negative"), ("negative", "bonus")):
+        stays = known[kind][kind] | ~known[kind][other]
+        moves = ~known[other][other] & known[other][kind]
+        out[kind] = pd.concat([given[kind][stays], given[other][moves]], ignore_index=True)
+    return out
+
+
+def _facts(rs: Ruleset, kind: str) -> pd.DataFrame:
+    items = rs.bonuses if kind == "bonus" else rs.negatives
+    return pd.DataFrame({
+        "item": pd.Series([i.name for i in items], dtype="string"),
+        "item_id": pd.Series([i.id for i in items], dtype="string"),
+        "item_points": pd.Series([float(i.points) for i in items], dtype="float64"),
+        "item_dimension": pd.Series([i.dimension for i in items], dtype="string"),
+        "zero_out": pd.Series([i.zero_out for i in items], dtype=bool),
+        "blocks_top_band": pd.Series([i.blocks_top_band for i in items], dtype=bool),
+    })
+
+
+def log_records(bonuses: pd.DataFrame, negatives: pd.DataFrame, members: pd.DataFrame,
+                rs: Ruleset, cal: Calendar, issues: list[pd.DataFrame]
+                ) -> dict[str, pd.DataFrame]:
+    """Validated bonus and negative-list records with their item facts attached, by kind."""
+    return {kind: _records(frame, kind, members, rs, cal, issues)
+            for kind, frame in _kinds(bonuses, negatives, rs).items()}
+
+
+def _records(frame: pd.DataFrame, kind: str, members: pd.DataFrame, rs: Ruleset,
+             cal: Calendar, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    label = LABELS[kind]
+    pos = member_positions(frame, members, label, issues)
+    keep = pos >= 0
+    canonical = map_names(frame["item"], rs.item_names(kind))  # type: ignore[arg-type]
+    unknown = keep & canonical.isna().to_numpy()
+    if unknown.any():  # one issue per unknown name, as for unknown activities
+        issues.append(grouped_issue(
+            frame[unknown], ["item"], "unknown_item",
+            lambda f, n: label + "中没有“" + f["item"].astype("string") + "”这一事项，" + n
+            + "条记录未计分（可在规则的 aliases 中补充，或改正事项名称）"))
+    keep &= ~unknown
+    keep = in_year(frame, keep, cal, label, issues)
+    keep = in_window(frame, keep, pos, members)
+    frame = member_facts(frame.assign(item=canonical)[keep], pos[keep], members)
+    frame = frame.merge(_facts(rs, kind), on="item", how="left", validate="many_to_one")
+    return sort_frame(frame, ["member_id", "date", "source"]).reset_index(drop=True)
+
+
+def sort_logs(records: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Both kinds in one table (``kind`` tells which), by member, date and address."""
+    logs = pd.concat([records[k].assign(kind=k) for k in LOG_KINDS], ignore_index=True)
+    ordered = sort_frame(logs[LOG_COLUMNS], ["member_id", "date", "source", "kind"])
+    return ordered.reset_index(drop=True).astype({"zero_out": bool, "blocks_top_band": bool})
+
+

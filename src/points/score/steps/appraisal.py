@@ -1,0 +1,97 @@
+"""民主评议: the appraisal result of each member becomes points (``appraisal`` rows), dated at
+the end of the member's window; missing, unknown, conflicting and repeated results are data
+issues."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...vocab.frames import sort_frame
+from ...vocab.issues import make_issues
+from ...vocab.text import map_names, normalize_name
+from ..checks import grouped_issue, member_facts, member_positions
+from ..ledger import dimension_applies, ledger_rows
+from .base import Produced, Scoring
+
+__all__ = ["step"]
+
+
+def step(s: Scoring) -> Produced:
+    rs, members = s.ruleset, s.members
+    issues: list[pd.DataFrame] = []
+    frame = s.appraisals[["member_id", "result", "source"]]
+    pos = member_positions(frame, members, "民主评议", issues)
+    spec = rs.appraisal
+    if spec is None:  # the whole table is beside these rules: one issue, not one a member
+        used = frame[pos >= 0]
+        if len(used):
+            issues.append(grouped_issue(
+                used.assign(_all=""), ["_all"], "appraisal_not_applicable",
+                lambda f, n: "本规则（" + rs.title + "）不计民主评议，" + n + "条评议结果未计分"))
+        return Produced(issues=tuple(issues))
+    keep = (pos >= 0) & members["in_scope"].to_numpy()[np.where(pos >= 0, pos, 0)]
+    frame = member_facts(frame[keep], pos[keep], members).assign(
+        window_end=members["window_end"].to_numpy()[pos[keep]])
+    applies = dimension_applies(frame["skip_dimensions"], spec.dimension)
+    if (~applies).any():
+        na = frame[~applies]
+        issues.append(make_issues(
+            "appraisal_not_applicable",
+            "“" + na["category"] + "”不参加民主评议，结果“" + na["result"] + "”未计分",
+            na["source"], na["member_id"]))
+    frame = _one_result(_known_results(frame[applies], dict(spec.results), issues), issues)
+    if spec.required and s.calendar.full_year:
+        _missing(s, frame, spec.dimension, issues)
+    results = dict(spec.results)
+    frame = frame.assign(points=frame["result"].map(results).astype("float64"),
+                         date=frame["window_end"])
+    frame = frame[frame["points"] != 0]
+    rows = ledger_rows(member_id=frame["member_id"], date=frame["date"],
+                       period=s.calendar.periods()[-1], dimension=spec.dimension,
+                       rule="appraisal", item="民主评议", status=frame["result"],
+                       points=frame["points"], source=frame["source"], index=frame.index)
+    return Produced(rows=rows, issues=tuple(issues))
+
+
+def _known_results(frame: pd.DataFrame, results: dict[str, float],
+                   issues: list[pd.DataFrame]) -> pd.DataFrame:
+    canonical = map_names(frame["result"], {normalize_name(k): k for k in results})
+    unknown = canonical.isna()
+    if unknown.any():
+        bad = frame[unknown]
+        issues.append(make_issues(
+            "unknown_appraisal_result",
+            "未知的评议结果“" + bad["result"] + "”（应为 " + "、".join(results) + "），未计分",
+            bad["source"], bad["member_id"]))
+    return frame.assign(result=canonical.astype("string"))[~unknown]
+
+
+def _one_result(frame: pd.DataFrame, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    """One result per member: different results are a conflict (none counts), the same
+    result again counts once."""
+    frame = sort_frame(frame, ["member_id", "source"])
+    n_results = frame.groupby("member_id")["result"].transform("nunique")
+    conflict = frame[n_results > 1]
+    if len(conflict):
+        issues.append(make_issues(
+            "conflicting_appraisal", "同一党员有不同的评议结果（" + conflict["result"]
+            + "），均未计分，请核对", conflict["source"], conflict["member_id"]))
+    dup = frame[(n_results == 1) & frame.duplicated("member_id", keep="first")]
+    if len(dup):
+        issues.append(make_issues("duplicate_record",
+                                  pd.Series("重复的评议结果，只计一次", index=dup.index),
+                                  dup["source"], dup["member_id"]))
+    return frame[(n_results == 1)].drop_duplicates("member_id", keep="first")
+
+
+def _missing(s: Scoring, frame: pd.DataFrame, dimension: str,
+             issues: list[pd.DataFrame]) -> None:
+    members = s.members
+    graded = members[members["in_scope"].to_numpy()
+                     & dimension_applies(members["skip_dimensions"], dimension)]
+    missing = graded[~graded["member_id"].isin(frame["member_id"])]
+    if len(missing):
+        issues.append(make_issues(
+            "appraisal_missing", missing["name"] + "没有民主评议结果，民主评议计 0 分",
+            missing["source"], missing["member_id"]))

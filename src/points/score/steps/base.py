@@ -1,0 +1,70 @@
+"""The shape every scoring step shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pandas as pd
+
+from ...rules.model import Ruleset
+from ..calendar import Calendar
+from ..ledger import empty_rows
+
+__all__ = ["Produced", "Scoring", "Step"]
+
+
+@attrs.frozen(kw_only=True)
+class Produced:
+    """What a step adds: ledger rows and data issues."""
+
+    rows: pd.DataFrame = attrs.field(factory=empty_rows)
+    issues: tuple[pd.DataFrame, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Scoring:
+    """What a step reads: the rules, the period, the members, the records and the rows so far.
+
+    ``members``: every roster member with category facts and window (``in_scope`` marks
+    those with a window in the period); ``events``: validated attendance events (with
+    ``category_index``); ``logs``: validated ``bonus`` and ``negative`` records with their item
+    facts; ``appraisals``: the 民主评议 records as given; ``blocks``: the ledger rows of the
+    steps before, one frame per step.
+    """
+
+    ruleset: Ruleset
+    calendar: Calendar
+    members: pd.DataFrame
+    events: pd.DataFrame
+    logs: dict[str, pd.DataFrame]
+    appraisals: pd.DataFrame
+    blocks: tuple[pd.DataFrame, ...] = ()
+
+    @property
+    def scope(self) -> pd.DataFrame:
+        """The members with a window in the period, indexed by ``member_id``."""
+        return self.members[self.members["in_scope"]].set_index("member_id")
+
+    def rows(self) -> pd.DataFrame:
+        """The ledger rows so far, in one table."""
+        frames = [b for b in self.blocks if len(b)]
+        return pd.concat(frames, ignore_index=True) if frames else empty_rows()
+
+    def running_totals(self) -> pd.Series:
+        """Each in-scope member's total so far (the sum of their rows), by ``member_id``."""
+        scope = self.scope.index
+        total = pd.Series(0.0, index=scope)
+        for block in self.blocks:
+            if len(block):
+                total = total.add(block.groupby("member_id")["points"].sum(), fill_value=0.0)
+        return total.reindex(scope).fillna(0.0)
+
+    def last_period(self) -> pd.Series:
+        """Each in-scope member's last scoring period in their window."""
+        scope = self.scope
+        month = scope["window_end"].dt.month.astype("int64")
+        return (month - 1) // self.calendar.months_per_period + 1
+
+
+Step = Callable[[Scoring], Produced]

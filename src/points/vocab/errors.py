@@ -1,0 +1,108 @@
+"""The one family of errors ``points`` raises for bad input and bad arguments.
+
+Every error is a :class:`PointsError`: a stable English ``code`` (for scripts), ``where`` (the
+file or key path concerned, "" when there is none) and a Chinese message (``str(error)``) a
+secretary can act on. The command line catches this family only and prints one line; any
+other exception is a bug in ``points`` and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+__all__ = ["ArgumentError", "OutputError", "PointsError", "ReaderError", "RecordsError",
+           "RulesetError", "WorkbookError"]
+
+
+class PointsError(Exception):
+    """Base of every error raised for bad input or bad arguments."""
+
+    #: Stable code of the kind of error.
+    code: ClassVar[str] = "points_error"
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.__dict__, self.args))  # raised in a worker process
+
+
+def _rebuild(cls: type[PointsError], state: dict[str, object], args: tuple[object, ...]
+             ) -> PointsError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+class ArgumentError(PointsError, ValueError):
+    """An argument of a public function is out of range (a year, an as-of date, a count)."""
+
+    code = "bad_argument"
+
+
+class RulesetError(PointsError, ValueError):
+    """A ruleset file is unreadable or invalid. ``problems`` lists ``(path, message)`` pairs,
+    each path a key path such as ``$.activities.主题党日.cap``."""
+
+    code = "ruleset_invalid"
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{path}: {msg}" for path, msg in problems]
+        super().__init__(f"规则 {source} 有 {len(problems)} 处错误：\n  " + "\n  ".join(lines),
+                         where=source)
+
+    def one_line(self) -> str:
+        """The message on one line (for the command line)."""
+        return (f"规则 {self.source} 有 {len(self.problems)} 处错误："
+                + "；".join(f"{path}: {problem}" for path, problem in self.problems))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a DataFrame with columns ``path`` and ``message``."""
+        return pd.DataFrame(self.problems, columns=["path", "message"])
+
+
+class RecordsError(PointsError, ValueError):
+    """Records tables failed their checks. ``failures`` is a DataFrame: table, column, problem."""
+
+    code = "records_invalid"
+
+    def __init__(self, failures: list[tuple[str, str, str]]) -> None:
+        self.failures = pd.DataFrame(failures, columns=["table", "column", "problem"])
+        lines = [f"{t}.{c}: {p}" if c else f"{t}: {p}" for t, c, p in failures]
+        super().__init__(f"记录表有 {len(failures)} 处问题：\n  " + "\n  ".join(lines),
+                         where=failures[0][0] if failures else "")
+
+
+class WorkbookError(PointsError):
+    """A file that is not a readable workbook: one line naming the file and what to do."""
+
+    code = "workbook_unreadable"
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{Path(path).name}：{problem}", where=str(path))
+
+
+class ReaderError(PointsError, ValueError):
+    """The files hold no roster (or nothing at all) to read records against."""
+
+    code = "no_roster"
+
+
+class OutputError(PointsError):
+    """An output file that cannot be written: one line naming the file and what to do."""
+
+    code = "output_unwritable"
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{Path(path).name}：{problem}", where=str(path))

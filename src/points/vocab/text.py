@@ -1,0 +1,98 @@
+"""Text normalisation and "did you mean …" suggestions.
+
+Names typed by people (activity names, log items, marks, member names) are compared after
+Unicode NFKC normalisation (full-width letters and brackets become their plain forms) and the
+removal of all white space, so ``表彰(县级)`` and ``表彰（县级）`` are one name, and so are
+``张  三`` and ``张三``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .frames import per_distinct
+
+__all__ = [
+    "cell_text",
+    "column_letter",
+    "did_you_mean",
+    "map_names",
+    "normalize_name",
+    "normalize_series",
+    "suggestion",
+    "suggestion_zh",
+]
+
+_SPACE = re.compile(r"\s+")
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet column name of a 0-based column index: ``0`` → ``A``, ``26`` → ``AA``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def normalize_name(text: object) -> str:
+    """Return ``text`` in the form used to compare names: NFKC, no white space at all."""
+    if text is None:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def cell_text(value: object) -> str:
+    """:func:`normalize_name` of a cell's value; empty text for an empty cell (None, NaN)."""
+    return normalize_name(value) if value is not None and value == value else ""
+
+
+def normalize_series(values: pd.Series) -> pd.Series:
+    """:func:`cell_text` of every value, computed once per distinct value."""
+    return pd.Series(per_distinct(values.to_numpy(dtype=object), cell_text), index=values.index,
+                     dtype="string")
+
+
+def map_names(values: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Map a column of typed names through ``names`` (normalised name → canonical name).
+
+    Each distinct value is normalised and looked up once; unknown names become missing.
+    """
+    codes, uniques = pd.factorize(values.astype("string").fillna(""))
+    mapped = np.array([names.get(normalize_name(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype="string")
+
+
+def did_you_mean(name: str, candidates: Iterable[str], *, n: int = 3) -> list[str]:
+    """The candidates closest to ``name``, best first (empty when none is close).
+
+    A candidate equal to ``name`` after :func:`normalize_name` always comes first.
+    """
+    pool = sorted({str(c) for c in candidates})
+    norm = normalize_name(name)
+    same = [c for c in pool if normalize_name(c) == norm]
+    close = difflib.get_close_matches(str(name), pool, n=n, cutoff=0.5)
+    return (same + [c for c in close if c not in same])[:n]
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` or ``""``: the suffix for an error message."""
+    close = did_you_mean(name, candidates)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def suggestion_zh(name: str, candidates: Iterable[str]) -> str:
+    """``"（是不是 'x'？）"`` or ``""``: :func:`suggestion` for a Chinese message."""
+    close = did_you_mean(name, candidates)
+    if not close:
+        return ""
+    return "（是不是 " + " 或 ".join(repr(c) for c in close) + "？）"

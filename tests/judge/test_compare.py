@@ -1,0 +1,81 @@
+"""compare_assessments: the same people under two rulesets — who changes grade, band or rank."""
+
+from __future__ import annotations
+
+import attrs
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import points
+from conftest import FLAT_RULES, build
+
+FLAT = points.load_ruleset(FLAT_RULES)
+PEOPLE = [("A", "一支部", "在职党员", 95), ("B", "一支部", "在职党员", 85),
+          ("C", "一支部", "在职党员", 72), ("D", "一支部", "预备党员", 88),
+          ("E", "二支部", "发展对象", 75), ("F", "二支部", "在职党员", 65)]
+
+
+def records(people: list[tuple[str, str, str, int]]) -> points.Records:
+    bonuses = [(m, "2024-03-01", "一分") for m, _, _, amount in people for _ in range(amount)]
+    return build([(m, f"姓名{m}", b, c) for m, b, c, _ in people], bonuses=bonuses)
+
+
+def with_top_line(rules: points.Ruleset, line: float) -> points.Ruleset:
+    """The same rules with the 优秀 line moved (a what-if a county might try)."""
+    assert rules.grades is not None
+    top, *rest = rules.grades.bands
+    grades = attrs.evolve(rules.grades, bands=(attrs.evolve(top, min=line), *rest))
+    return attrs.evolve(rules, grades=grades)
+
+
+def test_the_same_assessment_changes_nobody() -> None:
+    a = points.assess(records(PEOPLE), FLAT, year=2024)
+    diff = points.compare_assessments(a, a)
+    assert list(diff["member_id"]) == ["A", "B", "C", "D", "E", "F"]  # branch, then 党员编号
+    assert not diff[["grade_changed", "band_changed", "rank_changed"]].any().any()
+    assert (diff["total_change"] == 0).all() and (diff["rank_change"] == 0).all()
+
+
+def test_a_lower_top_line_is_held_by_the_quota() -> None:
+    data = records(PEOPLE)
+    a = points.assess(data, FLAT, year=2024)
+    b = points.assess(data, with_top_line(FLAT, 80), year=2024)
+    diff = points.compare_assessments(a, b).set_index("member_id")
+    # 一支部 has 4 members: ⌊4/3⌋ = 1 优秀; A keeps it, B (85) now reaches the line but is over
+    # the quota, so stays 合格: nobody changes grade there.
+    assert diff.loc["B", "grade_before"] == diff.loc["B", "grade_after"] == "合格"
+    assert not diff[["grade_changed", "rank_changed"]].any().any()
+    assert diff["total_change"].eq(0).all()
+
+
+def test_changes_in_points_move_ranks_and_bands() -> None:
+    a = points.assess(records(PEOPLE), FLAT, year=2024)
+    changed = [(m, b, c, 60 if m == "A" else (80 if m == "D" else t)) for m, b, c, t in PEOPLE]
+    b = points.assess(records(changed), FLAT, year=2024)
+    diff = points.compare_assessments(a, b).set_index("member_id")
+    assert diff.loc["A", ["total_before", "total_after", "total_change"]].tolist() == [95, 60, -35]
+    assert (diff.loc["A", "grade_before"], diff.loc["A", "grade_after"]) == ("优秀", "基本合格")
+    assert diff.loc["A", "rank_change"] == -3 and diff.loc["B", "rank_change"] == 2  # 3rd → 1st
+    assert diff.loc["D", "band_changed"] and diff.loc["D", "band_before"] != diff.loc["D", "band_after"]
+    assert not diff.loc["E", "grade_changed"] and pd.isna(diff.loc["E", "grade_after"])
+
+
+def test_people_on_one_side_only_count_as_changed() -> None:
+    a = points.assess(records(PEOPLE), FLAT, year=2024)
+    b = points.assess(records([*PEOPLE[:-1], ("G", "二支部", "在职党员", 70)]), FLAT, year=2024)
+    diff = points.compare_assessments(a, b).set_index("member_id")
+    assert pd.isna(diff.loc["F", "total_after"]) and diff.loc["F", "grade_changed"]
+    assert pd.isna(diff.loc["G", "total_before"]) and diff.loc["G", "rank_changed"]
+    assert diff.loc["G", "name"] == "姓名G"
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.permutations(PEOPLE))
+def test_row_order_never_changes_the_comparison(order: list[tuple[str, str, str, int]]) -> None:
+    base = points.compare_assessments(points.assess(records(PEOPLE), FLAT, year=2024),
+                                      points.assess(records(PEOPLE), with_top_line(FLAT, 80), year=2024))
+    shuffled = points.compare_assessments(
+        points.assess(records(order), FLAT, year=2024),
+        points.assess(records(order), with_top_line(FLAT, 80), year=2024))
+    pd.testing.assert_frame_equal(base, shuffled)

@@ -58,3 +58,9 @@ def rules(assessment: points.Assessment, member_id: str) -> list[tuple[str, floa
 @pytest.fixture(scope="session")
 def default() -> points.Ruleset:
     return points.default_ruleset()
+
+
+@pytest.fixture(scope="session")
+def example_records() -> points.Records:
+    """The example year, read once for the whole session."""
+    return points.read_workbooks(EXAMPLE_FILES)

@@ -15,8 +15,8 @@ def test_minimal_records_fill_optional_tables_and_columns() -> None:
     records = points.Records.from_frames(roster=ROSTER)
     assert records.roster["source"].tolist() == ["roster#0"]
     assert records.roster["branch"].tolist() == [""]
-    assert list(records.attendance.columns) == ["member_id", "date", "activity", "status",
-                                                "source"]
+    assert list(records.attendance.columns) == ["member_id", "date", "activity", "mark",
+                                                "status", "source"]
     assert records.attendance.empty
 
 
@@ -41,7 +41,7 @@ def test_every_failure_is_listed() -> None:
         ["attendance", "status", "required column is missing (did you mean 'statu'?)"],
         ["bonuses", "", "expected a pandas DataFrame, got str"],
     ]
-    assert str(info.value).startswith("records have 4 problems:")
+    assert str(info.value).startswith("记录表有 4 处问题：")
 
 
 def test_status_must_be_canonical() -> None:

@@ -56,12 +56,13 @@ class Assessment(AssessmentTables):
 def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:
     if as_of is None:
         return None
+    problem = ArgumentError(f"统计截止日：应为日期，如 2024-09-30，实际是 {as_of!r}")
     try:
         cutoff = pd.Timestamp(as_of).normalize()  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        cutoff = pd.NaT
+        raise problem from None
     if pd.isna(cutoff):
-        raise ArgumentError(f"统计截止日：应为日期，如 2024-09-30，实际是 {as_of!r}")
+        raise problem
     if year is not None and year != cutoff.year:
         raise ArgumentError(f"统计截止日 {cutoff:%Y-%m-%d} 不在 {year} 年度内")
     return cutoff

@@ -304,9 +304,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：{message}（用法：{self.prog} --help）\n")
 
 
+_FMT = argparse.RawDescriptionHelpFormatter
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``points`` command."""
-    fmt = argparse.RawDescriptionHelpFormatter
+    fmt = _FMT
     top = _Parser(
         prog="points", formatter_class=fmt,
         description="党员积分制管理：读入签到表和台账，按规则计分、排名、提示复核，写出复核工作簿。",
@@ -315,7 +318,14 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"points {_version.__version__}",
                      help="显示版本并退出")
     subs = top.add_subparsers(dest="command", metavar="命令", required=True)
+    _score_parser(subs)
+    _check_and_compare_parsers(subs)
+    _other_parsers(subs)
+    return top
 
+
+def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
+    fmt = _FMT
     score = subs.add_parser(
         "score", formatter_class=fmt, help="计分并写出复核工作簿",
         description="读入工作簿、计分，写出复核工作簿，并打印简要统计。",
@@ -330,6 +340,9 @@ def parser() -> argparse.ArgumentParser:
                        help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
     score.set_defaults(run=cmd_score)
 
+
+def _check_and_compare_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
+    fmt = _FMT
     check = subs.add_parser(
         "check", formatter_class=fmt, help="只检查数据问题",
         description="读入并检查工作簿，逐条列出数据问题及其单元格位置；有问题时退出码为 1。",
@@ -350,6 +363,9 @@ def parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", metavar="对比.xlsx", help="另写对比工作簿")
     compare.set_defaults(run=cmd_compare)
 
+
+def _other_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
+    fmt = _FMT
     init = subs.add_parser(
         "init", formatter_class=fmt, help="生成规则文件和空白模板",
         description="在文件夹中写出一份规则文件（默认规则的副本，带中文注释）和一个模板工作簿"
@@ -374,7 +390,6 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("member", metavar="MEMBER", help="党员编号或姓名")
     _reading(explain)
     explain.set_defaults(run=cmd_explain)
-    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:

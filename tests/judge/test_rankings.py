@@ -161,7 +161,7 @@ def test_select_candidates_with_a_limit_and_an_edge_tie() -> None:
 
 def test_select_candidates_rejects_a_bad_limit() -> None:
     result = scored([("K1", "一支部", "发展对象", 80)])
-    with pytest.raises(ValueError, match="n: expected"):
+    with pytest.raises(ValueError, match="推荐人数"):
         points.select_candidates(result, n=-1)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import attrs
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,27 +55,44 @@ def test_roster_columns_ids_and_dates(records: points.Records) -> None:
 
 def test_matrix_two_row_header_merged_activities_and_text_dates(records: points.Records) -> None:
     march = records.attendance[records.attendance["source"].str.startswith(MATRIX)]
-    assert rows(march, ["member_id", "date", "activity", "status", "source"]) == [
-        ("CG01", pd.Timestamp("2024-03-05"), "党小组会", "present", MATRIX + "C4"),
-        ("CG01", pd.Timestamp("2024-03-15"), "主题党日", "leave", MATRIX + "D4"),
-        ("CG01", pd.Timestamp("2024-03-25"), "主题党日", "absent", MATRIX + "E4"),
-        ("CG02", pd.Timestamp("2024-03-05"), "党小组会", "present", MATRIX + "C5"),  # "李　四 "
-        ("CG02", pd.Timestamp("2024-03-15"), "主题党日", "late", MATRIX + "D5"),
-        ("CG02", pd.Timestamp("2024-03-25"), "主题党日", "blank", MATRIX + "E5"),
-        ("CG01", pd.Timestamp("2024-03-05"), "党小组会", "present", MATRIX + "C8"),  # duplicate
-        ("CG01", pd.Timestamp("2024-03-15"), "主题党日", "leave", MATRIX + "D8"),
-        ("CG01", pd.Timestamp("2024-03-25"), "主题党日", "absent", MATRIX + "E8"),
-        ("1005", pd.Timestamp("2024-03-15"), "主题党日", "online", MATRIX + "D9"),
-        ("1005", pd.Timestamp("2024-03-25"), "主题党日", "present", MATRIX + "E9"),
+    assert rows(march, ["member_id", "date", "activity", "mark", "source"]) == [
+        ("CG01", pd.Timestamp("2024-03-05"), "党小组会", "√", MATRIX + "C4"),
+        ("CG01", pd.Timestamp("2024-03-15"), "主题党日", "请假", MATRIX + "D4"),
+        ("CG01", pd.Timestamp("2024-03-25"), "主题党日", "×", MATRIX + "E4"),
+        ("CG02", pd.Timestamp("2024-03-05"), "党小组会", "✓", MATRIX + "C5"),  # "李　四 "
+        ("CG02", pd.Timestamp("2024-03-15"), "主题党日", "迟到", MATRIX + "D5"),
+        ("CG02", pd.Timestamp("2024-03-25"), "主题党日", "", MATRIX + "E5"),
+        ("CG01", pd.Timestamp("2024-03-05"), "党小组会", "√", MATRIX + "C8"),  # duplicate
+        ("CG01", pd.Timestamp("2024-03-15"), "主题党日", "请假", MATRIX + "D8"),
+        ("CG01", pd.Timestamp("2024-03-25"), "主题党日", "×", MATRIX + "E8"),
+        ("1005", pd.Timestamp("2024-03-05"), "党小组会", "好", MATRIX + "C9"),  # kept as written
+        ("1005", pd.Timestamp("2024-03-15"), "主题党日", "线上", MATRIX + "D9"),
+        ("1005", pd.Timestamp("2024-03-25"), "主题党日", "√", MATRIX + "E9"),
     ]  # the totals row, the 合计 column and the notes row are not records
+    assert march["status"].isna().all()  # statuses are the ruleset's business, not the reader's
+
+
+def test_assess_resolves_the_marks_under_its_ruleset(records: points.Records) -> None:
+    events = points.assess(records, year=2024).events
+    march = events[events["source"].str.startswith(MATRIX)]
+    assert rows(march, ["member_id", "activity", "status", "source"]) == [
+        ("1005", "主题党日", "online", MATRIX + "D9"),
+        ("1005", "主题党日", "present", MATRIX + "E9"),
+        ("CG01", "党小组会", "present", MATRIX + "C4"),  # C8 repeats it: counted once
+        ("CG01", "主题党日", "leave", MATRIX + "D4"),
+        ("CG01", "主题党日", "absent", MATRIX + "E4"),
+        ("CG02", "党小组会", "present", MATRIX + "C5"),
+        ("CG02", "主题党日", "late", MATRIX + "D5"),
+        ("CG02", "主题党日", "blank", MATRIX + "E5"),
+    ]
 
 
 def test_list_form_and_logs(records: points.Records) -> None:
     study = records.attendance[records.attendance["source"].str.startswith("集中学习记录")]
-    assert rows(study, ["member_id", "date", "activity", "status"]) == [
-        ("CG01", pd.Timestamp("2024-04-02"), "集中学习", "present"),
-        ("CG02", pd.Timestamp("2024-04-02"), "集中学习", "online"),  # by name: 李四
-        ("CG03", pd.Timestamp("2024-04-02"), "读书会", "present"),  # unknown: assess reports it
+    assert rows(study, ["member_id", "date", "activity", "mark"]) == [
+        ("CG01", pd.Timestamp("2024-04-02"), "集中学习", "√"),
+        ("CG02", pd.Timestamp("2024-04-02"), "集中学习", "网上"),  # by name: 李四
+        ("CG03", pd.Timestamp("2024-04-02"), "读书会", "√"),  # unknown: assess reports it
     ]
     assert rows(records.negatives, ["member_id", "item", "source"]) == [
         ("CG01", "未按时交纳党费", "积分记录.xlsx!负面清单!C2"),
@@ -91,11 +109,9 @@ def test_every_problem_is_a_data_issue_with_its_cell(records: points.Records) ->
     assert rows(issues, ["code", "source"]) == [
         ("ambiguous_name", MATRIX + "B6"),
         ("unknown_member", MATRIX + "B7"),
-        ("unknown_mark", MATRIX + "C9"),
         ("bad_date", "集中学习记录.xlsx!学习记录!C5"),
-    ]
+    ]  # the unknown mark 好 is reported when the records are scored (below)
     messages = dict(zip(issues["code"], issues["message"], strict=True))
-    assert messages["unknown_mark"].startswith("无法识别的签到符号“好”")
     assert "多名“王五”" in messages["ambiguous_name"]
     assert "“赵六”" in messages["unknown_member"]
     assert "4月31日" in messages["bad_date"]
@@ -107,7 +123,10 @@ def test_assessing_read_records_reports_the_rest(records: points.Records) -> Non
     assert ("duplicate_record", MATRIX + "C8") in codes
     assert ("unknown_activity", "集中学习记录.xlsx!学习记录!E6") in codes
     assert ("unknown_category", "党员名册.xlsx!党员名册!C8") in codes
-    assert ("unknown_mark", MATRIX + "C9") in codes  # reader issues travel in the Assessment
+    assert ("unknown_mark", MATRIX + "C9") in codes
+    assert ("ambiguous_name", MATRIX + "B6") in codes  # reader issues travel in the Assessment
+    message = result.issues.set_index("code").loc["unknown_mark", "message"]
+    assert message.startswith("无法识别的签到符号“好”")
 
 
 def test_input_files_are_not_changed(folder: Path) -> None:
@@ -133,18 +152,28 @@ def test_activity_from_the_sheet_name_and_year_from_the_file_name(tmp_path: Path
     wb.write(tmp_path / "2023年签到.xlsx", {"主题党日": [
         ["序号", "姓名", "3.15", "4月15日", "5.1"], [1, "张三", "√", "请假", "√"]]})
     records = points.read_workbooks(sorted(tmp_path.glob("*.xlsx")))
-    assert rows(records.attendance, ["date", "activity", "status"]) == [
-        (pd.Timestamp("2023-03-15"), "主题党日", "present"),
-        (pd.Timestamp("2023-04-15"), "主题党日", "leave"),
-        (pd.Timestamp("2023-05-01"), "主题党日", "present")]
+    assert rows(records.attendance, ["date", "activity", "mark"]) == [
+        (pd.Timestamp("2023-03-15"), "主题党日", "√"),
+        (pd.Timestamp("2023-04-15"), "主题党日", "请假"),
+        (pd.Timestamp("2023-05-01"), "主题党日", "√")]
 
 
-def test_a_column_without_an_activity_is_an_issue(tmp_path: Path) -> None:
+def test_a_column_without_an_activity_takes_the_sheet_name(tmp_path: Path) -> None:
     wb.roster(tmp_path)
-    wb.write(tmp_path / "签到.xlsx", {"Sheet1": [["姓名", dt.date(2024, 3, 5)], ["张三", "√"]]})
+    wb.write(tmp_path / "签到.xlsx", {"Sheet1": [["姓名", dt.date(2024, 3, 5)], ["张三", "√"]],
+                                     "读书会": [["姓名", dt.date(2024, 3, 6)], ["张三", "√"]]})
     records = points.read_workbooks(sorted(tmp_path.glob("*.xlsx")))
-    assert records.attendance.empty
-    assert rows(records.issues, ["code", "source"]) == [("unknown_activity", "签到.xlsx!Sheet1!B1")]
+    assert rows(records.attendance, ["activity", "source"]) == [
+        ("Sheet1", "签到.xlsx!Sheet1!B2"), ("读书会", "签到.xlsx!读书会!B2")]
+    result = points.assess(records, year=2024)  # the default rules know neither
+    assert rows(result.issues[result.issues["code"] == "unknown_activity"], ["source"]) == [
+        ("签到.xlsx!Sheet1!B2",), ("签到.xlsx!读书会!B2",)]
+    assert "“Sheet1”" in result.issues.set_index("source").loc["签到.xlsx!Sheet1!B2", "message"]
+    reading = points.default_ruleset()  # a ruleset with 读书会 scores that sheet
+    book_club = attrs.evolve(reading.activities[0], name="读书会", id="book_club", aliases=())
+    custom = attrs.evolve(reading, activities=(*reading.activities, book_club))
+    events = points.assess(records, custom, year=2024).events
+    assert rows(events, ["activity", "status"]) == [("读书会", "present")]
 
 
 @pytest.mark.parametrize(("name", "content", "problem"), [
@@ -189,7 +218,7 @@ def test_a_matrix_and_its_list_form_read_the_same(tmp_path_factory: pytest.TempP
     wb.write(folder / "列表.xlsx", {"签到": listed})
     a = points.read_workbooks([folder / "党员名册.xlsx", folder / "矩阵.xlsx"]).attendance
     b = points.read_workbooks([folder / "党员名册.xlsx", folder / "列表.xlsx"]).attendance
-    key = ["member_id", "date", "activity", "status"]
+    key = ["member_id", "date", "activity", "mark"]
     pd.testing.assert_frame_equal(a[key].sort_values(key).reset_index(drop=True),
                                   b[key].sort_values(key).reset_index(drop=True))
 
@@ -217,7 +246,7 @@ def test_worker_processes_read_exactly_what_one_process_reads() -> None:
 
 
 def test_spawned_workers_where_fork_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    from points import reader
+    from points import read as reader
 
     monkeypatch.setattr(reader, "_fork", lambda: False)  # as on Windows and macOS
     assert reader._workers(None, [str(p) for p in EXAMPLES]) == 1  # never by default there

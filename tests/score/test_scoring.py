@@ -260,5 +260,5 @@ def test_bad_arguments_are_clear_errors() -> None:
         points.assess(records)
     with pytest.raises(ValueError, match="2024-03-01 不在 2023 年度内"):
         points.assess(records, year=2023, as_of="2024-03-01")
-    with pytest.raises(ValueError, match="as_of（统计截止日）：应为日期，如 2024-09-30，实际是 'soon'"):
+    with pytest.raises(ValueError, match="统计截止日：应为日期，如 2024-09-30，实际是 'soon'"):
         points.assess(records, as_of="soon")

@@ -225,7 +225,7 @@ class _Scanner:
         """(column, date, activity) of each dated column; the others are reported when they
         hold data or a date that cannot be read."""
         used = []
-        filled = (sheet.grid[np.ix_(rows, cols)] != "").any(axis=0) if len(rows) \
+        filled = (sheet.grid[np.ix_(rows, np.asarray(cols))] != "").any(axis=0) if len(rows) \
             else np.zeros(len(cols), dtype=bool)
         for c, (date, _, verdict), act, has_data in zip(cols, parsed, activity, filled.tolist(),
                                                         strict=True):

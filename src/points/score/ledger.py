@@ -55,7 +55,7 @@ def ledger_rows(*, member_id: object, date: object, period: object, dimension: o
     if index is None:
         columns = {k: np.asarray(v) if isinstance(v, pd.Series | pd.Index | np.ndarray | list)
                    else v for k, v in columns.items()}
-        index = pd.RangeIndex(len(columns["member_id"]))
+        index = pd.RangeIndex(len(np.asarray(columns["member_id"])))
     out = pd.DataFrame(columns, index=index)
     for column in _TEXT:
         out[column] = out[column].astype("string")

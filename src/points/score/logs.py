@@ -7,6 +7,8 @@ the other way round: the ruleset's item names decide where the sheet's title was
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
 from ..rules.model import Ruleset
@@ -17,29 +19,29 @@ from .checks import grouped_issue, in_window, in_year, member_facts, member_posi
 
 __all__ = ["LOG_COLUMNS", "LOG_KINDS", "log_records", "sort_logs"]
 
-LOG_KINDS = ("bonus", "negative")
+LOG_KINDS: tuple[Literal["bonus"], Literal["negative"]] = ("bonus", "negative")
 LABELS = {"bonus": "先锋示范", "negative": "负面清单"}
 LOG_COLUMNS = ["member_id", "date", "kind", "item", "item_id", "zero_out", "blocks_top_band",
                "source"]
 
 
 def _kinds(bonuses: pd.DataFrame, negatives: pd.DataFrame, rs: Ruleset
-           ) -> dict[str, pd.DataFrame]:
+           ) -> dict[Literal["bonus", "negative"], pd.DataFrame]:
     """Each kind's records: those given as that kind whose item the other list does not
     claim, and those given as the other kind whose item only this list names."""
-    given = {"bonus": bonuses[["member_id", "date", "item", "source"]],
+    given: dict[Literal["bonus", "negative"], pd.DataFrame] = {"bonus": bonuses[["member_id", "date", "item", "source"]],
              "negative": negatives[["member_id", "date", "item", "source"]]}
-    known = {kind: {kind: map_names(frame["item"], rs.item_names(kind)).notna().to_numpy()
-                    for kind in LOG_KINDS} for kind, frame in given.items()}
-    out = {}
-    for kind, other in (("bonus", "negative"), ("negative", "bonus")):
+    known = {given_kind: {kind: map_names(frame["item"], rs.item_names(kind)).notna().to_numpy()
+                          for kind in LOG_KINDS} for given_kind, frame in given.items()}
+    out: dict[Literal["bonus", "negative"], pd.DataFrame] = {}
+    for kind, other in (LOG_KINDS, LOG_KINDS[::-1]):
         stays = known[kind][kind] | ~known[kind][other]
         moves = ~known[other][other] & known[other][kind]
         out[kind] = pd.concat([given[kind][stays], given[other][moves]], ignore_index=True)
     return out
 
 
-def _facts(rs: Ruleset, kind: str) -> pd.DataFrame:
+def _facts(rs: Ruleset, kind: Literal["bonus", "negative"]) -> pd.DataFrame:
     items = rs.bonuses if kind == "bonus" else rs.negatives
     return pd.DataFrame({
         "item": pd.Series([i.name for i in items], dtype="string"),
@@ -59,12 +61,12 @@ def log_records(bonuses: pd.DataFrame, negatives: pd.DataFrame, members: pd.Data
             for kind, frame in _kinds(bonuses, negatives, rs).items()}
 
 
-def _records(frame: pd.DataFrame, kind: str, members: pd.DataFrame, rs: Ruleset,
+def _records(frame: pd.DataFrame, kind: Literal["bonus", "negative"], members: pd.DataFrame, rs: Ruleset,
              cal: Calendar, issues: list[pd.DataFrame]) -> pd.DataFrame:
     label = LABELS[kind]
     pos = member_positions(frame, members, label, issues)
     keep = pos >= 0
-    canonical = map_names(frame["item"], rs.item_names(kind))  # type: ignore[arg-type]
+    canonical = map_names(frame["item"], rs.item_names(kind))
     unknown = keep & canonical.isna().to_numpy()
     if unknown.any():  # one issue per unknown name, as for unknown activities
         issues.append(grouped_issue(

@@ -71,7 +71,7 @@ def _period_totals(s: Scoring, grid: pd.DataFrame, out: list[pd.DataFrame]) -> l
     for p in s.calendar.periods():
         if p not in grid.index.get_level_values("period"):
             continue
-        g = grid.xs(p, level="period")
+        g = pd.DataFrame(grid.xs(p, level="period"))
         key = pd.MultiIndex.from_arrays([g.index, np.full(len(g), p)])
         prev = prev_total.reindex(g.index).to_numpy()
         total = pd.Series(0.0, index=g.index)
@@ -80,9 +80,8 @@ def _period_totals(s: Scoring, grid: pd.DataFrame, out: list[pd.DataFrame]) -> l
                    else np.zeros(len(g)))
             total += _dimension(g, p, dim, val, prev, out)
         if rs.floor is not None:
-            adjust = np.maximum(total, rs.floor) - total
-            out.append(_adjust(g, p, ADJUSTMENT, "floor", "总分保底", adjust.to_numpy(),
-                               "row_end"))
+            adjust = np.maximum(total.to_numpy(), rs.floor) - total.to_numpy()
+            out.append(_adjust(g, p, ADJUSTMENT, "floor", "总分保底", adjust, "row_end"))
             total += np.round(adjust, 6)
         prev_total.loc[total.index] = total
         totals.append(total.rename(p))

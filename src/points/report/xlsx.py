@@ -206,7 +206,8 @@ class Book:
         with a frozen, repeated header row and widths that fit the text. The filter covers the
         first ``filter_columns`` columns (all by default)."""
         if len(frame) + 1 > MAX_ROWS:
-            raise ValueError(f"{name}: {len(frame)} rows do not fit in one sheet")
+            raise OutputError(name, f"有 {len(frame):,} 行，超出 Excel 每张表 {MAX_ROWS - 1:,} 行的上限；"
+                                    "请按支部分别写出（--per-branch），或把积分明细另存（--ledger parquet）")
         ws = self.sheet(name)
         ws.repeat_rows(0)
         ws.freeze_panes(1, freeze_columns)

@@ -1,0 +1,49 @@
+"""汇总: one row per assessed person with the dimension totals, grade, rank and flag count."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...judge.assessment import AssessmentTables
+from ..xlsx import Book, Column
+from .colours import RED, colour_if, grade_colours
+from .people import suggested
+
+__all__ = ["write_summary"]
+
+
+def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
+    totals = a.totals.set_index("member_id")
+    flags = a.flags["member_id"].value_counts()
+    frame = pd.DataFrame({
+        "党员编号": people["member_id"], "姓名": people["name"], "支部": people["branch"],
+        "类别": people["category"]})
+    for d in a.ruleset.dimensions:
+        frame[d.label] = totals[d.id].reindex(people["member_id"]).to_numpy()
+    frame["调整"] = totals["adjustment"].reindex(people["member_id"]).to_numpy()
+    frame["总积分"] = people["total"]
+    frame["建议等次"] = suggested(people)
+    frame["支部排名"] = people["branch_rank"]
+    frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
+    frame["转正建议"] = people["probation_band"]
+    return frame
+
+
+def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None:
+    """Add the 汇总 sheet for ``people`` (see :func:`.people.people`)."""
+    frame = _frame(a, people)
+    columns = [Column("党员编号"), Column("姓名"), Column("支部"), Column("类别")]
+    columns += [Column(d.label, "points", 12) for d in a.ruleset.dimensions]
+    columns += [Column("调整", "points", 10), Column("总积分", "points", 10),
+                Column("建议等次", "text", 12), Column("支部排名", "int", 10),
+                Column("提示数", "int", 8), Column("转正建议", "text", 14)]
+    ws = book.table("汇总", frame, columns, freeze_columns=2)
+    n = len(frame)
+    col = {c.header: i for i, c in enumerate(columns)}
+    grade_colours(book, ws, a, n, col["建议等次"])
+    colour_if(book, ws, n, col["转正建议"], [b.name for b in a.ruleset.probation if b.flag], RED)
+    ws.conditional_format(1, col["提示数"], max(n, 1), col["提示数"],
+                          {"type": "cell", "criteria": ">", "value": 0,
+                           "format": book.workbook.add_format({"bg_color": RED})})
+    ws.conditional_format(1, col["总积分"], max(n, 1), col["总积分"],
+                          {"type": "data_bar", "bar_color": "#9BC2E6", "bar_solid": True})

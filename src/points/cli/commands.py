@@ -1,34 +1,27 @@
-"""The ``points`` command: argument parsing and printing only; the work is the public API.
-
-Every library error becomes one line on stderr (``错误：…``) and exit status 1; usage errors
-exit 2 (argparse); no traceback reaches the user.
-"""
+"""The commands: each reads its arguments, calls the public API and prints in Chinese."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
 
 import pandas as pd
 
-from . import _version
-from .assess import Assessment, assess
-from .judge import compare_assessments
-from .read import read_workbooks
-from .records import Records
-from .report import ledger_table, rule_table, write_comparison, write_file, write_template
-from .rules import Ruleset, default_ruleset, load_ruleset
-from .vocab.errors import PointsError, RulesetError
-from .vocab.text import normalize_name
+from ..assess import Assessment, assess
+from ..judge import compare_assessments
+from ..read import read_workbooks
+from ..records import Records
+from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
+from ..rules import Ruleset, default_ruleset, load_ruleset
+from ..vocab.errors import PointsError
+from ..vocab.text import normalize_name
 
-__all__ = ["main", "main_exit", "parser"]
+__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_rules",
+           "cmd_score"]
 
 SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
@@ -256,159 +249,3 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 # -- the parser ------------------------------------------------------------------------------
 
-def _reading(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("files", nargs="+", metavar="FILES",
-                     help="工作簿（.xlsx）或包含工作簿的文件夹；名册、签到表和各种记录可以分在多个文件中")
-    sub.add_argument("-r", "--rules", metavar="RULES.toml",
-                     help="规则文件或内置规则名（默认：都江堰式分类积分 dujiangyan）")
-    sub.add_argument("--year", type=int, help="年度（默认：从表格中判断）")
-    sub.add_argument("--as-of", metavar="DATE", help="统计截至日期，如 2024-06-30（按月预警）")
-
-
-_USAGE_ERRORS = [  # argparse's English messages → Chinese
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数：\1"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
-     r"参数 \1 的值 \2 无效，可选：\3"),
-    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"参数 \1 的值 \2 不是整数"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面要写一个值"),
-    (re.compile(r"argument (\S+): expected at least one argument"), r"参数 \1 后面至少要写一个值"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
-]
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
-                  groups: Iterable[argparse._MutuallyExclusiveGroup],
-                  prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser in Chinese: usage, help, section titles and usage errors (usage,
-    then one ``错误：`` line)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["formatter_class"] = _Formatter
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str) -> NoReturn:
-        for pattern, chinese in _USAGE_ERRORS:
-            if pattern.fullmatch(message):
-                message = pattern.sub(chinese, message)
-                break
-        self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}（用法：{self.prog} --help）\n")
-
-
-_FMT = argparse.RawDescriptionHelpFormatter
-
-
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``points`` command."""
-    fmt = _FMT
-    top = _Parser(
-        prog="points", formatter_class=fmt,
-        description="党员积分制管理：读入签到表和台账，按规则计分、排名、提示复核，写出复核工作簿。",
-        epilog="例：points score examples/workbooks -o 复核.xlsx\n"
-               "每个命令的用法：points 命令 --help")
-    top.add_argument("--version", action="version", version=f"points {_version.__version__}",
-                     help="显示版本并退出")
-    subs = top.add_subparsers(dest="command", metavar="命令", required=True)
-    _score_parser(subs)
-    _check_and_compare_parsers(subs)
-    _other_parsers(subs)
-    return top
-
-
-def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
-    fmt = _FMT
-    score = subs.add_parser(
-        "score", formatter_class=fmt, help="计分并写出复核工作簿",
-        description="读入工作簿、计分，写出复核工作簿，并打印简要统计。",
-        epilog="例：points score 党员名册.xlsx 签到表.xlsx 积分记录.xlsx -o 2024年积分复核.xlsx\n"
-               "    points score examples/workbooks -r hongtong --public 公示.xlsx -o 复核.xlsx")
-    _reading(score)
-    score.add_argument("-o", "--output", required=True, metavar="REVIEW.xlsx", help="复核工作簿")
-    score.add_argument("--public", metavar="PUBLIC.xlsx", help="另写公示版（姓名、支部、总积分、建议等次）")
-    score.add_argument("--mask-names", action="store_true", help="公示版姓名显示为 张*三")
-    score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
-    score.add_argument("--ledger", choices=["sheets", "csv", "parquet", "none"], default="sheets",
-                       help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
-    score.set_defaults(run=cmd_score)
-
-
-def _check_and_compare_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
-    fmt = _FMT
-    check = subs.add_parser(
-        "check", formatter_class=fmt, help="只检查数据问题",
-        description="读入并检查工作簿，逐条列出数据问题及其单元格位置；有问题时退出码为 1。",
-        epilog="例：points check examples/workbooks")
-    _reading(check)
-    check.set_defaults(run=cmd_check)
-
-    compare = subs.add_parser(
-        "compare", formatter_class=fmt, help="同一批数据换一套规则：谁的等次、档次、排名变了",
-        description="用两套规则（-r 与 --with）给同一批工作簿打分，逐人对比总积分、建议等次、"
-                    "档次（预备党员、发展对象）和支部排名，打印等次或档次有变化的人；"
-                    "-o 另写对比工作簿（全部人员，可筛选）。改规则之前先试算。",
-        epilog="例：points compare examples/workbooks --with hongtong -o 对比.xlsx\n"
-               "    points compare examples/workbooks -r 规则.toml --with 试算/规则.toml")
-    _reading(compare)
-    compare.add_argument("--with", dest="with_rules", required=True, metavar="OTHER.toml",
-                         help="对比的另一套规则（规则文件或内置规则名）")
-    compare.add_argument("-o", "--output", metavar="对比.xlsx", help="另写对比工作簿")
-    compare.set_defaults(run=cmd_compare)
-
-
-def _other_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
-    fmt = _FMT
-    init = subs.add_parser(
-        "init", formatter_class=fmt, help="生成规则文件和空白模板",
-        description="在文件夹中写出一份规则文件（默认规则的副本，带中文注释）和一个模板工作簿"
-                    "（党员名册、签到表、负面清单、先锋示范、民主评议），填好后即可计分。",
-        epilog="例：points init 我的支部")
-    init.add_argument("directory", metavar="DIR", help="要写入的文件夹（不存在则创建）")
-    init.add_argument("--year", type=int, default=time.localtime().tm_year, help="模板的年度")
-    init.add_argument("--force", action="store_true", help="覆盖已有的文件")
-    init.set_defaults(run=cmd_init)
-
-    rules = subs.add_parser(
-        "rules", formatter_class=fmt, help="以表格打印规则",
-        description="以中文表格打印规则：活动分值与封顶、扣分、加分项、负面清单、党员类别、等次线……",
-        epilog="例：points rules -r hongtong")
-    rules.add_argument("-r", "--rules", metavar="RULES.toml", help="规则文件或内置规则名（默认 dujiangyan）")
-    rules.set_defaults(run=cmd_rules)
-
-    explain = subs.add_parser(
-        "explain", formatter_class=fmt, help="解释一名党员的积分",
-        description="打印一名党员的总分、各维度得分、排名、积分明细（每条的规则和来源单元格）和复核提示。",
-        epilog="例：points explain JG007 examples/workbooks\n    points explain 贺慧超 examples/workbooks")
-    explain.add_argument("member", metavar="MEMBER", help="党员编号或姓名")
-    _reading(explain)
-    explain.set_defaults(run=cmd_explain)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except BrokenPipeError:  # `points … | head`: the reader stopped; not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except PointsError as error:
-        message = error.one_line() if isinstance(error, RulesetError) else str(error)
-        print(f"错误：{message.replace(chr(10), ' ')}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
-        return 130
-
-
-def main_exit() -> None:
-    """The console-script entry point."""
-    sys.exit(main())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["FLAG_CODES", "ISSUE_CODES", "FlagCode"]
+__all__ = ["FLAG_CODES", "ISSUE_CODES", "OUTPUT_PROPERTY", "FlagCode"]
 
 
 class FlagCode(NamedTuple):
@@ -57,3 +57,7 @@ ISSUE_CODES: dict[str, str] = {
     "unknown_sheet": "无法识别的工作表",
     "duplicate_member": "名册编号重复",
 }
+
+#: The custom document property every workbook ``points`` writes carries (its value: the
+#: version that wrote it), so that a run never reads last run's outputs back as input.
+OUTPUT_PROPERTY = "points_output"

@@ -10,8 +10,9 @@ import pytest
 
 import points
 from points import RulesetError
+from points.vocab.text import normalize_name
 
-SHIPPED = Path(points.__file__).parent / "rulesets"
+SHIPPED = Path(points.__file__).parent / "rules" / "shipped"
 
 
 def test_shipped_rulesets_are_listed_and_load() -> None:
@@ -102,11 +103,16 @@ def test_default_dimensions_statuses_and_categories(default: points.Ruleset) -> 
     ("mark", "status"),
     [("√", "present"), ("✓", "present"), ("到", "present"), ("迟到", "late"), ("早退", "late"),
      ("线上", "online"), ("送学上门", "online"), ("补学", "makeup"), ("请假", "leave"),
-     ("病假", "leave"), ("×", "absent"), ("旷会", "absent"), (" 请 假 ", "leave"),
-     ("", "blank"), (None, "blank"), ("？", None)],
+     ("病假", "leave"), ("×", "absent"), ("旷会", "absent"), (" 请 假 ", "leave"), ("？", None)],
 )
-def test_mark_vocabulary(default: points.Ruleset, mark: str | None, status: str | None) -> None:
-    assert default.marks.status_of(mark) == status
+def test_mark_vocabulary(default: points.Ruleset, mark: str, status: str | None) -> None:
+    assert default.marks.vocabulary.get(normalize_name(mark)) == status
+
+
+def test_an_empty_mark_is_not_in_the_vocabulary(default: points.Ruleset) -> None:
+    # an empty cell is "blank" by definition when scoring, whatever the vocabulary says
+    assert normalize_name("") == normalize_name(None) == normalize_name(" \u3000") == ""
+    assert "" not in default.marks.vocabulary
 
 
 def test_names_match_after_nfkc_and_space_removal(default: points.Ruleset) -> None:

@@ -20,12 +20,14 @@ from itertools import repeat
 from pathlib import Path
 
 import attrs
+import pandas as pd
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.errors import ArgumentError
-from ..vocab.issues import concat_issues
+from ..vocab.errors import ArgumentError, ReaderError
+from ..vocab.issues import concat_issues, make_issues
 from .arrays import no_gc
+from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import Merger
 from .roster import build_roster, resolve_people
@@ -68,10 +70,20 @@ def _scan_all(files: list[str], year: int | None, workers: int | None) -> list[F
                                  chunksize=max(1, min(32, len(files) // (8 * n)))))
 
 
+def _skipped(skipped: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """One ``skipped_file`` issue per file not read, at the file's path."""
+    frame = pd.DataFrame(list(skipped), columns=["path", "reason"], dtype="string")
+    return make_issues("skipped_file", frame["reason"], frame["path"])
+
+
 def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | None = None, *,
                    year: int | None = None, workers: int | None = None) -> Records:
-    """Read one or many ``.xlsx`` files into canonical :class:`~points.Records`.
+    """Read workbooks (files, or folders of them) into canonical :class:`~points.Records`.
 
+    ``paths``: files and folders. ``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods`` and
+    list-form ``.csv`` files are read; in a folder, every other file (and every workbook
+    ``points`` wrote) is a ``skipped_file`` data issue with the reason, while a file named
+    explicitly that cannot be read raises :class:`points.WorkbookError`.
     The roster, sign-in sheets and logs may be spread over several files and sheets; each
     sheet's kind is recognised by its header row. Marks (``√``, ``请假`` …) and activity names
     are kept as written: :func:`points.assess` resolves them under the ruleset it scores
@@ -88,15 +100,19 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     The result is the same either way.
     """
     del ruleset  # reading does not depend on the rules
-    if isinstance(paths, str | Path):
-        paths = [paths]
+    inputs = collect_inputs([paths] if isinstance(paths, str | Path) else paths)
+    if not inputs.files:
+        found = "；".join(f"{Path(p).name}：{why}" for p, why in inputs.skipped[:5])
+        raise ReaderError("没有可读取的表格文件（.xlsx、.xlsm、.xlsb、.xls、.ods、.csv）"
+                          + (f"：{found}" if found else ""))
     with no_gc():
-        scans = _scan_all(sorted({str(p) for p in paths}), year, workers)
+        scans = _scan_all(list(inputs.files), year, workers)
         merger = Merger()
         for scan in scans:
             merger.merge(scan)
         roster = build_roster(merger)
         tables = build_tables(merger, resolve_people(merger, roster))
-        issues = concat_issues([*merger.issues, *merger.cell_issue_frames()])
+        issues = concat_issues([*merger.issues, *merger.cell_issue_frames(),
+                                _skipped(inputs.skipped)])
         records = Records.from_frames(roster=roster, **tables, issues=issues)
     return attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from typing import Any
 
@@ -42,11 +43,15 @@ def parse_one(value: Any, year: int | None) -> tuple[pd.Timestamp | None, str, s
         return None, "", "none"
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
-        if number.is_integer():
+        if math.isnan(number) or number.is_integer():
             return None, "", "none"
-        text = f"{number:.2f}"  # 3.15 → "3.15"; a one-decimal 3.1 is ambiguous (3.1 or 3.10)
-        if len(repr(number).split(".")[1]) != 2:
+        if math.isinf(number):
             return None, "", "bad"
+        cents = round(number * 100)
+        # 3.15 → "3.15"; more decimals, or one (3.1 could be 3.1 or 3.10), is not a date
+        if abs(number * 100 - cents) > 1e-6 or cents % 10 == 0:
+            return None, "", "bad"
+        text = f"{number:.2f}"
     else:
         text = normalize_name(value)
     found = _DATE_RE.search(text)

@@ -41,6 +41,11 @@ def build_roster(m: Merger) -> pd.DataFrame:
         if bad.any():
             m.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，按空白处理",
                     m.addresses(raw["sheet"][bad], raw["row"][bad], raw[f"{field}_col"][bad]))
+    unnamed = (out["name"] == "") & ((out["member_id"] != "") | (out["branch"] != "")
+                                     | (out["category"] != ""))
+    if unnamed.any():
+        m.issue("no_person", pd.Series("名册此行没有姓名，未读取；请补上姓名",
+                                        index=out.index[unnamed]), out.loc[unnamed, "source"])
     out = out[out["name"] != ""]
     out["category"] = out["category"].replace("", None)
     return _member_ids(m, out)[ROSTER_COLUMNS].reset_index(drop=True)
@@ -94,6 +99,10 @@ def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
     single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
     ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()
     source = m.addresses(raw["sheet"], raw["row"], raw["col"])
+    nobody = ((ids == "") & (names == "")).to_numpy() & raw["data"].astype(bool)
+    if nobody.any():
+        m.issue("no_person", pd.Series("此行有记录，但没有姓名和党员编号，未计分；请补上姓名或编号",
+                                        index=np.flatnonzero(nobody)), source[nobody])
     for code, mask, head, tail in (
             ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),
             ("ambiguous_name", count.to_numpy() > 1, "名册中有多名",

@@ -17,15 +17,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..vocab.errors import WorkbookError
 from ..vocab.frames import intern, per_distinct
 from ..vocab.text import cell_text, normalize_name, suggestion_zh
 from .arrays import id_text, no_gc, rectangle_sources
 from .dates import parse_one
 from .lexicon import HEADERS, find_activity, is_activity_word, is_mark_word, is_skipped
+from .raw import CellError, RawSheet
 from .sheet import REQUIRED, Sheet, sheet_kind
-from .workbook import RawSheet, read_sheets
+from .workbook import read_sheets
 
-__all__ = ["FileScan", "scan_file"]
+__all__ = ["ERROR_MARK", "FileScan", "mark_text", "scan_file"]
 
 KINDS = ("roster", "people", "attendance", "list", "log", "appraisal")
 
@@ -59,20 +61,33 @@ class FileScan:
 def scan_file(path: str, year: int | None) -> FileScan:
     """Read one workbook and scan its sheets (the unit of work of a worker process)."""
     with no_gc():
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
-        raws = read_sheets(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise WorkbookError(path, f"无法读取（{error.strerror}）") from None
+        raws = read_sheets(path, data)
         scan = _Scanner(FileScan(path), year).run(raws)
         scan.sha256 = hashlib.sha256(data).hexdigest()
     return scan
 
 
+#: The mark of a cell that holds an error value or a formula without its result: reported by
+#: the scan, and its record left out (never read as an empty cell, which counts as absent).
+ERROR_MARK = "\x00error"
+
+
+def mark_text(value: Any) -> str:
+    """A mark as kept in the records: normalised text, :data:`ERROR_MARK` for an error cell."""
+    return ERROR_MARK if isinstance(value, CellError) else cell_text(value)
+
+
 def _codes(values: np.ndarray, names: list[str], known: dict[str, int]) -> np.ndarray:
-    """Each value's number in ``names`` (normalised text; "" for an empty cell), looking up
-    each distinct value once."""
+    """Each value's number in ``names`` (:func:`mark_text`; "" for an empty cell), looking
+    up each distinct value once."""
     if not len(values):
         return np.zeros(0, "int32")
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    numbers = np.array([intern(cell_text(v), known, names) for v in uniques], dtype="int32")
+    numbers = np.array([intern(mark_text(v), known, names) for v in uniques], dtype="int32")
     return numbers[codes]
 
 
@@ -87,7 +102,14 @@ class _Scanner:
 
     def run(self, raws: list[RawSheet]) -> FileScan:
         for raw in raws:
-            if any(v != "" for row in raw.cells for v in row):  # Sheet2, Sheet3: not data
+            where = f"{raw.file}!{raw.name}!A1"
+            if raw.skipped:
+                self._issue("skipped_sheet", f"{raw.skipped}，此工作表未读取；请删除多余的单元格"
+                            "（选中空白行列后“删除”）再保存", where)
+            elif any(v != "" for row in raw.cells for v in row):  # Sheet2, Sheet3: not data
+                if raw.hidden:
+                    self._issue("hidden_sheet", "此工作表是隐藏的，已照常读取；如不应计分，请删除它",
+                                where)
                 self._sheet(raw)
         if self.scan.parts["attendance"]:
             self.scan.cell_sources = rectangle_sources(self.scan.parts["attendance"],
@@ -148,19 +170,41 @@ class _Scanner:
                     left_col=np.full(len(rows), sheet.fields.get("left", 0)))
         self.scan.parts["roster"].append(part)
 
-    def _people(self, sheet: Sheet, rows: np.ndarray) -> np.ndarray:
+    def _people(self, sheet: Sheet, rows: np.ndarray, data: np.ndarray) -> np.ndarray:
         """Register the data rows' persons; return their (local) numbers for the parts.
+        ``data``: the rows hold a record (a row with no person is reported only then).
         Without a 支部 column the branch is guessed later from the sheet's hint."""
         person = sheet.fields.get("name", sheet.fields.get("member_id", 0))
         self.scan.parts["people"].append({
-            "member_id": sheet.column("member_id", rows), "name": sheet.column("name", rows),
+            "member_id": self._person_cells(sheet, "member_id", rows),
+            "name": self._person_cells(sheet, "name", rows),
             "branch": sheet.column("branch", rows),
             "guess": np.full(len(rows), "branch" not in sheet.fields),
             "sheet": np.full(len(rows), sheet.number), "row": rows,
-            "col": np.full(len(rows), person)})
+            "col": np.full(len(rows), person), "data": data})
         first = self.scan.n_people
         self.scan.n_people += len(rows)
         return np.arange(first, self.scan.n_people)
+
+    def _person_cells(self, sheet: Sheet, field: str, rows: np.ndarray) -> np.ndarray:
+        """A person column with its error cells reported and read as empty."""
+        cells = sheet.column(field, rows)
+        bad = [i for i, v in enumerate(cells.tolist()) if isinstance(v, CellError)]
+        for i in bad:
+            self._issue("bad_cell", f"{HEADERS[field][0]}单元格是“{cells[i]}”，不是{HEADERS[field][0]}，"
+                        "此行记录未计分", sheet.address(int(rows[i]), sheet.fields[field]))
+            cells[i] = ""
+        return cells
+
+    def _bad_marks(self, sheet: Sheet, values: np.ndarray, rows: np.ndarray,
+                   cols: np.ndarray) -> None:
+        """Report the error cells among mark cells (``values`` row by row over ``cols``)."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        errors = [i for i, u in enumerate(uniques) if isinstance(u, CellError)]
+        for at in np.flatnonzero(np.isin(codes, errors)).tolist():
+            r, c = int(rows[at // len(cols)]), int(cols[at % len(cols)])
+            self._issue("bad_cell", f"签到单元格是“{values[at]}”，不是签到符号，此记录未计分"
+                        "（空白才算未签到）", sheet.address(r, c))
 
     # -- matrices --------------------------------------------------------------------------
     def _date_columns(self, sheet: Sheet) -> dict[str, Any] | None:
@@ -209,10 +253,13 @@ class _Scanner:
         if not len(rows) or not used:
             return
         use_cols = np.array([u[0] for u in used], dtype="int64")
-        marks = sheet.grid[np.ix_(rows, use_cols)].ravel()
+        block = sheet.grid[np.ix_(rows, use_cols)]
+        marks = block.ravel()
+        self._bad_marks(sheet, marks, rows, use_cols)
         # one rectangle per sheet: per-row and per-column facts once, a mark per cell
         self.scan.parts["attendance"].append({
-            "sheet": np.array([sheet.number]), "person": self._people(sheet, rows),
+            "sheet": np.array([sheet.number]),
+            "person": self._people(sheet, rows, (block != "").any(axis=1)),
             "rows": rows, "cols": use_cols,
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),
             "activity": np.array([intern(u[2], self.activity_code, self.scan.activities)
@@ -244,7 +291,10 @@ class _Scanner:
     def _listed(self, sheet: Sheet, table: str, anchor: str, fields: tuple[str, ...]) -> None:
         rows = sheet.data_rows(sheet.header + 1)
         part = {f: sheet.column(f, rows) for f in fields}
-        part.update(person=self._people(sheet, rows), sheet=np.full(len(rows), sheet.number),
+        data = np.zeros(len(rows), dtype=bool)
+        for field in fields:
+            data |= part[field] != ""
+        part.update(person=self._people(sheet, rows, data), sheet=np.full(len(rows), sheet.number),
                     row=rows, col=np.full(len(rows), sheet.fields[anchor]),
                     year=np.full(len(rows), sheet.year or 0),
                     date_col=np.full(len(rows), sheet.fields.get("date", 0)))
@@ -254,7 +304,8 @@ class _Scanner:
                 w in header for w in ("扣分", "负面"))
             part["bonus_sheet"] = np.full(len(rows), bonus)
         if table == "list":
-            part["status"] = per_distinct(part["status"], cell_text)
+            self._bad_marks(sheet, part["status"], rows, np.array([sheet.fields["status"]]))
+            part["status"] = per_distinct(part["status"], mark_text)
         self.scan.parts[table].append(part)
 
     def _list(self, sheet: Sheet) -> None:

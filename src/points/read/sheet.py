@@ -15,7 +15,7 @@ import numpy as np
 from ..vocab.text import column_letter, normalize_name
 from .dates import parse_one, year_in
 from .lexicon import field_of
-from .workbook import RawSheet
+from .raw import RawSheet
 
 __all__ = ["LETTERS", "REQUIRED", "Sheet", "sheet_kind"]
 

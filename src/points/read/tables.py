@@ -19,6 +19,7 @@ from ..vocab.text import normalize_series
 from .arrays import rectangle_index
 from .dates import parse_dates
 from .merge import Merger, concat_parts
+from .scan import ERROR_MARK
 
 __all__ = ["build_tables"]
 
@@ -74,7 +75,17 @@ def _attendance(m: Merger, ids: Any) -> pd.DataFrame | None:
     if not frames:
         return None
     out = pd.concat(frames, ignore_index=True)
-    return out[out["member_id"].notna().to_numpy()].reset_index(drop=True)
+    keep = out["member_id"].notna().to_numpy() & (out["mark"] != ERROR_MARK).to_numpy()
+    return _required(m, out[keep], "activity", "活动类型").reset_index(drop=True)
+
+
+def _required(m: Merger, frame: pd.DataFrame, column: str, label: str) -> pd.DataFrame:
+    """``frame`` without the rows whose ``column`` is empty; each is a data issue."""
+    empty = (frame[column] == "").to_numpy()
+    if empty.any():
+        m.issue("missing_value", pd.Series(f"此行没有填写{label}，未计分", index=frame.index[empty]),
+                frame.loc[empty, "source"], frame.loc[empty, "member_id"])
+    return frame[~empty]
 
 
 def build_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
@@ -88,13 +99,13 @@ def build_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
         frame, ok = _dated(m, raw, id_array)
         frame["item"] = normalize_series(pd.Series(raw["item"], dtype=object))
         is_bonus = raw["bonus_sheet"].astype(bool)
-        out["bonuses"] = frame[ok & is_bonus]
-        out["negatives"] = frame[ok & ~is_bonus]
+        out["bonuses"] = _required(m, frame[ok & is_bonus], "item", "事项")
+        out["negatives"] = _required(m, frame[ok & ~is_bonus], "item", "事项")
     if m.parts["appraisal"]:
         raw = concat_parts(m.parts["appraisal"])
         frame = pd.DataFrame({
             "member_id": pd.Series(id_array.take(raw["person"])),
             "result": normalize_series(pd.Series(raw["result"], dtype=object)),
             "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
-        out["appraisals"] = frame[frame["member_id"].notna()]
+        out["appraisals"] = _required(m, frame[frame["member_id"].notna()], "result", "评议结果")
     return out

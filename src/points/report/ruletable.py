@@ -14,23 +14,28 @@ from fractions import Fraction
 import pandas as pd
 
 from ..rules.model import Band, Ruleset
+from ..rules.schema import (
+    ACTIVITY,
+    APPRAISAL,
+    BONUS,
+    CANDIDATES,
+    CATEGORY,
+    DIMENSION,
+    FLAGS,
+    GRADES,
+    MARKS,
+    NEGATIVE,
+    PROBATION,
+    TOP,
+)
 from ..vocab.statuses import STATUS_LABELS
 
 __all__ = ["RULE_TABLE_COLUMNS", "rule_table"]
 
 RULE_TABLE_COLUMNS = ["部分", "名称", "编号", "分值", "封顶", "说明"]
 
-PERIODS = {"year": "年", "quarter": "季度", "month": "月"}
-AGGREGATES = {"sum": "各期相加", "mean": "各期平均", "last": "取最后一期"}
-FLAG_RULES = {
-    "six_month_run": "连续缺席组织生活（或未交党费）满几个月提示自行脱党审查",
-    "escalation_level1": "连续缺席几个月起为一级（批评教育）",
-    "escalation_level2": "连续缺席几个月起为二级（限期改正）",
-    "unexcused_absences": "全年无故缺席几次起提示通报批评",
-    "frequent_leave_share": "请假超过应参加次数的比例",
-    "frequent_leave_min": "且请假至少几次",
-    "dues_item": "按月记录、连续计算的党费事项",
-}
+PERIODS = TOP["period"].choices
+AGGREGATES = TOP["aggregate"].choices
 
 Row = tuple[str, str, str, float | None, float | None, str]
 
@@ -45,11 +50,98 @@ def _factors(factors: Mapping[str, float]) -> str:
 
 def _aliases(aliases: Iterable[str]) -> str:
     names = list(aliases)
-    return f"别名：{'、'.join(names)}" if names else ""
+    return f"{ACTIVITY['aliases'].label}：{'、'.join(names)}" if names else ""
 
 
 def _join(*parts: str) -> str:
     return "；".join(p for p in parts if p)
+
+
+def _if(flag: bool, text: str) -> str:
+    return text if flag else ""
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def rule_table(ruleset: Ruleset) -> pd.DataFrame:
+    """The ruleset as a table with the columns :data:`RULE_TABLE_COLUMNS`, in a fixed order."""
+    rs = ruleset
+    labels = {d.id: d.label for d in rs.dimensions}
+    rows = [*_settings(rs), *_dimensions(rs), *_activities(rs, labels), *_items(rs, labels),
+            *_categories(rs, labels), *_status_factors(rs), *_appraisal(rs, labels), *_grades(rs),
+            *_bands(PROBATION.label, rs.probation), *_bands(CANDIDATES.label, rs.candidate_bands),
+            *_flags(rs), *_marks(rs)]
+    frame = pd.DataFrame(rows, columns=RULE_TABLE_COLUMNS)
+    frame = frame.astype({"部分": "string", "名称": "string", "编号": "string", "说明": "string",
+                          "分值": "float64", "封顶": "float64"})
+    return frame
+
+
+def _settings(rs: Ruleset) -> list[Row]:
+    part = TOP.label
+    return [
+        (part, TOP["name"].label, rs.name, None, None, _join(rs.title, rs.description)),
+        (part, TOP["period"].label, rs.period, None, None,
+         f"按{PERIODS[rs.period]}计分，年度总分为{AGGREGATES[rs.aggregate]}"),
+        (part, TOP["floor"].label, "floor", _num(rs.floor), None,
+         "总分不低于此值" if rs.floor is not None else "不设保底"),
+        (part, TOP["total_cap"].label, "total_cap", None, _num(rs.total_cap),
+         "总分不高于此值" if rs.total_cap is not None else "不设封顶"),
+        (part, TOP["default_category"].label, "default_category", None, None,
+         f"名册未写或写错类别时按“{rs.default_category}”计分"),
+    ]
+
+
+def _dimensions(rs: Ruleset) -> list[Row]:
+    return [(DIMENSION.label, d.label, d.id, float(d.base) if d.base else None, _num(d.cap),
+             _join(f"{DIMENSION['base'].label} {d.base:g}" if d.base else "",
+                   f"各期基础分为上期总分×{d.carry:g}" if d.carry is not None else "",
+                   _if(d.scope == "year", DIMENSION["scope"].choices["year"])))
+            for d in rs.dimensions]
+
+
+def _activities(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    return [(ACTIVITY.label, a.name, a.id, float(a.points), _num(a.cap), _join(
+        f"计入{labels.get(a.dimension, a.dimension)}",
+        f"缺席 {a.absence_points:g}" if a.absence_points else "",
+        f"迟到/早退 {a.late_points:g}" if a.late_points else "",
+        _factors(a.status_factors), _if(a.org_life, ACTIVITY["org_life"].label),
+        _aliases(a.aliases)))
+        for a in rs.activities]
+
+
+def _items(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    return [(section.label, i.name, i.id, float(i.points), _num(i.cap), _join(
+        f"计入{labels.get(i.dimension, i.dimension)}",
+        _if(i.zero_out, section["zero_out"].label),
+        _if(i.blocks_top_band, section["blocks_top_band"].label), _aliases(i.aliases)))
+        for section, items in ((BONUS, rs.bonuses), (NEGATIVE, rs.negatives)) for i in items]
+
+
+def _categories(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    return [(CATEGORY.label, c.name, c.id, None, None, _join(
+        _if(c.kind == "candidate", CATEGORY["kind"].choices["candidate"]),
+        _if(c.probation, CATEGORY["probation"].label), _factors(c.status_factors),
+        "，".join(f"{k}每次 {v:g} 分" for k, v in c.activity_points.items()),
+        _if(c.exempt_absence_deductions, CATEGORY["exempt_absence_deductions"].label),
+        "不计" + "、".join(labels.get(s, s) for s in c.skip_dimensions)
+        if c.skip_dimensions else "", _aliases(c.aliases)))
+        for c in rs.categories]
+
+
+def _status_factors(rs: Ruleset) -> list[Row]:
+    return [(TOP["status_factors"].label, STATUS_LABELS[status], status, float(factor), None,
+             "按活动分值的倍数计分") for status, factor in rs.status_factors.items()]
+
+
+def _appraisal(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    if rs.appraisal is None:
+        return []
+    dimension = labels.get(rs.appraisal.dimension, rs.appraisal.dimension)
+    return [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
+            for result, points in rs.appraisal.results.items()]
 
 
 def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:
@@ -59,86 +151,37 @@ def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:
             for i, b in enumerate(bands)]
 
 
-def rule_table(ruleset: Ruleset) -> pd.DataFrame:
-    """The ruleset as a table with the columns :data:`RULE_TABLE_COLUMNS`, in a fixed order."""
-    rs = ruleset
-    labels = {d.id: d.label for d in rs.dimensions}
-    rows: list[Row] = [
-        ("基本设置", "规则名称", rs.name, None, None, _join(rs.title, rs.description)),
-        ("基本设置", "计分周期", rs.period, None, None,
-         f"按{PERIODS[rs.period]}计分，年度总分为{AGGREGATES[rs.aggregate]}"),
-        ("基本设置", "总分保底", "floor", _num(rs.floor), None,
-         "总分不低于此值" if rs.floor is not None else "不设保底"),
-        ("基本设置", "总分封顶", "total_cap", None, _num(rs.total_cap),
-         "总分不高于此值" if rs.total_cap is not None else "不设封顶"),
-        ("基本设置", "默认党员类别", "default_category", None, None,
-         f"名册未写或写错类别时按“{rs.default_category}”计分"),
-    ]
-    for d in rs.dimensions:
-        rows.append(("计分维度", d.label, d.id, float(d.base) if d.base else None, _num(d.cap),
-                     _join(f"基础分 {d.base:g}" if d.base else "",
-                           f"各期基础分为上期总分×{d.carry:g}" if d.carry is not None else "",
-                           "全年计一次" if d.scope == "year" else "")))
-    for a in rs.activities:
-        rows.append(("组织生活与活动", a.name, a.id, float(a.points), _num(a.cap), _join(
-            f"计入{labels.get(a.dimension, a.dimension)}",
-            f"缺席 {a.absence_points:g}" if a.absence_points else "",
-            f"迟到/早退 {a.late_points:g}" if a.late_points else "",
-            _factors(a.status_factors), "属组织生活" if a.org_life else "",
-            _aliases(a.aliases))))
-    for part, items in (("加分项目", rs.bonuses), ("负面清单", rs.negatives)):
-        for i in items:
-            rows.append((part, i.name, i.id, float(i.points), _num(i.cap), _join(
-                f"计入{labels.get(i.dimension, i.dimension)}",
-                "当年总分为 0" if i.zero_out else "",
-                "发展对象不得列为最高档" if i.blocks_top_band else "", _aliases(i.aliases))))
-    for c in rs.categories:
-        rows.append(("党员类别", c.name, c.id, None, None, _join(
-            "发展对象/入党积极分子" if c.kind == "candidate" else "",
-            "预备党员" if c.probation else "", _factors(c.status_factors),
-            "，".join(f"{k}每次 {v:g} 分" for k, v in c.activity_points.items()),
-            "缺席、迟到不扣分" if c.exempt_absence_deductions else "",
-            "不计" + "、".join(labels.get(s, s) for s in c.skip_dimensions)
-            if c.skip_dimensions else "", _aliases(c.aliases))))
-    for status, factor in rs.status_factors.items():
-        rows.append(("出勤计分系数", STATUS_LABELS[status], status, float(factor), None,
-                     "按活动分值的倍数计分"))
-    if rs.appraisal is not None:
-        for result, points in rs.appraisal.results.items():
-            rows.append(("民主评议", result, "", float(points), None,
-                         f"计入{labels.get(rs.appraisal.dimension, rs.appraisal.dimension)}"))
-    if rs.grades is not None:
-        g = rs.grades
-        rows += _bands("建议等次", g.bands)
-        if g.top_quota is not None:
-            rows.append(("建议等次", f"{g.top}名额", "top_quota", None, None,
-                         f"每个支部不超过党员人数的 {_fraction(g.top_quota)}（向下取整）"))
-        if g.bottom_min_share is not None:
-            rows.append(("建议等次", "、".join(g.bottom) + "比例", "bottom_min_share", None, None,
-                         f"每个支部至少占 {_fraction(g.bottom_min_share)}（向上取整）"))
-    rows += _bands("预备党员", rs.probation)
-    rows += _bands("发展对象择优", rs.candidate_bands)
-    for key, text in FLAG_RULES.items():
-        value = getattr(rs.flags, key)
-        if value is None:
-            continue
-        shown = _fraction(value) if isinstance(value, Fraction) else str(value)
-        rows.append(("复核提示", text, key, float(value) if isinstance(value, int) else None, None,
-                     shown))
+def _grades(rs: Ruleset) -> list[Row]:
+    g = rs.grades
+    if g is None:
+        return []
+    rows = _bands(GRADES.label, g.bands)
+    if g.top_quota is not None:
+        rows.append((GRADES.label, f"{g.top}名额", "top_quota", None, None,
+                     f"每个支部不超过党员人数的 {_fraction(g.top_quota)}（向下取整）"))
+    if g.bottom_min_share is not None:
+        rows.append((GRADES.label, "、".join(g.bottom) + "比例", "bottom_min_share", None, None,
+                     f"每个支部至少占 {_fraction(g.bottom_min_share)}（向上取整）"))
+    return rows
+
+
+def _flags(rs: Ruleset) -> list[Row]:
+    rows: list[Row] = []
+    for key in FLAGS:
+        value = getattr(rs.flags, key.name)
+        if value is not None:
+            shown = _fraction(value) if isinstance(value, Fraction) else str(value)
+            rows.append((FLAGS.label, key.label, key.name,
+                         float(value) if isinstance(value, int) else None, None, shown))
+    return rows
+
+
+def _marks(rs: Ruleset) -> list[Row]:
     by_status: dict[str, list[str]] = {}
     for mark, status in rs.marks.vocabulary.items():
         by_status.setdefault(status, []).append(mark)
-    for status in STATUS_LABELS:
-        if status in by_status:
-            rows.append(("签到标记", STATUS_LABELS[status], status, None, None,
-                         "、".join(by_status[status])))
-    rows.append(("签到标记", "空白单元格", "blank", None, None,
-                 "按缺席计" if rs.marks.blank == "absent" else "不计"))
-    frame = pd.DataFrame(rows, columns=RULE_TABLE_COLUMNS)
-    frame = frame.astype({"部分": "string", "名称": "string", "编号": "string", "说明": "string",
-                          "分值": "float64", "封顶": "float64"})
-    return frame
-
-
-def _fraction(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
+    rows: list[Row] = [(MARKS.label, label, status, None, None, "、".join(by_status[status]))
+                       for status, label in STATUS_LABELS.items() if status in by_status]
+    blank = MARKS["blank"]
+    rows.append((MARKS.label, blank.label, blank.name, None, None, blank.choices[rs.marks.blank]))
+    return rows

@@ -7,7 +7,11 @@ Every problem names its key path, the expectation and the value::
 
 Messages are in Chinese: the people who edit ruleset files read Chinese.
 
-The shipped rulesets live in ``points/rulesets/*.toml`` and are loaded by this same code.
+Unknown keys, required keys, types and bounds come from the declarations of :mod:`.schema`
+and are checked by :mod:`.check`; what is written here by hand are the rules across keys:
+references to dimensions, activities, categories, grades and flag codes, the order of bands,
+unique ids and names, complete status factors. The shipped rulesets live in
+``points/rules/shipped/*.toml`` and are loaded by this same code.
 """
 
 from __future__ import annotations
@@ -15,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
-from fractions import Fraction
+from collections.abc import Mapping
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..vocab.codes import FLAG_CODES
 from ..vocab.errors import RulesetError
-from ..vocab.statuses import EFFECTIVE, STATUSES
+from ..vocab.statuses import EFFECTIVE
 from ..vocab.text import normalize_name, suggestion_zh
+from .check import Checker, key_path
 from .model import (
     Activity,
     Appraisal,
@@ -37,489 +42,304 @@ from .model import (
     Marks,
     Ruleset,
 )
+from .schema import (
+    ACTIVITY,
+    APPRAISAL,
+    BAND,
+    BONUS,
+    CANDIDATES,
+    CATEGORY,
+    DIMENSION,
+    FLAGS,
+    GRADES,
+    MARKS,
+    NEGATIVE,
+    PROBATION,
+    TOP,
+    Section,
+)
 
 __all__ = ["RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]
 
 DEFAULT_RULESET = "dujiangyan"
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_NO_DEFAULT = object()
-
-
-def _key_path(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if re.fullmatch(r"[^\s.\[\]\"']+", key):
-        return f"{path}.{key}"
-    return f'{path}["{key}"]'
-
-
-class _Checker:
-    """Walks a parsed TOML document and collects problems instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append((path, message))
-
-    def table(self, value: Any, path: str) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(path, f"应为一个表（[…] 或 {{ … }}），实际是 {value!r}")
-            return {}
-        return value
-
-    def keys(self, table: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
-        allowed = list(allowed)
-        for key in table:
-            if key not in allowed:
-                self.fail(_key_path(path, key), "无法识别的键" + suggestion_zh(key, allowed))
-
-    def get(
-        self,
-        table: Mapping[str, Any],
-        key: str,
-        path: str,
-        convert: Callable[[Any, str], Any],
-        default: Any = _NO_DEFAULT,
-    ) -> Any:
-        where = _key_path(path, key)
-        if key not in table:
-            if default is _NO_DEFAULT:
-                self.fail(where, "必填，缺少此项")
-                return None
-            return default
-        return convert(table[key], where)
-
-    # -- converters: each returns None after recording a problem --------------------------
-    def number(self, *, minimum: float | None = None, maximum: float | None = None,
-               optional: bool = False) -> Callable[[Any, str], Any]:
-        def convert(value: Any, where: str) -> float | None:
-            if optional and value in ("", "none", "无"):
-                return None
-            bounds = []
-            if minimum is not None:
-                bounds.append(f"≥ {minimum:g}")
-            if maximum is not None:
-                bounds.append(f"≤ {maximum:g}")
-            expect = (" " + " 且 ".join(bounds) + " 的数字") if bounds else "数字"
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self.fail(where, f"应为{expect}，实际是 {value!r}")
-                return None
-            if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-                self.fail(where, f"应为{expect}，实际是 {value!r}")
-                return None
-            return float(value)
-
-        return convert
-
-    def integer(self, *, minimum: int = 0) -> Callable[[Any, str], Any]:
-        def convert(value: Any, where: str) -> int | None:
-            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                self.fail(where, f"应为 ≥ {minimum} 的整数，实际是 {value!r}")
-                return None
-            return value
-
-        return convert
-
-    def fraction(self, value: Any, where: str) -> Fraction | None:
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            if isinstance(value, str):
-                frac = Fraction(value.replace(" ", ""))
-            elif isinstance(value, int | float):
-                frac = Fraction(value).limit_denominator(1000)
-            else:
-                raise ValueError
-        except (ValueError, ZeroDivisionError):
-            self.fail(where, f"应为比例，如 \"1/3\" 或 0.25，实际是 {value!r}")
-            return None
-        if not 0 <= frac <= 1:
-            self.fail(where, f"应为 0 到 1 之间的比例，实际是 {value!r}")
-            return None
-        return frac
-
-    def string(self, value: Any, where: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, f"应为非空的文字，实际是 {value!r}")
-            return None
-        return value.strip()
-
-    def identifier(self, value: Any, where: str) -> str | None:
-        if not isinstance(value, str) or not _ID.match(value):
-            self.fail(
-                where,
-                f"应为英文编号（小写字母、数字、下划线，字母开头），实际是 {value!r}",
-            )
-            return None
-        return value
-
-    def boolean(self, value: Any, where: str) -> bool | None:
-        if not isinstance(value, bool):
-            self.fail(where, f"应为 true 或 false，实际是 {value!r}")
-            return None
-        return value
-
-    def strings(self, value: Any, where: str) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            self.fail(where, f"应为文字列表，如 [\"甲\", \"乙\"]，实际是 {value!r}")
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            text = self.string(item, _key_path(where, i))
-            if text is not None:
-                out.append(text)
-        return tuple(out)
-
-    def choice(self, options: tuple[str, ...]) -> Callable[[Any, str], Any]:
-        def convert(value: Any, where: str) -> str | None:
-            if value not in options:
-                self.fail(
-                    where,
-                    f"应为 {'、'.join(map(repr, options))} 之一，实际是 {value!r}"
-                    + (suggestion_zh(value, options) if isinstance(value, str) else ""),
-                )
-                return None
-            return str(value)
-
-        return convert
-
-    def status_factors(self, value: Any, where: str) -> dict[str, float]:
-        table = self.table(value, where)
-        self.keys(table, STATUSES, where)
-        out = {}
-        for status in STATUSES:
-            if status in table:
-                factor = self.number(minimum=0)(table[status], _key_path(where, status))
-                if factor is not None:
-                    out[status] = factor
-        return out
-
-
-# ---------------------------------------------------------------------------------------
-_TOP_KEYS = (
-    "name", "title", "description", "period", "aggregate", "floor", "total_cap",
-    "default_category", "status_factors", "dimensions", "activities", "bonuses", "negatives",
-    "categories", "appraisal", "grades", "probation", "candidates", "flags", "marks",
-)
-_DIMENSION_KEYS = ("label", "cap", "base", "carry", "scope")
-_ACTIVITY_KEYS = (
-    "id", "points", "dimension", "cap", "absence_points", "late_points", "status_factors",
-    "org_life", "aliases",
-)
-_ITEM_KEYS = ("id", "points", "dimension", "cap", "zero_out", "blocks_top_band", "aliases")
-_CATEGORY_KEYS = (
-    "id", "kind", "probation", "status_factors", "activity_points",
-    "exempt_absence_deductions", "skip_dimensions", "aliases",
-)
-_BAND_KEYS = ("name", "min", "flag")
-_FLAG_KEYS = (
-    "six_month_run", "escalation_level1", "escalation_level2", "unexcused_absences",
-    "frequent_leave_share", "frequent_leave_min", "dues_item",
-)
+#: The top-level settings, read before the sections (``default_category`` is read after them).
+_SETTINGS = tuple(k for k in TOP.without("default_category") if k.kind != "table")
 
 
 def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
-    c = _Checker()
-    root = "$"
-    c.keys(doc, _TOP_KEYS, root)
-    name = c.get(doc, "name", root, c.string)
-    title = c.get(doc, "title", root, c.string)
-    description = c.get(doc, "description", root, c.string, "")
-    period = c.get(doc, "period", root, c.choice(("year", "quarter", "month")), "year")
-    aggregate = c.get(doc, "aggregate", root, c.choice(("sum", "mean", "last")), "sum")
-    floor = c.get(doc, "floor", root, c.number(optional=True), 0.0)
-    total_cap = c.get(doc, "total_cap", root, c.number(minimum=0, optional=True), None)
-    factors = c.get(doc, "status_factors", root, c.status_factors)
+    c = Checker()
+    c.unknown(doc, TOP.names, "$")
+    settings = c.read(doc, _SETTINGS, "$")
+    _check_all_factors(c, settings["status_factors"])
+    dimensions = _dimensions(c, doc)
+    activity_table = c.table(doc.get("activities"), "$.activities")
+    activities = _activities(c, activity_table)
+    bonuses = _items(c, c.table(doc.get("bonuses"), "$.bonuses"), "$.bonuses", BONUS)
+    negative_table = c.table(doc.get("negatives"), "$.negatives")
+    negatives = _items(c, negative_table, "$.negatives", NEGATIVE)
+    category_table = c.table(doc.get("categories"), "$.categories")
+    categories = _categories(c, category_table, list(activity_table))
+    default_category = _default_category(c, doc, category_table)
+    appraisal = _appraisal(c, doc["appraisal"]) if "appraisal" in doc else None
+    grades = _grades(c, doc["grades"]) if "grades" in doc else None
+    probation = _band_section(c, doc, PROBATION)
+    candidate_bands = _band_section(c, doc, CANDIDATES)
+    flags = _flags(c, doc, list(negative_table))
+    marks = _marks(c, doc)
+    _check_unique(c, "activities", activities)
+    _check_unique(c, "bonuses", bonuses)
+    _check_unique(c, "negatives", negatives)
+    _check_unique(c, "categories", categories)
+    _check_item_ids(c, bonuses, negatives)
+    if c.problems:
+        raise RulesetError(source, c.problems)
+    assert default_category is not None and marks is not None  # else a problem was reported
+    return Ruleset(
+        **settings, dimensions=dimensions, activities=activities, bonuses=bonuses,
+        negatives=negatives, categories=categories, default_category=default_category,
+        appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
+        flags=flags, marks=marks, sha256=sha256,
+    )
+
+
+def _complete(values: Mapping[str, Any], section: Section) -> bool:
+    """True when every value that must be set is (None marks a key with a problem)."""
+    return all(values[k.name] is not None for k in section
+               if k.name in values and (k.required or k.default is not None))
+
+
+def _check_all_factors(c: Checker, factors: Mapping[str, float] | None) -> None:
     if factors is not None:
         missing = [s for s in EFFECTIVE if s not in factors]
         if missing:
             c.fail("$.status_factors", f"每种出勤状态都要有系数，缺少 {'、'.join(missing)}")
 
-    # dimensions
-    dimensions = []
-    dim_table = c.table(doc.get("dimensions"), "$.dimensions")
-    if not dim_table:
+
+# -- dimensions, activities, log items, categories --------------------------------------------
+def _dimensions(c: Checker, doc: Mapping[str, Any]) -> list[Dimension]:
+    table = c.table(doc.get("dimensions"), "$.dimensions")
+    if not table:
         c.fail("$.dimensions", "必填：至少要有一个计分维度")
-    for dim_id, spec in dim_table.items():
-        path = _key_path("$.dimensions", dim_id)
+    out = []
+    for dim_id, value in table.items():
+        path = key_path("$.dimensions", dim_id)
         c.identifier(dim_id, path)
-        spec = c.table(spec, path)
-        c.keys(spec, _DIMENSION_KEYS, path)
-        label = c.get(spec, "label", path, c.string)
-        cap = c.get(spec, "cap", path, c.number(minimum=0, optional=True), None)
-        base = c.get(spec, "base", path, c.number(), 0.0)
-        carry = c.get(spec, "carry", path, c.number(minimum=0, maximum=1), None)
-        scope = c.get(spec, "scope", path, c.choice(("period", "year")), "period")
-        if label is not None and None not in (base, scope):
-            dimensions.append(
-                Dimension(id=dim_id, label=label, cap=cap, base=base, carry=carry, scope=scope)
-            )
-    dim_ids = list(dim_table)
+        values = c.read(c.open(value, DIMENSION, path), DIMENSION, path)
+        if _complete(values, DIMENSION):
+            out.append(Dimension(id=dim_id, **values))
+    c.dimension_ids = list(table)
+    return out
 
-    def dimension_ref(default: str) -> Callable[[Any, str], Any]:
-        def convert(value: Any, where: str) -> str | None:
-            if value not in dim_ids:
-                c.fail(where, f"未定义的维度 {value!r}" + suggestion_zh(str(value), dim_ids))
-                return None
-            return str(value)
 
-        return convert
+def _default_dimension(c: Checker, spec: Mapping[str, Any], values: dict[str, Any],
+                       section: Section, path: str) -> None:
+    """A thing without ``dimension`` goes to the section's default one, which must exist."""
+    default = section["dimension"].default
+    if "dimension" not in spec and default not in c.dimension_ids:
+        c.fail(key_path(path, "dimension"),
+               f"必填：规则中没有默认的 {default!r} 维度，请写明 dimension")
+        values["dimension"] = None
 
-    # activities
-    activities = []
-    act_table = c.table(doc.get("activities"), "$.activities")
-    for act_name, spec in act_table.items():
-        path = _key_path("$.activities", act_name)
-        spec = c.table(spec, path)
-        c.keys(spec, _ACTIVITY_KEYS, path)
-        values = {
-            "id": c.get(spec, "id", path, c.identifier),
-            "points": c.get(spec, "points", path, c.number()),
-            "dimension": c.get(spec, "dimension", path, dimension_ref("participation"),
-                               "participation"),
-            "cap": c.get(spec, "cap", path, c.number(minimum=0, optional=True), None),
-            "absence_points": c.get(spec, "absence_points", path, c.number(maximum=0), 0.0),
-            "late_points": c.get(spec, "late_points", path, c.number(maximum=0), 0.0),
-            "status_factors": c.get(spec, "status_factors", path, c.status_factors, {}),
-            "org_life": c.get(spec, "org_life", path, c.boolean, False),
-            "aliases": c.get(spec, "aliases", path, c.strings, ()),
-        }
-        if "dimension" not in spec and "participation" not in dim_ids and values["points"]:
-            c.fail(_key_path(path, "dimension"),
-                   "必填：规则中没有默认的 'participation' 维度，请写明 dimension")
-            values["dimension"] = None
-        if (values["absence_points"] or values["late_points"]) and "deductions" not in dim_ids:
+
+def _activities(c: Checker, table: Mapping[str, Any]) -> list[Activity]:
+    out = []
+    for name, value in table.items():
+        path = key_path("$.activities", name)
+        spec = c.open(value, ACTIVITY, path)
+        values = c.read(spec, ACTIVITY, path)
+        if values["points"]:
+            _default_dimension(c, spec, values, ACTIVITY, path)
+        if (values["absence_points"] or values["late_points"]) and "deductions" not in c.dimension_ids:
             c.fail(path, "absence_points、late_points 需要一个 'deductions' 维度"
                          "（[dimensions.deductions]）")
-        if all(v is not None for k, v in values.items() if k != "cap"):
-            activities.append(Activity(name=act_name, **values))
+        if _complete(values, ACTIVITY):
+            out.append(Activity(name=name, **values))
+    return out
 
-    # log items
-    def items(section: str, kind: str, default_dim: str) -> list[Item]:
-        out = []
-        table = c.table(doc.get(section), f"$.{section}")
-        for item_name, spec in table.items():
-            path = _key_path(f"$.{section}", item_name)
-            spec = c.table(spec, path)
-            c.keys(spec, _ITEM_KEYS, path)
-            zero_out = c.get(spec, "zero_out", path, c.boolean, False)
-            sign = {"minimum": 0} if kind == "bonus" else {"maximum": 0}
-            values = {
-                "id": c.get(spec, "id", path, c.identifier),
-                "points": c.get(spec, "points", path, c.number(**sign),  # type: ignore[arg-type]
-                                0.0 if zero_out else _NO_DEFAULT),
-                "dimension": c.get(spec, "dimension", path, dimension_ref(default_dim),
-                                   default_dim),
-                "cap": c.get(spec, "cap", path, c.number(minimum=0, optional=True), None),
-                "zero_out": zero_out,
-                "blocks_top_band": c.get(spec, "blocks_top_band", path, c.boolean, False),
-                "aliases": c.get(spec, "aliases", path, c.strings, ()),
-            }
-            if "dimension" not in spec and default_dim not in dim_ids:
-                c.fail(_key_path(path, "dimension"),
-                       f"必填：规则中没有默认的 {default_dim!r} 维度，请写明 dimension")
-                values["dimension"] = None
-            if all(v is not None for k, v in values.items() if k != "cap"):
-                out.append(Item(name=item_name, kind=kind, **values))  # type: ignore[arg-type]
-        return out
 
-    bonuses = items("bonuses", "bonus", "vanguard")
-    negatives = items("negatives", "negative", "deductions")
+def _items(c: Checker, table: Mapping[str, Any], where: str, section: Section) -> list[Item]:
+    """Bonuses or the negative list; ``points`` may be left out of a ``zero_out`` item."""
+    kind: Literal["bonus", "negative"] = "bonus" if section is BONUS else "negative"
+    out = []
+    for name, value in table.items():
+        path = key_path(where, name)
+        spec = c.open(value, section, path)
+        zero_out = c.get(spec, section["zero_out"], path)
+        keys = section.with_key(section["points"].with_default(0.0)) if zero_out else section
+        values = {"zero_out": zero_out, **c.read(spec, keys.without("zero_out"), path)}
+        _default_dimension(c, spec, values, section, path)
+        if _complete(values, section):
+            out.append(Item(name=name, kind=kind, **values))
+    return out
 
-    # categories
-    categories = []
-    activity_names = list(act_table)
-    cat_table = c.table(doc.get("categories"), "$.categories")
-    if not cat_table:
+
+def _categories(c: Checker, table: Mapping[str, Any], activities: list[str]) -> list[Category]:
+    if not table:
         c.fail("$.categories", "必填：至少要有一个党员类别")
-    for cat_name, spec in cat_table.items():
-        path = _key_path("$.categories", cat_name)
-        spec = c.table(spec, path)
-        c.keys(spec, _CATEGORY_KEYS, path)
-        act_points = c.table(spec.get("activity_points"), _key_path(path, "activity_points"))
-        overrides = {}
-        for act, pts in act_points.items():
-            where = _key_path(_key_path(path, "activity_points"), act)
-            if act not in activity_names:
-                c.fail(where, "未定义的活动" + suggestion_zh(act, activity_names))
-            value = c.number()(pts, where)
-            if value is not None:
-                overrides[act] = value
-        skip = c.get(spec, "skip_dimensions", path, c.strings, ())
+    out = []
+    for name, value in table.items():
+        path = key_path("$.categories", name)
+        spec = c.open(value, CATEGORY, path)
+        overrides = _activity_points(c, spec, path, activities)
+        skip = c.get(spec, CATEGORY["skip_dimensions"], path)
         for i, dim in enumerate(skip):
-            if dim not in dim_ids:
-                c.fail(_key_path(_key_path(path, "skip_dimensions"), i),
-                       f"未定义的维度 {dim!r}" + suggestion_zh(dim, dim_ids))
-        values = {
-            "id": c.get(spec, "id", path, c.identifier),
-            "kind": c.get(spec, "kind", path, c.choice(("member", "candidate")), "member"),
-            "probation": c.get(spec, "probation", path, c.boolean, False),
-            "status_factors": c.get(spec, "status_factors", path, c.status_factors, {}),
-            "exempt_absence_deductions": c.get(spec, "exempt_absence_deductions", path,
-                                               c.boolean, False),
-            "aliases": c.get(spec, "aliases", path, c.strings, ()),
-        }
-        if all(v is not None for v in values.values()):
-            categories.append(Category(name=cat_name, activity_points=overrides,
-                                       skip_dimensions=skip, **values))
-    default_category = c.get(doc, "default_category", root, c.string)
-    if default_category is not None and cat_table and default_category not in cat_table:
+            if dim not in c.dimension_ids:
+                c.fail(key_path(key_path(path, "skip_dimensions"), i),
+                       f"未定义的维度 {dim!r}" + suggestion_zh(dim, c.dimension_ids))
+        values = c.read(spec, CATEGORY.without("activity_points", "skip_dimensions"), path)
+        if _complete(values, CATEGORY):
+            out.append(Category(name=name, activity_points=overrides, skip_dimensions=skip,
+                                **values))
+    return out
+
+
+def _activity_points(c: Checker, spec: Mapping[str, Any], path: str,
+                     activities: list[str]) -> dict[str, float]:
+    where = key_path(path, "activity_points")
+    out = {}
+    for activity, points in c.table(spec.get("activity_points"), where).items():
+        entry = key_path(where, activity)
+        if activity not in activities:
+            c.fail(entry, "未定义的活动" + suggestion_zh(activity, activities))
+        value = c.number(points, entry)
+        if value is not None:
+            out[activity] = value
+    return out
+
+
+def _default_category(c: Checker, doc: Mapping[str, Any], categories: Mapping[str, Any]
+                      ) -> str | None:
+    category = c.get(doc, TOP["default_category"], "$")
+    if category is not None and categories and category not in categories:
         c.fail("$.default_category",
-               f"未定义的类别 {default_category!r}" + suggestion_zh(default_category, cat_table))
+               f"未定义的类别 {category!r}" + suggestion_zh(category, categories))
+    return category
 
-    # appraisal
-    appraisal = None
-    if "appraisal" in doc:
-        path = "$.appraisal"
-        spec = c.table(doc["appraisal"], path)
-        c.keys(spec, ("dimension", "results", "required"), path)
-        dim = c.get(spec, "dimension", path, dimension_ref("appraisal"))
-        results_table = c.table(spec.get("results"), _key_path(path, "results"))
-        if not results_table:
-            c.fail(_key_path(path, "results"), "必填：至少要有一种评议结果")
-        results = {}
-        for result, pts in results_table.items():
-            value = c.number()(pts, _key_path(_key_path(path, "results"), result))
-            if value is not None:
-                results[result] = value
-        required = c.get(spec, "required", path, c.boolean, True)
-        if dim is not None and required is not None:
-            appraisal = Appraisal(dimension=dim, results=results, required=required)
 
-    def bands(value: Any, where: str) -> tuple[Band, ...]:
-        if not isinstance(value, list) or not value:
-            c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，"
-                          f"实际是 {value!r}")
-            return ()
-        out = []
-        for i, spec in enumerate(value):
-            bpath = _key_path(where, i)
-            spec = c.table(spec, bpath)
-            c.keys(spec, _BAND_KEYS, bpath)
-            band_name = c.get(spec, "name", bpath, c.string)
-            minimum = c.get(spec, "min", bpath, c.number())
-            flag = c.get(spec, "flag", bpath, c.identifier, None)
-            if flag is not None and flag not in FLAG_CODES:
-                c.fail(_key_path(bpath, "flag"),
-                       f"未知的提示代码 {flag!r}" + suggestion_zh(flag, FLAG_CODES))
-                flag = None
-            if band_name is not None and minimum is not None:
-                out.append(Band(name=band_name, min=minimum, flag=flag))
-        mins = [b.min for b in out]
-        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            c.fail(where, f"档次要按 min 从高到低排列，实际是 {mins}")
-        return tuple(out)
+# -- appraisal, bands, grades -------------------------------------------------------------------
+def _appraisal(c: Checker, value: Any) -> Appraisal | None:
+    path = "$.appraisal"
+    spec = c.open(value, APPRAISAL, path)
+    dimension = c.get(spec, APPRAISAL["dimension"], path)
+    where = key_path(path, "results")
+    table = c.table(spec.get("results"), where)
+    if not table:
+        c.fail(where, "必填：至少要有一种评议结果")
+    results = {}
+    for result, points in table.items():
+        number = c.number(points, key_path(where, result))
+        if number is not None:
+            results[result] = number
+    required = c.get(spec, APPRAISAL["required"], path)
+    if dimension is None or required is None:
+        return None
+    return Appraisal(dimension=dimension, results=results, required=required)
 
-    grades = None
-    if "grades" in doc:
-        path = "$.grades"
-        spec = c.table(doc["grades"], path)
-        c.keys(spec, ("bands", "top", "top_quota", "bottom", "bottom_min_share"), path)
-        grade_bands = c.get(spec, "bands", path, bands)
-        band_names = [b.name for b in grade_bands or ()]
-        top = c.get(spec, "top", path, c.string, band_names[0] if band_names else None)
-        if top is not None and band_names and top not in band_names:
-            c.fail(_key_path(path, "top"), f"未定义的等次 {top!r}" + suggestion_zh(top, band_names))
-        bottom = c.get(spec, "bottom", path, c.strings, ())
-        for i, grade in enumerate(bottom):
-            if band_names and grade not in band_names:
-                c.fail(_key_path(_key_path(path, "bottom"), i),
-                       f"未定义的等次 {grade!r}" + suggestion_zh(grade, band_names))
-        top_quota = c.get(spec, "top_quota", path, c.fraction, None)
-        bottom_share = c.get(spec, "bottom_min_share", path, c.fraction, None)
-        if bottom_share is not None and not bottom:
-            c.fail(_key_path(path, "bottom"), "设了 bottom_min_share 时必填")
-        if grade_bands and top is not None:
-            grades = Grades(bands=grade_bands, top=top, top_quota=top_quota, bottom=bottom,
-                            bottom_min_share=bottom_share)
 
-    probation: tuple[Band, ...] = ()
-    if "probation" in doc:
-        spec = c.table(doc["probation"], "$.probation")
-        c.keys(spec, ("bands",), "$.probation")
-        probation = c.get(spec, "bands", "$.probation", bands) or ()
-    candidate_bands: tuple[Band, ...] = ()
-    if "candidates" in doc:
-        spec = c.table(doc["candidates"], "$.candidates")
-        c.keys(spec, ("bands",), "$.candidates")
-        candidate_bands = c.get(spec, "bands", "$.candidates", bands) or ()
+def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
+    """A list of bands from the highest ``min`` down; band flags must be known flag codes."""
+    if not isinstance(value, list) or not value:
+        c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，实际是 {value!r}")
+        return ()
+    out = []
+    for i, spec in enumerate(value):
+        path = key_path(where, i)
+        values = c.read(c.open(spec, BAND, path), BAND, path)
+        flag = values["flag"]
+        if flag is not None and flag not in FLAG_CODES:
+            c.fail(key_path(path, "flag"), f"未知的提示代码 {flag!r}" + suggestion_zh(flag, FLAG_CODES))
+            values["flag"] = None
+        if _complete(values, BAND):
+            out.append(Band(**values))
+    mins = [b.min for b in out]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        c.fail(where, f"档次要按 min 从高到低排列，实际是 {mins}")
+    return tuple(out)
 
-    # flags
-    path = "$.flags"
-    spec = c.table(doc.get("flags"), path)
-    c.keys(spec, _FLAG_KEYS, path)
-    defaults = FlagRules()
-    flag_values = {
-        key: c.get(spec, key, path, c.integer(minimum=1), getattr(defaults, key))
-        for key in ("six_month_run", "escalation_level1", "escalation_level2",
-                    "unexcused_absences", "frequent_leave_min")
-    }
-    flag_values["frequent_leave_share"] = c.get(spec, "frequent_leave_share", path, c.fraction,
-                                                defaults.frequent_leave_share)
-    dues = c.get(spec, "dues_item", path, c.string, None)
-    negative_names = [i for i in c.table(doc.get("negatives"), "$.negatives")]
-    if dues is not None and dues not in negative_names:
-        c.fail(_key_path(path, "dues_item"),
-               f"负面清单中没有 {dues!r}" + suggestion_zh(dues, negative_names))
-    flags = FlagRules(dues_item=dues, **{k: v for k, v in flag_values.items() if v is not None})
 
-    # marks
-    path = "$.marks"
-    spec = c.table(doc.get("marks"), path)
-    c.keys(spec, ("blank", *EFFECTIVE), path)
-    blank = c.get(spec, "blank", path, c.choice(("absent", "ignore")), "absent")
+def _grades(c: Checker, value: Any) -> Grades | None:
+    path = "$.grades"
+    spec = c.open(value, GRADES, path)
+    bands = c.get(spec, GRADES["bands"], path, read=partial(_bands, c))
+    names = [b.name for b in bands or ()]
+    top_key = GRADES["top"].with_default(names[0]) if names else GRADES["top"]
+    top = c.get(spec, top_key, path)
+    if top is not None and names and top not in names:
+        c.fail(key_path(path, "top"), f"未定义的等次 {top!r}" + suggestion_zh(top, names))
+    bottom = c.get(spec, GRADES["bottom"], path)
+    for i, grade in enumerate(bottom):
+        if names and grade not in names:
+            c.fail(key_path(key_path(path, "bottom"), i),
+                   f"未定义的等次 {grade!r}" + suggestion_zh(grade, names))
+    shares = c.read(spec, GRADES.without("bands", "top", "bottom"), path)
+    if shares["bottom_min_share"] is not None and not bottom:
+        c.fail(key_path(path, "bottom"), "设了 bottom_min_share 时必填")
+    if not bands or top is None:
+        return None
+    return Grades(bands=bands, top=top, bottom=bottom, **shares)
+
+
+def _band_section(c: Checker, doc: Mapping[str, Any], section: Section) -> tuple[Band, ...]:
+    """``[probation]`` or ``[candidates]``: a table with bands only."""
+    name = section.path.removeprefix("$.")
+    if name not in doc:
+        return ()
+    spec = c.open(doc[name], section, section.path)
+    return c.get(spec, section["bands"], section.path, read=partial(_bands, c)) or ()
+
+
+# -- flags, marks, unique names ----------------------------------------------------------------
+def _flags(c: Checker, doc: Mapping[str, Any], negatives: list[str]) -> FlagRules:
+    spec = c.open(doc.get("flags"), FLAGS, FLAGS.path)
+    values = c.read(spec, FLAGS, FLAGS.path)
+    dues = values["dues_item"]
+    if dues is not None and dues not in negatives:
+        c.fail(key_path(FLAGS.path, "dues_item"),
+               f"负面清单中没有 {dues!r}" + suggestion_zh(dues, negatives))
+    return FlagRules(**{k: v for k, v in values.items() if v is not None})
+
+
+def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
+    """The blank policy and the marks of each status; a mark may stand for one status only."""
+    spec = c.open(doc.get("marks"), MARKS, MARKS.path)
+    blank = c.get(spec, MARKS["blank"], MARKS.path)
     vocabulary: dict[str, str] = {}
-    for status in EFFECTIVE:
-        marks = c.get(spec, status, path, c.strings, ())
-        for i, mark in enumerate(marks):
-            key = normalize_name(mark)
-            if key in vocabulary and vocabulary[key] != status:
-                c.fail(_key_path(_key_path(path, status), i),
-                       f"符号 {mark!r} 已列在 {vocabulary[key]!r} 下")
-            vocabulary[key] = status
-
-    _check_unique(c, "activities", activities)
-    _check_unique(c, "bonuses", bonuses)
-    _check_unique(c, "negatives", negatives)
-    _check_unique(c, "categories", categories)
-    ids: dict[str, str] = {}
-    for section, things in (("bonuses", bonuses), ("negatives", negatives)):
-        for thing in things:
-            if thing.id in ids:
-                c.fail(_key_path(_key_path(f"$.{section}", thing.name), "id"),
-                       f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
-            ids[thing.id] = thing.name
-
-    if c.problems:
-        raise RulesetError(source, c.problems)
-    return Ruleset(
-        name=name, title=title, description=description, period=period, aggregate=aggregate,
-        floor=floor, total_cap=total_cap, status_factors=factors, dimensions=dimensions,
-        activities=activities, bonuses=bonuses, negatives=negatives, categories=categories,
-        default_category=default_category, appraisal=appraisal, grades=grades,
-        probation=probation, candidate_bands=candidate_bands, flags=flags,
-        marks=Marks(vocabulary=vocabulary, blank=blank), sha256=sha256,
-    )
+    for key in MARKS.without("blank"):
+        for i, mark in enumerate(c.get(spec, key, MARKS.path)):
+            norm = normalize_name(mark)
+            if norm in vocabulary and vocabulary[norm] != key.name:
+                c.fail(key_path(key_path(MARKS.path, key.name), i),
+                       f"符号 {mark!r} 已列在 {vocabulary[norm]!r} 下")
+            vocabulary[norm] = key.name
+    return None if blank is None else Marks(vocabulary=vocabulary, blank=blank)
 
 
-def _check_unique(c: _Checker, section: str, things: list[Any]) -> None:
+def _check_unique(c: Checker, section: str, things: list[Any]) -> None:
     """Ids must be unique in a section; names and aliases must not collide after normalising."""
     ids: dict[str, str] = {}
     names: dict[str, str] = {}
     for thing in things:
-        path = _key_path(f"$.{section}", thing.name)
+        path = key_path(f"$.{section}", thing.name)
         if thing.id in ids:
-            c.fail(_key_path(path, "id"), f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
+            c.fail(key_path(path, "id"), f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
         ids[thing.id] = thing.name
         for i, alias in enumerate((thing.name, *thing.aliases)):
-            key = normalize_name(alias)
-            if key in names and names[key] != thing.name:
-                where = path if i == 0 else _key_path(_key_path(path, "aliases"), i - 1)
-                c.fail(where, f"名称 {alias!r} 已被 {names[key]!r} 使用")
-            names.setdefault(key, thing.name)
+            norm = normalize_name(alias)
+            if norm in names and names[norm] != thing.name:
+                where = path if i == 0 else key_path(key_path(path, "aliases"), i - 1)
+                c.fail(where, f"名称 {alias!r} 已被 {names[norm]!r} 使用")
+            names.setdefault(norm, thing.name)
+
+
+def _check_item_ids(c: Checker, bonuses: list[Item], negatives: list[Item]) -> None:
+    """Bonus and negative ids share the ledger's rule names, so they must differ too."""
+    ids: dict[str, str] = {}
+    for section, things in (("bonuses", bonuses), ("negatives", negatives)):
+        for thing in things:
+            if thing.id in ids:
+                c.fail(key_path(key_path(f"$.{section}", thing.name), "id"),
+                       f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
+            ids[thing.id] = thing.name
 
 
 def _parse(data: bytes, source: str) -> Ruleset:

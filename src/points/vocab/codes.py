@@ -56,6 +56,12 @@ ISSUE_CODES: dict[str, str] = {
     "missing_column": "缺少必需的列",
     "unknown_sheet": "无法识别的工作表",
     "duplicate_member": "名册编号重复",
+    "skipped_file": "未读取的文件",
+    "hidden_sheet": "隐藏的工作表（已读取）",
+    "skipped_sheet": "未读取的工作表",
+    "bad_cell": "错误值或无结果的公式",
+    "no_person": "有记录但没有姓名和编号",
+    "missing_value": "缺少必填内容",
 }
 
 #: The custom document property every workbook ``points`` writes carries (its value: the

@@ -1,0 +1,97 @@
+"""Which files are read: every file given, and every file in a folder given, is read or
+accounted for with the reason it is not (a data issue ``skipped_file``).
+
+Spreadsheets (``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``) and ``.csv`` lists are read,
+their extensions in any case. Workbooks ``points`` wrote (they carry its marker) are skipped,
+so a re-run in the same folder never reads last run's results back. Only regular files of a
+sane size are opened: a pipe or a device would hang the reader, a huge file exhaust memory.
+A file named explicitly that cannot be read is an error (the user asked for it); in a folder
+it is skipped with an issue, so that one stray file never stops a branch's run.
+"""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from ..vocab.errors import WorkbookError
+from .package import is_points_output
+
+__all__ = ["MAX_BYTES", "READABLE", "Inputs", "collect_inputs"]
+
+#: The extensions read (compared in lower case).
+READABLE = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
+#: Files larger than this are not opened (a city's branch workbook is well under 1 MB).
+MAX_BYTES = 200 * 1024 * 1024
+_HINTS = {".et": "WPS 表格专用格式 .et 无法读取，请在 WPS 中“另存为” .xlsx 后再读入",
+          ".numbers": "Numbers 格式无法读取，请导出为 .xlsx 后再读入",
+          ".xltx": "这是 Excel 模板，请另存为 .xlsx 后再读入"}
+
+
+@attrs.frozen(kw_only=True)
+class Inputs:
+    """The files to read (as given, in a stable order) and the ``(path, reason)`` of each
+    file found in a folder and not read."""
+
+    files: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+
+
+def _problem(path: Path) -> str:
+    """Why ``path`` is not read ("" when it is read)."""
+    if path.name.startswith(("~$", ".~")):
+        return "Excel/WPS 打开文件时生成的临时文件，未读取"
+    suffix = path.suffix.lower()
+    if suffix not in READABLE:
+        return _HINTS.get(suffix, f"不是表格文件（{path.suffix or '无扩展名'}），未读取")
+    try:
+        info = path.stat()
+    except OSError as error:
+        return f"无法读取（{error.strerror}）"
+    if not stat.S_ISREG(info.st_mode):
+        return "不是普通文件（管道或设备），未读取"
+    if info.st_size > MAX_BYTES:
+        return f"文件过大（{info.st_size / 2**20:,.0f} MB，上限 {MAX_BYTES / 2**20:,.0f} MB），未读取"
+    if suffix in (".xlsx", ".xlsm") and _ours(path):
+        return "这是 points 写出的结果文件（复核工作簿、公示等），不作为输入读取"
+    return ""
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as book:
+            return is_points_output(book)
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> Inputs:
+    """The files to read among ``paths`` (files, or folders whose files are all considered;
+    sub-folders are not entered but reported)."""
+    files: set[str] = set()
+    skipped: list[tuple[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                reason = "子文件夹，未读取（只读所给文件夹本层的文件）" if child.is_dir() \
+                    else _problem(child)
+                if reason:
+                    skipped.append((str(child), reason))
+                else:
+                    files.add(str(child))
+            continue
+        if not path.exists() and not path.is_symlink():
+            raise WorkbookError(path, "文件不存在，请检查路径")
+        reason = _problem(path)
+        if reason.startswith("这是 points 写出的"):
+            skipped.append((str(path), reason))
+        elif reason:
+            raise WorkbookError(path, reason.removesuffix("，未读取"))
+        else:
+            files.add(str(path))
+    return Inputs(files=tuple(sorted(files)), skipped=tuple(sorted(skipped)))

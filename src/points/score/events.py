@@ -16,6 +16,7 @@ import pandas as pd
 from ..rules.model import Ruleset
 from ..vocab.frames import sort_frame
 from ..vocab.issues import make_issues
+from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
 from .calendar import Calendar
 from .checks import fmt_date, grouped_issue, in_window, in_year, member_positions
@@ -100,7 +101,7 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
     frame["category_index"] = members["category_index"].to_numpy()[pos[keep]]
     # the one sort of the events: member, date, activity, then address (natural order)
     frame = _collapse_repeats(sort_frame(frame, ["member_id", "date", "activity", "source"]),
-                              issues)
+                              issues, blank_is_absent=rs.marks.blank == "absent")
     acts = {a.name: a for a in rs.activities}
     return frame.assign(
         activity_id=frame["activity"].map({n: a.id for n, a in acts.items()}).astype("string"),
@@ -108,18 +109,22 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
     ).reset_index(drop=True)
 
 
-def _collapse_repeats(frame: pd.DataFrame, issues: list[pd.DataFrame]) -> pd.DataFrame:
-    """The same member, date and activity more than once: repeated alike, counted once;
-    with different statuses, a conflict and not counted."""
+def _collapse_repeats(frame: pd.DataFrame, issues: list[pd.DataFrame], *,
+                      blank_is_absent: bool) -> pd.DataFrame:
+    """The same member, date and activity more than once: repeated alike, counted once (the
+    first); with different statuses, a conflict and not counted. ``×`` and a blank cell are
+    alike where a blank counts as absent."""
     key = ["member_id", "date", "activity"]
     repeated = frame.duplicated(key, keep=False)
     if not repeated.any():
         return frame
     rep = frame[repeated]
-    n_status = rep.groupby(key, sort=False)["status"].transform("nunique")
+    alike = rep["status"].replace("blank", "absent") if blank_is_absent else rep["status"]
+    n_status = alike.groupby([rep[k] for k in key], sort=False).transform("nunique")
     conflict = rep[n_status > 1]
     if len(conflict):
-        statuses = conflict.groupby(key, sort=False)["status"].transform(
+        words = conflict["status"].map(STATUS_LABELS)
+        statuses = words.groupby([conflict[k] for k in key], sort=False).transform(
             lambda s: "、".join(sorted(s.unique())))
         issues.append(make_issues(
             "conflicting_records",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..rules.model import Ruleset
 from ..vocab.frames import sort_frame
+from ..vocab.issues import make_issues
 from ..vocab.text import map_names
 from .calendar import Calendar
 from .checks import grouped_issue, in_window, in_year, member_facts, member_positions
@@ -29,8 +30,9 @@ def _kinds(bonuses: pd.DataFrame, negatives: pd.DataFrame, rs: Ruleset
            ) -> dict[Literal["bonus", "negative"], pd.DataFrame]:
     """Each kind's records: those given as that kind whose item the other list does not
     claim, and those given as the other kind whose item only this list names."""
-    given: dict[Literal["bonus", "negative"], pd.DataFrame] = {"bonus": bonuses[["member_id", "date", "item", "source"]],
-             "negative": negatives[["member_id", "date", "item", "source"]]}
+    columns = ["member_id", "date", "item", "source"]
+    given: dict[Literal["bonus", "negative"], pd.DataFrame] = {
+        "bonus": bonuses[columns], "negative": negatives[columns]}
     known = {given_kind: {kind: map_names(frame["item"], rs.item_names(kind)).notna().to_numpy()
                           for kind in LOG_KINDS} for given_kind, frame in given.items()}
     out: dict[Literal["bonus", "negative"], pd.DataFrame] = {}
@@ -77,8 +79,26 @@ def _records(frame: pd.DataFrame, kind: Literal["bonus", "negative"], members: p
     keep = in_year(frame, keep, cal, label, issues)
     keep = in_window(frame, keep, pos, members)
     frame = member_facts(frame.assign(item=canonical)[keep], pos[keep], members)
+    frame = _once(sort_frame(frame, ["member_id", "date", "item", "source"]), label, issues)
     frame = frame.merge(_facts(rs, kind), on="item", how="left", validate="many_to_one")
     return sort_frame(frame, ["member_id", "date", "source"]).reset_index(drop=True)
+
+
+def _once(frame: pd.DataFrame, label: str, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    """The same member, date and item more than once is one record (the first), and an
+    issue for each repeat, as for attendance."""
+    key = ["member_id", "date", "item"]
+    again = frame.duplicated(key, keep="first").to_numpy()
+    if not again.any():
+        return frame
+    first = frame[~again].set_index(key)["source"]
+    repeats = frame[again]
+    kept = first.reindex(pd.MultiIndex.from_frame(repeats[key])).to_numpy()
+    issues.append(make_issues(
+        "duplicate_record", "重复的" + label + "记录（与 " + pd.Series(kept, index=repeats.index,
+                                                               dtype="string") + " 相同），只计一次",
+        repeats["source"], repeats["member_id"]))
+    return frame[~again]
 
 
 def sort_logs(records: dict[str, pd.DataFrame]) -> pd.DataFrame:

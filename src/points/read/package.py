@@ -13,7 +13,7 @@ from defusedxml import ElementTree
 
 from ..vocab.codes import OUTPUT_PROPERTY
 
-__all__ = ["SheetPart", "is_points_output", "sheet_parts"]
+__all__ = ["SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -81,3 +81,30 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
         cols = _column(dim.group(1)) + 1 if dim else 0
         parts.append(SheetPart(sheet.get("name", ""), rows, cols, _errors(xml)))
     return parts
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _int(element: object, name: str) -> int:
+    return int(element.get(f"{_TABLE}{name}", "1"))  # type: ignore[attr-defined]
+
+
+def ods_merges(book: zipfile.ZipFile) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The merged ranges of each sheet of an ``.ods`` file (python-calamine gives none), from
+    the spans of its cells: sheet name → ``((first row, first col), (last row, last col))``."""
+    out: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    with book.open("content.xml") as content:
+        for table in ElementTree.parse(content).getroot().iter(f"{_TABLE}table"):
+            merges = out.setdefault(table.get(f"{_TABLE}name", ""), [])
+            row = 0
+            for tr in table.iter(f"{_TABLE}table-row"):
+                col = 0
+                for cell in tr:
+                    if cell.tag == f"{_TABLE}table-cell":
+                        rows, cols = _int(cell, "number-rows-spanned"), _int(cell, "number-columns-spanned")
+                        if rows > 1 or cols > 1:
+                            merges.append(((row, col), (row + rows - 1, col + cols - 1)))
+                    col += _int(cell, "number-columns-repeated")
+                row += _int(tr, "number-rows-repeated")
+    return out

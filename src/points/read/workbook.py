@@ -15,11 +15,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import attrs
 import python_calamine as pc
 
 from ..vocab.errors import WorkbookError
 from .csvfile import read_csv
-from .package import SheetPart, sheet_parts
+from .package import SheetPart, ods_merges, sheet_parts
 from .raw import CellError, RawSheet
 
 __all__ = ["MAX_CELLS", "CellError", "RawSheet", "read_sheets"]
@@ -52,8 +53,21 @@ def read_sheets(path: str | Path, data: bytes | None = None) -> list[RawSheet]:
     _check_file(path, data)
     if path.suffix.lower() == ".csv":
         return read_csv(path, data)
-    parts = _parts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
-    return _read_calamine(path, parts)
+    suffix = path.suffix.lower()
+    parts = _parts(path) if suffix in (".xlsx", ".xlsm") else None
+    sheets = _read_calamine(path, parts)
+    if suffix == ".ods":
+        merges = _ods_merges(path)
+        sheets = [attrs.evolve(s, merged=merges.get(s.name, s.merged)) for s in sheets]
+    return sheets
+
+
+def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    try:
+        with zipfile.ZipFile(path) as book:
+            return ods_merges(book)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
+        return {}
 
 
 def _parts(path: Path) -> list[SheetPart] | None:

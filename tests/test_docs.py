@@ -50,13 +50,16 @@ def test_every_shipped_ruleset_and_issue_code_is_documented() -> None:
         assert f"| `{code}` | {label} |" in GUIDE
 
 
-def test_readme_example_runs_and_its_figures_hold() -> None:
+def test_readme_example_runs_and_its_figures_hold(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```python\n(.*?)```", readme, re.S)
     assert block is not None
     code = block.group(1).replace('"my-rules.toml"', '"dujiangyan"')
     scope: dict[str, object] = {}
+    monkeypatch.chdir(tmp_path)  # the example writes 复核.xlsx where it runs
     exec(code, scope)
+    assert (tmp_path / "复核.xlsx").stat().st_size > 0
     totals = scope["result"].totals.iloc[0]  # type: ignore[attr-defined]
     assert (totals["participation"], totals["appraisal"], totals["deductions"],
             totals["total"]) == (5, 15, -2, 18)

@@ -58,11 +58,12 @@ def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:
         return None
     problem = ArgumentError(f"统计截止日：应为日期，如 2024-09-30，实际是 {as_of!r}")
     try:
-        cutoff = pd.Timestamp(as_of).normalize()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        stamp = pd.Timestamp(as_of)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         raise problem from None
-    if pd.isna(cutoff):
+    if pd.isna(stamp):
         raise problem
+    cutoff = stamp.normalize()
     if year is not None and year != cutoff.year:
         raise ArgumentError(f"统计截止日 {cutoff:%Y-%m-%d} 不在 {year} 年度内")
     return cutoff

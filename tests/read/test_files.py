@@ -132,3 +132,20 @@ def test_odd_numbers_in_date_cells_never_crash(tmp_path: Path, value: float) -> 
                                                    ["张三", "√", "√"]]})
     records = points.read_workbooks(tmp_path)
     assert records.attendance["date"].tolist() == [pd.Timestamp("2024-03-09")]
+
+
+def test_a_totals_row_is_told_by_its_shape_not_by_its_word(tmp_path: Path) -> None:
+    wb.write(tmp_path / "名册.xlsx", {"名册": [
+        ["党员编号", "姓名", "所在支部"], ["A1", "合计", "一支部"], ["A2", "李四", "一支部"],
+        [None, "合计", 2]]})
+    wb.write(tmp_path / "签到.xlsx", {"主题党日": [
+        ["姓名", dt.date(2024, 3, 9)], ["合计", "√"], ["李四", "√"], ["合计", 2]]})
+    records = points.read_workbooks(tmp_path)
+    assert records.roster["name"].tolist() == ["合计", "李四"]  # a person really named 合计
+    assert records.attendance["member_id"].tolist() == ["A1", "A2"]  # the last row is a total
+
+
+def test_a_roster_with_no_member_is_one_clear_error(tmp_path: Path) -> None:
+    wb.write(tmp_path / "名册.xlsx", {"名册": [["党员编号", "姓名", "所在支部", "党员类别"]]})
+    with pytest.raises(points.ReaderError, match="党员名册中没有任何党员"):
+        points.read_workbooks(tmp_path)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import points
 import workbooks as wb
-from conftest import EXAMPLE_FILES
+from conftest import EXAMPLE_FILES, examples
 
 MATRIX = "第一党支部2024年签到表.xlsx!3月!"
 
@@ -177,7 +177,7 @@ def test_a_column_without_an_activity_takes_the_sheet_name(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(("name", "content", "problem"), [
-    ("旧.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls"),
+    ("旧.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "无法打开"),
     ("加密.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "密码"),
     ("文本.xlsx", "姓名,日期\n".encode(), "不是 .xlsx"),
     ("坏.xlsx", b"PK\x03\x04broken", "不是 .xlsx"),
@@ -188,7 +188,7 @@ def test_unreadable_files_are_one_clear_error(tmp_path: Path, name: str, content
     path.write_bytes(content)
     with pytest.raises(points.WorkbookError, match=problem) as info:
         points.read_workbooks(path)
-    assert str(info.value).startswith(name)
+    assert str(info.value).startswith(str(path))  # the path as given
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_a_missing_file(tmp_path: Path) -> None:
 MARKS = ["√", "请假", "×", "迟到", "线上", "补学", None]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(0.5), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.sampled_from(MARKS), min_size=4, max_size=4), min_size=1, max_size=4))
 def test_a_matrix_and_its_list_form_read_the_same(tmp_path_factory: pytest.TempPathFactory,
                                                   marks: list[list[str | None]]) -> None:

@@ -47,6 +47,8 @@ def build_roster(m: Merger) -> pd.DataFrame:
         m.issue("no_person", pd.Series("名册此行没有姓名，未读取；请补上姓名",
                                         index=out.index[unnamed]), out.loc[unnamed, "source"])
     out = out[out["name"] != ""]
+    if out.empty:
+        raise ReaderError("党员名册中没有任何党员（只有表头或全是空行）：请在名册中填上党员后再计分")
     out["category"] = out["category"].replace("", None)
     return _member_ids(m, out)[ROSTER_COLUMNS].reset_index(drop=True)
 

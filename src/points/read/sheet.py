@@ -107,12 +107,28 @@ class Sheet:
         notes = np.zeros(len(block), dtype=bool)
         for prefix in _NOTE_PREFIXES:
             notes |= head.astype(f"U{len(prefix)}") == prefix
-        for field in ("name", "member_id"):
-            if field in self.fields:
-                person = np.strings.strip(block[:, self.fields[field]].astype(str))
-                for total in _TOTAL_ROWS:
-                    notes |= person == total
-        return np.flatnonzero(filled & ~notes) + start
+        return np.flatnonzero(filled & ~notes & ~self._totals(block)) + start
+
+    def _totals(self, block: np.ndarray) -> np.ndarray:
+        """Totals rows (合计, 小计 …), told by their shape: a totals word where the person
+        goes, no 党员编号, and nothing but numbers in the other cells. A person really named
+        合计 has marks or texts in their row (or a 党员编号) and stays a person."""
+        totals = np.zeros(len(block), dtype=bool)
+        field = "name" if "name" in self.fields else "member_id" if "member_id" in self.fields else ""
+        if not field:
+            return totals
+        person = np.strings.strip(block[:, self.fields[field]].astype(str))
+        for word in _TOTAL_ROWS:
+            totals |= person == word
+        if not totals.any():
+            return totals
+        if field == "name" and "member_id" in self.fields:
+            totals &= block[:, self.fields["member_id"]] == ""
+        skip = {self.fields[f] for f in ("name", "member_id", "seq") if f in self.fields}
+        for r in np.flatnonzero(totals).tolist():  # the few rows named like a total
+            others = [v for c, v in enumerate(block[r].tolist()) if c not in skip and v != ""]
+            totals[r] = all(isinstance(v, int | float) and not isinstance(v, bool) for v in others)
+        return totals
 
     def column(self, field: str, rows: np.ndarray) -> np.ndarray:
         """The cells of ``field``'s column in ``rows`` ("" where the sheet has no such column)."""

@@ -29,6 +29,24 @@ def _categories(rs: Ruleset) -> pd.DataFrame:
     })
 
 
+def _dates_that_cannot_be(members: pd.DataFrame, cal: Calendar,
+                          issues: list[pd.DataFrame]) -> None:
+    """Roster dates that leave a member out of the period for a reason a secretary should
+    see: joined after the year (a date typed wrong, 9999, or a member who is not yet one),
+    or left before joining."""
+    joined, left = members["joined"], members["left"]
+    late = (joined > cal.year_end).fillna(False).to_numpy(dtype=bool)
+    crossed = (left < joined).fillna(False).to_numpy(dtype=bool)
+    for mask, text in (
+            (late, "入党（转入）日期 " + joined.dt.strftime("%Y-%m-%d").astype("string")
+             + f" 在 {cal.year} 年度之后，此人本年度不计分；如日期有误请改正"),
+            (crossed, "转出日期 " + left.dt.strftime("%Y-%m-%d").astype("string")
+             + " 早于入党（转入）日期，此人本期不计分；请改正")):
+        if mask.any():
+            issues.append(make_issues("roster_date", text[mask], members.loc[mask, "source"],
+                                      members.loc[mask, "member_id"]))
+
+
 def assessed_members(roster: pd.DataFrame, rs: Ruleset, cal: Calendar,
                      issues: list[pd.DataFrame]) -> pd.DataFrame:
     """Every roster member with category facts and their window of the period
@@ -44,6 +62,7 @@ def assessed_members(roster: pd.DataFrame, rs: Ruleset, cal: Calendar,
             bad["source"], bad["member_id"]))
     members = roster.assign(category=canonical.fillna(rs.default_category).astype("string"))
     members = members.merge(_categories(rs), on="category", how="left", validate="many_to_one")
+    _dates_that_cannot_be(members, cal, issues)
     joined = members["joined"].fillna(cal.start)
     left = members["left"].fillna(cal.cutoff)
     start = joined.where(joined > cal.start, cal.start)

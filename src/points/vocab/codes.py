@@ -62,6 +62,7 @@ ISSUE_CODES: dict[str, str] = {
     "bad_cell": "错误值或无结果的公式",
     "no_person": "有记录但没有姓名和编号",
     "missing_value": "缺少必填内容",
+    "roster_date": "名册日期有误",
 }
 
 #: The custom document property every workbook ``points`` writes carries (its value: the

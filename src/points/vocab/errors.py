@@ -88,7 +88,7 @@ class WorkbookError(PointsError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{Path(path).name}：{problem}", where=str(path))
+        super().__init__(f"{path}：{problem}", where=str(path))
 
 
 class ReaderError(PointsError, ValueError):
@@ -105,4 +105,4 @@ class OutputError(PointsError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{Path(path).name}：{problem}", where=str(path))
+        super().__init__(f"{path}：{problem}", where=str(path))

@@ -16,6 +16,8 @@ from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
 from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
+from ..report.common import check_target
+from ..report.outputs import write_outputs
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.errors import PointsError
 from ..vocab.text import normalize_name
@@ -54,25 +56,10 @@ def _ruleset(path: str | None) -> Ruleset:
     return default_ruleset() if path is None else load_ruleset(path)
 
 
-def _files(paths: Sequence[str]) -> list[str]:
-    files: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.glob("*.xlsx") if not p.name.startswith("~$"))
-            if not found:
-                raise CommandError(f"文件夹 {given} 中没有 .xlsx 文件")
-            files += found
-        else:
-            files.append(given)
-    return files
-
-
 def _read(args: argparse.Namespace, progress: _Progress | None = None) -> Records:
-    files = _files(args.files)
     if progress:
-        progress.step(f"读取 {len(files)} 个工作簿")
-    return read_workbooks(files, year=args.year)
+        progress.step("读取工作簿")
+    return read_workbooks(args.files, year=args.year)  # folders are read whole
 
 
 def _assess(args: argparse.Namespace, progress: _Progress | None = None,
@@ -122,11 +109,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
-    written = result.to_excel(args.output, ledger=args.ledger)
-    if args.public:
-        written += result.to_excel(args.public, public=True, mask_names=args.mask_names)
-    if args.per_branch:
-        written += list(result.to_excel_per_branch(args.per_branch).values())
+    # every target is checked before any is written; a failed run leaves no file behind
+    written = write_outputs(result, args.output, public=args.public or None,
+                            mask_names=args.mask_names, per_branch=args.per_branch or None,
+                            ledger=args.ledger)
     print("\n".join(_summary(result)))
     print("已写入：" + "、".join(str(p) for p in written))
     return 0
@@ -141,6 +127,8 @@ def _arrow(before: pd.Series, after: pd.Series) -> pd.Series:
 def cmd_compare(args: argparse.Namespace) -> int:
     other = _ruleset(args.with_rules)
     records = _read(args)  # read once, scored under both rulesets
+    if args.output:  # never over an input, and checked before anything is printed
+        check_target(Path(args.output), records)
     before = _assess(args, records=records)
     after = _assess(args, rules=other, records=records)
     diff = compare_assessments(before, after)

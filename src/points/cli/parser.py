@@ -18,7 +18,8 @@ __all__ = ["parser"]
 
 def _reading(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("files", nargs="+", metavar="FILES",
-                     help="工作簿（.xlsx）或包含工作簿的文件夹；名册、签到表和各种记录可以分在多个文件中")
+                     help="工作簿或文件夹（读文件夹中的 .xlsx .xlsm .xlsb .xls .ods .csv；其他文件和"
+                          "本程序写出的结果文件不读，在数据问题中注明）；名册、签到表和各种记录可以分在多个文件中")
     sub.add_argument("-r", "--rules", metavar="RULES.toml",
                      help="规则文件或内置规则名（默认：都江堰式分类积分 dujiangyan）")
     sub.add_argument("--year", type=int, help="年度（默认：从表格中判断）")

@@ -1,9 +1,13 @@
-"""What every workbook ``points`` writes shares: the target checks and the book's metadata."""
+"""What every file ``points`` writes shares: the target checks and the book's metadata."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -11,20 +15,81 @@ from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError
 from .xlsx import Book
 
-__all__ = ["check_target", "created_at", "new_book", "not_an_input"]
+__all__ = ["check_folder", "check_target", "check_targets", "created_at", "folder_made",
+           "new_book", "not_an_input"]
 
 
-def not_an_input(path: Path, assessment: AssessmentTables) -> None:
-    """Refuse to write over a file the assessment was read from."""
-    if path.resolve() in {Path(p).resolve() for p, _ in assessment.files}:
+class _Inputs(Protocol):
+    """What was read: an assessment, or the records themselves."""
+
+    @property
+    def files(self) -> tuple[tuple[str, str], ...]: ...
+
+
+def not_an_input(path: Path, read: _Inputs) -> None:
+    """Refuse to write over a file the assessment (or records) ``read`` was read from."""
+    if path.resolve() in {Path(p).resolve() for p, _ in read.files}:
         raise OutputError(path, "这是本次读取的输入文件，不能写在它上面；请换一个文件名")
 
 
-def check_target(path: Path, assessment: AssessmentTables) -> None:
-    """Refuse an input file or a name that does not end in ``.xlsx``."""
-    not_an_input(path, assessment)
-    if path.suffix.lower() != ".xlsx":
-        raise OutputError(path, "复核工作簿须以 .xlsx 结尾")
+def check_target(path: Path, read: _Inputs, suffix: str = ".xlsx") -> None:
+    """Refuse an input file, a name that does not end in ``suffix``, a folder, or a file in a
+    folder that does not exist or cannot be written to."""
+    not_an_input(path, read)
+    if path.suffix.lower() != suffix:
+        raise OutputError(path, f"文件名须以 {suffix} 结尾")
+    if path.is_dir():
+        raise OutputError(path, "这是一个文件夹，请给出要写入的文件名")
+    if not path.parent.is_dir():
+        raise OutputError(path, f"文件夹 {path.parent} 不存在，请先创建")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise OutputError(path, f"无法在文件夹 {path.parent} 中写入文件（没有写入权限）")
+
+
+def check_targets(targets: Iterable[tuple[Path, str]], read: _Inputs) -> None:
+    """:func:`check_target` for each ``(path, suffix)`` of ``targets``, and no file twice."""
+    seen: dict[str, Path] = {}
+    for path, suffix in targets:
+        check_target(path, read, suffix)
+        key = str(path.resolve()).casefold()  # case-insensitive file systems (Windows, macOS)
+        if key in seen:
+            raise OutputError(path, f"本次要写出的文件中有两个是同一个文件（{seen[key]}），"
+                                    "请换一个文件名")
+        seen[key] = path
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a folder that cannot hold the files: a file of that name, or a folder that
+    cannot be created (inside a file) or written to."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(folder, "已存在同名文件，请给出一个文件夹")
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError(folder, f"{existing} 是一个文件，不能在其中创建文件夹")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(folder, f"无法在文件夹 {existing} 中写入文件（没有写入权限）")
+
+
+@contextmanager
+def folder_made(folder: Path | None) -> Iterator[None]:
+    """Create ``folder`` (and its missing parents) for the block; if the block fails, remove
+    the folders it created that are still empty."""
+    if folder is None:
+        yield
+        return
+    check_folder(folder)
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(folder, f"无法创建文件夹（{error.strerror}）") from None
+    try:
+        yield
+    except BaseException:
+        for path in made:  # the deepest first
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        raise
 
 
 def created_at(assessment: AssessmentTables) -> dt.datetime:

@@ -34,8 +34,8 @@ import attrs
 import pandas as pd
 
 from ..judge.assessment import AssessmentTables
-from ..vocab.errors import ArgumentError, OutputError
-from .common import check_target, new_book
+from ..vocab.errors import ArgumentError
+from .common import check_target, check_targets, folder_made, new_book
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
 from .sheets.flags import write_flags
@@ -45,10 +45,10 @@ from .sheets.people import mask_name, people
 from .sheets.public import write_public
 from .sheets.rules import write_rules
 from .sheets.summary import write_summary
-from .xlsx import MAX_ROWS, safe_filename
+from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "branch_view", "ledger_table", "mask_name", "write_per_branch",
-           "write_review"]
+__all__ = ["LedgerOption", "branch_paths", "branch_view", "ledger_table", "mask_name",
+           "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
 LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
@@ -57,7 +57,8 @@ LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  mask_names: bool = False, ledger: LedgerOption = "sheets",
                  rows_per_sheet: int = MAX_ROWS) -> list[Path]:
-    """Write the review workbook (or the 公示 version); return the paths written."""
+    """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
+    nothing); return the paths written."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
@@ -72,12 +73,13 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     book = new_book(a, f"{a.period_text}党员积分复核")
     write_summary(book, a, rows)
     write_flags(book, a)
-    written = write_ledger(book, a, target, ledger, rows_per_sheet)
-    write_candidates(book, a)
-    write_branches(book, a, rows)
-    write_issues(book, a)
-    write_rules(book, a)
-    book.save(target)
+    with all_or_nothing():
+        written = write_ledger(book, a, target, ledger, rows_per_sheet)
+        write_candidates(book, a)
+        write_branches(book, a, rows)
+        write_issues(book, a)
+        write_rules(book, a)
+        book.save(target)
     return [target, *written]
 
 
@@ -97,19 +99,27 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
-    plus ``全部支部.xlsx``: the whole without the ledger. Returns branch → path, with the
-    whole under ``""``."""
+    plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
+    checked first; a folder created for them is removed again on failure). Returns branch →
+    path, with the whole under ``""``."""
     folder = Path(directory)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(folder, "已存在同名文件，请给出一个文件夹")
-    folder.mkdir(parents=True, exist_ok=True)
+    out = branch_paths(a, folder)
+    with folder_made(folder):
+        check_targets(((path, ".xlsx") for path in out.values()), a)
+        with all_or_nothing():
+            for branch, path in out.items():
+                if branch:
+                    write_review(branch_view(a, branch), path, public=public,
+                                 mask_names=mask_names)
+            write_review(a, out[""], public=public, mask_names=mask_names, ledger="none")
+    return out
+
+
+def branch_paths(a: AssessmentTables, folder: Path) -> dict[str, Path]:
+    """The workbooks :func:`write_per_branch` writes in ``folder``: branch → path, the whole
+    under ``""``."""
     taken: set[str] = set()
-    whole = folder / f"{safe_filename(COUNTY_FILE, taken)}.xlsx"
-    out = {"": whole}
+    out = {"": folder / f"{safe_filename(COUNTY_FILE, taken)}.xlsx"}
     for branch in sorted(a.members["branch"].unique()):
         out[branch] = folder / f"{safe_filename(branch or '未填支部', taken)}.xlsx"
-    for branch, path in out.items():
-        if branch:
-            write_review(branch_view(a, branch), path, public=public, mask_names=mask_names)
-    write_review(a, whole, public=public, mask_names=mask_names, ledger="none")
     return out

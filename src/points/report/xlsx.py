@@ -6,20 +6,26 @@ column by column with vectorized string operations (no Python loop per cell) and
 the sheet when the file is saved. The cells are *inline strings*, numbers and date serials:
 
 - text is never stored as a formula; text that Excel would turn into a formula when edited
-  (starting with ``= + - @``, a tab or a carriage return) also carries the quote prefix;
+  (starting with ``= + - @``, their full-width forms ``＝ ＋ － ＠``, a tab or a carriage
+  return) also carries the quote prefix, in the data rows, the header row and notes alike;
+- numbers are always finite: ``inf`` and ``-inf`` (which no spreadsheet program can open) are
+  shown as the text ``∞`` and ``−∞``, and a missing number is an empty cell;
 - characters XML cannot hold become ``�``; text longer than Excel's 32,767 characters is cut
   with a visible note, never silently;
+- every workbook carries the custom document property
+  :data:`points.vocab.codes.OUTPUT_PROPERTY` (its value: the version that wrote it), so that
+  the reader skips it when a later run is given the folder it was written to;
 - the file is written to a temporary file beside the target and renamed into place, and its
-  bytes depend only on its content (fixed timestamps).
+  bytes depend only on its content (fixed timestamps). Within :func:`all_or_nothing`, the
+  renames wait until the end of the block: either every file of the block is written or none
+  is changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,10 +38,14 @@ import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from .._version import __version__
+from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import column_letter
+from .files import all_or_nothing, atomic_write, safe_filename, write_file
 
-__all__ = ["MAX_ROWS", "Book", "Column", "atomic_write", "safe_filename", "write_file"]
+__all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", "atomic_write",
+           "literal_text", "safe_filename", "write_file"]
 
 #: Rows an Excel sheet holds, the header row included.
 MAX_ROWS = 1_048_576
@@ -44,7 +54,12 @@ CUT = "…（内容过长，已截断）"
 _ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # characters XML 1.0 cannot hold
 _ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # the same, for Arrow's RE2
 _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
-_RISKY = r"^[=+\-@\t\r]"
+#: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
+#: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
+RISKY = r"^[=+\-@\t\r＝＋－＠]"
+#: How ``inf`` and ``-inf`` are shown: as text (U+2212 for the minus, so that it is not risky).
+INFINITY = ("∞", "\u2212∞")
+_LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
 _EPOCH = pd.Timestamp("1899-12-30")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _EMPTY = pa.scalar("", pa.large_string())
@@ -90,7 +105,7 @@ def _text_cells(values: pd.Series, ref: pa.Array, style: int, quoted: int) -> pa
     if pc.any(long).as_py():
         cut = _join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
         text = pc.if_else(long, cut, text)
-    risky = pc.match_substring_regex(text, _RISKY)
+    risky = pc.match_substring_regex(text, RISKY)
     for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
         text = pc.replace_substring(text, old, new)
     text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
@@ -102,11 +117,21 @@ def _text_cells(values: pd.Series, ref: pa.Array, style: int, quoted: int) -> pa
 
 
 def _number_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64").round(9)
-    present = pa.array(numbers.notna().to_numpy())
-    shown = pc.cast(pa.array(numbers.fillna(0.0).to_numpy(), pa.float64()), pa.large_string())
-    return pc.if_else(present, _join('<c r="', ref, f'" s="{style}"><v>', shown, "</v></c>"),
-                      _join('<c r="', ref, f'" s="{style}"/>'))
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
+                                                                    copy=True)
+    small = np.abs(numbers) < _LARGE
+    numbers[small] = np.round(numbers[small], 9)
+    finite = np.isfinite(numbers)
+    shown = pc.cast(pa.array(np.where(finite, numbers, 0.0), pa.float64()), pa.large_string())
+    cells = pc.if_else(pa.array(finite),
+                       _join('<c r="', ref, f'" s="{style}"><v>', shown, "</v></c>"),
+                       _join('<c r="', ref, f'" s="{style}"/>'))
+    infinite = np.isinf(numbers)
+    if infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
+        sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
+        text = _join('<c r="', ref, f'" s="{style}" t="inlineStr"><is><t>', sign, "</t></is></c>")
+        cells = pc.if_else(pa.array(infinite), text, cells)
+    return cells
 
 
 def _date_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
@@ -168,13 +193,16 @@ class Book:
             "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False})
         self.workbook.set_properties({"title": title, "created": created})
+        self.workbook.set_custom_property(OUTPUT_PROPERTY, __version__)
         self._footer = footer.replace("&", "&&")
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
         wb = self.workbook
         border = {"border": 1, "valign": "top"}
+        header = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
+                  "valign": "vcenter", "border": 1}
         self.formats = {
-            "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "text_wrap": True,
-                                     "align": "center", "valign": "vcenter", "border": 1}),
+            "header": wb.add_format(header),
+            "header_quoted": wb.add_format({**header, "quote_prefix": True}),
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "text": wb.add_format(border),
             "text_quoted": wb.add_format({**border, "quote_prefix": True}),
@@ -194,11 +222,12 @@ class Book:
         ws.set_footer(f"&L{self._footer}&C第 &P 页，共 &N 页&R&A")
         return ws
 
-    def write_text(self, ws: Worksheet, row: int, col: int, text: str) -> None:
-        """One text cell written by XlsxWriter (a note), never as a formula."""
-        text = re.sub(_ILLEGAL, "\ufffd", text)[:MAX_CELL]
-        quoted = re.match(_RISKY, text) is not None
-        ws.write_string(row, col, text, self.formats["text_quoted" if quoted else "text"])
+    def write_text(self, ws: Worksheet, row: int, col: int, text: str,
+                   style: str = "text") -> None:
+        """One text cell written by XlsxWriter (a note, a header) in the format ``style``,
+        never as a formula: risky text gets the quote-prefixed ``<style>_quoted``."""
+        text, quoted = literal_text(text)
+        ws.write_string(row, col, text, self.formats[f"{style}_quoted" if quoted else style])
 
     def table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column], *,
               freeze_columns: int = 0, filter_columns: int | None = None) -> Worksheet:
@@ -215,7 +244,7 @@ class Book:
         ws.set_row(0, 30)
         widths = []
         for index, column in enumerate(columns):
-            ws.write_string(0, index, column.header, self.formats["header"])
+            self.write_text(ws, 0, index, column.header, "header")
             values = frame.iloc[:, index]
             shown = values.dt.strftime("%Y-%m-%d") if column.kind == "date" else values
             width = max(display_width(pd.Series([column.header])), display_width(shown)) + 2
@@ -257,6 +286,13 @@ class Book:
         atomic_write(path, write)
 
 
+def literal_text(text: str) -> tuple[str, bool]:
+    """``text`` as one cell can hold it (characters XML cannot hold become ``�``, cut to
+    Excel's limit) and whether it is risky (see :data:`RISKY`: it needs the quote prefix)."""
+    text = re.sub(_ILLEGAL, "\ufffd", text)[:MAX_CELL]
+    return text, re.match(RISKY, text) is not None
+
+
 def _split(sheet: bytes, n: int, width: int) -> tuple[bytes, bytes]:
     """The sheet's XML before and after where the data rows go, with its dimension set."""
     end = f"{column_letter(width - 1)}{n + 1}".encode()
@@ -264,55 +300,3 @@ def _split(sheet: bytes, n: int, width: int) -> tuple[bytes, bytes]:
                    count=1)
     at = sheet.index(b"</sheetData>")
     return sheet[:at], sheet[at:]
-
-
-def atomic_write(path: str | Path, write: Any) -> None:
-    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it into place;
-    on any failure the temporary file is removed and ``path`` is left as it was."""
-    target = Path(path)
-    if target.is_dir():
-        raise OutputError(target, "这是一个文件夹，请给出要写入的文件名")
-    if not target.parent.is_dir():
-        raise OutputError(target, f"文件夹 {target.parent} 不存在，请先创建")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~" + target.stem[:40],
-                                   suffix=".tmp")
-    except OSError as error:
-        raise OutputError(target, f"无法在 {target.parent} 中写入文件（{error.strerror}）") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, target)
-    except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(target, "无法写入：文件可能正在 Excel/WPS 中打开，请关闭后重试") from None
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(target, f"无法写入（{error.strerror}）") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_file(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    atomic_write(path, lambda handle: handle.write(data))
-
-
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-             *(f"LPT{i}" for i in range(1, 10))}
-
-
-def safe_filename(name: str, taken: set[str]) -> str:
-    """A file name (without extension) for ``name`` that every file system accepts, distinct
-    from the (case-insensitive) names in ``taken``, which it joins."""
-    stem = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", name).strip().rstrip(". ") or "未命名"
-    stem = stem[:80]
-    if stem.split(".")[0].upper() in _RESERVED:
-        stem = "_" + stem
-    out, n = stem, 1
-    while out.casefold() in taken:
-        n += 1
-        out = f"{stem}-{n}"
-    taken.add(out.casefold())
-    return out

@@ -23,7 +23,9 @@ SHEET = "支部统计"
 
 
 def _bins(totals: pd.Series) -> pd.DataFrame:
-    """分数段/人数: ten-point bins (wider when there would be more than 20)."""
+    """分数段/人数: ten-point bins (wider when there would be more than 20) over the finite
+    totals (a total of ±∞, from a ruleset without bounds, falls in no bin)."""
+    totals = totals[np.isfinite(totals.to_numpy(dtype="float64", na_value=np.nan))]
     if totals.empty:
         return pd.DataFrame({"分数段": pd.Series(dtype="string"), "人数": pd.Series(dtype="int64")})
     low, high = math.floor(totals.min() / 10) * 10, math.floor(totals.max() / 10) * 10

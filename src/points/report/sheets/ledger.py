@@ -1,20 +1,29 @@
 """积分明细: every scored line, as sheets (积分明细2, … when longer than a sheet holds), or as a
-CSV or Parquet file beside the workbook, or not at all."""
+CSV or Parquet file beside the workbook, or not at all.
+
+The CSV and Parquet files hold data, never formulas (as OWASP advises against CSV injection):
+text that a spreadsheet program would take for a formula (see :data:`points.report.xlsx.RISKY`)
+gets a leading ``'``, every text field of the CSV is quoted, and numbers stay numbers, always
+finite: ``inf``/``-inf`` are the text ``∞``/``−∞`` in the CSV and empty (null) in the Parquet
+file, whose 积分 column holds numbers only."""
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.statuses import STATUS_LABELS
-from ..common import not_an_input
-from ..xlsx import Book, Column, atomic_write
+from ..common import check_target
+from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
 
-__all__ = ["LEDGER_COLUMNS", "LedgerOption", "ledger_table", "write_ledger"]
+__all__ = ["LEDGER_COLUMNS", "LedgerOption", "ledger_path", "ledger_table", "literal_frame",
+           "write_ledger"]
 
 LedgerOption = Literal["sheets", "csv", "parquet", "none"]
 """Where the ledger goes: sheets in the workbook, a file beside it, or nowhere."""
@@ -40,6 +49,47 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
         "规则编号": led["rule"]})
 
 
+def ledger_path(workbook: Path, option: LedgerOption) -> Path | None:
+    """Where the ledger file goes beside ``workbook`` (None when it goes in the workbook)."""
+    if option not in ("csv", "parquet"):
+        return None
+    return workbook.with_name(f"{workbook.stem}-积分明细.{option}")
+
+
+def literal_frame(frame: pd.DataFrame, *, infinity_as_text: bool) -> pd.DataFrame:
+    """``frame`` made inert for a file a spreadsheet program may open: risky text (see
+    :data:`RISKY`) gets a leading ``'``; a non-finite number becomes ``∞``/``−∞`` text when
+    ``infinity_as_text`` (the column then holds text too), else missing."""
+    out = frame.copy()
+    for name in out.columns:
+        values = out[name]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            numbers = values.astype("float64")
+            infinite = np.isinf(numbers.to_numpy())
+            if infinite.any():
+                sign = pd.Series(np.where(numbers > 0, *INFINITY), index=values.index)
+                out[name] = (numbers.astype(object).where(~infinite, sign) if infinity_as_text
+                             else numbers.where(~infinite))
+            continue
+        text = values.astype("string")
+        risky = text.str.match(RISKY).fillna(False).to_numpy(dtype=bool)
+        if risky.any():
+            out[name] = text.where(~risky, "'" + text)
+    return out
+
+
+def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
+    if option == "csv":
+        text = literal_frame(frame, infinity_as_text=True).to_csv(
+            index=False, quoting=csv.QUOTE_NONNUMERIC)
+        atomic_write(side, lambda h: h.write(text.encode("utf-8-sig")))
+    else:
+        data = literal_frame(frame, infinity_as_text=False)
+        atomic_write(side, lambda h: data.to_parquet(h, index=False))
+
+
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
                  rows_per_sheet: int) -> list[Path]:
     """Add the 积分明细 sheet(s) to the workbook at ``path``, or write the ledger beside it and
@@ -47,13 +97,10 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
     if option == "none":
         return []
     frame = ledger_table(a)
-    if option in ("csv", "parquet"):
-        side = path.with_name(f"{path.stem}-积分明细.{option}")
-        not_an_input(side, a)
-        if option == "csv":
-            atomic_write(side, lambda h: h.write(frame.to_csv(index=False).encode("utf-8-sig")))
-        else:
-            atomic_write(side, lambda h: frame.to_parquet(h, index=False))
+    side = ledger_path(path, option)
+    if side is not None:
+        check_target(side, a, side.suffix)
+        _write_side(side, frame, option)
         ws = book.sheet("积分明细")
         book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {side.name}（与本工作簿同一文件夹）")
         return [side]

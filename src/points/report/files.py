@@ -1,0 +1,147 @@
+"""Writing files: atomically, all of a run or nothing, under names every file system accepts.
+
+:func:`atomic_write` writes to a temporary file beside the target and renames it into place;
+within :func:`all_or_nothing`, the renames wait until the block ends, so that a command that
+fails writes nothing (and a file it would have replaced keeps its previous contents).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from ..vocab.errors import OutputError
+
+__all__ = ["all_or_nothing", "atomic_write", "safe_filename", "write_file"]
+
+_STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
+
+
+def _temporary(target: Path) -> Path:
+    """A new empty file beside ``target`` (same folder, so a rename never copies)."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~" + target.stem[:40],
+                                   suffix=".tmp")
+    except OSError as error:
+        raise OutputError(target, f"无法在 {target.parent} 中写入文件（{error.strerror}）") from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def _failed(target: Path, error: OSError) -> OutputError:
+    if isinstance(error, PermissionError):
+        return OutputError(target, "无法写入：文件可能正在 Excel/WPS 中打开，请关闭后重试")
+    return OutputError(target, f"无法写入（{error.strerror}）")
+
+
+def atomic_write(path: str | Path, write: Any) -> None:
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it into place;
+    on any failure the temporary file is removed and ``path`` is left as it was. Within
+    :func:`all_or_nothing`, the rename waits until the block ends."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(target, "这是一个文件夹，请给出要写入的文件名")
+    if not target.parent.is_dir():
+        raise OutputError(target, f"文件夹 {target.parent} 不存在，请先创建")
+    tmp = _temporary(target)
+    try:
+        with tmp.open("wb") as handle:
+            write(handle)
+        staged = _STAGED.get()
+        if staged is None:
+            os.replace(tmp, target)
+        else:
+            staged.append((tmp, target))
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise _failed(target, error) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Every file :func:`atomic_write` writes within this block is kept as a temporary file
+    beside its target until the block ends; then all are renamed into place. If the block
+    fails, the temporaries are removed and no target is touched; if a rename fails, the files
+    already renamed get their previous contents back (or are removed when there was none) and
+    the error is raised. A block within another joins it."""
+    if _STAGED.get() is not None:
+        yield
+        return
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _STAGED.reset(token)
+    _commit(staged)
+
+
+def _commit(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary onto its target, keeping the previous file aside until all are
+    done; on failure put everything back."""
+    done: list[tuple[Path, Path | None]] = []  # a target and where its previous file is kept
+    try:
+        for tmp, target in staged:
+            kept = None
+            if target.exists():
+                kept = _temporary(target)
+                try:
+                    os.replace(target, kept)
+                except OSError:
+                    kept.unlink(missing_ok=True)
+                    raise
+            done.append((target, kept))
+            os.replace(tmp, target)
+    except (OSError, OutputError) as error:
+        for written, kept in reversed(done):
+            with contextlib.suppress(OSError):  # best effort: the error below is the news
+                if kept is None:
+                    written.unlink(missing_ok=True)
+                else:
+                    os.replace(kept, written)
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        if isinstance(error, OutputError):
+            raise
+        raise _failed(target, error) from None
+    for _, kept in done:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    atomic_write(path, lambda handle: handle.write(data))
+
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_filename(name: str, taken: set[str]) -> str:
+    """A file name (without extension) for ``name`` that every file system accepts, distinct
+    from the (case-insensitive) names in ``taken``, which it joins."""
+    stem = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", name).strip().rstrip(". ") or "未命名"
+    stem = stem[:80]
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    out, n = stem, 1
+    while out.casefold() in taken:
+        n += 1
+        out = f"{stem}-{n}"
+    taken.add(out.casefold())
+    return out

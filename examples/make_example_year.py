@@ -29,7 +29,7 @@ Planted, so that the review workbook has something to show:
 
 - data issues: a transfer-in not yet on the roster (unknown_member), a mark nobody defined
   (``出差``, unknown_mark), a header date ``3.1`` that could be 1 or 10 March (bad_date), a row
-  dated 2023 (outside_year), a row entered twice (duplicate_record) and one entered twice with
+  dated 2023 (history: noticed, not scored), a row entered twice (duplicate_record) and one entered twice with
   different marks (conflicting_records), an activity the rules do not know (``读书分享会``), a
   name without 党员编号 shared by two members of one branch (ambiguous_name), a negative-list
   item the rules do not know, a category the rules do not know, a member with no appraisal

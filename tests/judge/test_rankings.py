@@ -19,8 +19,8 @@ def scored(people: list[tuple[str, str, str, float]], negatives: list[tuple] = (
     bonuses: list[tuple] = []
     for member_id, _, _, amount in people:
         tens, ones = divmod(int(amount), 10)
-        bonuses += [(member_id, "2024-03-01", "十分")] * tens
-        bonuses += [(member_id, "2024-03-02", "一分")] * ones
+        bonuses += [(member_id, f"2024-03-{d + 1:02d}", "十分") for d in range(tens)]
+        bonuses += [(member_id, f"2024-04-{d + 1:02d}", "一分") for d in range(ones)]
     members = [(m, f"姓名{m}", branch, category) for m, branch, category, _ in people]
     records = build(members, bonuses=bonuses, negatives=list(negatives))
     if as_of:

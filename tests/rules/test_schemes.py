@@ -19,7 +19,7 @@ def test_hongtong_starts_at_100_and_deducts(hongtong: points.Ruleset) -> None:
         [("M1", "2024-03-01", "支部党员大会", "absent"), ("M1", "2024-04-01", "党小组会", "blank"),
          ("M1", "2024-05-01", "主题党日", "absent"), ("M1", "2024-06-01", "党课", "leave"),
          ("M1", "2024-07-01", "党课", "present")],
-        bonuses=[("M1", "2024-08-01", "志愿服务")] * 3,
+        bonuses=[("M1", f"2024-08-0{d}", "志愿服务") for d in (1, 2, 3)],
         negatives=[("M2", "2024-09-01", "违纪违法")],
     )
     result = points.assess(records, hongtong, year=2024)
@@ -68,7 +68,8 @@ def test_beijiang_monthly_base_with_deductions_averaged() -> None:
 def test_beijiang_month_floor_is_zero() -> None:
     beijiang = points.load_ruleset("beijiang")
     records = build([("M1", "张三", "一支部", "在职党员")],
-                    negatives=[("M1", "2024-01-10", "拒不完成组织分配任务")] * 11)
+                    negatives=[("M1", f"2024-01-{d:02d}", "拒不完成组织分配任务")
+                               for d in range(10, 21)])
     result = points.assess(records, beijiang, as_of="2024-02-29")
     # January: 100 − 110 → floor 0; February: 100 → mean 50
     assert total(result, "M1") == 50

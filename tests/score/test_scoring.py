@@ -86,7 +86,7 @@ def test_dimension_cap_of_participation_is_60() -> None:
 
 
 def test_vanguard_bonus_caps_and_dimension_cap() -> None:
-    result = assess(build([ONE], bonuses=[("M1", "2024-05-01", "志愿服务")] * 12
+    result = assess(build([ONE], bonuses=[("M1", f"2024-05-{d:02d}", "志愿服务") for d in range(1, 13)]
                           + [("M1", "2024-06-01", "表彰(省级及以上)"), ("M1", "2024-07-01", "讲党课")]))
     # volunteer 12 → capped 10; + 10 + 3 = 23 → dimension cap 20
     assert total(result, "M1", "vanguard") == 20
@@ -156,7 +156,8 @@ def test_member_who_left_before_the_year_is_not_assessed() -> None:
     [
         ([("X9", "2024-03-01", "党课", "present")], "unknown_member", "签到!A1"),
         ([("M1", "2024-03-01", "读书会", "present")], "unknown_activity", "签到!A1"),
-        ([("M1", "2023-12-01", "党课", "present")], "outside_year", "签到!A1"),
+        ([("M1", "2025-01-02", "党课", "present")], "outside_year", "签到!A1"),
+        ([("M1", "2023-12-01", "党课", "present")], "history", "签到!A1"),  # looked back at
     ],
 )
 def test_unusable_attendance_becomes_an_issue(rows: list[tuple], code: str, source: str) -> None:

@@ -60,11 +60,14 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     """Score every member of ``records`` for the period of ``calendar``."""
     issues: list[pd.DataFrame] = [records.issues]
     members = assessed_members(records.roster, ruleset, calendar, issues)
-    logs = log_records(records.bonuses, records.negatives, members, ruleset, calendar, issues)
-    s = _ledger(Scoring(
-        ruleset=ruleset, calendar=calendar, members=members,
-        events=attendance_events(records.attendance, members, ruleset, calendar, issues),
-        logs=logs, appraisals=records.appraisals), issues)
+    since = members["member_id"].map(records.roster.set_index("member_id")["joined"]).to_numpy(
+        dtype="datetime64[us]")
+    logs, past_logs = log_records(records.bonuses, records.negatives, members, ruleset, calendar,
+                                  issues, since)
+    events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
+                                            issues, since)
+    s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
+                        logs=logs, appraisals=records.appraisals), issues)
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.
@@ -75,7 +78,8 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     recorded = pd.concat([events["member_id"], all_logs["member_id"],
                           records.appraisals["member_id"]]).unique()
     flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
-                        pd.Series(recorded, dtype="string"))
+                        pd.Series(recorded, dtype="string"),
+                        history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))
     for raise_flags in MEMBER_FLAGS:
         raise_flags(flags)
     return MemberScores(

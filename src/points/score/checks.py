@@ -13,7 +13,7 @@ from ..vocab.frames import positions, sort_frame
 from ..vocab.issues import make_issues
 from .calendar import Calendar
 
-__all__ = ["fmt_date", "grouped_issue", "in_window", "in_year", "member_facts",
+__all__ = ["fmt_date", "grouped_issue", "history", "in_window", "in_year", "member_facts",
            "member_positions"]
 
 
@@ -74,6 +74,25 @@ def in_year(frame: pd.DataFrame, keep: np.ndarray, cal: Calendar, label: str,
             lambda f, n: "日期 " + fmt_date(f["date"]) + " 晚于统计截止日 "
             + cal.cutoff.strftime("%Y-%m-%d") + "，" + n + "条" + label + "记录未计分"))
     return keep & ~outside & ~after
+
+
+def history(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, cal: Calendar,
+            since: np.ndarray, label: str, issues: list[pd.DataFrame]) -> np.ndarray:
+    """The kept records dated before the period and on or after their member joined
+    (``since``: each member's join date, NaT when unknown): history, not scored, but looked
+    back through by the rules on consecutive months. Each sheet holding such records says so
+    once (a date typed in the wrong year shows there too)."""
+    dates = frame["date"].to_numpy()
+    before = keep & (dates < np.datetime64(cal.start))
+    if before.any():
+        rows = frame[before]
+        issues.append(grouped_issue(
+            rows.assign(_sheet=rows["source"].str.rsplit("!", n=1).str[0]), ["_sheet"], "history",
+            lambda f, n: "此表有 " + n + " 条" + label + "记录早于 " + str(cal.year)
+            + " 年度（第一条 " + fmt_date(f["date"]) + "），作为往年记录只用于连续缺席等规则的回溯，"
+            "不计分；如是日期写错，请改正"))
+    joined = since[np.where(pos >= 0, pos, 0)]
+    return before & (np.isnat(joined) | (dates >= joined))
 
 
 def in_window(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray,

@@ -19,7 +19,7 @@ from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
 from .calendar import Calendar
-from .checks import fmt_date, grouped_issue, in_window, in_year, member_positions
+from .checks import fmt_date, grouped_issue, history, in_window, in_year, member_positions
 
 __all__ = ["EVENT_COLUMNS", "attendance_events", "resolve_activities", "resolve_statuses"]
 
@@ -70,10 +70,12 @@ def _unknown_marks(frame: pd.DataFrame, unknown: np.ndarray, issues: list[pd.Dat
 
 
 def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Ruleset,
-                      cal: Calendar, issues: list[pd.DataFrame]) -> pd.DataFrame:
-    """Validated attendance events: known member, mark and activity, in the period and the
-    member's window, duplicates collapsed, conflicts set aside. Every check narrows one
-    boolean mask; the records are filtered once at the end."""
+                      cal: Calendar, issues: list[pd.DataFrame], since: np.ndarray
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events, history): validated attendance events — known member, mark and activity, in
+    the period and the member's window, duplicates collapsed, conflicts set aside — and the
+    same for the records before the period (after the member joined, ``since``). Every check
+    narrows one boolean mask; the records are filtered once at the end."""
     frame = attendance[["member_id", "date", "activity", "mark", "source"]].assign(
         status=resolve_statuses(attendance, rs))
     pos = member_positions(frame, members, "签到", issues)
@@ -95,9 +97,18 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
             lambda f, n: "未知的活动类型“" + f["activity"] + "”，" + n
             + "条签到记录未计分（可在规则的 aliases 中补充）"))
     keep &= ~unknown
-    keep = in_year(frame, keep, cal, "签到", issues, quiet_after=blank)
+    past = history(frame, keep, pos, cal, since, "签到", issues)
+    keep = in_year(frame, keep & (frame["date"] >= cal.start).to_numpy(), cal, "签到", issues,
+                   quiet_after=blank)
     keep = in_window(frame, keep, pos, members)
-    frame = frame.assign(activity=canonical)[keep].drop(columns="mark")
+    frame = frame.assign(activity=canonical).drop(columns="mark")
+    return (_events(frame, keep, pos, members, rs, issues),
+            _events(frame, past, pos, members, rs, issues))
+
+
+def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, members: pd.DataFrame,
+            rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    frame = frame[keep]
     frame["category_index"] = members["category_index"].to_numpy()[pos[keep]]
     # the one sort of the events: member, date, activity, then address (natural order)
     frame = _collapse_repeats(sort_frame(frame, ["member_id", "date", "activity", "source"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
@@ -16,7 +17,7 @@ from ..vocab.frames import sort_frame
 from ..vocab.issues import make_issues
 from ..vocab.text import map_names
 from .calendar import Calendar
-from .checks import grouped_issue, in_window, in_year, member_facts, member_positions
+from .checks import grouped_issue, history, in_window, in_year, member_facts, member_positions
 
 __all__ = ["LOG_COLUMNS", "LOG_KINDS", "log_records", "sort_logs"]
 
@@ -56,15 +57,20 @@ def _facts(rs: Ruleset, kind: Literal["bonus", "negative"]) -> pd.DataFrame:
 
 
 def log_records(bonuses: pd.DataFrame, negatives: pd.DataFrame, members: pd.DataFrame,
-                rs: Ruleset, cal: Calendar, issues: list[pd.DataFrame]
-                ) -> dict[str, pd.DataFrame]:
-    """Validated bonus and negative-list records with their item facts attached, by kind."""
-    return {kind: _records(frame, kind, members, rs, cal, issues)
-            for kind, frame in _kinds(bonuses, negatives, rs).items()}
+                rs: Ruleset, cal: Calendar, issues: list[pd.DataFrame], since: np.ndarray
+                ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """(records, history): validated bonus and negative-list records with their item facts
+    attached, by kind, in the period; and the same before it (after the member joined)."""
+    now: dict[str, pd.DataFrame] = {}
+    past: dict[str, pd.DataFrame] = {}
+    for kind, frame in _kinds(bonuses, negatives, rs).items():
+        now[kind], past[kind] = _records(frame, kind, members, rs, cal, issues, since)
+    return now, past
 
 
-def _records(frame: pd.DataFrame, kind: Literal["bonus", "negative"], members: pd.DataFrame, rs: Ruleset,
-             cal: Calendar, issues: list[pd.DataFrame]) -> pd.DataFrame:
+def _records(frame: pd.DataFrame, kind: Literal["bonus", "negative"], members: pd.DataFrame,
+             rs: Ruleset, cal: Calendar, issues: list[pd.DataFrame], since: np.ndarray
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     label = LABELS[kind]
     pos = member_positions(frame, members, label, issues)
     keep = pos >= 0
@@ -76,9 +82,18 @@ def _records(frame: pd.DataFrame, kind: Literal["bonus", "negative"], members: p
             lambda f, n: label + "中没有“" + f["item"].astype("string") + "”这一事项，" + n
             + "条记录未计分（可在规则的 aliases 中补充，或改正事项名称）"))
     keep &= ~unknown
-    keep = in_year(frame, keep, cal, label, issues)
+    past = history(frame, keep, pos, cal, since, label, issues)
+    keep = in_year(frame, keep & (frame["date"] >= cal.start).to_numpy(), cal, label, issues)
     keep = in_window(frame, keep, pos, members)
-    frame = member_facts(frame.assign(item=canonical)[keep], pos[keep], members)
+    frame = frame.assign(item=canonical)
+    return tuple(  # type: ignore[return-value]
+        _facts_of(frame, rows, pos, members, rs, kind, label, issues) for rows in (keep, past))
+
+
+def _facts_of(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, members: pd.DataFrame,
+              rs: Ruleset, kind: Literal["bonus", "negative"], label: str,
+              issues: list[pd.DataFrame]) -> pd.DataFrame:
+    frame = member_facts(frame[rows], pos[rows], members)
     frame = _once(sort_frame(frame, ["member_id", "date", "item", "source"]), label, issues)
     frame = frame.merge(_facts(rs, kind), on="item", how="left", validate="many_to_one")
     return sort_frame(frame, ["member_id", "date", "source"]).reset_index(drop=True)

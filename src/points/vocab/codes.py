@@ -63,6 +63,7 @@ ISSUE_CODES: dict[str, str] = {
     "no_person": "有记录但没有姓名和编号",
     "missing_value": "缺少必填内容",
     "roster_date": "名册日期有误",
+    "history": "往年记录（只用于回溯）",
 }
 
 #: The custom document property every workbook ``points`` writes carries (its value: the

@@ -11,7 +11,7 @@ from ...rules.model import FlagRules
 from ...vocab.statuses import STATUS_LABELS
 from .base import MemberFlags
 from .rows import flag_rows, record_evidence
-from .runs import dues_runs, in_run, missed_month_runs, month_text, run_detail
+from .runs import dues_runs, in_run, missed_month_runs, month_index, run_detail, run_months
 
 __all__ = ["continuity_flags"]
 
@@ -25,13 +25,12 @@ def _months_to_rule(rules: FlagRules, missed: pd.DataFrame, dues: pd.DataFrame) 
     return to_rule.groupby(level=0).min()
 
 
-def _six_month(out: MemberFlags, year: int, runs: pd.DataFrame, records: pd.DataFrame,
+def _six_month(out: MemberFlags, runs: pd.DataFrame, records: pd.DataFrame,
                what: str, status: pd.Series | str, record: str) -> None:
     if not len(runs):
         return
-    out.add(flag_rows(runs, "six_month_rule", run_detail(year, runs, what),
-                      months=month_text(year, runs["first"]) + " 至 "
-                      + month_text(year, runs["last"]), months_to=0))
+    out.add(flag_rows(runs, "six_month_rule", run_detail(runs, what), months=run_months(runs),
+                      months_to=0))
     used = in_run(records, runs)
     shown = used["status"].map(STATUS_LABELS) if isinstance(status, pd.Series) else status
     out.evidence.append(record_evidence(used, "six_month_rule", record, shown))
@@ -39,17 +38,17 @@ def _six_month(out: MemberFlags, year: int, runs: pd.DataFrame, records: pd.Data
 
 def continuity_flags(out: MemberFlags) -> None:
     s, rules = out.scoring, out.scoring.ruleset.flags
-    year = s.calendar.year
+    since = int(month_index(pd.Series([s.calendar.start])).iloc[0])
     candidates = set(out.members.loc[out.members["kind"] == "candidate", "member_id"])
-    org, missed = missed_month_runs(s.events)
-    dues, dues_longest = dues_runs(out.logs, rules.dues_item)
+    org, missed = missed_month_runs(pd.concat([out.history_events, s.events]), since)
+    dues, dues_longest = dues_runs(pd.concat([out.history_logs, out.logs]), rules.dues_item, since)
     missed = missed.assign(candidate=missed["member_id"].isin(candidates))
     dues_longest = dues_longest[~dues_longest["member_id"].isin(candidates)]
     to_rule = _months_to_rule(rules, missed, dues_longest)
     six = missed[(missed["length"] >= rules.six_month_run) & ~missed["candidate"]]
-    _six_month(out, year, six, org, "未参加组织生活", org["status"], "activity")
+    _six_month(out, six, org, "未参加组织生活", org["status"], "activity")
     six_dues = dues_longest[dues_longest["length"] >= rules.six_month_run]
-    _six_month(out, year, six_dues, dues, "未按时交纳党费", "未交党费", "item")
+    _six_month(out, six_dues, dues, "未按时交纳党费", "未交党费", "item")
 
     level1 = missed["length"] >= rules.escalation_level1
     escalate = missed[level1 & (missed["candidate"] | (missed["length"] < rules.six_month_run))]
@@ -59,9 +58,8 @@ def continuity_flags(out: MemberFlags) -> None:
     words = pd.Series(np.where(level == 2, "二级：限期改正", "一级：批评教育"),
                       index=escalate.index, dtype="string")
     out.add(flag_rows(escalate, "absence_escalation",
-                      run_detail(year, escalate, "未参加组织生活") + "，" + words, level=level,
-                      months=month_text(year, escalate["first"]) + " 至 "
-                      + month_text(year, escalate["last"]),
+                      run_detail(escalate, "未参加组织生活") + "，" + words, level=level,
+                      months=run_months(escalate),
                       months_to=escalate["member_id"].map(to_rule).where(~escalate["candidate"])))
     used = in_run(org, escalate)
     out.evidence.append(record_evidence(used, "absence_escalation", "activity",

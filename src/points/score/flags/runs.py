@@ -6,6 +6,10 @@ A *missed month*: a calendar month in which the member has an organisational-lif
 and at least one is unexcused (absent, or blank). A month with only leave is excused and
 breaks a run; a month with no organisational-life record is skipped: it neither counts nor
 breaks a run.
+
+Months are counted across years (``year × 12 + month − 1``), so a run that starts in last
+year's sheets and goes on into this year's is one run: the records before the period are
+history, given to look back through. Only runs that reach into the period are this period's.
 """
 
 from __future__ import annotations
@@ -16,12 +20,19 @@ import pandas as pd
 from ...vocab.frames import sort_frame
 from ...vocab.statuses import ATTENDED, UNEXCUSED
 
-__all__ = ["dues_runs", "in_run", "missed_month_runs", "month_text", "run_detail"]
+__all__ = ["dues_runs", "in_run", "missed_month_runs", "month_index", "month_text", "run_detail",
+           "run_months"]
 
 
-def month_text(year: int, month: pd.Series) -> pd.Series:
-    """``2024-03`` for each month number."""
-    return str(year) + "-" + month.astype("int64").astype("string").str.zfill(2)
+def month_index(dates: pd.Series) -> pd.Series:
+    """Months counted across years: ``year × 12 + month − 1``."""
+    return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
+
+
+def month_text(index: pd.Series) -> pd.Series:
+    """``2024-03`` for each month counted across years."""
+    index = index.astype("int64")
+    return (index // 12).astype("string") + "-" + (index % 12 + 1).astype("string").str.zfill(2)
 
 
 def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray) -> pd.DataFrame:
@@ -46,11 +57,11 @@ def _longest(runs: pd.DataFrame) -> pd.DataFrame:
     return longest
 
 
-def missed_month_runs(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def missed_month_runs(events: pd.DataFrame, since: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(organisational-life records with their month, each member's longest run of missed
-    months)."""
+    months that reaches month ``since`` or later)."""
     org = events[events["org_life"]]
-    org = org.assign(month=org["date"].dt.month.astype("int64"))
+    org = org.assign(month=month_index(org["date"]))
     status = org["status"]
     months = pd.DataFrame({
         "member_id": org["member_id"], "month": org["month"],
@@ -61,13 +72,16 @@ def missed_month_runs(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     member = months["member_id"].to_numpy()
     new_member = np.r_[True, member[1:] != member[:-1]] if len(months) else np.array([], bool)
     breaks = new_member | np.r_[True, missed[1:] != missed[:-1]] if len(months) else new_member
-    return org, _longest(_runs(months, breaks, missed))
+    runs = _runs(months, breaks, missed)
+    return org, _longest(runs[runs["last"] >= since])
 
 
-def dues_runs(logs: pd.DataFrame, dues_item: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(dues records, each member's longest run of consecutive months with one)."""
+def dues_runs(logs: pd.DataFrame, dues_item: str | None, since: int
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dues records, each member's longest run of consecutive months with one that reaches
+    month ``since`` or later)."""
     dues = logs[(logs["kind"] == "negative") & (logs["item"] == (dues_item or "\0"))]
-    dues = dues.assign(month=dues["date"].dt.month.astype("int64"))
+    dues = dues.assign(month=month_index(dues["date"]))
     months = dues[["member_id", "month"]].drop_duplicates().sort_values(
         ["member_id", "month"]).reset_index(drop=True)
     member = months["member_id"].to_numpy()
@@ -77,7 +91,7 @@ def dues_runs(logs: pd.DataFrame, dues_item: str | None) -> tuple[pd.DataFrame, 
     else:
         breaks = np.array([], dtype=bool)
     runs = _runs(months, breaks, np.ones(len(months), dtype=bool))
-    return dues, _longest(runs)
+    return dues, _longest(runs[runs["last"] >= since])
 
 
 def in_run(records: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +100,11 @@ def in_run(records: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     return joined[(joined["month"] >= joined["first"]) & (joined["month"] <= joined["last"])]
 
 
-def run_detail(year: int, runs: pd.DataFrame, what: str) -> pd.Series:
+def run_months(runs: pd.DataFrame) -> pd.Series:
+    """``2024-03 至 2024-08`` for each run."""
+    return month_text(runs["first"]) + " 至 " + month_text(runs["last"])
+
+
+def run_detail(runs: pd.DataFrame, what: str) -> pd.Series:
     """``最长连续 N 个月…（2024-03 至 2024-08）`` for each run."""
-    return ("最长连续 " + runs["length"].astype("string") + " 个月" + what + "（"
-            + month_text(year, runs["first"]) + " 至 " + month_text(year, runs["last"]) + "）")
+    return "最长连续 " + runs["length"].astype("string") + " 个月" + what + "（" + run_months(runs) + "）"

@@ -75,7 +75,7 @@ def test_every_planted_problem_is_reported_where_it_was_planted(year: points.Ass
 def test_every_planted_flag_is_raised(year: points.Assessment) -> None:
     flags = set(zip(year.flags["member_id"], year.flags["code"], strict=True))
     assert {("JG007", "six_month_rule"), ("XH005", "six_month_rule"), ("HQ031", "six_month_rule"),
-            ("HQ008", "zeroed"), ("JG028", "probation_revoke"), ("XH028", "probation_extend"),
+            ("HQ008", "zeroed"), ("JG028", "probation_revoke"), ("HQ033", "probation_extend"),
             ("SQ010", "frequent_leave"), ("SQ012", "absence_escalation"),
             ("XH012", "no_records"), ("XX001", "quota_tie")} <= flags
     assert set(year.flags["code"]) >= {"grade_basic", "grade_unqualified", "unexcused_absences"}

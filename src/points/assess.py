@@ -74,16 +74,22 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
     """The period to score: ``year`` (else the year of ``as_of``, else the year most records
     fall in) up to ``as_of``. This needs every record, so it is decided once, before the
     members are scored."""
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
+                             or not 1900 <= year <= 2999):
+        raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
     cutoff = _as_of(as_of, year)
     if cutoff is not None:
         year = cutoff.year
+    dates = pd.concat([records.attendance["date"], records.negatives["date"],
+                       records.bonuses["date"]]).dropna()
+    counts = dates.dt.year.value_counts()
     if year is None:
-        dates = pd.concat([records.attendance["date"], records.negatives["date"],
-                           records.bonuses["date"]]).dropna()
         if dates.empty:
             raise ArgumentError("无法判断考核年度：记录中没有任何日期；请指定年度（命令行用 --year）")
-        counts = dates.dt.year.value_counts()
         year = int(counts[counts == counts.max()].index.max())
+    elif not dates.empty and year not in counts.index:
+        found = "、".join(f"{y} 年 {n} 条" for y, n in counts.sort_index().items())
+        raise ArgumentError(f"{year} 年度没有任何签到或加减分记录（记录的年份：{found}）；请检查年度")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
         raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
     return Calendar(year, cutoff, ruleset.period)

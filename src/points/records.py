@@ -28,10 +28,10 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from .vocab.errors import RecordsError
+from .vocab.errors import ArgumentError, RecordsError
 from .vocab.issues import empty_issues
 from .vocab.statuses import STATUSES
-from .vocab.text import suggestion
+from .vocab.text import normalize_name, normalize_series, suggestion, suggestion_zh
 
 __all__ = ["Records", "RecordsError"]
 
@@ -218,3 +218,26 @@ class Records:
                    negatives=tables["negatives"], bonuses=tables["bonuses"],
                    appraisals=tables["appraisals"],
                    issues=empty_issues() if issues is None else issues)
+
+    def for_branch(self, branch: str) -> Records:
+        """The records of one branch's members (the roster may be a whole town's), with the
+        data issues about them and those in the files that hold their records."""
+        names = normalize_series(self.roster["branch"])
+        key = normalize_name(branch)
+        if not (names == key).any():
+            known = sorted(set(self.roster["branch"]) - {""})
+            raise ArgumentError(f"名册中没有支部“{branch}”" + suggestion_zh(branch, known))
+        roster = self.roster[(names == key).to_numpy()].reset_index(drop=True)
+        ids = roster["member_id"]
+
+        def keep(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["member_id"].isin(ids).to_numpy()].reset_index(drop=True)
+
+        tables = [keep(t) for t in (self.attendance, self.negatives, self.bonuses, self.appraisals)]
+        files = set(pd.concat([t["source"] for t in tables]).str.split("!", n=1).str[0])
+        issue_file = self.issues["source"].str.split("!", n=1).str[0]
+        issues = self.issues[(self.issues["member_id"].isin(ids)
+                              | (self.issues["member_id"].isna() & issue_file.isin(files))
+                              ).to_numpy()].reset_index(drop=True)
+        return attrs.evolve(self, roster=roster, attendance=tables[0], negatives=tables[1],
+                            bonuses=tables[2], appraisals=tables[3], issues=issues)

@@ -20,7 +20,10 @@ __all__ = ["main", "main_exit", "parser"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = parser().parse_args(argv)
+    command = parser()
+    args = command.parse_args(argv)
+    if getattr(args, "mask_names", False) and not getattr(args, "public", None):
+        command.error("--mask-names 只用于公示版：请同时给出 --public 公示.xlsx")
     try:
         return int(args.run(args))
     except BrokenPipeError:  # `points … | head`: the reader stopped; not an error

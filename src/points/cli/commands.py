@@ -66,6 +66,8 @@ def _assess(args: argparse.Namespace, progress: _Progress | None = None,
             rules: Ruleset | None = None, records: Records | None = None) -> Assessment:
     rules = _ruleset(args.rules) if rules is None else rules
     records = _read(args, progress) if records is None else records
+    if getattr(args, "branch", None):
+        records = records.for_branch(args.branch)
     if progress:
         progress.step("计分")
     return assess(records, rules, year=args.year, as_of=args.as_of)
@@ -92,7 +94,8 @@ def _summary(result: Assessment) -> list[str]:
              f"参评 {len(people)} 人：党员 {len(members)}，发展对象/入党积极分子 "
              f"{len(people) - len(members)}"]
     if rs.grades is not None:
-        lines.append("建议等次：" + _counts(members["grade"].dropna(),
+        word = "建议等次" if result.as_of is None else "预计等次（截至统计日，年底前还会变化）"
+        lines.append(f"{word}：" + _counts(members["grade"].dropna(),
                                           [b.name for b in rs.grades.bands]))
     lines.append(f"复核提示 {len(result.flags)} 条：" + _counts(result.flags["label"]))
     lines.append(f"数据问题 {len(result.issues)} 条" + ("：" if len(result.issues) else ""))

@@ -23,6 +23,7 @@ def _reading(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-r", "--rules", metavar="RULES.toml",
                      help="规则文件或内置规则名（默认：都江堰式分类积分 dujiangyan）")
     sub.add_argument("--year", type=int, help="年度（默认：从表格中判断）")
+    sub.add_argument("--branch", metavar="支部", help="只给这个支部计分（名册可以是全镇的）")
     sub.add_argument("--as-of", metavar="DATE", help="统计截至日期，如 2024-06-30（按月预警）")
 
 

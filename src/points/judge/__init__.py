@@ -10,9 +10,11 @@ on the members' scores, however they were computed.
 from __future__ import annotations
 
 from ..score import MemberScores
+from ..vocab.issues import concat_issues
 from .assessment import AssessmentTables
 from .candidates import candidate_list, select_candidates
 from .compare import compare_assessments
+from .coverage import branches_without_records
 from .flags import judgement_flags, review_list
 from .ranking import rankings
 
@@ -32,6 +34,8 @@ def judge(scores: MemberScores, files: tuple[tuple[str, str], ...] = ()) -> Asse
     return AssessmentTables(
         ruleset=rs, year=cal.year, as_of=cal.as_of, members=scores.members,
         ledger=scores.ledger, totals=scores.totals, monthly=scores.monthly,
-        issues=scores.issues, events=scores.events, logs=scores.logs, rankings=ranked,
+        issues=concat_issues([scores.issues,
+                              branches_without_records(scores.members, scores.events)]),
+        events=scores.events, logs=scores.logs, rankings=ranked,
         flags=flag_table, evidence=evidence_table,
         candidates=candidate_list(ranked, scores.logs, rs), files=files)

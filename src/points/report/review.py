@@ -83,15 +83,37 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     return [target, *written]
 
 
+def _file(sources: pd.Series) -> pd.Series:
+    return sources.astype("string").str.split("!", n=1).str[0]
+
+
+def branch_files(a: AssessmentTables) -> pd.DataFrame:
+    """``file, branch``: the input files that hold records of each branch's members."""
+    held = pd.concat([a.events[["member_id", "source"]], a.logs[["member_id", "source"]],
+                      a.issues.loc[a.issues["member_id"].notna(), ["member_id", "source"]]])
+    files = pd.DataFrame({"file": _file(held["source"]).to_numpy(),
+                          "member_id": held["member_id"].to_numpy()}).drop_duplicates()
+    branch = a.members.set_index("member_id")["branch"]
+    return files.assign(branch=files["member_id"].map(branch))[["file", "branch"]].dropna(
+        ).drop_duplicates().reset_index(drop=True)
+
+
 def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
-    """The part of ``a`` about one branch (ranks and grades as computed for the whole)."""
+    """The part of ``a`` about one branch (ranks and grades as computed for the whole); its
+    data issues are those about its members and those in its own files that name no member
+    (bad dates, unknown sheets, unknown members)."""
     ids = a.members.loc[a.members["branch"] == branch, "member_id"]
 
     def keep(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["member_id"].isin(ids).to_numpy()].reset_index(drop=True)
 
+    links = branch_files(a)
+    own = links.loc[links["branch"] == branch, "file"]
+    issues = a.issues[(a.issues["member_id"].isin(ids)
+                       | (a.issues["member_id"].isna() & _file(a.issues["source"]).isin(own))
+                       ).to_numpy()].reset_index(drop=True)
     return attrs.evolve(a, members=keep(a.members), ledger=keep(a.ledger), totals=keep(a.totals),
-                        monthly=keep(a.monthly), issues=keep(a.issues), events=keep(a.events),
+                        monthly=keep(a.monthly), issues=issues, events=keep(a.events),
                         logs=keep(a.logs), rankings=keep(a.rankings), flags=keep(a.flags),
                         evidence=keep(a.evidence), candidates=keep(a.candidates))
 

@@ -64,6 +64,7 @@ ISSUE_CODES: dict[str, str] = {
     "missing_value": "缺少必填内容",
     "roster_date": "名册日期有误",
     "history": "往年记录（只用于回溯）",
+    "branch_without_records": "支部没有签到记录",
 }
 
 #: The custom document property every workbook ``points`` writes carries (its value: the

@@ -1,0 +1,25 @@
+"""Branches the inputs say nothing about: a branch with members on the roster but not one
+attendance record among the files read (a town roster scored with one branch's sheets)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..vocab.frames import sort_frame
+from ..vocab.issues import empty_issues, make_issues
+
+__all__ = ["branches_without_records"]
+
+
+def branches_without_records(members: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """One data issue per such branch, at its first roster row, with its member count."""
+    seen = set(members.loc[members["member_id"].isin(events["member_id"]), "branch"])
+    quiet = members[~members["branch"].isin(seen) & (members["branch"] != "")]
+    if quiet.empty or not seen:  # nothing recorded at all is the no_records flags' business
+        return empty_issues()
+    first = sort_frame(quiet, ["branch", "source"]).drop_duplicates("branch")
+    count = quiet.groupby("branch").size().reindex(first["branch"]).to_numpy()
+    message = ("支部“" + first["branch"] + "”在名册中有 " + pd.Series(count, index=first.index)
+               .astype("string") + " 人，但读入的表格中没有这个支部的签到记录；只给一个支部计分时，"
+               "请用 --branch 支部名（在 Python 中用 records.for_branch）")
+    return make_issues("branch_without_records", message, first["source"])

@@ -7,13 +7,15 @@ must call Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["empty_table", "intern", "per_distinct", "positions", "sort_frame", "source_key"]
+__all__ = ["empty_table", "intern", "natural_key", "per_distinct", "positions", "sort_frame",
+           "source_key"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -42,16 +44,29 @@ def intern(name: str, codes: dict[str, int], names: list[str]) -> int:
     return code
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A key that orders numbers inside text by value: ``6月`` < ``10月``, ``A9`` < ``A10``."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part)
+                 for part in _DIGITS.split(text) if part)
+
+
 def source_key(sources: pd.Series) -> list[np.ndarray]:
-    """Sort keys (most significant first) that order addresses with their trailing number
-    taken naturally (``A9`` < ``A10``): the text before the trailing digits, the count of
-    those digits, then the whole address. For equal prefixes, fewer digits is a smaller number.
-    """
+    """Sort keys (most significant first) that order addresses naturally: numbers inside the
+    file and sheet names by value (``6月`` before ``10月``) and the row number too (``A9`` before
+    ``A10``). The text before the trailing digits is ranked once per distinct value; then the
+    count of those digits, then the whole address (for equal prefixes, fewer digits is a smaller
+    number)."""
     text = sources.astype("string").fillna("")
     prefix = text.str.rstrip("0123456789")
     digits = (text.str.len() - prefix.str.len()).to_numpy(dtype="int64")
-    return [pd.factorize(prefix, sort=True)[0], digits,
-            text.rank(method="dense").to_numpy()]
+    codes, uniques = pd.factorize(prefix)
+    order = np.empty(len(uniques), dtype="int64")
+    order[sorted(range(len(uniques)), key=lambda i: natural_key(str(uniques[i])))] = np.arange(
+        len(uniques))
+    return [order[codes] if len(codes) else codes, digits, text.rank(method="dense").to_numpy()]
 
 
 def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:

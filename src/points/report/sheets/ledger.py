@@ -39,8 +39,11 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     names = a.members.set_index("member_id")["name"]
     status = led["status"].astype("string").fillna("")
     shown = status.map(STATUS_LABELS).astype("string").fillna(status)
-    rule = (led["item"].astype("string").fillna("")
-            + ("（" + shown + "）").where(shown != "", ""))
+    item = led["item"].astype("string").fillna("")
+    capped = led["rule"].astype("string").str.startswith("cap.").fillna(False)
+    period = {"year": "年度", "quarter": "季度", "month": "月度"}[a.ruleset.period]
+    item = item.where(~capped, item + f" 超出{period}上限")  # not a penalty for attending
+    rule = item + ("（" + shown + "）").where(shown != "", "")
     labels = a.dimension_labels
     return pd.DataFrame({
         "党员编号": led["member_id"], "姓名": names.reindex(led["member_id"]).to_numpy(),

@@ -19,7 +19,8 @@ def write_public(book: Book, a: AssessmentTables, people: pd.DataFrame, mask: bo
                           "建议等次": suggested(people)})
     ws = book.table("公示", frame, [Column("姓名"), Column("支部", "text", 30),
                                     Column("总积分", "points", 10), Column("建议等次", "text", 12)])
-    ws.set_header(f"&C&14{a.period_text}党员积分公示")
+    # "&14" then digits would read as a font size (142024): a space ends the size code
+    ws.set_header("&C&14 " + f"{a.period_text}党员积分公示".replace("&", "&&"))
     ws.fit_to_pages(1, 0)
     ws.set_portrait()
     grade_colours(book, ws, a, len(frame), 3)

@@ -3,12 +3,17 @@
 =============  ===========================================================================
 table          columns (``*`` required)
 =============  ===========================================================================
-roster         member_id*, name*, branch, category, joined, left, source, + personal columns
+roster         member_id*, name*, branch, category, joined, left, admitted, confirmed, source
 attendance     member_id*, date*, activity*, mark or status*, source
 negatives      member_id*, date*, item*, source, note
 bonuses        member_id*, date*, item*, source, note
 appraisals     member_id*, result*, source
 =============  ===========================================================================
+
+The roster's ``category`` is the member's category at the end of the period; ``admitted``
+(接收预备党员日期: 发展对象 → 预备党员) and ``confirmed`` (转正日期: 预备党员 → the roster category)
+say when it changed during the period, so each part of the period is scored under the category
+the member had then.
 
 ``mark`` is the attendance mark as written (``√``, ``请假``, ``出差``; "" for an empty cell), which
 the ruleset's ``[marks]`` turn into a status when the records are scored; ``status`` is a
@@ -37,7 +42,8 @@ __all__ = ["Records", "RecordsError"]
 
 _SCHEMA: dict[str, dict[str, str]] = {
     "roster": {"member_id": "id", "name": "text", "branch": "text?", "category": "text?",
-               "joined": "date?", "left": "date?", "source": "text?"},
+               "joined": "date?", "left": "date?", "admitted": "date?", "confirmed": "date?",
+               "source": "text?"},
     "attendance": {"member_id": "id", "date": "date", "activity": "text", "mark": "mark?",
                    "status": "status?", "source": "text?"},
     "negatives": {"member_id": "id", "date": "date", "item": "text", "source": "text?",

@@ -15,10 +15,12 @@ import pandas as pd
 from ..vocab.errors import ReaderError
 from .dates import parse_dates
 from .merge import Merger, concat_parts
+from .scan import DATED
 
 __all__ = ["build_roster", "resolve_people"]
 
-ROSTER_COLUMNS = ["member_id", "name", "branch", "category", "joined", "left", "source"]
+ROSTER_COLUMNS = ["member_id", "name", "branch", "category", "joined", "left", "admitted",
+                  "confirmed", "source"]
 
 
 def build_roster(m: Merger) -> pd.DataFrame:
@@ -33,7 +35,7 @@ def build_roster(m: Merger) -> pd.DataFrame:
         "category": pd.Series(raw["category"], dtype="string"),
         "source": m.addresses(raw["sheet"], raw["row"], raw["col"]),
     })
-    for field in ("joined", "left"):
+    for field in DATED:
         values = pd.Series(raw[field], dtype=object)
         parsed = parse_dates(values, None)
         out[field] = parsed["date"].to_numpy()

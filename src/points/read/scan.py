@@ -30,6 +30,8 @@ from .workbook import read_sheets
 __all__ = ["ERROR_MARK", "FileScan", "mark_text", "scan_file"]
 
 KINDS = ("roster", "people", "attendance", "list", "log", "appraisal")
+#: The roster's date columns.
+DATED = ("joined", "left", "admitted", "confirmed")
 
 
 class FileScan:
@@ -163,11 +165,10 @@ class _Scanner:
     def _roster(self, sheet: Sheet) -> None:
         rows = sheet.data_rows(sheet.header + 1)
         part = {f: sheet.column(f, rows)
-                for f in ("member_id", "name", "branch", "category", "joined", "left")}
+                for f in ("member_id", "name", "branch", "category", *DATED)}
         part.update(sheet=np.full(len(rows), sheet.number), row=rows,
                     col=np.full(len(rows), sheet.fields["name"]),
-                    joined_col=np.full(len(rows), sheet.fields.get("joined", 0)),
-                    left_col=np.full(len(rows), sheet.fields.get("left", 0)))
+                    **{f"{f}_col": np.full(len(rows), sheet.fields.get(f, 0)) for f in DATED})
         self.scan.parts["roster"].append(part)
 
     def _people(self, sheet: Sheet, rows: np.ndarray, data: np.ndarray) -> np.ndarray:

@@ -148,6 +148,6 @@ def sheet_kind(sheet: Sheet, dated: bool) -> str:
         return "log"
     if dated:
         return "matrix"
-    if {"branch", "category", "joined", "left"} & set(fields):
+    if {"branch", "category", "joined", "left", "admitted", "confirmed"} & set(fields):
         return "roster"
     return "unknown"

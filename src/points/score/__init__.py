@@ -22,7 +22,7 @@ from .events import EVENT_COLUMNS, attendance_events
 from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
 from .logs import log_records, sort_logs
-from .members import assessed_members
+from .members import Timeline, assessed_members
 from .steps import STEPS, Scoring
 from .tables import monthly_table, totals_table
 
@@ -65,7 +65,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     logs, past_logs = log_records(records.bonuses, records.negatives, members, ruleset, calendar,
                                   issues, since)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
-                                            issues, since)
+                                            issues, since, Timeline(members, records.roster, ruleset))
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
                         logs=logs, appraisals=records.appraisals), issues)
     # Every block is built in a deterministic order (events and logs sorted by member, date

@@ -20,6 +20,7 @@ from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
 from .calendar import Calendar
 from .checks import fmt_date, grouped_issue, history, in_window, in_year, member_positions
+from .members import Timeline
 
 __all__ = ["EVENT_COLUMNS", "attendance_events", "resolve_activities", "resolve_statuses"]
 
@@ -70,8 +71,8 @@ def _unknown_marks(frame: pd.DataFrame, unknown: np.ndarray, issues: list[pd.Dat
 
 
 def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Ruleset,
-                      cal: Calendar, issues: list[pd.DataFrame], since: np.ndarray
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      cal: Calendar, issues: list[pd.DataFrame], since: np.ndarray,
+                      changes: Timeline) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(events, history): validated attendance events — known member, mark and activity, in
     the period and the member's window, duplicates collapsed, conflicts set aside — and the
     same for the records before the period (after the member joined, ``since``). Every check
@@ -102,14 +103,15 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
                    quiet_after=blank)
     keep = in_window(frame, keep, pos, members)
     frame = frame.assign(activity=canonical).drop(columns="mark")
-    return (_events(frame, keep, pos, members, rs, issues),
-            _events(frame, past, pos, members, rs, issues))
+    return (_events(frame, keep, pos, changes, rs, issues),
+            _events(frame, past, pos, changes, rs, issues))
 
 
-def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, members: pd.DataFrame,
+def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, changes: Timeline,
             rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
     frame = frame[keep]
-    frame["category_index"] = members["category_index"].to_numpy()[pos[keep]]
+    frame["category_index"] = changes.category_at(  # the category the member had that day
+        pos[keep], frame["date"].to_numpy(dtype="datetime64[us]"))
     # the one sort of the events: member, date, activity, then address (natural order)
     frame = _collapse_repeats(sort_frame(frame, ["member_id", "date", "activity", "source"]),
                               issues, blank_is_absent=rs.marks.blank == "absent")

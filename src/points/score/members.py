@@ -10,7 +10,7 @@ from ..vocab.issues import make_issues
 from ..vocab.text import map_names
 from .calendar import Calendar
 
-__all__ = ["MEMBER_COLUMNS", "assessed_members"]
+__all__ = ["MEMBER_COLUMNS", "Timeline", "assessed_members"]
 
 MEMBER_COLUMNS = ["member_id", "name", "branch", "category", "category_id", "category_index",
                   "kind", "probation", "skip_dimensions", "window_start", "window_end",
@@ -72,3 +72,31 @@ def assessed_members(roster: pd.DataFrame, rs: Ruleset, cal: Calendar,
                              in_scope=start <= end,
                              name=members["name"].fillna(""), branch=members["branch"].fillna(""))
     return members[MEMBER_COLUMNS].sort_values("member_id").reset_index(drop=True)
+
+
+class Timeline:
+    """When members changed category during the period, aligned with ``members``:
+    ``admitted`` (发展对象 → 预备党员) and ``confirmed`` (预备党员 → the roster category), NaT
+    where there was no change; and the categories they had before."""
+
+    def __init__(self, members: pd.DataFrame, roster: pd.DataFrame, rs: Ruleset) -> None:
+        dates = roster.set_index("member_id")
+        ids = members["member_id"]
+        self.current = members["category_index"].to_numpy()
+        self.admitted = ids.map(dates["admitted"]).to_numpy(dtype="datetime64[us]")
+        self.confirmed = ids.map(dates["confirmed"]).to_numpy(dtype="datetime64[us]")
+        probation = [i for i, c in enumerate(rs.categories) if c.probation]
+        candidate = [i for i, c in enumerate(rs.categories) if c.kind == "candidate"]
+        self.probation = probation[0] if probation else -1
+        self.candidate = candidate[0] if candidate else -1
+
+    def category_at(self, pos: np.ndarray, dates: np.ndarray) -> np.ndarray:
+        """The category index of each record (member position, date): 发展对象 before being
+        admitted, 预备党员 before being confirmed, the roster category after."""
+        index = self.current[pos]
+        if self.probation >= 0:
+            index = np.where(dates < self.confirmed[pos], self.probation, index)
+        if self.candidate >= 0:
+            index = np.where(dates < self.admitted[pos], self.candidate, index)
+        return index
+

@@ -93,7 +93,7 @@ def test_default_dimensions_statuses_and_categories(default: points.Ruleset) -> 
     assert [(b.name, b.min) for b in default.grades.bands] == [
         ("优秀", 90), ("合格", 70), ("基本合格", 60), ("不合格", 0)]
     assert [(b.name, b.min) for b in default.probation] == [
-        ("按期转正", 85), ("延长预备期", 70), ("取消预备资格", 0)]
+        ("按期转正", 70), ("延长预备期", 60), ("取消预备资格", 0)]
     assert [(b.name, b.min) for b in default.candidate_bands] == [
         ("优先发展", 72), ("重点培养", 64), ("一般", 0)]
     assert default.marks.blank == "absent"
@@ -226,10 +226,10 @@ def test_band_flags_must_be_known_flag_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"name = ", "TOML 格式有误，在文件末尾（Invalid value (at end of document)）"),
+        (b"name = ", "TOML 格式有误，在文件末尾：无法识别的值（文字要加引号，如 \"合格\"）"),
         (b"name = \"a\"\ntitle = = 3",
-         "TOML 格式有误，在第 2 行第 9 列（Invalid value (at line 2, column 9)）"),
-        (b"\xff\xfe", "不是 UTF-8 编码的文字（invalid start byte），请用 UTF-8 保存"),
+         "TOML 格式有误，在第 2 行第 9 列：无法识别的值（文字要加引号，如 \"合格\"）"),
+        (b"\xff\xfe", "不是 UTF-8 编码的文字（第 1 行有无法解读的字节），请用 UTF-8 编码保存"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, problem: str) -> None:

@@ -8,16 +8,19 @@ Every problem names its key path, the expectation and the value::
 Messages are in Chinese: the people who edit ruleset files read Chinese.
 
 Unknown keys, required keys, types and bounds come from the declarations of :mod:`.schema`
-and are checked by :mod:`.check`; what is written here by hand are the rules across keys:
-references to dimensions, activities, categories, grades and flag codes, the order of bands,
-unique ids and names, complete status factors. The shipped rulesets live in
-``points/rules/shipped/*.toml`` and are loaded by this same code.
+and are checked by :mod:`.check`, as are the checks across keys; written here by hand is the
+reading of each section. Only a regular file of at most :data:`MAX_BYTES` is read; a TOML
+syntax error keeps its line and column. The shipped rulesets (``shipped/*.toml``) load by this
+same code.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from functools import partial
@@ -27,9 +30,19 @@ from typing import Any, Literal
 
 from ..vocab.codes import FLAG_CODES
 from ..vocab.errors import RulesetError
-from ..vocab.statuses import EFFECTIVE
 from ..vocab.text import normalize_name, suggestion_zh
-from .check import Checker, key_path
+from .check import (
+    Checker,
+    check_activity_points,
+    check_all_factors,
+    check_default_category,
+    check_default_dimension,
+    check_item_ids,
+    check_unique,
+    key_path,
+    shown,
+    toml_problem,
+)
 from .model import (
     Activity,
     Appraisal,
@@ -62,6 +75,17 @@ from .schema import (
 __all__ = ["RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]
 
 DEFAULT_RULESET = "dujiangyan"
+#: The largest ruleset file read, in bytes (a ruleset is a few thousand).
+MAX_BYTES = 1 << 20
+_TOO_BIG = f"文件过大（{{:,}} 字节），规则文件通常只有几千字节，上限为 {MAX_BYTES:,} 字节"
+#: A dotted key or table name of 32 parts or more: not a ruleset's, and tomllib takes time
+#: growing with the square of the parts, even before it finds that no '=' or ']' follows.
+_PART = r"""(?:[\w-]+|"[^"\n]*"|'[^'\n]*')"""
+_DOTTED = re.compile(rf"(?:^|[\[{{,])[ \t]*{_PART}(?:[ \t]*\.[ \t]*{_PART}){{31}}", re.M)
+#: An operating system's reason for not reading a file (errno → Chinese).
+_OS_PROBLEMS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "读取时出错",
+                errno.ENOTDIR: "路径中的某一段不是文件夹", errno.ENAMETOOLONG: "文件名太长",
+                errno.ELOOP: "符号链接层数过多", errno.EISDIR: "这是一个文件夹，不是规则文件"}
 #: The top-level settings, read before the sections (``default_category`` is read after them).
 _SETTINGS = tuple(k for k in TOP.without("default_category") if k.kind != "table")
 
@@ -70,7 +94,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     c = Checker()
     c.unknown(doc, TOP.names, "$")
     settings = c.read(doc, _SETTINGS, "$")
-    _check_all_factors(c, settings["status_factors"])
+    check_all_factors(c, settings["status_factors"])
     dimensions = _dimensions(c, doc)
     activity_table = c.table(doc.get("activities"), "$.activities")
     activities = _activities(c, activity_table)
@@ -79,20 +103,20 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     negatives = _items(c, negative_table, "$.negatives", NEGATIVE)
     category_table = c.table(doc.get("categories"), "$.categories")
     categories = _categories(c, category_table, list(activity_table))
-    default_category = _default_category(c, doc, category_table)
+    default_category = check_default_category(c, doc, category_table)
     appraisal = _appraisal(c, doc["appraisal"]) if "appraisal" in doc else None
     grades = _grades(c, doc["grades"]) if "grades" in doc else None
     probation = _band_section(c, doc, PROBATION)
     candidate_bands = _band_section(c, doc, CANDIDATES)
     flags = _flags(c, doc, list(negative_table))
     marks = _marks(c, doc)
-    _check_unique(c, "activities", activities)
-    _check_unique(c, "bonuses", bonuses)
-    _check_unique(c, "negatives", negatives)
-    _check_unique(c, "categories", categories)
-    _check_item_ids(c, bonuses, negatives)
+    check_unique(c, "activities", activities)
+    check_unique(c, "bonuses", bonuses)
+    check_unique(c, "negatives", negatives)
+    check_unique(c, "categories", categories)
+    check_item_ids(c, bonuses, negatives)
     if c.problems:
-        raise RulesetError(source, c.problems)
+        raise RulesetError(source, c.all_problems())
     assert default_category is not None and marks is not None  # else a problem was reported
     return Ruleset(
         **settings, dimensions=dimensions, activities=activities, bonuses=bonuses,
@@ -106,13 +130,6 @@ def _complete(values: Mapping[str, Any], section: Section) -> bool:
     """True when every value that must be set is (None marks a key with a problem)."""
     return all(values[k.name] is not None for k in section
                if k.name in values and (k.required or k.default is not None))
-
-
-def _check_all_factors(c: Checker, factors: Mapping[str, float] | None) -> None:
-    if factors is not None:
-        missing = [s for s in EFFECTIVE if s not in factors]
-        if missing:
-            c.fail("$.status_factors", f"每种出勤状态都要有系数，缺少 {'、'.join(missing)}")
 
 
 # -- dimensions, activities, log items, categories --------------------------------------------
@@ -131,16 +148,6 @@ def _dimensions(c: Checker, doc: Mapping[str, Any]) -> list[Dimension]:
     return out
 
 
-def _default_dimension(c: Checker, spec: Mapping[str, Any], values: dict[str, Any],
-                       section: Section, path: str) -> None:
-    """A thing without ``dimension`` goes to the section's default one, which must exist."""
-    default = section["dimension"].default
-    if "dimension" not in spec and default not in c.dimension_ids:
-        c.fail(key_path(path, "dimension"),
-               f"必填：规则中没有默认的 {default!r} 维度，请写明 dimension")
-        values["dimension"] = None
-
-
 def _activities(c: Checker, table: Mapping[str, Any]) -> list[Activity]:
     out = []
     for name, value in table.items():
@@ -148,7 +155,7 @@ def _activities(c: Checker, table: Mapping[str, Any]) -> list[Activity]:
         spec = c.open(value, ACTIVITY, path)
         values = c.read(spec, ACTIVITY, path)
         if values["points"]:
-            _default_dimension(c, spec, values, ACTIVITY, path)
+            check_default_dimension(c, spec, values, ACTIVITY, path)
         if (values["absence_points"] or values["late_points"]) and "deductions" not in c.dimension_ids:
             c.fail(path, "absence_points、late_points 需要一个 'deductions' 维度"
                          "（[dimensions.deductions]）")
@@ -167,7 +174,7 @@ def _items(c: Checker, table: Mapping[str, Any], where: str, section: Section) -
         zero_out = c.get(spec, section["zero_out"], path)
         keys = section.with_key(section["points"].with_default(0.0)) if zero_out else section
         values = {"zero_out": zero_out, **c.read(spec, keys.without("zero_out"), path)}
-        _default_dimension(c, spec, values, section, path)
+        check_default_dimension(c, spec, values, section, path)
         if _complete(values, section):
             out.append(Item(name=name, kind=kind, **values))
     return out
@@ -180,40 +187,17 @@ def _categories(c: Checker, table: Mapping[str, Any], activities: list[str]) -> 
     for name, value in table.items():
         path = key_path("$.categories", name)
         spec = c.open(value, CATEGORY, path)
-        overrides = _activity_points(c, spec, path, activities)
+        overrides = check_activity_points(c, spec, path, activities)
         skip = c.get(spec, CATEGORY["skip_dimensions"], path)
         for i, dim in enumerate(skip):
             if dim not in c.dimension_ids:
                 c.fail(key_path(key_path(path, "skip_dimensions"), i),
-                       f"未定义的维度 {dim!r}" + suggestion_zh(dim, c.dimension_ids))
+                       f"未定义的维度 {shown(dim)}" + suggestion_zh(dim, c.dimension_ids))
         values = c.read(spec, CATEGORY.without("activity_points", "skip_dimensions"), path)
         if _complete(values, CATEGORY):
             out.append(Category(name=name, activity_points=overrides, skip_dimensions=skip,
                                 **values))
     return out
-
-
-def _activity_points(c: Checker, spec: Mapping[str, Any], path: str,
-                     activities: list[str]) -> dict[str, float]:
-    where = key_path(path, "activity_points")
-    out = {}
-    for activity, points in c.table(spec.get("activity_points"), where).items():
-        entry = key_path(where, activity)
-        if activity not in activities:
-            c.fail(entry, "未定义的活动" + suggestion_zh(activity, activities))
-        value = c.number(points, entry)
-        if value is not None:
-            out[activity] = value
-    return out
-
-
-def _default_category(c: Checker, doc: Mapping[str, Any], categories: Mapping[str, Any]
-                      ) -> str | None:
-    category = c.get(doc, TOP["default_category"], "$")
-    if category is not None and categories and category not in categories:
-        c.fail("$.default_category",
-               f"未定义的类别 {category!r}" + suggestion_zh(category, categories))
-    return category
 
 
 # -- appraisal, bands, grades -------------------------------------------------------------------
@@ -239,7 +223,7 @@ def _appraisal(c: Checker, value: Any) -> Appraisal | None:
 def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
     """A list of bands from the highest ``min`` down; band flags must be known flag codes."""
     if not isinstance(value, list) or not value:
-        c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，实际是 {value!r}")
+        c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，实际是 {shown(value)}")
         return ()
     out = []
     for i, spec in enumerate(value):
@@ -247,13 +231,13 @@ def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
         values = c.read(c.open(spec, BAND, path), BAND, path)
         flag = values["flag"]
         if flag is not None and flag not in FLAG_CODES:
-            c.fail(key_path(path, "flag"), f"未知的提示代码 {flag!r}" + suggestion_zh(flag, FLAG_CODES))
+            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
             values["flag"] = None
         if _complete(values, BAND):
             out.append(Band(**values))
     mins = [b.min for b in out]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        c.fail(where, f"档次要按 min 从高到低排列，实际是 {mins}")
+        c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
     return tuple(out)
 
 
@@ -265,12 +249,12 @@ def _grades(c: Checker, value: Any) -> Grades | None:
     top_key = GRADES["top"].with_default(names[0]) if names else GRADES["top"]
     top = c.get(spec, top_key, path)
     if top is not None and names and top not in names:
-        c.fail(key_path(path, "top"), f"未定义的等次 {top!r}" + suggestion_zh(top, names))
+        c.fail(key_path(path, "top"), f"未定义的等次 {shown(top)}" + suggestion_zh(top, names))
     bottom = c.get(spec, GRADES["bottom"], path)
     for i, grade in enumerate(bottom):
         if names and grade not in names:
             c.fail(key_path(key_path(path, "bottom"), i),
-                   f"未定义的等次 {grade!r}" + suggestion_zh(grade, names))
+                   f"未定义的等次 {shown(grade)}" + suggestion_zh(grade, names))
     shares = c.read(spec, GRADES.without("bands", "top", "bottom"), path)
     if shares["bottom_min_share"] is not None and not bottom:
         c.fail(key_path(path, "bottom"), "设了 bottom_min_share 时必填")
@@ -295,7 +279,7 @@ def _flags(c: Checker, doc: Mapping[str, Any], negatives: list[str]) -> FlagRule
     dues = values["dues_item"]
     if dues is not None and dues not in negatives:
         c.fail(key_path(FLAGS.path, "dues_item"),
-               f"负面清单中没有 {dues!r}" + suggestion_zh(dues, negatives))
+               f"负面清单中没有 {shown(dues)}" + suggestion_zh(dues, negatives))
     return FlagRules(**{k: v for k, v in values.items() if v is not None})
 
 
@@ -309,51 +293,77 @@ def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
             norm = normalize_name(mark)
             if norm in vocabulary and vocabulary[norm] != key.name:
                 c.fail(key_path(key_path(MARKS.path, key.name), i),
-                       f"符号 {mark!r} 已列在 {vocabulary[norm]!r} 下")
+                       f"符号 {shown(mark)} 已列在 {shown(vocabulary[norm])} 下")
             vocabulary[norm] = key.name
     return None if blank is None else Marks(vocabulary=vocabulary, blank=blank)
 
 
-def _check_unique(c: Checker, section: str, things: list[Any]) -> None:
-    """Ids must be unique in a section; names and aliases must not collide after normalising."""
-    ids: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for thing in things:
-        path = key_path(f"$.{section}", thing.name)
-        if thing.id in ids:
-            c.fail(key_path(path, "id"), f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
-        ids[thing.id] = thing.name
-        for i, alias in enumerate((thing.name, *thing.aliases)):
-            norm = normalize_name(alias)
-            if norm in names and names[norm] != thing.name:
-                where = path if i == 0 else key_path(key_path(path, "aliases"), i - 1)
-                c.fail(where, f"名称 {alias!r} 已被 {names[norm]!r} 使用")
-            names.setdefault(norm, thing.name)
-
-
-def _check_item_ids(c: Checker, bonuses: list[Item], negatives: list[Item]) -> None:
-    """Bonus and negative ids share the ledger's rule names, so they must differ too."""
-    ids: dict[str, str] = {}
-    for section, things in (("bonuses", bonuses), ("negatives", negatives)):
-        for thing in things:
-            if thing.id in ids:
-                c.fail(key_path(key_path(f"$.{section}", thing.name), "id"),
-                       f"编号 {thing.id!r} 已被 {ids[thing.id]!r} 使用")
-            ids[thing.id] = thing.name
-
-
+# -- the file and its TOML ----------------------------------------------------------------------
 def _parse(data: bytes, source: str) -> Ruleset:
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        doc = tomllib.loads(data.decode("utf-8-sig"))
+        return _build(_document(data, source), source, sha256)
+    except RecursionError:
+        raise _file_error(source, "嵌套层数过多（方括号或花括号套了太多层），不是规则文件") from None
+
+
+def _document(data: bytes, source: str) -> dict[str, Any]:
+    """The TOML document in ``data``; a RulesetError in Chinese, with line and column, if none."""
+    if len(data) > MAX_BYTES:
+        raise _file_error(source, _TOO_BIG.format(len(data)))
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = f"不是 UTF-8 编码的文字（{exc.reason}），请用 UTF-8 保存"
-        raise RulesetError(source, [("$", problem)]) from None
+        line = data[:exc.start].count(b"\n") + 1
+        raise _file_error(source, f"不是 UTF-8 编码的文字（第 {line} 行有无法解读的字节），"
+                                  "请用 UTF-8 编码保存") from None
+    if dotted := _DOTTED.search(text):
+        line = text.count("\n", 0, dotted.end()) + 1
+        raise _file_error(source, f"第 {line} 行的键名或表名由太多段（用 . 连接）组成，不是规则文件")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"at line (\d+), column (\d+)", str(exc))
-        at = f"第 {where.group(1)} 行第 {where.group(2)} 列" if where else "文件末尾"
-        raise RulesetError(source, [("$", f"TOML 格式有误，在{at}（{exc}）")]) from None
-    return _build(doc, source, sha256)
+        raise _file_error(source, toml_problem(str(exc))) from None
+    except ValueError:  # an integer of more than 4300 digits
+        digits = re.search(r"[0-9_]{4300}", text)
+        at = f"第 {text.count(chr(10), 0, digits.start()) + 1} 行" if digits else ""
+        raise _file_error(source, f"{at}有位数过多的整数，不是规则文件") from None
+
+
+def _read(file: Path, source: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`: a directory, device or FIFO is
+    refused before it is opened (and checked again once open), so reading never blocks."""
+    try:
+        mode, size = _kind(os.stat(file))
+        if mode is None and size <= MAX_BYTES:
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+            with os.fdopen(os.open(file, flags), "rb") as stream:
+                mode, size = _kind(os.fstat(stream.fileno()))
+                data = stream.read(MAX_BYTES + 1) if mode is None else b""
+    except FileNotFoundError:
+        hint = suggestion_zh(source, shipped_rulesets())
+        raise _file_error(source, "找不到此文件，也不是内置规则名" + hint) from None
+    except OSError as exc:
+        problem = _OS_PROBLEMS.get(exc.errno or 0, f"系统错误 {exc.errno}")
+        raise _file_error(source, "无法读取文件：" + problem) from None
+    except ValueError:  # a NUL character in the name
+        raise _file_error(source, "文件名中有无效的字符") from None
+    if mode is not None or size > MAX_BYTES:
+        raise _file_error(source, mode or _TOO_BIG.format(size))
+    return data
+
+
+def _kind(status: os.stat_result) -> tuple[str | None, int]:
+    """Why a file cannot be a ruleset (None for a regular file), and its size."""
+    if stat.S_ISDIR(status.st_mode):
+        return "这是一个文件夹，不是规则文件", 0
+    if not stat.S_ISREG(status.st_mode):
+        return "不是普通文件（是设备、管道或套接字），不能作为规则文件", 0
+    return None, status.st_size
+
+
+def _file_error(source: str, problem: str) -> RulesetError:
+    return RulesetError(source, [("$", problem)])
 
 
 def shipped_rulesets() -> list[str]:
@@ -373,14 +383,7 @@ def load_ruleset(path: str | Path) -> Ruleset:
     if not file.suffix and not file.exists() and text_path in shipped_rulesets():
         ref = resources.files("points.rules") / "shipped" / f"{text_path}.toml"
         return _parse(ref.read_bytes(), text_path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        hint = suggestion_zh(text_path, shipped_rulesets())
-        raise RulesetError(text_path, [("$", "找不到此文件，也不是内置规则名" + hint)]) from None
-    except OSError as exc:
-        raise RulesetError(text_path, [("$", f"无法读取文件：{exc.strerror}")]) from None
-    return _parse(data, text_path)
+    return _parse(_read(file, text_path), text_path)
 
 
 def default_ruleset() -> Ruleset:

@@ -9,8 +9,8 @@ Kinds of value:
 
 ``text``       non-empty text (stripped)
 ``id``         English id: lower-case letters, digits and ``_``, starting with a letter
-``number``     a number within ``minimum`` … ``maximum``; ``optional``: ``""``, ``"none"`` or
-               ``"无"`` mean "not set" (None)
+``number``     a finite number within ``minimum`` … ``maximum``; ``optional``: ``""``, ``"none"``
+               or ``"无"`` mean "not set" (None)
 ``integer``    a whole number ≥ ``minimum``
 ``share``      a share between 0 and 1, written ``"1/3"`` or ``0.25``
 ``bool``       true or false
@@ -20,6 +20,10 @@ Kinds of value:
 ``dimension``  the id of a dimension of the ruleset
 ``table``      a table with its own section or entries, read by hand in the loader
 ``bands``      a list of bands (:data:`BAND`), read by hand in the loader
+
+Every number is also held to the sane magnitude of its kind (:data:`LIMITS`): ±10,000 for
+points, caps, bases and band minimums, 1,000 for counts, 100 for status factors (shares are
+0 … 1). A value beyond it (``1e308``, ``2**70``, ``inf``, ``nan``) is a typo, not a rule.
 
 Keys are listed in the order they are checked, so problems are reported in that order.
 """
@@ -38,13 +42,18 @@ from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 
 __all__ = [
     "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "DIMENSION", "FLAGS",
-    "GRADES", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind", "Section",
+    "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind",
+    "Section",
 ]
 
 Kind = Literal["text", "id", "number", "integer", "share", "bool", "texts", "choice", "factors",
                "dimension", "table", "bands"]
 #: A default value of a key (None: not set).
 Default = str | float | Fraction | bool | tuple[str, ...] | Mapping[str, float] | None
+
+
+#: The largest magnitude a value of each numeric kind may have (``factors``: each factor).
+LIMITS: Mapping[str, int] = MappingProxyType({"number": 10_000, "integer": 1_000, "factors": 100})
 
 
 def _frozen(choices: Mapping[str, str]) -> Mapping[str, str]:

@@ -8,6 +8,7 @@ other exception is a bug in ``points`` and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,12 +56,18 @@ class RulesetError(PointsError, ValueError):
         self.source = source
         self.problems = problems
         lines = [f"{path}: {msg}" for path, msg in problems]
-        super().__init__(f"规则 {source} 有 {len(problems)} 处错误：\n  " + "\n  ".join(lines),
+        super().__init__(f"规则 {source} 有 {self.count} 处错误：\n  " + "\n  ".join(lines),
                          where=source)
+
+    @property
+    def count(self) -> int:
+        """How many problems there are (a long list ends with ``另有 N 处错误未列出``)."""
+        more = re.fullmatch(r"另有 (\d+) 处错误未列出", self.problems[-1][1]) if self.problems else None
+        return len(self.problems) - 1 + int(more.group(1)) if more else len(self.problems)
 
     def one_line(self) -> str:
         """The message on one line (for the command line)."""
-        return (f"规则 {self.source} 有 {len(self.problems)} 处错误："
+        return (f"规则 {self.source} 有 {self.count} 处错误："
                 + "；".join(f"{path}: {problem}" for path, problem in self.problems))
 
     def to_frame(self) -> pd.DataFrame:

@@ -48,6 +48,7 @@ from .model import (
     Appraisal,
     Band,
     Category,
+    Conversions,
     Dimension,
     FlagRules,
     Grades,
@@ -62,6 +63,7 @@ from .schema import (
     BONUS,
     CANDIDATES,
     CATEGORY,
+    CONVERSIONS,
     DIMENSION,
     FLAGS,
     GRADES,
@@ -109,6 +111,8 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     probation = _band_section(c, doc, PROBATION)
     candidate_bands = _band_section(c, doc, CANDIDATES)
     flags = _flags(c, doc, list(negative_table))
+    conversions = c.read(c.open(doc.get("conversions"), CONVERSIONS, CONVERSIONS.path),
+                         CONVERSIONS, CONVERSIONS.path)
     marks = _marks(c, doc)
     check_unique(c, "activities", activities)
     check_unique(c, "bonuses", bonuses)
@@ -122,7 +126,7 @@ def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         **settings, dimensions=dimensions, activities=activities, bonuses=bonuses,
         negatives=negatives, categories=categories, default_category=default_category,
         appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
-        flags=flags, marks=marks, sha256=sha256,
+        flags=flags, conversions=Conversions(**conversions), marks=marks, sha256=sha256,
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "Appraisal",
     "Band",
     "Category",
+    "Conversions",
     "Dimension",
     "FlagRules",
     "Grades",
@@ -201,6 +202,16 @@ class FlagRules:
 
 
 @frozen(kw_only=True)
+class Conversions:
+    """Late arrivals and leaves that add up to an unexcused absence (None: no conversion)."""
+
+    #: Every this many late arrivals (迟到、早退) in the period make one unexcused absence.
+    late_per_absence: int | None = None
+    #: Every this many leaves (请假) in the period make one unexcused absence.
+    leave_per_absence: int | None = None
+
+
+@frozen(kw_only=True)
 class Marks:
     """The mark vocabulary: normalised mark → canonical status, and the blank-cell policy."""
 
@@ -233,6 +244,7 @@ class Ruleset:
     probation: tuple[Band, ...] = field(default=(), converter=_tuple)
     candidate_bands: tuple[Band, ...] = field(default=(), converter=_tuple)
     flags: FlagRules = field(factory=FlagRules)
+    conversions: Conversions = field(factory=Conversions)
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""

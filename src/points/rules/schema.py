@@ -41,7 +41,8 @@ from attrs import field, frozen
 from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 
 __all__ = [
-    "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "DIMENSION", "FLAGS",
+    "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "CONVERSIONS",
+    "DIMENSION", "FLAGS",
     "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind",
     "Section",
 ]
@@ -261,6 +262,14 @@ FLAGS = Section(path="$.flags", label="复核提示", keys=(
 ))
 
 # -- marks -----------------------------------------------------------------------------------
+CONVERSIONS = Section(path="$.conversions", label="折合缺席", keys=(
+    Key(name="late_per_absence", kind="integer", minimum=1, label="迟到（早退）几次折合一次无故缺席",
+        help="全年按日期顺序累计，每满这么多次迟到早退记一次无故缺席（扣该活动的缺席分，计入无故缺席次数）；"
+             "不写则不折合"),
+    Key(name="leave_per_absence", kind="integer", minimum=1, label="请假几次折合一次无故缺席",
+        help="全年按日期顺序累计，每满这么多次请假记一次无故缺席；不写则不折合"),
+))
+
 MARKS = Section(path="$.marks", label="签到标记", keys=(
     Key(name="blank", kind="choice", default="absent", label="空白单元格",
         choices={"absent": "按缺席计", "ignore": "不计"}, help="空白单元格按缺席计，或不计"),
@@ -301,9 +310,10 @@ TOP = Section(path="$", label="基本设置", keys=(
     _table("probation", PROBATION, "预备党员档次"),
     _table("candidates", CANDIDATES, "发展对象档次"),
     _table("flags", FLAGS, "复核提示阈值"),
+    _table("conversions", CONVERSIONS, "迟到、请假折合无故缺席"),
     _table("marks", MARKS, "签到符号"),
 ))
 
 #: Every section, top level first.
 SECTIONS: tuple[Section, ...] = (TOP, DIMENSION, ACTIVITY, BONUS, NEGATIVE, CATEGORY, APPRAISAL,
-                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, MARKS)
+                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS)

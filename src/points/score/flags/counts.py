@@ -6,15 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from ...vocab.statuses import STATUS_LABELS, UNEXCUSED
+from ..steps.conversions import converted
 from .base import MemberFlags
 from .rows import flag_rows, record_evidence
 
 __all__ = ["count_flags"]
 
+_CONVERTED = {"late": "迟到早退满 ", "leave": "请假满 "}
+
 
 def count_flags(out: MemberFlags) -> None:
     rules, events = out.scoring.ruleset.flags, out.scoring.events
     unexcused = events[events["status"].isin(list(UNEXCUSED))]
+    unexcused = unexcused.assign(shown=unexcused["status"].map(STATUS_LABELS))
+    done = converted(events, out.scoring.ruleset)  # N late arrivals or leaves count as one
+    done = done.assign(shown=done["converts"].map(_CONVERTED) + done["count"].astype("string")
+                       + " 次折合缺席")
+    unexcused = pd.concat([unexcused, done])
     n_unexcused = unexcused.groupby("member_id").size()
     hit = n_unexcused[n_unexcused >= rules.unexcused_absences]
     if len(hit):
@@ -23,7 +31,7 @@ def count_flags(out: MemberFlags) -> None:
                           "统计期内无故缺席 " + pd.Series(hit.to_numpy(), dtype="string") + " 次"))
         used = unexcused[unexcused["member_id"].isin(hit.index)]
         out.evidence.append(record_evidence(used, "unexcused_absences", "activity",
-                                            used["status"].map(STATUS_LABELS)))
+                                            used["shown"]))
 
     scheduled = events.groupby("member_id").size()
     leave = events[events["status"] == "leave"]

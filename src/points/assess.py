@@ -70,10 +70,11 @@ def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:
 
 
 def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
-                 as_of: object = None) -> Calendar:
+                 as_of: object = None, *, strict: bool = False) -> Calendar:
     """The period to score: ``year`` (else the year of ``as_of``, else the year most records
     fall in) up to ``as_of``. This needs every record, so it is decided once, before the
-    members are scored."""
+    members are scored. ``strict``: a ``year`` in which no record is dated is an error (the
+    command line's ``--year``; in Python a year without records simply scores nothing)."""
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)
                              or not 1900 <= year <= 2999):
         raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
@@ -87,7 +88,7 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
         if dates.empty:
             raise ArgumentError("无法判断考核年度：记录中没有任何日期；请指定年度（命令行用 --year）")
         year = int(counts[counts == counts.max()].index.max())
-    elif not dates.empty and year not in counts.index:
+    elif strict and not dates.empty and year not in counts.index:
         found = "、".join(f"{y} 年 {n} 条" for y, n in counts.sort_index().items())
         raise ArgumentError(f"{year} 年度没有任何签到或加减分记录（记录的年份：{found}）；请检查年度")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
@@ -96,11 +97,13 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
 
 
 def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,
-           as_of: dt.date | str | pd.Timestamp | None = None) -> Assessment:
+           as_of: dt.date | str | pd.Timestamp | None = None, strict_year: bool = False
+           ) -> Assessment:
     """Score one year of ``records`` under ``ruleset`` (the default ruleset when None).
 
     ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
     ``as_of`` (a date), the year is scored up to and including that day, for monthly runs.
+    ``strict_year``: a ``year`` in which no record is dated raises :class:`points.ArgumentError`.
     Marks, activity names, log items and categories are resolved under ``ruleset`` here, so
     one reading of the workbooks serves every ruleset. Problems in the records never stop the
     run: they are in ``Assessment.issues``.
@@ -112,6 +115,6 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     if not isinstance(ruleset, Ruleset):
         raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
                         "load one with points.load_ruleset(path)")
-    calendar = calendar_for(records, ruleset, year, as_of)
+    calendar = calendar_for(records, ruleset, year, as_of, strict=strict_year)
     tables = judge(score_members(records, ruleset, calendar), records.files)
     return Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})

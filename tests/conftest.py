@@ -1,15 +1,38 @@
 """Shared helpers: build canonical records from short Python lists; paths of the shipped
-examples and test rulesets; the example year read once per session."""
+examples and test rulesets; the example year read (and assessed) once per session; the
+hypothesis profiles.
+
+Hypothesis profiles: ``dev`` (the default) runs few examples per property so the suite stays
+quick while editing; ``ci`` (selected by ``CI=true``, as ``.ci/run`` sets it) runs more.
+``HYPOTHESIS_PROFILE=ci`` picks one explicitly. A property whose examples cost much more or
+much less than a typical one scales the profile's number with :func:`examples`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 import points
+
+# No deadline: an example's time on a shared 2-core machine says nothing about a bug.
+settings.register_profile("dev", max_examples=10, deadline=None)
+settings.register_profile("ci", max_examples=40, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE",
+                                     "ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def examples(factor: float) -> int:
+    """The profile's number of examples times ``factor`` (at least 2): for a property whose
+    examples are much dearer (factor < 1) or cheaper (factor > 1) than one assessment."""
+    return max(2, round(settings.default.max_examples * factor))
+
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE_FILES = sorted((ROOT / "examples" / "workbooks").glob("*.xlsx"))
@@ -62,5 +85,23 @@ def default() -> points.Ruleset:
 
 @pytest.fixture(scope="session")
 def example_records() -> points.Records:
-    """The example year, read once for the whole session."""
+    """The example year, read once for the whole session (never change its tables)."""
     return points.read_workbooks(EXAMPLE_FILES)
+
+
+@pytest.fixture(scope="session")
+def example_under(example_records: points.Records) -> Callable[[str], points.Assessment]:
+    """The example year assessed under a shipped ruleset, by name: each at most once per
+    session (never change its tables)."""
+
+    @functools.cache
+    def assessed(name: str) -> points.Assessment:
+        return points.assess(example_records, points.load_ruleset(name))
+
+    return assessed
+
+
+@pytest.fixture(scope="session")
+def example(example_under: Callable[[str], points.Assessment]) -> points.Assessment:
+    """The example year under the default rules, assessed once for the whole session."""
+    return example_under(points.default_ruleset().name)

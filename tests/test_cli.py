@@ -38,7 +38,8 @@ def test_check_lists_every_issue_and_exits_1(capsys: pytest.CaptureFixture[str])
     assert lines[0] == "发现 18 个数据问题："
     assert lines[1].split("\t")[:2] == ["新华村党支部2024年签到记录.xlsx!签到记录!C1051",
                                         "ambiguous_name"]
-    assert len(lines) == 19
+    assert len(lines) == 20
+    assert lines[-1].startswith("请先打开 新华村党支部2024年签到记录.xlsx 的“签到记录”表：6 个问题")
 
 
 def test_init_writes_a_template_that_scores_cleanly(tmp_path: Path,
@@ -104,12 +105,26 @@ def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture
     (["score", str(EXAMPLES), "--year", "2023", "--as-of", "2024-05-01", "-o", "r.xlsx"],
      "2024-05-01 不在 2023 年度内"),
 ])
-def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str],
-                                                message: str) -> None:
-    done = run(*args, cwd=tmp_path)
-    assert done.returncode == 1
-    assert done.stderr.startswith("错误：") and message in done.stderr
+def test_input_problems_are_one_line_and_exit_1(tmp_path: Path, args: list[str], message: str,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # in-process (the entry point itself: see below), no traceback
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_python_m_points_exits_with_the_status_and_one_line(tmp_path: Path) -> None:
+    """The entry point passes main's status on: 1 for an input problem, 2 for a usage error."""
+    done = run("score", "nope.xlsx", "-o", "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("错误：") and "文件不存在" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    done = run("frobnicate", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("用法：points") and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("错误：参数 命令 的值 'frobnicate' 无效，可选：")
 
 
 def test_a_ruleset_with_several_problems_is_still_one_line(tmp_path: Path,
@@ -122,16 +137,20 @@ def test_a_ruleset_with_several_problems_is_still_one_line(tmp_path: Path,
     assert "$.title: 应为非空的文字，实际是 3；$.period: 应为 'year'、'quarter'、'month' 之一" in err
 
 
-def test_usage_errors_exit_2_with_a_chinese_line() -> None:
-    for args, message in ((["score"], "错误：缺少参数：FILES, -o/--output（用法：points score --help）"),
-                          (["frobnicate"], "错误：参数 命令 的值 'frobnicate' 无效，可选："),
-                          (["score", "x", "-o", "y", "--year", "abc"],
-                           "错误：参数 --year 的值 'abc' 不是整数"),
-                          (["check", "x", "--bogus"], "错误：无法识别的参数：--bogus")):
-        done = run(*args)
-        assert done.returncode == 2
-        assert done.stderr.splitlines()[-1].startswith(message), done.stderr
-        assert done.stderr.startswith("用法：points") and "error:" not in done.stderr
+@pytest.mark.parametrize("args, message", [
+    (["score"], "错误：缺少参数：FILES, -o/--output（用法：points score --help）"),
+    (["frobnicate"], "错误：参数 命令 的值 'frobnicate' 无效，可选："),
+    (["score", "x", "-o", "y", "--year", "abc"], "错误：参数 --year 的值 'abc' 不是整数"),
+    (["check", "x", "--bogus"], "错误：无法识别的参数：--bogus"),
+])
+def test_usage_errors_exit_2_with_a_chinese_line(args: list[str], message: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:  # argparse's exit; `python -m points` passes it on
+        cli.main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith(message), err
+    assert err.startswith("用法：points") and "error:" not in err
 
 
 @pytest.mark.parametrize("command", COMMANDS)

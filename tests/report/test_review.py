@@ -27,8 +27,10 @@ EXAMPLES = EXAMPLE_FILES
 CONTRACT = {
     "汇总": ["党员编号", "姓名", "支部", "类别", "日常表现", "民主评议", "先锋示范", "扣分", "调整",
              "总积分", "建议等次", "支部排名", "提示数", "转正建议"],
-    "复核提示": ["党员编号", "姓名", "支部", "提示代码", "提示", "依据", "建议处理", "类别", "级别",
-                 "距六个月"],
+    "复核提示": ["党员编号", "姓名", "支部", "提示", "依据", "建议处理", "类别", "级别", "距六个月",
+                 "提示代码"],
+    "依据明细": ["党员编号", "姓名", "支部", "提示", "月份", "日期", "记录", "状态", "说明", "来源",
+                 "提示代码"],
     "积分明细": ["党员编号", "姓名", "日期", "规则", "积分", "来源", "维度", "规则编号"],
     "发展对象": ["党员编号", "姓名", "支部", "类别", "总积分", "排名", "择优档次", "推荐", "推荐顺序",
                  "说明"],
@@ -45,8 +47,11 @@ def load(path: Path) -> openpyxl.Workbook:
 
 
 def table(book: openpyxl.Workbook, sheet: str) -> pd.DataFrame:
+    """The sheet's table: its header row and the rows up to the first empty one (below it:
+    汇总's sign-off line, 支部统计's smaller tables)."""
     rows = list(book[sheet].iter_rows(values_only=True))
-    return pd.DataFrame(rows[1:], columns=rows[0])
+    end = next((i for i, row in enumerate(rows) if all(v is None for v in row)), len(rows))
+    return pd.DataFrame(rows[1:end], columns=rows[0])
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +133,9 @@ def test_flags_sheet_shows_code_label_evidence_and_action(written: Path,
     code = row["提示代码"]
     assert row["提示"] == points.FLAG_CODES[code].label
     assert row["建议处理"] == points.FLAG_CODES[code].action
-    assert re.search(r"\.xlsx!.+![A-Z]+\d+", row["依据"])
+    # the records themselves, or (a long run) the sentence and where the records are
+    assert re.search(r"\.xlsx!.+![A-Z]+\d+", row["依据"]) or row["依据"].endswith("见依据明细")
+    assert all(re.search(r"\.xlsx!.+![A-Z]+\d+|见依据明细$", text) for text in flags["依据"])
 
 
 def test_branch_statistics_issues_and_rules(written: Path, example: points.Assessment) -> None:
@@ -138,7 +145,9 @@ def test_branch_statistics_issues_and_rules(written: Path, example: points.Asses
     assert sorted(branches["支部"]) == sorted(example.members["branch"].unique())
     members = example.rankings[example.rankings["kind"] == "member"]
     assert branches.iloc[:, 1].sum() == len(members)  # 人数
-    assert "优秀" in stats.columns and "分数段" in stats.columns
+    assert "优秀" in stats.columns
+    below = [row[0] for row in book["支部统计"].iter_rows(min_row=len(stats) + 2, values_only=True)]
+    assert "分数段" in below and "提示" in below  # the smaller tables, stacked below
     average = members.groupby("branch")["total"].mean().round(1)
     assert dict(zip(branches["支部"], branches["平均分"], strict=True)) == average.to_dict()
     with zipfile.ZipFile(written) as z:

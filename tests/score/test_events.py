@@ -4,6 +4,7 @@ one reading serves every ruleset."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -20,12 +21,13 @@ TABLES = ["members", "ledger", "totals", "monthly", "issues", "events", "logs", 
 
 @pytest.mark.parametrize("name", points.shipped_rulesets())
 def test_reading_once_scores_as_reading_with_the_ruleset(
-        name: str, example_records: points.Records) -> None:
+        name: str, example_records: points.Records,
+        example_under: Callable[[str], points.Assessment]) -> None:
     rules = points.load_ruleset(name)
     again = points.read_workbooks(EXAMPLE_FILES, rules)  # "an early check" with the rules
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
         pd.testing.assert_frame_equal(getattr(again, table), getattr(example_records, table))
-    once = points.assess(example_records, rules)
+    once = example_under(name)  # the session's reading, assessed under ``rules``
     twice = points.assess(again, rules)
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(once, table), getattr(twice, table), obj=table)
@@ -55,10 +57,11 @@ def test_a_status_given_directly_wins_over_the_mark() -> None:
 
 
 def test_an_activity_the_ruleset_lacks_is_one_issue_per_sheet(
-        example_records: points.Records) -> None:
+        example_records: points.Records,
+        example_under: Callable[[str], points.Assessment]) -> None:
     """洪洞 has no 集中学习: each sheet that holds it says so once, with its count and first
     cell (before, the reader reported some columns one by one and others not at all)."""
-    result = points.assess(example_records, points.load_ruleset("hongtong"))
+    result = example_under("hongtong")
     unknown = result.issues[(result.issues["code"] == "unknown_activity")
                             & result.issues["message"].str.contains("“集中学习”")]
     sheets = unknown["source"].str.rsplit("!", n=1).str[0]

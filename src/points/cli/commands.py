@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import math
+import re
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -19,7 +23,9 @@ from ..report import ledger_table, rule_table, write_comparison, write_file, wri
 from ..report.common import check_target
 from ..report.outputs import write_outputs
 from ..rules import Ruleset, default_ruleset, load_ruleset
+from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError
+from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
 __all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_rules",
@@ -70,13 +76,42 @@ def _assess(args: argparse.Namespace, progress: _Progress | None = None,
         records = records.for_branch(args.branch)
     if progress:
         progress.step("计分")
-    return assess(records, rules, year=args.year, as_of=args.as_of)
+    return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True)
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: a wide or full-width (CJK) character 2, a
+    combining mark 0, any other 1 (ambiguous ones such as “ ” too, as most terminals show them)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF"
+               else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (on the left if ``right``)."""
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def _cell(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:.1f}" if isinstance(value, float) else str(value)
+    return text.replace("\n", " ")
+
+
+_NUMBER = re.compile(r"[-+−]?[0-9][0-9,]*(\.[0-9]+)?")
 
 
 def _table(frame: pd.DataFrame) -> str:
-    with pd.option_context("display.width", 200, "display.max_columns", 30,
-                           "display.max_colwidth", 80, "display.unicode.east_asian_width", True):
-        return frame.to_string(index=False)
+    """``frame`` as aligned text for a terminal: columns padded by display width (see
+    :func:`_width`), numbers on the right, two spaces between columns, no index."""
+    columns = [[str(name)] + [_cell(v) for v in frame[name]] for name in frame.columns]
+    right = [any(col[1:]) and all(_NUMBER.fullmatch(v) for v in col[1:] if v)
+             for col in columns]
+    widths = [max(map(_width, col)) for col in columns]
+    return "\n".join("  ".join(_pad(v, w, r) for v, w, r in zip(row, widths, right, strict=True)
+                               ).rstrip() for row in zip(*columns, strict=True))
 
 
 def _counts(values: pd.Series, order: Sequence[str] | None = None) -> str:
@@ -99,11 +134,22 @@ def _summary(result: Assessment) -> list[str]:
                                           [b.name for b in rs.grades.bands]))
     lines.append(f"复核提示 {len(result.flags)} 条：" + _counts(result.flags["label"]))
     lines.append(f"数据问题 {len(result.issues)} 条" + ("：" if len(result.issues) else ""))
-    for row in result.issues.head(SHOWN_ISSUES).itertuples():
-        lines.append(f"  {row.source}  {row.message}")
+    shown = sort_frame(result.issues, ["source"]).head(SHOWN_ISSUES)
+    width = max((_width(str(s)) for s in shown["source"]), default=0)
+    for row in shown.itertuples():
+        lines.append(f"  {_pad(str(row.source), width)}  {row.message}")
     if len(result.issues) > SHOWN_ISSUES:
         lines.append(f"  ……其余 {len(result.issues) - SHOWN_ISSUES} 条见复核工作簿的“数据问题”表")
     return lines
+
+
+def _open_first(result: Assessment, output: str) -> str:
+    """The last line of ``points score``: which sheet of the review workbook to open first."""
+    if len(result.issues):
+        return f"请先打开 {output} 的“数据问题”表：数据有问题的记录没有计分，改正后重新运行"
+    if len(result.flags):
+        return f"请先打开 {output} 的“复核提示”表，逐条核实（依据见“依据明细”表）"
+    return f"请打开 {output} 的“汇总”表"
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -115,10 +161,24 @@ def cmd_score(args: argparse.Namespace) -> int:
     # every target is checked before any is written; a failed run leaves no file behind
     written = write_outputs(result, args.output, public=args.public or None,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
-                            ledger=args.ledger)
+                            ledger=args.ledger, org=args.org, date=_run_date(args.date))
     print("\n".join(_summary(result)))
     print("已写入：" + "、".join(str(p) for p in written))
+    print(_open_first(result, str(args.output)))
     return 0
+
+
+def _run_date(text: str | None) -> dt.date | None:
+    """``--date``: ``today`` or a date (``2025-01-06``); None (the period's end) when absent."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("today", "今天"):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"--date：应为日期，如 2025-01-06，或 today（今天），实际是 {text!r}"
+                           ) from None
 
 
 def _arrow(before: pd.Series, after: pd.Series) -> pd.Series:
@@ -160,14 +220,30 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = _assess(args)
-    issues = result.issues
+    issues = sort_frame(result.issues, ["source"]).reset_index(drop=True)  # 6月 before 10月
     if issues.empty:
         print(f"没有发现数据问题（{len(result.members)} 人，{len(result.events)} 条签到记录）")
         return 0
     print(f"发现 {len(issues)} 个数据问题：")
-    for row in issues.itertuples():
-        print(f"{row.source}\t{row.code}\t{row.message}")
+    if sys.stdout.isatty():  # aligned for reading; else tab-separated, to paste into Excel
+        label = issues["code"].map(ISSUE_CODES).fillna(issues["code"])
+        print(_table(pd.DataFrame({"位置": issues["source"], "问题": label,
+                                   "说明": issues["message"]})))
+    else:
+        for row in issues.itertuples():
+            print(f"{row.source}\t{row.code}\t{row.message}")
+    print(_check_first(issues))
     return 1
+
+
+def _check_first(issues: pd.DataFrame) -> str:
+    """The last line of ``points check``: the sheet with the most issues, to open first."""
+    sheets = issues["source"].astype("string").str.rsplit("!", n=1).str[0]
+    counts = sheets.value_counts(sort=False)
+    where = str(counts.idxmax())  # the first in sheet order among the most
+    file, _, sheet = where.partition("!")
+    place = f"{file} 的“{sheet}”表" if sheet else file
+    return f"请先打开 {place}：{counts.max()} 个问题在这里（说明写了怎么改），改好后再运行 points check"
 
 
 def cmd_init(args: argparse.Namespace) -> int:

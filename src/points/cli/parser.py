@@ -100,6 +100,12 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
     score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
     score.add_argument("--ledger", choices=["sheets", "csv", "parquet", "none"], default="sheets",
                        help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
+    score.add_argument("--org", metavar="单位",
+                       help="每页页眉上的单位名称，如 “中共河西镇委员会”（默认：只有一个支部时为该支部，"
+                            "否则为各支部名称或名册文件名开头的镇、乡、街道，找不到则不写）")
+    score.add_argument("--date", metavar="DATE",
+                       help="每页页脚上的制表日期，如 2025-01-06 或 today（默认：统计截至日或年底，"
+                            "同样的输入写出同样的文件）")
     score.set_defaults(run=cmd_score)
 
 

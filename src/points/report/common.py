@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError
+from .page import default_org, run_date
 from .xlsx import Book
 
 __all__ = ["check_folder", "check_target", "check_targets", "created_at", "folder_made",
@@ -99,8 +100,14 @@ def created_at(assessment: AssessmentTables) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def new_book(assessment: AssessmentTables, title: str) -> Book:
-    """A workbook titled ``title`` with the ruleset and period in its footer."""
-    rs = assessment.ruleset
-    return Book(title=title, footer=f"{rs.title} · {assessment.period_text}",
+def new_book(assessment: AssessmentTables, title: str, *, org: str | None = None,
+             date: dt.date | None = None) -> Book:
+    """A workbook titled ``title`` (which names the period) whose pages carry the title block
+    (see :mod:`.page`): ``org`` (default :func:`.page.default_org`) and ``title`` in the
+    header, the ruleset and the run date ``date`` (default :func:`.page.run_date`) in the
+    footer."""
+    name = default_org(assessment) if org is None else org
+    return Book(title=title, header=f"{name} {title}".strip(),
+                footer=f"规则：{assessment.ruleset.title}",
+                footer_right=f"制表日期：{run_date(assessment, date):%Y-%m-%d}",
                 created=created_at(assessment))

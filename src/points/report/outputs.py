@@ -3,6 +3,7 @@ then written all or nothing, so that a command that fails leaves no file behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ..judge.assessment import AssessmentTables
@@ -43,17 +44,20 @@ def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path 
 
 def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path | None = None,
                   mask_names: bool = False, per_branch: str | Path | None = None,
-                  ledger: LedgerOption = "sheets") -> list[Path]:
+                  ledger: LedgerOption = "sheets", org: str | None = None,
+                  date: dt.date | None = None) -> list[Path]:
     """Write the review workbook to ``output`` (with its ledger as ``ledger`` says), the 公示
     version to ``public`` (names masked with ``mask_names``) and one workbook per branch into
     ``per_branch``, all or nothing: the targets are checked first (:func:`plan_outputs`), and
     if a write still fails, no target is changed and a per-branch folder created for the run
-    is removed again. Returns the paths written."""
+    is removed again. ``org`` and ``date``: the organisation and run date on every page (see
+    :func:`.review.write_review`). Returns the paths written."""
     plan_outputs(a, output, public=public, per_branch=per_branch, ledger=ledger)
     with folder_made(None if per_branch is None else Path(per_branch)), all_or_nothing():
-        written = write_review(a, output, ledger=ledger)
+        written = write_review(a, output, ledger=ledger, org=org, date=date)
         if public is not None:
-            written += write_review(a, public, public=True, mask_names=mask_names)
+            written += write_review(a, public, public=True, mask_names=mask_names, org=org,
+                                    date=date)
         if per_branch is not None:
-            written += list(write_per_branch(a, per_branch).values())
+            written += list(write_per_branch(a, per_branch, org=org, date=date).values())
     return written

@@ -7,20 +7,27 @@ writes one per branch. The sheet names and column headers below are a public con
 sheet     columns
 ========  ===================================================================================
 汇总      党员编号, 姓名, 支部, 类别, one column per dimension (日常表现, 民主评议, 先锋示范,
-          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 提示数, 转正建议
-复核提示  党员编号, 姓名, 支部, 提示代码, 提示, 依据, 建议处理, 类别, 级别, 距六个月
+          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 提示数, 转正建议;
+          after a blank row, the line to sign (制表人, 审核人, 日期)
+复核提示  党员编号, 姓名, 支部, 提示, 依据 (the flag's sentence and its records, or when they
+          would not print, the sentence and how many records 依据明细 lists), 建议处理, 类别,
+          级别 (一级/二级), 距六个月, 提示代码
+依据明细  党员编号, 姓名, 支部, 提示, 月份, 日期, 记录, 状态, 说明, 来源 (a hyperlink to the
+          source cell), 提示代码: one row per record behind a flag (依据明细2, … when longer)
 积分明细  党员编号, 姓名, 日期, 规则, 积分, 来源, 维度, 规则编号 (积分明细2, … when longer
-          than a sheet holds)
+          than a sheet holds); printed only for one branch (else the print area is its header)
 发展对象  党员编号, 姓名, 支部, 类别, 总积分, 排名, 择优档次, 推荐, 推荐顺序, 说明
 支部统计  支部, 人数, 平均分, one column per grade, one per flag that occurs, 发展对象人数;
-          beside it 分数段/人数 and 提示/数量, and three charts
-数据问题  位置, 问题代码, 说明, 党员编号
+          below it 分数段/人数 and 提示/数量, then three charts
+数据问题  位置 (a hyperlink to the cell), 问题代码, 说明, 党员编号
 积分规则  部分, 名称, 编号, 分值, 封顶, 说明: the ruleset as applied, then its SHA-256, the
           input files with their SHA-256, the library version, the year and the as-of date
 ========  ===================================================================================
 
 The 公示 version (``public=True``) has one sheet, ``公示``: 姓名, 支部, 总积分, 建议等次.
-Phone and ID-card columns are never read, so they never appear in any output.
+Phone and ID-card columns are never read, so they never appear in any output. Every sheet
+prints with the title block of :mod:`points.report.page` (organisation, title with the period,
+sheet, ruleset, run date, 第 N 页 共 M 页) in its page header and footer.
 
 Each sheet is one module of :mod:`points.report.sheets` with one ``write_*`` function; this
 module only puts them together.
@@ -28,6 +35,7 @@ module only puts them together.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import attrs
@@ -38,6 +46,7 @@ from ..vocab.errors import ArgumentError
 from .common import check_target, check_targets, folder_made, new_book
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
+from .sheets.evidence import write_evidence
 from .sheets.flags import write_flags
 from .sheets.issues import write_issues
 from .sheets.ledger import LedgerOption, ledger_table, write_ledger
@@ -56,9 +65,12 @@ LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
 
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  mask_names: bool = False, ledger: LedgerOption = "sheets",
-                 rows_per_sheet: int = MAX_ROWS) -> list[Path]:
+                 rows_per_sheet: int = MAX_ROWS, org: str | None = None,
+                 date: dt.date | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
-    nothing); return the paths written."""
+    nothing); return the paths written. ``org`` names the organisation on every page (default:
+    :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
+    as-of date or the end of the period, so that the bytes depend on the content only)."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
@@ -66,18 +78,20 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                             f"实际是 {ledger!r}")
     rows = people(a)
     if public:
-        book = new_book(a, f"{a.period_text}党员积分公示")
+        book = new_book(a, f"{a.period_text}党员积分公示", org=org, date=date)
         write_public(book, a, rows, mask_names)
         book.save(target)
         return [target]
-    book = new_book(a, f"{a.period_text}党员积分复核")
+    book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
     write_summary(book, a, rows)
     write_flags(book, a)
+    write_evidence(book, a, target.parent, rows_per_sheet)
     with all_or_nothing():
-        written = write_ledger(book, a, target, ledger, rows_per_sheet)
+        written = write_ledger(book, a, target, ledger, rows_per_sheet,
+                               printed=a.members["branch"].nunique() <= 1)
         write_candidates(book, a)
         write_branches(book, a, rows)
-        write_issues(book, a)
+        write_issues(book, a, target.parent)
         write_rules(book, a)
         book.save(target)
     return [target, *written]
@@ -119,11 +133,13 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
 
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
-                     mask_names: bool = False) -> dict[str, Path]:
+                     mask_names: bool = False, org: str | None = None,
+                     date: dt.date | None = None) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
-    path, with the whole under ``""``."""
+    path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
+    given), the whole's ``org`` (see :func:`write_review`)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
@@ -132,9 +148,17 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
             for branch, path in out.items():
                 if branch:
                     write_review(branch_view(a, branch), path, public=public,
-                                 mask_names=mask_names)
-            write_review(a, out[""], public=public, mask_names=mask_names, ledger="none")
+                                 mask_names=mask_names, org=_branch_org(org, branch), date=date)
+            write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
+                         org=org, date=date)
     return out
+
+
+def _branch_org(org: str | None, branch: str) -> str | None:
+    """The organisation on a branch's pages: the branch, after ``org`` unless it says it."""
+    if org is None or branch.startswith(org):
+        return None  # the default: the branch itself
+    return f"{org} {branch}".strip()
 
 
 def branch_paths(a: AssessmentTables, folder: Path) -> dict[str, Path]:

@@ -15,6 +15,9 @@ the sheet when the file is saved. The cells are *inline strings*, numbers and da
 - every workbook carries the custom document property
   :data:`points.vocab.codes.OUTPUT_PROPERTY` (its value: the version that wrote it), so that
   the reader skips it when a later run is given the folder it was written to;
+- every sheet prints with the title block of :mod:`.page` in its page header and footer; a
+  column may link each cell to the source cell it names (:mod:`.links`); cells XlsxWriter
+  writes below a table (a sign-off line, a second table) follow its rows;
 - the file is written to a temporary file beside the target and renamed into place, and its
   bytes depend only on its content (fixed timestamps). Within :func:`all_or_nothing`, the
   renames wait until the end of the block: either every file of the block is written or none
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -43,6 +47,8 @@ from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import column_letter
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
+from .links import rels_part, sheet_links, with_hyperlinks
+from .page import PAGES, Code, page_text
 
 __all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", "atomic_write",
            "literal_text", "safe_filename", "write_file"]
@@ -187,22 +193,29 @@ def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
 class Book:
     """One workbook being built. Add tables with :meth:`table`; :meth:`save` writes it."""
 
-    def __init__(self, *, title: str, footer: str, created: dt.datetime) -> None:
+    def __init__(self, *, title: str, footer: str, created: dt.datetime, header: str = "",
+                 footer_right: str = "") -> None:
+        """``header``: the title printed in bold at the top of every page, with the sheet
+        name (none when empty); ``footer`` and ``footer_right``: the footer's left and right
+        (the sheet name when empty); the page numbers in the middle."""
         self._buffer = io.BytesIO()
         self.workbook = xlsxwriter.Workbook(self._buffer, {
             "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False})
         self.workbook.set_properties({"title": title, "created": created})
         self.workbook.set_custom_property(OUTPUT_PROPERTY, __version__)
-        self._footer = footer.replace("&", "&&")
+        self._title = header
+        self.footer = page_text([footer], [Code(PAGES)], [footer_right] if footer_right
+                                else [Code("&A")])
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
+        self._links: dict[int, tuple[int, pd.Series, pd.Series]] = {}
         wb = self.workbook
         border = {"border": 1, "valign": "top"}
-        header = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
-                  "valign": "vcenter", "border": 1}
+        head = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
+                "valign": "vcenter", "border": 1}
         self.formats = {
-            "header": wb.add_format(header),
-            "header_quoted": wb.add_format({**header, "quote_prefix": True}),
+            "header": wb.add_format(head),
+            "header_quoted": wb.add_format({**head, "quote_prefix": True}),
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "text": wb.add_format(border),
             "text_quoted": wb.add_format({**border, "quote_prefix": True}),
@@ -214,13 +227,22 @@ class Book:
         }
 
     def sheet(self, name: str) -> Worksheet:
-        """A new sheet with the print set-up: A4 landscape, fit to width, footer."""
+        """A new sheet with the print set-up: A4 landscape, fit to width, the title block in
+        the page header and footer."""
         ws = self.workbook.add_worksheet(name)
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
-        ws.set_footer(f"&L{self._footer}&C第 &P 页，共 &N 页&R&A")
+        ws.set_margins(top=0.9, bottom=0.75)
+        if self._title:
+            ws.set_header(self.header(), margin=0.35)
+        ws.set_footer(self.footer, margin=0.3)
         return ws
+
+    def header(self, note: str = "") -> str:
+        """The page header: the title and the sheet name in bold, and ``note`` on the right."""
+        title = [Code("&B&14 "), self._title, Code(" · &A")] if self._title else [Code("&A")]
+        return page_text(center=title, right=[note] if note else [])
 
     def write_text(self, ws: Worksheet, row: int, col: int, text: str,
                    style: str = "text") -> None:
@@ -230,28 +252,56 @@ class Book:
         ws.write_string(row, col, text, self.formats[f"{style}_quoted" if quoted else style])
 
     def table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column], *,
-              freeze_columns: int = 0, filter_columns: int | None = None) -> Worksheet:
+              freeze_columns: int = 0, filter_columns: int | None = None,
+              repeat: bool = True) -> Worksheet:
         """A sheet holding ``frame`` (one column per entry of ``columns``) as a filterable table
-        with a frozen, repeated header row and widths that fit the text. The filter covers the
-        first ``filter_columns`` columns (all by default)."""
+        with a frozen header row (repeated on every printed page unless not ``repeat``) and
+        widths that fit the text (long headers wrap). The filter covers the first
+        ``filter_columns`` columns (all by default)."""
         if len(frame) + 1 > MAX_ROWS:
             raise OutputError(name, f"有 {len(frame):,} 行，超出 Excel 每张表 {MAX_ROWS - 1:,} 行的上限；"
                                     "请按支部分别写出（--per-branch），或把积分明细另存（--ledger parquet）")
         ws = self.sheet(name)
-        ws.repeat_rows(0)
+        if repeat:
+            ws.repeat_rows(0)
         ws.freeze_panes(1, freeze_columns)
         ws.autofilter(0, 0, max(len(frame), 1), (filter_columns or len(columns)) - 1)
-        ws.set_row(0, 30)
-        widths = []
+        widths, lines = [], 2
         for index, column in enumerate(columns):
             self.write_text(ws, 0, index, column.header, "header")
             values = frame.iloc[:, index]
             shown = values.dt.strftime("%Y-%m-%d") if column.kind == "date" else values
-            width = max(display_width(pd.Series([column.header])), display_width(shown)) + 2
+            header = display_width(pd.Series([column.header]))
+            width = max(min(header, 8), display_width(shown)) + 2  # long headers wrap
             widths.append(float(min(max(width, 6), column.max_width)))
+            lines = max(lines, math.ceil(header / max(widths[-1] - 1, 1)))
             ws.set_column(index, index, widths[-1])
+        ws.set_row(0, 15 * min(lines, 6))
         self._rows[ws.index] = (frame, [c.kind for c in columns], widths)
         return ws
+
+    def widths(self, ws: Worksheet) -> list[float]:
+        """The column widths of the table of ``ws``."""
+        return list(self._rows[ws.index][2])
+
+    def link(self, ws: Worksheet, column: int, target: pd.Series, location: pd.Series) -> None:
+        """Link each cell of ``column`` in the table of ``ws`` to ``target`` (a file, relative
+        to the workbook) at ``location`` (``'sheet'!A1``); no link where ``target`` is missing
+        (see :mod:`.links`)."""
+        self._links[ws.index] = (column, target, location)
+
+    def cells(self, ws: Worksheet, top: int, frame: pd.DataFrame,
+              columns: Sequence[Column]) -> None:
+        """A small table (a few dozen rows) written cell by cell from row ``top`` on, below
+        the sheet's main table: its header row, then its rows (text, points or counts)."""
+        for index, column in enumerate(columns):
+            self.write_text(ws, top, index, column.header, "header")
+        for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
+            for index, (column, value) in enumerate(zip(columns, values, strict=True)):
+                if column.kind in ("points", "int"):
+                    ws.write_number(row, index, float(value), self.formats[column.kind])
+                else:
+                    self.write_text(ws, row, index, "" if pd.isna(value) else str(value))
 
     def _styles(self) -> dict[str, int]:
         out = {}
@@ -262,28 +312,50 @@ class Book:
     def save(self, path: str | Path) -> None:
         """Write the workbook to ``path`` atomically."""
         styles = self._styles()
+        sheets = self.workbook.worksheets()
         self.workbook.close()
         source = zipfile.ZipFile(io.BytesIO(self._buffer.getvalue()))
+        links = sheet_links(source, self._links)
 
         def write(handle: Any) -> None:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in source.infolist():
-                    data = source.read(info.filename)
-                    entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-                    entry.compress_type = zipfile.ZIP_DEFLATED
-                    match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-                    if not match or int(match.group(1)) - 1 not in self._rows:
-                        out.writestr(entry, data)
-                        continue
-                    frame, kinds, widths = self._rows[int(match.group(1)) - 1]
-                    head, tail = _split(data, len(frame), len(kinds))
-                    with out.open(entry, "w", force_zip64=True) as stream:
-                        stream.write(head)
-                        for chunk in rows_xml(frame, kinds, styles, widths):
-                            stream.write(chunk)
-                        stream.write(tail)
+                    data, name = source.read(info.filename), info.filename
+                    sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
+                    rels = re.fullmatch(r"xl/worksheets/_rels/sheet(\d+)\.xml\.rels", name)
+                    if sheet and int(sheet.group(1)) - 1 in self._rows:
+                        index = int(sheet.group(1)) - 1
+                        with out.open(_entry(name), "w", force_zip64=True) as stream:
+                            self._write_sheet(stream, data, sheets[index], styles,
+                                              links.get(index, (b"", b""))[0])
+                    elif rels and int(rels.group(1)) - 1 in links:
+                        out.writestr(_entry(name), rels_part(links[int(rels.group(1)) - 1][1],
+                                                             data))
+                    else:
+                        out.writestr(_entry(name), data)
+                for index, (_, more) in links.items():  # sheets with no relationships yet
+                    name = f"xl/worksheets/_rels/sheet{index + 1}.xml.rels"
+                    if more and name not in source.namelist():
+                        out.writestr(_entry(name), rels_part(more))
 
         atomic_write(path, write)
+
+    def _write_sheet(self, stream: Any, data: bytes, ws: Worksheet, styles: dict[str, int],
+                     links: bytes) -> None:
+        """The sheet's XML with the rows of its table and its hyperlinks spliced in."""
+        frame, kinds, widths = self._rows[ws.index]
+        rows = max(len(frame) + 1, (ws.dim_rowmax or 0) + 1)
+        cols = max(len(kinds), (ws.dim_colmax or 0) + 1)
+        head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
+        stream.write(head)
+        for chunk in rows_xml(frame, kinds, styles, widths):
+            stream.write(chunk)
+        stream.write(with_hyperlinks(tail, links))
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def literal_text(text: str) -> tuple[str, bool]:
@@ -293,10 +365,17 @@ def literal_text(text: str) -> tuple[str, bool]:
     return text, re.match(RISKY, text) is not None
 
 
-def _split(sheet: bytes, n: int, width: int) -> tuple[bytes, bytes]:
-    """The sheet's XML before and after where the data rows go, with its dimension set."""
-    end = f"{column_letter(width - 1)}{n + 1}".encode()
-    sheet = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:' + end + b'"/>', sheet,
-                   count=1)
+_ROW = re.compile(rb'<row r="(\d+)"')
+
+
+def _split(sheet: bytes, end: str) -> tuple[bytes, bytes]:
+    """The sheet's XML before and after where the data rows go (after the header row, before
+    any row XlsxWriter wrote below the table), with its dimension ``A1:<end>``."""
+    sheet = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:' + end.encode() + b'"/>',
+                   sheet, count=1)
     at = sheet.index(b"</sheetData>")
+    for row in _ROW.finditer(sheet, sheet.index(b"<sheetData")):
+        if int(row.group(1)) > 1:
+            at = row.start()
+            break
     return sheet[:at], sheet[at:]

@@ -4,6 +4,7 @@ In the order :func:`points.report.review.write_review` writes them:
 
 - :mod:`.summary` — 汇总, :func:`~.summary.write_summary`
 - :mod:`.flags` — 复核提示, :func:`~.flags.write_flags`
+- :mod:`.evidence` — 依据明细, :func:`~.evidence.write_evidence`
 - :mod:`.ledger` — 积分明细, :func:`~.ledger.write_ledger` (and :func:`~.ledger.ledger_table`,
   the same rows as a frame)
 - :mod:`.candidates` — 发展对象, :func:`~.candidates.write_candidates`

@@ -1,25 +1,30 @@
-"""支部统计: per branch the head count, mean, grades, flags and candidates; beside it the score
-distribution (分数段/人数) and the flags by code (提示/数量); below it three charts."""
+"""支部统计: per branch the head count, mean, grades, flags and candidates; below it the score
+distribution (分数段/人数) and the flags by code (提示/数量), then three charts, one below the
+other, each with every category labelled: stacked, the sheet prints at a readable size."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.codes import FLAG_CODES
-from ..xlsx import Book, Column
+from ..xlsx import Book, Column, display_width
 
 if TYPE_CHECKING:
+    from xlsxwriter.chart import Chart
     from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["write_branches"]
 
 SHEET = "支部统计"
+#: Pixels: a row's default height, and the printable width and height of an A4 landscape page
+#: (at 96 dpi, within the margins of :meth:`points.report.xlsx.Book.sheet`, less a little).
+ROW, PAGE_WIDTH, PAGE_HEIGHT = 20, 980, 600
 
 
 def _bins(totals: pd.Series) -> pd.DataFrame:
@@ -57,45 +62,90 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]) -> 
     return table.reset_index()
 
 
-def _charts(book: Book, ws: Worksheet, main: int, nb: int, nbins: int, ncodes: int) -> None:
-    """The three charts below the tables: mean by branch, the distribution, flags by code."""
-    name = SHEET
-    below = max(nb, nbins, ncodes) + 3
-    charts = [("各支部党员平均积分", "column", [name, 1, 0, max(nb, 1), 0],
-               [name, 1, 2, max(nb, 1), 2], "平均分"),
-              ("党员总积分分布", "column", [name, 1, main + 1, max(nbins, 1), main + 1],
-               [name, 1, main + 2, max(nbins, 1), main + 2], "人数"),
-              ("复核提示（按类别）", "bar", [name, 1, main + 4, max(ncodes, 1), main + 4],
-               [name, 1, main + 5, max(ncodes, 1), main + 5], "数量")]
-    for i, (title, kind, categories, values, series) in enumerate(charts):
-        chart = book.workbook.add_chart({"type": kind})
-        chart.add_series({"name": series, "categories": categories, "values": values,
-                          "data_labels": {"value": True}})
-        chart.set_title({"name": title})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 640, "height": 300})
-        axis = {"min": 0, "major_gridlines": {"visible": True}}
-        if kind == "bar":
-            chart.set_x_axis(axis)
-        else:
-            chart.set_y_axis(axis)
-        ws.insert_chart(below + i * 17, 0, chart)
+class _Layout(NamedTuple):
+    """Where the parts of the sheet are: the first row of each table (its header) and of the
+    charts, and the number of rows of each table."""
+
+    branches: int
+    bins_top: int
+    bins: int
+    codes_top: int
+    codes: int
+    charts_top: int
+
+
+def _layout(nb: int, nbins: int, ncodes: int) -> _Layout:
+    bins_top = nb + 2
+    codes_top = bins_top + nbins + 2
+    return _Layout(nb, bins_top, nbins, codes_top, ncodes, codes_top + ncodes + 2)
+
+
+def _chart(book: Book, kind: str, title: str, series: str, categories: list[Any],
+           values: list[Any], n: int, width: int) -> tuple[Chart, int]:
+    """A chart of one series with every category labelled (long runs of labels turned), as
+    wide as the table; and its height."""
+    chart = book.workbook.add_chart({"type": kind})
+    chart.add_series({"name": series, "categories": categories, "values": values,
+                      "data_labels": {"value": True}})
+    chart.set_title({"name": title, "name_font": {"size": 12}})
+    chart.set_legend({"none": True})
+    labels: dict[str, Any] = {"interval_unit": 1, "num_font": {"size": 9}}
+    values_axis = {"min": 0, "major_gridlines": {"visible": True}}
+    if kind == "bar":  # categories down the side, in table order, each on its own line
+        chart.set_y_axis({**labels, "reverse": True, "crossing": "max"})
+        chart.set_x_axis(values_axis)
+        height = max(width // 4, 70 + 22 * n)
+    else:
+        if n > 8:
+            labels["num_font"]["rotation"] = -45
+        chart.set_x_axis(labels)
+        chart.set_y_axis(values_axis)
+        height = width // 4
+    chart.set_size({"width": width, "height": height})
+    return chart, height
+
+
+def _charts(book: Book, ws: Worksheet, at: _Layout, width: int) -> None:
+    """The three charts below the tables, one below the other, from a new page on; a chart
+    that would not fit on the rest of a printed page starts the next one."""
+    def span(top: int, n: int, col: int) -> list[Any]:
+        return [SHEET, top + 1, col, top + max(n, 1), col]
+
+    charts = [
+        _chart(book, "column", "各支部党员平均积分", "平均分", span(0, at.branches, 0),
+               span(0, at.branches, 2), at.branches, width),
+        _chart(book, "column", "党员总积分分布", "人数", span(at.bins_top, at.bins, 0),
+               span(at.bins_top, at.bins, 1), at.bins, width),
+        _chart(book, "bar", "复核提示（按类别）", "数量", span(at.codes_top, at.codes, 0),
+               span(at.codes_top, at.codes, 1), at.codes, width)]
+    page = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / width)  # sheet pixels on one printed page
+    top, used, breaks = at.charts_top, 0, [at.charts_top]
+    for chart, height in charts:
+        rows = math.ceil(height / ROW) + 1
+        if used and used + rows * ROW > page:
+            breaks.append(top)
+            used = 0
+        ws.insert_chart(top, 0, chart)
+        top, used = top + rows, used + rows * ROW
+    ws.set_h_pagebreaks(breaks)
 
 
 def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None:
-    """Add the 支部统计 sheet for ``people`` (see :func:`.people.people`)."""
+    """Add the 支部统计 sheet for ``people`` (see :func:`.people.people`): the table per
+    branch, below it 分数段/人数 and 提示/数量, then the charts, one below the other."""
     codes = [c for c in FLAG_CODES if c in set(a.flags["code"])]
     table = _per_branch(a, people, codes)
-    main = len(table.columns)
     bins = _bins(people.loc[people["kind"] == "member", "total"])
     by_code = pd.DataFrame({"提示": [FLAG_CODES[c].label for c in codes],
                             "数量": [int((a.flags["code"] == c).sum()) for c in codes]})
-    frame = pd.concat([table, pd.DataFrame({" ": pd.Series(dtype="string")}), bins,
-                       pd.DataFrame({"  ": pd.Series(dtype="string")}), by_code], axis=1)
     columns = [Column("支部", "text", 30), Column("人数", "int", 8), Column("平均分", "points", 8)]
-    columns += [Column(str(h), "int", 12) for h in table.columns[3:]]
-    columns += [Column("", "text", 2), Column("分数段", "text", 10), Column("人数", "int", 8),
-                Column("", "text", 2), Column("提示", "text", 30), Column("数量", "int", 8)]
-    ws = book.table(SHEET, frame, columns, freeze_columns=1, filter_columns=main)
-    _charts(book, ws, main, len(table), len(bins), len(by_code))
-
+    columns += [Column(str(h), "int", 9) for h in table.columns[3:]]
+    ws = book.table(SHEET, table, columns, freeze_columns=1, repeat=False)
+    at = _layout(len(table), len(bins), len(by_code))
+    book.cells(ws, at.bins_top, bins, [Column("分数段"), Column("人数", "int")])
+    book.cells(ws, at.codes_top, by_code, [Column("提示"), Column("数量", "int")])
+    labels = pd.concat([table["支部"], by_code["提示"]]).astype("string")
+    first = min(max(display_width(labels) + 2, 10), 36)
+    ws.set_column(0, 0, first)
+    widths = [first, *book.widths(ws)[1:]]
+    _charts(book, ws, at, max(int(sum(w * 7 + 5 for w in widths)), 600))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from ...judge.assessment import AssessmentTables
 from ...vocab.statuses import STATUS_LABELS
 from ..common import check_target
 from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["LEDGER_COLUMNS", "LedgerOption", "ledger_path", "ledger_table", "literal_frame",
            "write_ledger"]
@@ -94,9 +97,10 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
-                 rows_per_sheet: int) -> list[Path]:
+                 rows_per_sheet: int, *, printed: bool = True) -> list[Path]:
     """Add the 积分明细 sheet(s) to the workbook at ``path``, or write the ledger beside it and
-    a sheet that says where; return the side files written."""
+    a sheet that says where; return the side files written. Unless ``printed``, each sheet's
+    print area is its header row alone (see :func:`unprinted`)."""
     if option == "none":
         return []
     frame = ledger_table(a)
@@ -110,5 +114,17 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):
         name = "积分明细" if part == 0 else f"积分明细{part + 1}"
-        book.table(name, frame.iloc[part * per:(part + 1) * per], LEDGER_COLUMNS, freeze_columns=2)
+        ws = book.table(name, frame.iloc[part * per:(part + 1) * per], LEDGER_COLUMNS,
+                        freeze_columns=2)
+        if not printed:
+            unprinted(book, ws, len(frame))
     return []
+
+
+def unprinted(book: Book, ws: Worksheet, rows: int) -> None:
+    """Keep a ledger sheet off the default printout: its print area is the header row, and
+    the page says why. (Printing the selection, or after Page Layout → Print Area → Clear,
+    prints it all; the per-branch workbooks print their ledger in full.)"""
+    ws.print_area(0, 0, 0, len(LEDGER_COLUMNS) - 1)
+    ws.set_header(book.header(f"积分明细共 {rows} 行，默认不打印：请打印各支部的工作簿"),
+                  margin=0.35)

@@ -9,7 +9,10 @@ from ..xlsx import Book, Column
 from .colours import RED, colour_if, grade_colours
 from .people import suggested
 
-__all__ = ["write_summary"]
+__all__ = ["SIGN_OFF", "write_summary"]
+
+#: The line below the last row of 汇总, where the paper is signed.
+SIGN_OFF = "制表人：__________      审核人：__________      日期：__________"
 
 
 def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
@@ -30,7 +33,8 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None:
-    """Add the 汇总 sheet for ``people`` (see :func:`.people.people`)."""
+    """Add the 汇总 sheet for ``people`` (see :func:`.people.people`), with the sign-off line
+    :data:`SIGN_OFF` after a blank row below the last."""
     frame = _frame(a, people)
     columns = [Column("党员编号"), Column("姓名"), Column("支部"), Column("类别")]
     columns += [Column(d.label, "points", 12) for d in a.ruleset.dimensions]
@@ -47,3 +51,5 @@ def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None
                            "format": book.workbook.add_format({"bg_color": RED})})
     ws.conditional_format(1, col["总积分"], max(n, 1), col["总积分"],
                           {"type": "data_bar", "bar_color": "#9BC2E6", "bar_solid": True})
+    ws.set_row(n + 2, 36)  # room to sign
+    ws.write_string(n + 2, 0, SIGN_OFF)  # after a blank row, outside the filter

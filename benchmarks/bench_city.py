@@ -1,0 +1,437 @@
+"""Benchmark: a city's year end to end — ``points score`` against the floor and an analyst script.
+
+    python benchmarks/bench_city.py [--scale 0.125 0.25] [--repeat 3] [--data DIR]
+                                    [--jobs points,parquet,floor,analyst] [--profile]
+
+For each scale (1 = 125,000 members in 2,000 branch workbooks, about 5 M attendance records;
+see benchmarks/city.py) a realistic city is generated once into ``--data`` (default: a folder
+in the temp dir, kept so that later runs reuse it), then these jobs run on the same files, each
+as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` rounds):
+
+- ``points``   ``points score CITY -o OUT/city.xlsx`` (the venv's command, ledger in the workbook)
+- ``parquet``  the same with ``--ledger parquet`` (the ledger beside the workbook)
+- ``floor``    every cell of every sheet of every file read by the fastest reader and nothing
+               else (fastexcel, else python-calamine ``to_python``), in one process
+- ``analyst``  benchmarks/analyst_script.py: plain pandas + ``read_excel(engine="calamine")``,
+               each member's total under the default rules' main lines, a totals xlsx
+
+For each job: wall time, CPU time (user + sys of the child and of the descendants it waited
+for, from ``os.wait4``) and peak memory: the largest sum of the RSS of the child's process
+tree, sampled every 0.1 s (needs psutil; resident pages shared by forked workers count once
+per process), and the largest single process's max RSS (exact, from ``os.wait4``) — medians
+and ranges over the rounds, then the ratios ``points / floor`` and ``analyst / points``.
+After the first round the analyst's totals are checked member by member against the 总积分 of
+points' 汇总 sheet (``--no-check`` skips it). The files are read once before the rounds so
+that every job finds them in the page cache.
+
+``--profile`` adds, per scale, one run of the stages in one process (read, score, judge,
+write: wall, CPU, peak memory of each) and, when py-spy is installed, a sampling profile of
+one ``points score`` run (``--subprocesses``, so the scan workers too), summarised by stage
+and by hot function; the raw profile is kept in the output folder. ``--src DIR`` runs the
+``points`` package in DIR (first on the children's PYTHONPATH, e.g. a ``git archive`` of a
+commit's ``src/``) instead of the installed one, so that edits made meanwhile do not change it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import city
+
+try:
+    import psutil
+except ImportError:  # the tree's RSS is not sampled; the largest process's max RSS still is
+    psutil = None
+
+HERE = Path(__file__).parent
+BIN = Path(sys.executable).parent
+JOBS = ("points", "parquet", "floor", "analyst")
+LABELS = {"points": "points score", "parquet": "points score --ledger parquet",
+          "floor": "floor", "analyst": "analyst script (pandas+calamine)"}
+
+
+# ----------------------------------------------------------------------------------------------
+# Child modes: the floor reader, the stages in one process
+# ----------------------------------------------------------------------------------------------
+
+def floor(folder: Path) -> None:
+    """Read every cell of every sheet of every workbook; print the reader and the cell count."""
+    paths = sorted(folder.glob("*.xlsx"))
+    cells = 0
+    try:
+        import fastexcel
+    except ImportError:
+        import python_calamine
+
+        for path in paths:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                rows = book.get_sheet_by_name(name).to_python()
+                cells += sum(len(row) for row in rows)
+            book.close()
+        print(json.dumps({"reader": "python-calamine to_python", "cells": cells}))
+        return
+    for path in paths:
+        reader = fastexcel.read_excel(path)
+        for name in reader.sheet_names:
+            batch = reader.load_sheet(name, header_row=None, eager=True)
+            cells += batch.num_rows * batch.num_columns
+    print(json.dumps({"reader": f"fastexcel {fastexcel.__version__}", "cells": cells}))
+
+
+def _status(key: str) -> float:
+    """VmHWM / VmRSS of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def stages(folder: Path, out: Path) -> None:
+    """``points score`` stage by stage in one process: wall, CPU and peak memory of each."""
+    import attrs
+
+    import points
+    from points.assess import Assessment, calendar_for
+    from points.judge import AssessmentTables, judge
+    from points.report.outputs import write_outputs
+    from points.score import score_members
+
+    rows = []
+
+    def stage(name: str, call):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(OSError):  # reset the peak RSS (Linux ≥ 4.0): VmHWM is this stage's
+            Path("/proc/self/clear_refs").write_text("5")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = call()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rows.append({"stage": name, "wall": time.perf_counter() - wall,
+                     "cpu": time.process_time() - cpu + after.ru_utime + after.ru_stime
+                     - children.ru_utime - children.ru_stime,
+                     "peak_mb": _status("VmHWM"), "rss_after_mb": _status("VmRSS"),
+                     "workers_peak_mb": after.ru_maxrss / 1024 if after.ru_maxrss != children.ru_maxrss
+                     else 0.0})
+        return result
+
+    rules = points.load_ruleset("dujiangyan")
+    records = stage("read (scan + merge)", lambda: points.read_workbooks(folder))
+    calendar = calendar_for(records, rules)
+    scored = stage("score", lambda: score_members(records, rules, calendar))
+    tables = stage("judge", lambda: judge(scored, records.files))
+    result = Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})
+    stage("write (ledger in sheets)", lambda: write_outputs(result, out / "stages.xlsx"))
+    print(json.dumps({"stages": rows, "ledger_rows": len(result.ledger),
+                      "attendance": len(records.attendance), "flags": len(result.flags),
+                      "issues": len(result.issues)}))
+
+
+# ----------------------------------------------------------------------------------------------
+# Running and measuring a child
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    tree_mb: float      # largest sampled sum of RSS over the child's process tree
+    largest_mb: float   # max RSS of the largest single process (child or a waited-for descendant)
+    stdout: str
+
+
+@dataclass
+class Job:
+    name: str
+    command: list[str]
+    runs: list[Run] = field(default_factory=list)
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += p.memory_info().rss
+    return total
+
+
+def child_env(src: Path | None) -> dict[str, str] | None:
+    """The environment of a child that runs points: ``--src`` first on its path."""
+    if src is None:
+        return None
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(src), *filter(None, [os.environ.get("PYTHONPATH")])])}
+
+
+def measure(command: list[str], log: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``command``; wall, CPU (wait4 rusage) and peak memory of its process tree."""
+    with log.open("w") as sink:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        watched = psutil.Process(proc.pid) if psutil else None
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if watched is not None:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    peak = max(peak, _tree_rss(watched))
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out = log.read_text(errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}\n{out[-3000:]}")
+    largest = usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak / 2**20, largest), largest, out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reporting
+# ----------------------------------------------------------------------------------------------
+
+def _spread(values: list[float], fmt: str) -> str:
+    mid = format(statistics.median(values), fmt)
+    if len(values) == 1:
+        return mid
+    return f"{mid} [{format(min(values), fmt)}–{format(max(values), fmt)}]"
+
+
+def _median(job: Job, attr: str) -> float:
+    return statistics.median(getattr(r, attr) for r in job.runs)
+
+
+def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> dict:
+    print(f"\n{'job':<34} {'wall s':>20} {'CPU s':>20} {'peak MB (tree)':>22} {'largest proc MB':>16}")
+    for job in jobs.values():
+        label = LABELS[job.name] + (f" ({reader})" if job.name == "floor" else "")
+        print(f"{label:<34} {_spread([r.wall for r in job.runs], '.1f'):>20} "
+              f"{_spread([r.cpu for r in job.runs], '.1f'):>20} "
+              f"{_spread([r.tree_mb for r in job.runs], ',.0f'):>22} "
+              f"{_median(job, 'largest_mb'):>16,.0f}")
+    if cells and "floor" in jobs:
+        print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
+    ratios = {}
+    for top, bottom in (("points", "floor"), ("parquet", "floor"), ("analyst", "points"),
+                        ("analyst", "parquet")):
+        if top in jobs and bottom in jobs:
+            r = {a: _median(jobs[top], a) / _median(jobs[bottom], a) for a in ("wall", "cpu", "tree_mb")}
+            ratios[f"{top}/{bottom}"] = r
+            print(f"{LABELS[top] + ' / ' + LABELS[bottom]:<62} wall {r['wall']:5.1f}×  "
+                  f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}×")
+    return {"city": info, "reader": reader, "cells": cells, "ratios": ratios,
+            "jobs": {n: [vars(r) | {"stdout": None} for r in j.runs] for n, j in jobs.items()}}
+
+
+def check_totals(out: Path) -> str:
+    """The analyst's totals against points' 总积分, member by member."""
+    import pandas as pd
+
+    ours = pd.read_excel(out / "city.xlsx", sheet_name="汇总", engine="calamine",
+                         usecols=["党员编号", "总积分"], dtype={"党员编号": str})
+    theirs = pd.read_excel(out / "totals.xlsx", engine="calamine", dtype={"member_id": str})
+    both = ours.merge(theirs, left_on="党员编号", right_on="member_id", how="outer", indicator=True)
+    same = (both["_merge"] == "both") & ((both["总积分"] - both["total"]).abs() < 1e-6)
+    return f"analyst totals = points 总积分 for {int(same.sum()):,} of {len(both):,} members"
+
+
+# ----------------------------------------------------------------------------------------------
+# Profiling
+# ----------------------------------------------------------------------------------------------
+
+#: stage → fragments of the frames that put a sample in it; the first stage that matches wins
+STAGE_OF = (("import", ("importlib._bootstrap",)),
+            ("read: scan", ("points/read/scan.py", "scan_file", "python_calamine")),
+            ("read: merge", ("points/read/",)),
+            ("score", ("points/score/", "calendar_for")),
+            ("judge", ("points/judge/",)),
+            ("write", ("points/report/", "xlsxwriter")))
+
+
+def _stage(frames: list[str]) -> str:
+    for name, parts in STAGE_OF:
+        if any(part in frame for frame in frames for part in parts):
+            return name
+    return "other"
+
+
+def _function(frame: str) -> str:
+    """``name (path:line)`` → ``name (path)``."""
+    return re.sub(r":\d+\)$", ")", frame)
+
+
+def profile_points(folder: Path, out: Path, env: dict[str, str] | None) -> None:
+    spy = BIN / "py-spy"
+    if not spy.exists() and not shutil.which("py-spy"):
+        print("py-spy is not installed (pip install '.[bench]'): no sampling profile")
+        return
+    raw = out / "points-profile.txt"
+    command = [str(spy if spy.exists() else "py-spy"), "record", "--subprocesses", "--rate", "50",
+               "--format", "raw", "--output", str(raw), "--",
+               str(BIN / "points"), "score", str(folder), "-o", str(out / "profiled.xlsx")]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    print(f"\npy-spy profile of one `points score` ({time.perf_counter() - started:.0f} s with the "
+          f"profiler, 50 samples/s of CPU time, scan workers included): {raw}")
+    by_stage: Counter[str] = Counter()
+    by_leaf: Counter[str] = Counter()
+    by_function: Counter[str] = Counter()
+    by_caller: Counter[str] = Counter()
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = [_function(f) for f in stack.split(";") if not f.startswith("process ")]
+        n = int(count)
+        by_stage[_stage(frames)] += n
+        by_leaf[frames[-1] if frames else "?"] += n
+        ours = [f for f in frames if "points/" in f and "points/cli/" not in f]
+        by_caller[ours[-1] if ours else (frames[-1] if frames else "?")] += n
+        for frame in set(frames):  # inclusive: every function on the stack
+            if "points/" in frame and "points/cli/" not in frame:
+                by_function[frame] += n
+    total = sum(by_stage.values()) or 1
+    print("by stage (share of CPU samples): " + " · ".join(
+        f"{name} {n / total:.0%}" for name, n in by_stage.most_common()))
+    print("hottest leaf functions (self time):")
+    for frame, n in by_leaf.most_common(20):
+        print(f"  {n / total:6.1%}  {frame}")
+    print("self time charged to the innermost points function (library calls included):")
+    for frame, n in by_caller.most_common(20):
+        print(f"  {n / total:6.1%}  {frame}")
+    print("points functions by inclusive time:")
+    for frame, n in by_function.most_common(25):
+        print(f"  {n / total:6.1%}  {frame}")
+
+
+def profile_stages(folder: Path, out: Path, env: dict[str, str] | None) -> None:
+    run = measure([sys.executable, __file__, "_stages", str(folder), str(out)], out / "stages.log", env)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    print(f"\nstages in one process ({result['attendance']:,} attendance records, ledger "
+          f"{result['ledger_rows']:,} rows, {result['flags']:,} flags, {result['issues']:,} issues):")
+    print(f"{'stage':<26} {'wall s':>8} {'CPU s':>8} {'peak MB':>9} {'RSS after':>10} {'workers MB':>11}")
+    for s in result["stages"]:
+        print(f"{s['stage']:<26} {s['wall']:8.1f} {s['cpu']:8.1f} {s['peak_mb']:9,.0f} "
+              f"{s['rss_after_mb']:10,.0f} {s['workers_peak_mb']:11,.0f}")
+
+
+# ----------------------------------------------------------------------------------------------
+
+def warm(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.read_bytes()
+
+
+def bench_scale(scale: float, args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    root = city.generate(args.data, scale, seed=args.seed, workers=args.gen_workers)
+    info = json.loads((root / "city.json").read_text(encoding="utf-8"))
+    folder = root / "workbooks"
+    took = time.perf_counter() - started
+    print(f"\n=== scale {scale:g}: {info['files']:,} workbooks ({info['bytes'] / 1e6:.0f} MB), "
+          f"{info['members']:,} members in {info['branches']:,} branches and {info['towns']} towns, "
+          f"{info['attendance_records']:,} attendance records; "
+          + (f"generated in {info['seconds']:.0f} s" if took > 1 else f"cached in {root}"))
+    out = Path(tempfile.mkdtemp(prefix=f"bench-city-{scale:g}-", dir=args.out))
+    points_cmd = [str(BIN / "points"), "score", str(folder)]
+    commands = {"points": [*points_cmd, "-o", str(out / "city.xlsx")],
+                "parquet": [*points_cmd, "-o", str(out / "city-parquet.xlsx"), "--ledger", "parquet"],
+                "floor": [sys.executable, __file__, "_floor", str(folder)],
+                "analyst": [sys.executable, str(HERE / "analyst_script.py"), str(folder),
+                            "-o", str(out / "totals.xlsx")]}
+    jobs = {name: Job(name, commands[name]) for name in args.jobs}
+    env = child_env(args.src)
+    warm(folder)
+    cells, reader = None, ""
+    for round_ in range(args.repeat):
+        for job in jobs.values():
+            uses_points = job.name in ("points", "parquet")
+            run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)
+            job.runs.append(run)
+            print(f"  round {round_ + 1}: {job.name:<8} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
+                  f"{run.tree_mb:7,.0f} MB", flush=True)
+            if job.name == "floor":
+                found = json.loads(run.stdout.strip().splitlines()[-1])
+                cells, reader = found["cells"], found["reader"]
+        if round_ == 0 and args.check and {"points", "analyst"} <= set(jobs):
+            print("  " + check_totals(out), flush=True)
+    result = report(info, jobs, cells, reader)
+    if args.profile:
+        profile_stages(folder, out, env)
+        profile_points(folder, out, env)
+    if args.keep:
+        print(f"outputs kept in {out}")
+    elif args.profile:  # the profile and the logs are kept, the workbooks are not
+        for path in out.iterdir():
+            if path.suffix in (".xlsx", ".parquet", ".csv"):
+                path.unlink()
+        print(f"profile and logs kept in {out}")
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_floor":
+        floor(Path(sys.argv[2]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_stages":
+        stages(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, nargs="+", default=[0.125, 0.25],
+                        help="city sizes; 1 = 125,000 members in 2,000 workbooks (default: 0.125 0.25)")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "points-bench-city",
+                        help="where generated cities are kept and reused")
+    parser.add_argument("--out", type=Path, default=None, help="where the jobs write (default: temp)")
+    parser.add_argument("--jobs", default=",".join(JOBS),
+                        help=f"comma-separated, in round order (default {','.join(JOBS)})")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--gen-workers", type=int, default=2, help="processes writing a new city")
+    parser.add_argument("--no-check", dest="check", action="store_false",
+                        help="skip comparing the analyst's totals with points'")
+    parser.add_argument("--profile", action="store_true",
+                        help="also time the stages in one process and take a py-spy profile")
+    parser.add_argument("--keep", action="store_true", help="keep the jobs' outputs")
+    parser.add_argument("--src", type=Path, default=None,
+                        help="a folder holding the points package to run instead of the installed one "
+                             "(e.g. a `git archive` of a commit's src/), put first on PYTHONPATH")
+    parser.add_argument("--json", type=Path, help="also write the measurements to this file")
+    args = parser.parse_args()
+    args.jobs = [j.strip() for j in args.jobs.split(",") if j.strip()]
+    unknown = set(args.jobs) - set(JOBS)
+    if unknown:
+        parser.error(f"unknown jobs: {', '.join(sorted(unknown))} (choose from {', '.join(JOBS)})")
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    if psutil is None:
+        print("psutil is not installed (pip install '.[bench]'): peak memory is the largest "
+              "single process's, not the tree's")
+    which = subprocess.run([sys.executable, "-c", "import points; print(points.__version__, points.__file__)"
+                            ], capture_output=True, text=True, env=child_env(args.src), check=True)
+    print(f"points {which.stdout.strip()}")
+    results = [bench_scale(scale, args) for scale in args.scale]
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

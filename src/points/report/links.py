@@ -1,0 +1,131 @@
+"""Hyperlinks from cells to the cells of the input workbooks they name.
+
+A source address ``file!sheet!A1`` becomes an external hyperlink, the form Excel itself writes
+for a link to a cell of another workbook (and WPS and LibreOffice follow): the sheet's
+relationship points at the input file, relative to the folder of the workbook being written
+(``../签到/红旗村党支部2024年签到表.xlsx``; a bare file name when the assessment does not know
+where the file was read from), and the hyperlink's ``location`` is the cell (``'9月'!C6``).
+The cell keeps its text: no ``HYPERLINK`` formula (no output holds a formula). Excel allows
+:data:`MAX_LINKS` hyperlinks in a sheet; rows after that keep their text without a link.
+
+The ``<hyperlink>`` and ``<Relationship>`` elements are built as text for whole columns, like
+the rows of :mod:`.xlsx`, which splices them into the sheet and its relationships part.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from ..vocab.text import column_letter
+
+__all__ = ["MAX_LINKS", "REL_TYPE", "link_targets", "links_xml", "rels_part",
+           "sheet_links", "with_hyperlinks"]
+
+#: Hyperlinks Excel allows in one sheet.
+MAX_LINKS = 65_530
+REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+         b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+_ADDRESS = r"^(.+?)!(.+)!([A-Z]{1,3}[1-9][0-9]{0,6})$"
+# As Excel (and XlsxWriter) escape a file path in a link; "%" first.
+_URL_ESCAPES = [("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"),
+                ("[", "%5b"), ("]", "%5d"), ("^", "%5e"), ("`", "%60"), ("{", "%7b"),
+                ("}", "%7d"), ("#", "%23")]
+
+
+def _url(path: str) -> str:
+    for old, new in _URL_ESCAPES:
+        path = path.replace(old, new)
+    return path
+
+
+def _target(name: str, paths: dict[str, str], folder: Path) -> str:
+    """The link to the input file ``name``: relative to ``folder`` when the file is known."""
+    if name not in paths:
+        return _url(name)
+    where = os.path.abspath(paths[name])
+    try:
+        relative = os.path.relpath(where, os.path.abspath(folder))
+    except ValueError:  # on another drive (Windows): the absolute path
+        return "file:///" + _url(PurePath(where).as_posix())
+    return _url(PurePath(relative).as_posix())
+
+
+def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: Path
+                 ) -> tuple[pd.Series, pd.Series]:
+    """``(target, location)`` for each source address ``file!sheet!A1``: the input file as
+    seen from ``folder`` (``files``: the ``(path, SHA-256)`` pairs read) and ``'sheet'!A1``;
+    both missing where the source is not a cell address."""
+    parts = sources.astype("string").str.extract(_ADDRESS)
+    paths: dict[str, str] = {}
+    for path, _ in files:
+        paths.setdefault(Path(path).name, path)
+    names = parts[0].dropna().unique()
+    target = parts[0].map({n: _target(str(n), paths, folder) for n in names})
+    location = "'" + parts[1].str.replace("'", "''") + "'!" + parts[2]
+    return target.astype("string"), location.astype("string")
+
+
+def _attribute(values: pd.Series) -> pd.Series:
+    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        values = values.str.replace(old, new, regex=False)
+    return values
+
+
+def links_xml(column: int, target: pd.Series, location: pd.Series, first_id: int,
+              first_row: int = 2) -> tuple[bytes, bytes]:
+    """The ``<hyperlinks>`` element for the cells of ``column`` (row ``first_row`` on) and
+    the ``<Relationship>`` elements it refers to (ids from ``rId<first_id>`` on); empty when
+    no row has a target. At most :data:`MAX_LINKS` links."""
+    rows = pd.Series(range(first_row, first_row + len(target)), dtype="int64").astype("string")
+    frame = pd.DataFrame({"row": rows.to_numpy(), "target": target.to_numpy(),
+                          "location": location.to_numpy()}).dropna().head(MAX_LINKS)
+    if frame.empty:
+        return b"", b""
+    ids = "rId" + pd.Series(range(first_id, first_id + len(frame)), dtype="int64"
+                            ).astype("string").to_numpy()
+    cells = ('<hyperlink ref="' + column_letter(column) + frame["row"] + '" r:id="' + ids
+             + '" location="' + _attribute(frame["location"]) + '"/>')
+    rels = ('<Relationship Id="' + ids + f'" Type="{REL_TYPE}" Target="'
+            + _attribute(frame["target"]) + '" TargetMode="External"/>')
+    return (("<hyperlinks>" + "".join(cells) + "</hyperlinks>").encode(),
+            "".join(rels).encode())
+
+
+def rels_part(more: bytes, existing: bytes = _RELS) -> bytes:
+    """A sheet's relationships part: ``existing`` (XlsxWriter's, or an empty one) with the
+    ``<Relationship>`` elements ``more`` added."""
+    return existing.replace(b"</Relationships>", more + b"</Relationships>", 1)
+
+
+def with_hyperlinks(tail: bytes, links: bytes) -> bytes:
+    """The end of a sheet's XML (from ``</sheetData>`` on) with the ``<hyperlinks>`` element
+    ``links`` where the schema puts it: before ``<printOptions>`` or ``<pageMargins>``."""
+    if not links:
+        return tail
+    for marker in (b"<printOptions", b"<pageMargins"):
+        at = tail.find(marker)
+        if at >= 0:
+            return tail[:at] + links + tail[at:]
+    raise ValueError("a sheet without <pageMargins>: no place for its hyperlinks")
+
+
+def sheet_links(package: zipfile.ZipFile, links: Mapping[int, tuple[int, pd.Series, pd.Series]]
+                ) -> dict[int, tuple[bytes, bytes]]:
+    """Sheet index → its ``<hyperlinks>`` element and the relationships they refer to, for
+    ``links`` (sheet index → column, target, location), numbered after the relationships
+    XlsxWriter wrote for the sheet in ``package``."""
+    out = {}
+    names = set(package.namelist())
+    for index, (column, target, location) in links.items():
+        rels = f"xl/worksheets/_rels/sheet{index + 1}.xml.rels"
+        taken = re.findall(rb'Id="rId(\d+)"', package.read(rels)) if rels in names else []
+        out[index] = links_xml(column, target, location,
+                               first_id=max(map(int, taken), default=0) + 1)
+    return out

@@ -1,0 +1,132 @@
+"""Table helpers (points.vocab.frames): sort_frame is a plain stable sort with cell addresses in
+natural order; positions, per_distinct, intern and empty_table do what a loop would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import examples
+from points.vocab.frames import empty_table, intern, per_distinct, positions, sort_frame
+from points.vocab.text import column_letter
+
+CHEAP = settings(max_examples=examples(5))  # milliseconds an example
+
+addresses = st.builds(
+    lambda book, sheet, column, row: f"{book}!{sheet}!{column_letter(column)}{row}",
+    st.sampled_from(["a.xlsx", "河西镇2024年签到表.xlsx", "b.xlsx"]),
+    st.sampled_from(["3月", "签到", "Sheet1"]), st.integers(0, 30), st.integers(1, 1200),
+) | st.builds(lambda n: f"roster#{n}", st.integers(0, 120)) | st.none()
+texts = st.sampled_from(["", "a", "b", "B", "党课", "主题党日", "支部党员大会", None])
+floats = st.sampled_from([0.0, 1.5, -2.0, 10.0, 2.5, float("inf"), None])
+days = st.sampled_from([dt.datetime(2024, 3, 5), dt.datetime(2024, 1, 1), dt.datetime(2023, 12, 31),
+                        None])
+rows = st.lists(st.tuples(addresses, texts, floats, st.integers(-3, 3), days), max_size=40)
+COLUMNS = ["source", "text", "number", "count", "date"]
+keys = st.permutations(COLUMNS).flatmap(
+    lambda order: st.integers(1, len(order)).map(lambda k: list(order[:k])))
+
+
+def frame_of(data: list[tuple]) -> pd.DataFrame:
+    out = pd.DataFrame(data, columns=COLUMNS)
+    return out.astype({"source": object, "text": object, "number": "float64", "count": "int64",
+                       "date": "datetime64[us]"})
+
+
+def natural(address: object) -> tuple[str, int, str]:
+    """``file!sheet!A9`` before ``file!sheet!A10``: the text before the trailing number, the
+    number, then the whole text; a missing address is empty text."""
+    text = "" if address is None or address != address else str(address)
+    prefix = text.rstrip("0123456789")
+    digits = text[len(prefix):]
+    return prefix, int(digits) if digits else -1, text
+
+
+def reference(frame: pd.DataFrame, by: list[str]) -> list[int]:
+    """A plain stable pandas sort (missing numbers and dates last, as pandas puts them),
+    missing text first (as empty text), addresses by :func:`natural`."""
+    derived = pd.DataFrame(index=frame.index)
+    order = []
+    for key in by:
+        column = frame[key]
+        if key == "source":
+            parts = list(zip(*map(natural, column), strict=True)) or [(), (), ()]
+            for i, part in enumerate(parts):
+                derived[f"source{i}"] = list(part)
+                order.append(f"source{i}")
+            continue
+        derived[key] = column.fillna("").astype(str) if key == "text" else column
+        order.append(key)
+    derived["position"] = range(len(frame))
+    return derived.sort_values([*order, "position"], kind="stable").index.tolist()
+
+
+@CHEAP
+@given(rows, keys)
+def test_sort_frame_is_a_stable_sort_with_addresses_in_natural_order(data: list[tuple],
+                                                                    by: list[str]) -> None:
+    frame = frame_of(data)
+    frame.index = pd.Index(range(100, 100 + len(frame)))[::-1]  # any index travels along
+    got = sort_frame(frame, by)
+    assert got.index.tolist() == reference(frame, by)
+    pd.testing.assert_frame_equal(got, frame.loc[got.index])  # rows whole, nothing changed
+
+
+def test_sort_frame_examples() -> None:
+    frame = pd.DataFrame({"source": ["f!s!A10", "f!s!A9", "f!s!B1", "f!s!A9", None],
+                          "member_id": ["M2", "M1", "M1", "M1", "M3"]})
+    assert sort_frame(frame, ["source"]).index.tolist() == [4, 1, 3, 0, 2]
+    assert sort_frame(frame, ["member_id", "source"]).index.tolist() == [1, 3, 2, 0, 4]
+    one = frame.iloc[:1]
+    assert sort_frame(one, ["source"]) is one and sort_frame(frame.iloc[:0], ["source"]).empty
+
+
+values = st.lists(st.sampled_from(["a", "b", "c", "党课", "", None]), max_size=30)
+labels = st.lists(st.sampled_from(["a", "b", "c", "d", "党课", ""]), unique=True, max_size=6)
+
+
+@CHEAP
+@given(values, labels)
+def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list[str]) -> None:
+    series = pd.Series(column, dtype=object)
+    expected = [among.index(v) if v is not None and v in among else -1 for v in column]
+    assert positions(series, among).tolist() == expected
+    assert positions(series, pd.Series(among, dtype="string")).tolist() == expected
+
+
+@CHEAP
+@given(values)
+def test_per_distinct_is_a_loop_that_converts_each_distinct_value_once(column: list) -> None:
+    calls: list[object] = []
+
+    def convert(value: object) -> str:
+        calls.append(value)
+        return "∅" if pd.isna(value) else f"<{value}>"
+
+    got = per_distinct(np.array(column, dtype=object), convert)
+    assert got.dtype == object and got.tolist() == [
+        "∅" if v is None else f"<{v}>" for v in column]
+    assert len(calls) == len({"∅" if v is None else v for v in column})
+
+
+@CHEAP
+@given(st.lists(st.sampled_from(["党课", "主题党日", "a", "", "b"])))
+def test_intern_numbers_names_in_order_of_first_sight(seen: list[str]) -> None:
+    codes: dict[str, int] = {}
+    names: list[str] = []
+    numbers = [intern(name, codes, names) for name in seen]
+    assert names == list(dict.fromkeys(seen))
+    assert numbers == [names.index(name) for name in seen]
+    assert codes == {name: i for i, name in enumerate(names)}
+
+
+def test_empty_table_types_its_columns() -> None:
+    table = empty_table(["member_id", "points", "date"], {"points": "float64",
+                                                          "date": "datetime64[us]"})
+    assert table.empty and list(table.columns) == ["member_id", "points", "date"]
+    assert str(table["member_id"].dtype) == "string" and table["points"].dtype == "float64"
+    assert str(table["date"].dtype) == "datetime64[us]"

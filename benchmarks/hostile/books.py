@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -17,8 +18,9 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
-__all__ = ["BRANCH", "MEMBERS", "ROSTER_HEADER", "SIGNIN_DATES", "Raw", "appraisal_rows",
-           "patch_zip", "raw_xlsx", "roster_rows", "signin_rows", "write_book", "zip_bytes"]
+__all__ = ["BRANCH", "MEMBERS", "ROSTER_HEADER", "SCORE", "SIGNIN_DATES", "Raw", "appraisal_rows", "base",
+           "patch_zip", "raw_parts", "raw_xlsx", "roster_only", "roster_rows", "sheet_xml", "signin_rows",
+           "write_book", "zip_bytes"]
 
 BRANCH = "第一党支部"
 #: (member id, name, category, joined)
@@ -81,9 +83,16 @@ def write_book(path: Path, sheets: dict[str, Sequence[Sequence[Any]]],
 
 
 def _pin_times(data: bytes) -> bytes:
-    """The same package with every entry's timestamp fixed (so the corpus is byte-stable)."""
+    """The same package with every entry's timestamp fixed, and the modification time openpyxl
+    stamps on saving (so the corpus is byte-stable)."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    return zip_bytes([(info.filename, source.read(info)) for info in source.infolist()])
+    entries = []
+    for info in source.infolist():
+        part = source.read(info)
+        if info.filename == "docProps/core.xml":
+            part = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", part)
+        entries.append((info.filename, part))
+    return zip_bytes(entries)
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]], *, level: int = 6) -> bytes:

@@ -12,6 +12,8 @@ from xml.sax.saxutils import escape
 from .books import SCORE, Raw, base, patch_zip, raw_xlsx, roster_only, roster_rows, sheet_xml, signin_rows
 from .corpus import Spec, plan
 
+__all__ = ["specs"]
+
 CATEGORY = "cell"
 SIGNIN = "签到.xlsx!主题党日!"
 ROSTER = "名册.xlsx!党员名册!"
@@ -292,6 +294,3 @@ def specs() -> Iterator[Spec]:
     for kind in ("name-number", "name-bool", "mark-number", "mark-bool", "id-number"):
         yield _spec(f"typed-{kind}", typed, kind=kind)
     yield _spec("typed-mark-date", typed_date)
-
-
-__all__ = ["specs"]

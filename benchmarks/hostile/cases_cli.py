@@ -12,6 +12,8 @@ from typing import Any
 from .books import SCORE, base, roster_only, signin_rows, write_book
 from .corpus import Spec, plan
 
+__all__ = ["specs"]
+
 CATEGORY = "cli"
 
 
@@ -267,6 +269,3 @@ def specs() -> Iterator[Spec]:
         yield _spec(kind, commands, kind=kind)
     for kind in ("c-locale", "posix", "gbk-console", "narrow", "no-home"):
         yield _spec(f"env-{kind}", environment, kind=kind)
-
-
-__all__ = ["specs"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from .books import (
     Raw,
-    appraisal_rows,
     base,
     raw_parts,
     raw_xlsx,
@@ -27,6 +26,8 @@ from .books import (
     zip_bytes,
 )
 from .corpus import Spec, plan, points_outputs
+
+__all__ = ["PASSWD", "specs"]
 
 CATEGORY = "container"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -502,6 +503,3 @@ def specs() -> Iterator[Spec]:
                  "huge-field", "wide"):
         yield _spec(f"csv-{kind}", csv_case, kind=kind)
 
-
-__all__ = ["specs"]
-_unused = appraisal_rows  # (kept importable for case modules that extend this one)

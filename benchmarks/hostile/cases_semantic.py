@@ -22,6 +22,8 @@ from .books import (
 )
 from .corpus import Spec, plan
 
+__all__ = ["specs"]
+
 CATEGORY = "semantic"
 SIGNIN = "签到.xlsx!主题党日!"
 ROSTER = "名册.xlsx!党员名册!"
@@ -295,6 +297,3 @@ def specs() -> Iterator[Spec]:
                  "appraisal-unknown", "appraisal-candidate", "category", "after-as-of", "hidden",
                  "unknown-mark", "unknown-activity", "unknown-column", "unknown-sheet"):
         yield _spec(kind, records, kind=kind)
-
-
-__all__ = ["specs"]

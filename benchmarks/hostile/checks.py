@@ -127,9 +127,10 @@ _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|\"[^\"\n]*\"|'[^'\n]*'|「[^�
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/\\:!$@#%+=~*?\[\]]*[A-Za-z][A-Za-z0-9_.\-/\\:!$@#%+=~*?\[\]]*")
 _CODE_CHARS = re.compile(r"[_./\\!$@=:#%~*?\[\]]")
 _WORD = re.compile(r"[A-Za-z]{3,}")
-#: Names of formats and programs a secretary knows, and the program's own name.
+#: Names of formats and programs a secretary knows, the program's own name and its commands.
 ALLOWED = {"excel", "wps", "csv", "parquet", "toml", "xlsx", "xlsm", "xlsb", "xls", "ods", "numbers",
-           "points", "nfkc", "owasp", "utf", "libreoffice", "true", "false"}
+           "points", "nfkc", "owasp", "utf", "libreoffice", "true", "false",
+           "score", "check", "compare", "init", "rules", "explain"}  # (`points score …` hints)
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,18 +152,16 @@ def _toml_words(text: str) -> set[str]:
     except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text)}
     found: list[str] = []
-
-    def walk(value: object) -> None:
+    stack: list[object] = [parsed]
+    while stack:  # (not recursive: a hostile file nests thousands deep)
+        value = stack.pop()
         if isinstance(value, dict):
-            for key, inner in value.items():
-                found.append(str(key))
-                walk(inner)
+            found += [str(key) for key in value]
+            stack += list(value.values())
         elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
+            stack += value
         else:
             found.append(str(value))
-    walk(parsed)
     return {w.lower() for text_ in found for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", text_)}
 
 
@@ -214,11 +213,15 @@ def _control(text: str) -> list[str]:
 # -- outputs ---------------------------------------------------------------------------------------
 
 def _xlsx_problems(path: Path) -> list[str]:
+    with warnings.catch_warnings():  # openpyxl's notes on extensions it drops: not our news
+        warnings.simplefilter("ignore")
+        return _xlsx_cells(path)
+
+
+def _xlsx_cells(path: Path) -> list[str]:
     import openpyxl
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True)
+        book = openpyxl.load_workbook(path, read_only=True)
     except Exception as error:  # any failure: the output is unreadable
         return [f"output {path.name} does not open ({type(error).__name__}: {error})"[:300]]
     found = []
@@ -310,12 +313,12 @@ def reported_issues(case: Case, outcome: Outcome) -> list[tuple[str, str]] | Non
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(case.cwd / target, read_only=True)
-    try:
-        if "数据问题" not in book.sheetnames:
-            return []
-        rows = list(book["数据问题"].iter_rows(values_only=True))
-    finally:
-        book.close()
+        try:
+            if "数据问题" not in book.sheetnames:
+                return []
+            rows = list(book["数据问题"].iter_rows(values_only=True))
+        finally:
+            book.close()
     return [(str(r[1]), str(r[0])) for r in rows[1:] if r and r[0] is not None]
 
 
@@ -342,7 +345,7 @@ def outcome_problems(case: Case, outcome: Outcome) -> list[str]:
             if any(line.startswith("错误：") for line in lines):
                 return []
             tried.append("usage error without an 错误： line")
-        if want == "error" and rc == 1 and case.argv[:1] != ("check",):
+        if want == "error" and rc == 1:
             if len(lines) == 1 and lines[0].startswith("错误："):
                 return []
             tried.append(f"error output is not one 错误： line: {outcome.stderr.strip()[:200]!r}")
@@ -388,7 +391,8 @@ def verify(case: Case, outcome: Outcome, before: dict[str, str], after: dict[str
         last = (outcome.exception or outcome.stderr).strip().splitlines()[-1:]
         problems.append("traceback: " + (last[0][:200] if last else ""))
     elif rc is not None and (rc < 0 or rc in (134, 137, 139) or rc > 2):
-        problems.append(f"crash (exit status {rc}): {outcome.stderr.strip()[-200:]!r}")
+        first = outcome.stderr.strip().splitlines()[:1]
+        problems.append(f"crash (exit status {rc}): {first[0][:200] if first else ''}")
     literals = (*case.literals, *case.argv, *(p.name for p in case.files), str(case.cwd))
     words = english_words(outcome.stdout + "\n" + outcome.stderr, literals, _vocabulary(case))
     if words and not any(p.startswith(("traceback", "crash")) for p in problems):  # said already

@@ -28,19 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hostile.checks import run_subprocess, snapshot, verify
 from hostile.corpus import CATEGORIES, Case, make_corpus
 
+#: Problem text prefix → its kind in the summary.
+_KINDS = [("timeout", "timeout"), ("traceback", "traceback"), ("crash", "crash"),
+          ("English words", "English"), ("control characters", "control characters"),
+          ("input changed", "input changed"), ("output left", "partial output"),
+          ("temporary file", "temporary file"), ("formula", "formula"), ("text not quoted", "formula"),
+          ("output ", "invalid output"), ("forbidden", "leak"), ("checker failed", "checker"),
+          ("issue ", "issue"), ("unexpected issue", "issue")]
+
 
 def _kind(problem: str) -> str:
-    """A failure's kind, for the summary: the words before its first colon or parenthesis."""
-    for mark in (":", "(", " @"):
-        problem = problem.split(mark)[0]
-    words = problem.split()
-    if words[:1] == ["expected"]:
-        return "outcome"
-    if words[:1] == ["issue"] or problem.startswith("unexpected issue"):
-        return "issue"
-    if words[:2] == ["formula-like", "text"] or words[:2] == ["formula", "in"]:
-        return "formula"
-    return " ".join(words[:3])
+    """A failure's kind, for the summary."""
+    return next((kind for prefix, kind in _KINDS if problem.startswith(prefix)), "outcome")
 
 
 Result = tuple[Case, list[str], float]

@@ -23,6 +23,7 @@ from points.vocab.text import (
 )
 
 CHEAP = settings(max_examples=examples(5))  # microseconds an example
+PANDAS = settings(max_examples=examples(2))  # tens of milliseconds an example
 
 WHITE = " \t\n\r\u3000\xa0\u2002\u200a\x0b\x0c"  # ASCII, ideographic, no-break and thin spaces
 white = st.text(st.sampled_from(WHITE), min_size=1, max_size=3)
@@ -94,7 +95,7 @@ def test_full_width_forms_are_their_plain_forms() -> None:
     assert normalize_name(None) == "" and normalize_name(1005) == "1005"
 
 
-@CHEAP
+@PANDAS
 @given(st.lists(variant() | st.tuples(st.just(None), st.sampled_from(["读书会", "", "x"])),
                 max_size=12))
 def test_map_names_maps_every_typing_of_a_name_and_nothing_else(pairs: list) -> None:

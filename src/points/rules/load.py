@@ -7,9 +7,8 @@ Every problem names its key path, the expectation and the value::
 
 Messages are in Chinese: the people who edit ruleset files read Chinese.
 
-Unknown keys, required keys, types and bounds come from the declarations of :mod:`.schema`
-and are checked by :mod:`.check`, as are the checks across keys; written here by hand is the
-reading of each section. Only a regular file of at most :data:`MAX_BYTES` is read; a TOML
+The document is built into a :class:`Ruleset` by :mod:`.build` (declarations in
+:mod:`.schema`, checks in :mod:`.check`). Only a regular file of at most :data:`MAX_BYTES` is read; a TOML
 syntax error keeps its line and column. The shipped rulesets (``shipped/*.toml``) load by this
 same code.
 """
@@ -22,57 +21,15 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping
-from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ..vocab.codes import FLAG_CODES
 from ..vocab.errors import RulesetError
-from ..vocab.text import normalize_name, suggestion_zh
-from .check import (
-    Checker,
-    check_activity_points,
-    check_all_factors,
-    check_default_category,
-    check_default_dimension,
-    check_item_ids,
-    check_unique,
-    key_path,
-    shown,
-    toml_problem,
-)
-from .model import (
-    Activity,
-    Appraisal,
-    Band,
-    Category,
-    Conversions,
-    Dimension,
-    FlagRules,
-    Grades,
-    Item,
-    Marks,
-    Ruleset,
-)
-from .schema import (
-    ACTIVITY,
-    APPRAISAL,
-    BAND,
-    BONUS,
-    CANDIDATES,
-    CATEGORY,
-    CONVERSIONS,
-    DIMENSION,
-    FLAGS,
-    GRADES,
-    MARKS,
-    NEGATIVE,
-    PROBATION,
-    TOP,
-    Section,
-)
+from ..vocab.text import suggestion_zh
+from .build import build_ruleset
+from .check import toml_problem
+from .model import Ruleset
 
 __all__ = ["RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]
 
@@ -88,225 +45,13 @@ _DOTTED = re.compile(rf"(?:^|[\[{{,])[ \t]*{_PART}(?:[ \t]*\.[ \t]*{_PART}){{31}
 _OS_PROBLEMS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "读取时出错",
                 errno.ENOTDIR: "路径中的某一段不是文件夹", errno.ENAMETOOLONG: "文件名太长",
                 errno.ELOOP: "符号链接层数过多", errno.EISDIR: "这是一个文件夹，不是规则文件"}
-#: The top-level settings, read before the sections (``default_category`` is read after them).
-_SETTINGS = tuple(k for k in TOP.without("default_category") if k.kind != "table")
-
-
-def _build(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
-    c = Checker()
-    c.unknown(doc, TOP.names, "$")
-    settings = c.read(doc, _SETTINGS, "$")
-    check_all_factors(c, settings["status_factors"])
-    dimensions = _dimensions(c, doc)
-    activity_table = c.table(doc.get("activities"), "$.activities")
-    activities = _activities(c, activity_table)
-    bonuses = _items(c, c.table(doc.get("bonuses"), "$.bonuses"), "$.bonuses", BONUS)
-    negative_table = c.table(doc.get("negatives"), "$.negatives")
-    negatives = _items(c, negative_table, "$.negatives", NEGATIVE)
-    category_table = c.table(doc.get("categories"), "$.categories")
-    categories = _categories(c, category_table, list(activity_table))
-    default_category = check_default_category(c, doc, category_table)
-    appraisal = _appraisal(c, doc["appraisal"]) if "appraisal" in doc else None
-    grades = _grades(c, doc["grades"]) if "grades" in doc else None
-    probation = _band_section(c, doc, PROBATION)
-    candidate_bands = _band_section(c, doc, CANDIDATES)
-    flags = _flags(c, doc, list(negative_table))
-    conversions = c.read(c.open(doc.get("conversions"), CONVERSIONS, CONVERSIONS.path),
-                         CONVERSIONS, CONVERSIONS.path)
-    marks = _marks(c, doc)
-    check_unique(c, "activities", activities)
-    check_unique(c, "bonuses", bonuses)
-    check_unique(c, "negatives", negatives)
-    check_unique(c, "categories", categories)
-    check_item_ids(c, bonuses, negatives)
-    if c.problems:
-        raise RulesetError(source, c.all_problems())
-    assert default_category is not None and marks is not None  # else a problem was reported
-    return Ruleset(
-        **settings, dimensions=dimensions, activities=activities, bonuses=bonuses,
-        negatives=negatives, categories=categories, default_category=default_category,
-        appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
-        flags=flags, conversions=Conversions(**conversions), marks=marks, sha256=sha256,
-    )
-
-
-def _complete(values: Mapping[str, Any], section: Section) -> bool:
-    """True when every value that must be set is (None marks a key with a problem)."""
-    return all(values[k.name] is not None for k in section
-               if k.name in values and (k.required or k.default is not None))
-
-
-# -- dimensions, activities, log items, categories --------------------------------------------
-def _dimensions(c: Checker, doc: Mapping[str, Any]) -> list[Dimension]:
-    table = c.table(doc.get("dimensions"), "$.dimensions")
-    if not table:
-        c.fail("$.dimensions", "必填：至少要有一个计分维度")
-    out = []
-    for dim_id, value in table.items():
-        path = key_path("$.dimensions", dim_id)
-        c.identifier(dim_id, path)
-        values = c.read(c.open(value, DIMENSION, path), DIMENSION, path)
-        if _complete(values, DIMENSION):
-            out.append(Dimension(id=dim_id, **values))
-    c.dimension_ids = list(table)
-    return out
-
-
-def _activities(c: Checker, table: Mapping[str, Any]) -> list[Activity]:
-    out = []
-    for name, value in table.items():
-        path = key_path("$.activities", name)
-        spec = c.open(value, ACTIVITY, path)
-        values = c.read(spec, ACTIVITY, path)
-        if values["points"]:
-            check_default_dimension(c, spec, values, ACTIVITY, path)
-        if (values["absence_points"] or values["late_points"]) and "deductions" not in c.dimension_ids:
-            c.fail(path, "absence_points、late_points 需要一个 'deductions' 维度"
-                         "（[dimensions.deductions]）")
-        if _complete(values, ACTIVITY):
-            out.append(Activity(name=name, **values))
-    return out
-
-
-def _items(c: Checker, table: Mapping[str, Any], where: str, section: Section) -> list[Item]:
-    """Bonuses or the negative list; ``points`` may be left out of a ``zero_out`` item."""
-    kind: Literal["bonus", "negative"] = "bonus" if section is BONUS else "negative"
-    out = []
-    for name, value in table.items():
-        path = key_path(where, name)
-        spec = c.open(value, section, path)
-        zero_out = c.get(spec, section["zero_out"], path)
-        keys = section.with_key(section["points"].with_default(0.0)) if zero_out else section
-        values = {"zero_out": zero_out, **c.read(spec, keys.without("zero_out"), path)}
-        check_default_dimension(c, spec, values, section, path)
-        if _complete(values, section):
-            out.append(Item(name=name, kind=kind, **values))
-    return out
-
-
-def _categories(c: Checker, table: Mapping[str, Any], activities: list[str]) -> list[Category]:
-    if not table:
-        c.fail("$.categories", "必填：至少要有一个党员类别")
-    out = []
-    for name, value in table.items():
-        path = key_path("$.categories", name)
-        spec = c.open(value, CATEGORY, path)
-        overrides = check_activity_points(c, spec, path, activities)
-        skip = c.get(spec, CATEGORY["skip_dimensions"], path)
-        for i, dim in enumerate(skip):
-            if dim not in c.dimension_ids:
-                c.fail(key_path(key_path(path, "skip_dimensions"), i),
-                       f"未定义的维度 {shown(dim)}" + suggestion_zh(dim, c.dimension_ids))
-        values = c.read(spec, CATEGORY.without("activity_points", "skip_dimensions"), path)
-        if _complete(values, CATEGORY):
-            out.append(Category(name=name, activity_points=overrides, skip_dimensions=skip,
-                                **values))
-    return out
-
-
-# -- appraisal, bands, grades -------------------------------------------------------------------
-def _appraisal(c: Checker, value: Any) -> Appraisal | None:
-    path = "$.appraisal"
-    spec = c.open(value, APPRAISAL, path)
-    dimension = c.get(spec, APPRAISAL["dimension"], path)
-    where = key_path(path, "results")
-    table = c.table(spec.get("results"), where)
-    if not table:
-        c.fail(where, "必填：至少要有一种评议结果")
-    results = {}
-    for result, points in table.items():
-        number = c.number(points, key_path(where, result))
-        if number is not None:
-            results[result] = number
-    required = c.get(spec, APPRAISAL["required"], path)
-    if dimension is None or required is None:
-        return None
-    return Appraisal(dimension=dimension, results=results, required=required)
-
-
-def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
-    """A list of bands from the highest ``min`` down; band flags must be known flag codes."""
-    if not isinstance(value, list) or not value:
-        c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，实际是 {shown(value)}")
-        return ()
-    out = []
-    for i, spec in enumerate(value):
-        path = key_path(where, i)
-        values = c.read(c.open(spec, BAND, path), BAND, path)
-        flag = values["flag"]
-        if flag is not None and flag not in FLAG_CODES:
-            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
-            values["flag"] = None
-        if _complete(values, BAND):
-            out.append(Band(**values))
-    mins = [b.min for b in out]
-    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
-    return tuple(out)
-
-
-def _grades(c: Checker, value: Any) -> Grades | None:
-    path = "$.grades"
-    spec = c.open(value, GRADES, path)
-    bands = c.get(spec, GRADES["bands"], path, read=partial(_bands, c))
-    names = [b.name for b in bands or ()]
-    top_key = GRADES["top"].with_default(names[0]) if names else GRADES["top"]
-    top = c.get(spec, top_key, path)
-    if top is not None and names and top not in names:
-        c.fail(key_path(path, "top"), f"未定义的等次 {shown(top)}" + suggestion_zh(top, names))
-    bottom = c.get(spec, GRADES["bottom"], path)
-    for i, grade in enumerate(bottom):
-        if names and grade not in names:
-            c.fail(key_path(key_path(path, "bottom"), i),
-                   f"未定义的等次 {shown(grade)}" + suggestion_zh(grade, names))
-    shares = c.read(spec, GRADES.without("bands", "top", "bottom"), path)
-    if shares["bottom_min_share"] is not None and not bottom:
-        c.fail(key_path(path, "bottom"), "设了 bottom_min_share 时必填")
-    if not bands or top is None:
-        return None
-    return Grades(bands=bands, top=top, bottom=bottom, **shares)
-
-
-def _band_section(c: Checker, doc: Mapping[str, Any], section: Section) -> tuple[Band, ...]:
-    """``[probation]`` or ``[candidates]``: a table with bands only."""
-    name = section.path.removeprefix("$.")
-    if name not in doc:
-        return ()
-    spec = c.open(doc[name], section, section.path)
-    return c.get(spec, section["bands"], section.path, read=partial(_bands, c)) or ()
-
-
-# -- flags, marks, unique names ----------------------------------------------------------------
-def _flags(c: Checker, doc: Mapping[str, Any], negatives: list[str]) -> FlagRules:
-    spec = c.open(doc.get("flags"), FLAGS, FLAGS.path)
-    values = c.read(spec, FLAGS, FLAGS.path)
-    dues = values["dues_item"]
-    if dues is not None and dues not in negatives:
-        c.fail(key_path(FLAGS.path, "dues_item"),
-               f"负面清单中没有 {shown(dues)}" + suggestion_zh(dues, negatives))
-    return FlagRules(**{k: v for k, v in values.items() if v is not None})
-
-
-def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
-    """The blank policy and the marks of each status; a mark may stand for one status only."""
-    spec = c.open(doc.get("marks"), MARKS, MARKS.path)
-    blank = c.get(spec, MARKS["blank"], MARKS.path)
-    vocabulary: dict[str, str] = {}
-    for key in MARKS.without("blank"):
-        for i, mark in enumerate(c.get(spec, key, MARKS.path)):
-            norm = normalize_name(mark)
-            if norm in vocabulary and vocabulary[norm] != key.name:
-                c.fail(key_path(key_path(MARKS.path, key.name), i),
-                       f"符号 {shown(mark)} 已列在 {shown(vocabulary[norm])} 下")
-            vocabulary[norm] = key.name
-    return None if blank is None else Marks(vocabulary=vocabulary, blank=blank)
 
 
 # -- the file and its TOML ----------------------------------------------------------------------
 def _parse(data: bytes, source: str) -> Ruleset:
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        return _build(_document(data, source), source, sha256)
+        return build_ruleset(_document(data, source), source, sha256)
     except RecursionError:
         raise _file_error(source, "嵌套层数过多（方括号或花括号套了太多层），不是规则文件") from None
 

@@ -237,13 +237,16 @@ def test_public_version_has_only_name_branch_total_grade(example: points.Assessm
     path = tmp_path / "公示.xlsx"
     example.to_excel(path, public=True, mask_names=True)
     book = load(path)
-    assert book.sheetnames == ["公示"]
-    frame = table(book, "公示")
+    assert book.sheetnames == ["公示", "发展对象公示"]
+    frame, others = table(book, "公示"), table(book, "发展对象公示")
     assert list(frame.columns) == ["姓名", "支部", "总积分", "建议等次"]
-    assert len(frame) == len(example.rankings)
+    assert list(others.columns) == ["姓名", "支部", "类别", "总积分", "择优档次"]
+    assert len(frame) == (example.rankings["kind"] == "member").sum()
+    assert len(others) == (example.rankings["kind"] == "candidate").sum()
     names = set(example.members["name"])
-    assert not names & set(frame["姓名"])
-    assert all("*" in n for n in frame["姓名"])
+    shown = pd.concat([frame["姓名"], others["姓名"]])
+    assert not names & set(shown)
+    assert all("*" in n for n in shown)
     with zipfile.ZipFile(path) as z:
         text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
     assert not any(m in text for m in example.members["member_id"])

@@ -19,9 +19,9 @@ from ..assess import Assessment, assess
 from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
-from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
+from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
-from ..report.outputs import write_outputs
+from ..report.outputs import is_folder, write_outputs
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError
@@ -159,13 +159,23 @@ def cmd_score(args: argparse.Namespace) -> int:
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=args.public or None,
+    written = write_outputs(result, args.output, public=_public(args),
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
-                            ledger=args.ledger, org=args.org, date=_run_date(args.date))
+                            ledger=args.ledger, org=args.org, date=_run_date(args.date),
+                            notice=Notice(days=args.notice_days, contact=args.contact))
     print("\n".join(_summary(result)))
     print("已写入：" + "、".join(str(p) for p in written))
     print(_open_first(result, str(args.output)))
     return 0
+
+
+def _public(args: argparse.Namespace) -> str | None:
+    """``--public``: a file, or a folder for one 公示 per branch; ``--per-branch`` without a
+    folder asks for the latter."""
+    if args.per_branch == "" and not (args.public and is_folder(args.public)):
+        raise CommandError("--per-branch 不写文件夹时表示公示按支部分开：请同时给出公示文件夹，"
+                           "如 --public 公示 --per-branch；要写各支部的复核工作簿请写 --per-branch 文件夹")
+    return args.public or None
 
 
 def _run_date(text: str | None) -> dt.date | None:

@@ -95,9 +95,17 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
                "    points score examples/workbooks -r hongtong --public 公示.xlsx -o 复核.xlsx")
     _reading(score)
     score.add_argument("-o", "--output", required=True, metavar="REVIEW.xlsx", help="复核工作簿")
-    score.add_argument("--public", metavar="PUBLIC.xlsx", help="另写公示版（姓名、支部、总积分、建议等次）")
+    score.add_argument("--public", metavar="PUBLIC.xlsx",
+                       help="另写公示版（A4 纵向，党员和发展对象分表，按姓氏笔画排序）；给文件夹"
+                            "（不带扩展名）则每个支部各写一份公示，另加全部支部.xlsx")
     score.add_argument("--mask-names", action="store_true", help="公示版姓名显示为 张*三")
-    score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
+    score.add_argument("--per-branch", metavar="DIR", nargs="?", const="",
+                       help="另为每个支部各写一个复核工作簿到此文件夹；不写文件夹时只表示"
+                            "公示按支部分开（--public 须为文件夹）")
+    score.add_argument("--notice-days", type=int, default=5, metavar="天数",
+                       help="公示期天数，从制表日期（--date）起算，含当天（默认 5）")
+    score.add_argument("--contact", metavar="电话", default="",
+                       help="公示期间反馈意见的联系电话或联系方式，写在公示下方")
     score.add_argument("--ledger", choices=["sheets", "csv", "parquet", "none"], default="sheets",
                        help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
     score.add_argument("--org", metavar="单位",

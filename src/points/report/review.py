@@ -24,7 +24,10 @@ sheet     columns
           input files with their SHA-256, the library version, the year and the as-of date
 ========  ===================================================================================
 
-The 公示 version (``public=True``) has one sheet, ``公示``: 姓名, 支部, 总积分, 建议等次.
+The 公示 version (``public=True``, see :mod:`points.report.sheets.public`), A4 portrait, names
+in 姓氏笔画 order: ``公示`` (the members: 姓名, 支部, 总积分, 建议等次) and, when there are
+candidates, ``发展对象公示`` (姓名, 支部, 类别, 总积分, 择优档次); below each the 公示期, the
+contact for objections, the issuing organisation and the date.
 Phone and ID-card columns are never read, so they never appear in any output. Every sheet
 prints with the title block of :mod:`points.report.page` (organisation, title with the period,
 sheet, ruleset, run date, 第 N 页 共 M 页) in its page header and footer.
@@ -44,6 +47,7 @@ import pandas as pd
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
 from .common import check_target, check_targets, folder_made, new_book
+from .page import default_org, run_date
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
@@ -51,12 +55,12 @@ from .sheets.flags import write_flags
 from .sheets.issues import write_issues
 from .sheets.ledger import LedgerOption, ledger_table, write_ledger
 from .sheets.people import mask_name, people
-from .sheets.public import write_public
+from .sheets.public import Notice, write_public
 from .sheets.rules import write_rules
 from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "branch_paths", "branch_view", "ledger_table", "mask_name",
+__all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "ledger_table", "mask_name",
            "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
@@ -66,11 +70,12 @@ LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  mask_names: bool = False, ledger: LedgerOption = "sheets",
                  rows_per_sheet: int = MAX_ROWS, org: str | None = None,
-                 date: dt.date | None = None) -> list[Path]:
+                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
     nothing); return the paths written. ``org`` names the organisation on every page (default:
     :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
-    as-of date or the end of the period, so that the bytes depend on the content only)."""
+    as-of date or the end of the period, so that the bytes depend on the content only) and
+    the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
@@ -79,7 +84,8 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     rows = people(a)
     if public:
         book = new_book(a, f"{a.period_text}党员积分公示", org=org, date=date)
-        write_public(book, a, rows, mask_names)
+        write_public(book, a, rows, mask_names, notice=notice, date=run_date(a, date),
+                     org=default_org(a) if org is None else org)
         book.save(target)
         return [target]
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
@@ -134,12 +140,14 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False, org: str | None = None,
-                     date: dt.date | None = None) -> dict[str, Path]:
+                     date: dt.date | None = None, notice: Notice | None = None
+                     ) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
-    given), the whole's ``org`` (see :func:`write_review`)."""
+    given), the whole's ``org`` (see :func:`write_review`). With ``public``, each is the 公示
+    version (``notice``: its 公示期 and contact)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
@@ -148,9 +156,10 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
             for branch, path in out.items():
                 if branch:
                     write_review(branch_view(a, branch), path, public=public,
-                                 mask_names=mask_names, org=_branch_org(org, branch), date=date)
+                                 mask_names=mask_names, org=_branch_org(org, branch), date=date,
+                                 notice=notice)
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
-                         org=org, date=date)
+                         org=org, date=date, notice=notice)
     return out
 
 

@@ -7,7 +7,8 @@ writes one per branch. The sheet names and column headers below are a public con
 sheet     columns
 ========  ===================================================================================
 汇总      党员编号, 姓名, 支部, 类别, one column per dimension (日常表现, 民主评议, 先锋示范,
-          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 提示数, 转正建议;
+          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 出勤率, 请假, 提示数,
+          转正建议;
           after a blank row, the line to sign (制表人, 审核人, 日期)
 复核提示  党员编号, 姓名, 支部, 提示, 依据 (the flag's sentence and its records, or when they
           would not print, the sentence and how many records 依据明细 lists), 建议处理, 类别,
@@ -17,7 +18,8 @@ sheet     columns
 积分明细  党员编号, 姓名, 日期, 规则, 积分, 来源, 维度, 规则编号 (积分明细2, … when longer
           than a sheet holds); printed only for one branch (else the print area is its header)
 发展对象  党员编号, 姓名, 支部, 类别, 总积分, 排名, 择优档次, 推荐, 推荐顺序, 说明
-支部统计  支部, 人数, 平均分, one column per grade, one per flag that occurs, 发展对象人数;
+支部统计  支部, 人数, 平均分, 出勤率, 请假率, one column per grade, one per flag that occurs,
+          发展对象人数;
           below it 分数段/人数 and 提示/数量, then three charts
 数据问题  位置 (a hyperlink to the cell), 问题代码, 说明, 党员编号
 积分规则  部分, 名称, 编号, 分值, 封顶, 说明: the ruleset as applied, then its SHA-256, the

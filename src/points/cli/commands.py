@@ -21,6 +21,7 @@ from ..read import read_workbooks
 from ..records import Records
 from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
+from ..report.monthly import write_monthly
 from ..report.outputs import is_folder, write_outputs
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
@@ -28,8 +29,8 @@ from ..vocab.errors import PointsError
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
-__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_rules",
-           "cmd_score"]
+__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_report",
+           "cmd_rules", "cmd_score"]
 
 SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
@@ -165,7 +166,22 @@ def cmd_score(args: argparse.Namespace) -> int:
                             notice=Notice(days=args.notice_days, contact=args.contact))
     print("\n".join(_summary(result)))
     print("已写入：" + "、".join(str(p) for p in written))
+    if result.as_of is not None:
+        print(f"截至 {result.as_of:%Y-%m-%d} 的月报（出勤率、预警、趋势图）：points report "
+              f"… --as-of {result.as_of:%Y-%m-%d} -o 月报.xlsx")
     print(_open_first(result, str(args.output)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    result = _assess(args)
+    path = write_monthly(result, args.output, org=args.org, date=_run_date(args.date))
+    lines = _summary(result)
+    issues = next(i for i, line in enumerate(lines) if line.startswith("数据问题"))
+    print("\n".join(lines[:issues]))
+    print(f"数据问题 {len(result.issues)} 条" + ("（points check 逐条列出单元格位置）"
+                                              if len(result.issues) else ""))
+    print(f"已写入：{path}（个人进度、支部预警、出勤趋势）")
     return 0
 
 

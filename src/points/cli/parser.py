@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from .. import _version
-from .commands import cmd_check, cmd_compare, cmd_explain, cmd_init, cmd_rules, cmd_score
+from .commands import (
+    cmd_check,
+    cmd_compare,
+    cmd_explain,
+    cmd_init,
+    cmd_report,
+    cmd_rules,
+    cmd_score,
+)
 
 __all__ = ["parser"]
 
@@ -81,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
                      help="显示版本并退出")
     subs = top.add_subparsers(dest="command", metavar="命令", required=True)
     _score_parser(subs)
+    _report_parser(subs)
     _check_and_compare_parsers(subs)
     _other_parsers(subs)
     return top
@@ -115,6 +124,20 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
                        help="每页页脚上的制表日期，如 2025-01-06 或 today（默认：统计截至日或年底，"
                             "同样的输入写出同样的文件）")
     score.set_defaults(run=cmd_score)
+
+
+def _report_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
+    report = subs.add_parser(
+        "report", formatter_class=_FMT, help="月报、季报：截至某日每人的积分、出勤率和预警",
+        description="按统计截至日（--as-of）写出月报（季末为季报）：每人截至目前的积分、出勤率、"
+                    "连续未参加组织生活的月数和距六个月规定还有几个月、预计等次；各支部的预警人数；"
+                    "各支部和各项活动逐月的出勤率及趋势图。",
+        epilog="例：points report examples/workbooks --as-of 2024-06-30 -o 2024年6月月报.xlsx")
+    _reading(report)
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.xlsx", help="月报工作簿")
+    report.add_argument("--org", metavar="单位", help="每页页眉上的单位名称（默认同 points score）")
+    report.add_argument("--date", metavar="DATE", help="每页页脚上的制表日期（默认：统计截至日）")
+    report.set_defaults(run=cmd_report)
 
 
 def _check_and_compare_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:

@@ -140,8 +140,13 @@ def _appraisal(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     if rs.appraisal is None:
         return []
     dimension = labels.get(rs.appraisal.dimension, rs.appraisal.dimension)
-    return [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
-            for result, points in rs.appraisal.results.items()]
+    rows: list[Row] = [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
+                       for result, points in rs.appraisal.results.items()]
+    weight, top = rs.appraisal.score_weight, rs.appraisal.score_max
+    if weight is not None:
+        rows.append((APPRAISAL.label, "评议分数", "score_weight", float(weight), top * weight,
+                     f"评议结果写成 0–{top:g} 的分数时，计分 = 分数 × {weight:g}，计入{dimension}"))
+    return rows
 
 
 def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:

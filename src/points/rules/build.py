@@ -182,17 +182,18 @@ def _appraisal(c: Checker, value: Any) -> Appraisal | None:
     dimension = c.get(spec, APPRAISAL["dimension"], path)
     where = key_path(path, "results")
     table = c.table(spec.get("results"), where)
-    if not table:
-        c.fail(where, "必填：至少要有一种评议结果")
+    scores = c.read(spec, (APPRAISAL["score_weight"], APPRAISAL["score_max"]), path)
+    if not table and "score_weight" not in spec:
+        c.fail(where, "必填：至少要有一种评议结果（或用 score_weight 按分数计）")
     results = {}
     for result, points in table.items():
         number = c.number(points, key_path(where, result))
         if number is not None:
             results[result] = number
     required = c.get(spec, APPRAISAL["required"], path)
-    if dimension is None or required is None:
+    if dimension is None or required is None or scores["score_max"] is None:
         return None
-    return Appraisal(dimension=dimension, results=results, required=required)
+    return Appraisal(dimension=dimension, results=results, required=required, **scores)
 
 
 def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:

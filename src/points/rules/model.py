@@ -185,6 +185,10 @@ class Appraisal:
     results: Mapping[str, float] = field(converter=_frozen_map)
     #: Raise ``appraisal_missing`` for members without a result when the whole year is scored.
     required: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+    #: A result given as a score (0 … ``score_max``) earns score × ``score_weight`` (None: only
+    #: the words of ``results`` are known).
+    score_weight: float | None = field(default=None, validator=_optional_positive)
+    score_max: float = field(default=100.0, validator=_is_number)
 
 
 @frozen(kw_only=True)

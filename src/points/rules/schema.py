@@ -209,10 +209,15 @@ CATEGORY = Section(path="$.categories.<名称>", label="党员类别", keys=(
 APPRAISAL = Section(path="$.appraisal", label="民主评议", keys=(
     Key(name="dimension", kind="dimension", required=True, label="计入维度",
         help="评议分计入哪个维度"),
-    Key(name="results", kind="table", required=True, label="评议结果",
-        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }"),
+    Key(name="results", kind="table", label="评议结果",
+        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }；设了 score_weight 时可不写"),
     Key(name="required", kind="bool", default=True, label="必须有评议结果",
         help="整年计分时缺评议结果记为数据问题"),
+    Key(name="score_weight", kind="number", minimum=0, maximum=100, label="评议分数折算系数",
+        help="评议结果写成分数（如按票数得出的 0–100 分）时，计分 = 分数 × 系数（0.2 即 20%）；"
+             "不写则只认 results 中的结果"),
+    Key(name="score_max", kind="number", minimum=1, default=100.0, label="评议分数满分",
+        help="评议分数应在 0 到此值之间，超出的记为数据问题"),
 ))
 
 # -- bands of grades, probation, candidates --------------------------------------------------

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.frames import intern, per_distinct
-from ..vocab.text import cell_text, normalize_name, suggestion_zh
+from ..vocab.text import cell_text, normalize_name, readable_path, suggestion_zh
 from .arrays import id_text, no_gc, rectangle_sources
 from .dates import parse_one
 from .lexicon import HEADERS, find_activity, is_activity_word, is_mark_word, is_skipped
@@ -68,7 +68,7 @@ def scan_file(path: str, year: int | None) -> FileScan:
         except OSError as error:
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)
-        scan = _Scanner(FileScan(path), year).run(raws)
+        scan = _Scanner(FileScan(readable_path(path)), year).run(raws)
         scan.sha256 = hashlib.sha256(data).hexdigest()
     return scan
 
@@ -106,8 +106,7 @@ class _Scanner:
         for raw in raws:
             where = f"{raw.file}!{raw.name}!A1"
             if raw.skipped:
-                self._issue("skipped_sheet", f"{raw.skipped}，此工作表未读取；请删除多余的单元格"
-                            "（选中空白行列后“删除”）再保存", where)
+                self._issue("skipped_sheet", raw.skipped, where)
             elif any(v != "" for row in raw.cells for v in row):  # Sheet2, Sheet3: not data
                 if raw.hidden:
                     self._issue("hidden_sheet", "此工作表是隐藏的，已照常读取；如不应计分，请删除它",

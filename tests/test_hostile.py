@@ -49,9 +49,9 @@ SUBSET: dict[str, str] = {
     # cell
     "cel-error-mark-1": "",
     "cel-error-mark-8": "",
-    "cel-error-roster-name": "a roster name that is #N/A drops the row silently (no bad_cell / no_person)",
+    "cel-error-roster-name": "",
     "cel-date-number-3": "",
-    "cel-fullwidth-title-and-dates": "a full-width year in the title (２０２４年) is not found",
+    "cel-fullwidth-title-and-dates": "",
     "cel-control-file": "",
     # semantic
     "sem-no-person-blank": "",

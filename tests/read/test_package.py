@@ -143,3 +143,22 @@ def test_a_csv_field_of_any_length_is_read_and_one_over_excels_limit_is_a_bad_ce
     assert "1,000,000 字" in bad["message"].iloc[0]
     import csv
     assert csv.field_size_limit() == 131072  # the module's limit is left as it was
+
+
+def test_one_long_cell_never_makes_a_column_as_wide_as_itself() -> None:
+    """Any format (an .ods cell may be longer than Excel allows): the data rows are found in
+    memory that does not grow with the longest cell times the rows."""
+    import tracemalloc
+
+    from points.read.raw import RawSheet
+    from points.read.sheet import Sheet
+    cells: list[list[object]] = [["姓名", dt.date(2024, 3, 9)]]
+    cells += [[f"人{i}", "√"] for i in range(300)] + [["张" * 200_000, "√"]]
+    sheet = Sheet(RawSheet(file="a.ods", name="表", cells=cells, origin=(0, 0), merged=[]), 0, 2024)
+    sheet.find_header()
+    tracemalloc.start()
+    rows = sheet.data_rows(1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(rows) == 301
+    assert peak < 20_000_000  # fixed-width text: 301 rows × 200,000 characters × 4 bytes

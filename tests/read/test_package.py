@@ -127,7 +127,14 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_in_gb18030(tmp_path: Pat
     signin(tmp_path, name)
     records = points.read_workbooks(tmp_path)
     assert set(records.attendance["source"].str.split("!").str[0]) == {"签到.xlsx"}
-    assert {Path(p).name for p, _ in records.files} == {"党员名册.xlsx", "签到.xlsx"}
+    assert {Path(p).name for p, _ in records.files} == {"党员名册.xlsx", name}  # the real path
+    result = points.assess(records, year=2024)
+    result.to_excel(tmp_path / "复核.xlsx")  # the name shown in GB18030, the input never written
+    import openpyxl
+    rules = openpyxl.load_workbook(tmp_path / "复核.xlsx", read_only=True)["积分规则"]
+    assert "签到.xlsx" in [row[1] for row in rules.iter_rows(values_only=True)]
+    with pytest.raises(points.OutputError):
+        result.to_excel(tmp_path / name)
 
 
 def test_a_csv_field_of_any_length_is_read_and_one_over_excels_limit_is_a_bad_cell(

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.frames import intern, per_distinct
-from ..vocab.text import cell_text, normalize_name, readable_path, suggestion_zh
+from ..vocab.text import cell_text, normalize_name, suggestion_zh
 from .arrays import id_text, no_gc, rectangle_sources
 from .dates import parse_one
 from .lexicon import HEADERS, find_activity, is_activity_word, is_mark_word, is_skipped
@@ -68,7 +68,7 @@ def scan_file(path: str, year: int | None) -> FileScan:
         except OSError as error:
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)
-        scan = _Scanner(FileScan(readable_path(path)), year).run(raws)
+        scan = _Scanner(FileScan(path), year).run(raws)
         scan.sha256 = hashlib.sha256(data).hexdigest()
     return scan
 

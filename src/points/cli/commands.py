@@ -286,9 +286,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
-    write_template(template, year=args.year)
+    year = args.year if args.year is not None else dt.date.today().year
+    write_template(template, year=year)
     print(f"已写入：{rules}（默认规则，可按本地办法修改）")
-    print(f"已写入：{template}（党员名册、签到表、负面清单、先锋示范、民主评议，填好后运行：）")
+    print(f"已写入：{template}（{year} 年度"
+          + ("" if args.year is not None else "，即今年；别的年度用 --year 指定")
+          + "；党员名册、签到表、签到记录、负面清单、先锋示范、民主评议，下拉列表取自规则；填好后运行：）")
     print(f"  points score {template} -r {rules} -o 复核.xlsx")
     return 0
 

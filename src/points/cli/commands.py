@@ -23,9 +23,10 @@ from ..report import Notice, ledger_table, rule_table, write_comparison, write_f
 from ..report.common import check_target
 from ..report.monthly import write_monthly
 from ..report.outputs import is_folder, write_outputs
+from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
-from ..vocab.errors import PointsError
+from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
@@ -165,7 +166,10 @@ def cmd_score(args: argparse.Namespace) -> int:
                             ledger=args.ledger, org=args.org, date=_run_date(args.date),
                             notice=Notice(days=args.notice_days, contact=args.contact))
     print("\n".join(_summary(result)))
-    print("已写入：" + "、".join(str(p) for p in written))
+    folders = {Path(args.per_branch)} if args.per_branch else set()
+    folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()
+    print("已写入：" + "、".join(str(p) for p in written if p.parent not in folders))
+    print("\n".join(_where(result, args)))
     if result.as_of is not None:
         print(f"截至 {result.as_of:%Y-%m-%d} 的月报（出勤率、预警、趋势图）：points report "
               f"… --as-of {result.as_of:%Y-%m-%d} -o 月报.xlsx")
@@ -192,6 +196,27 @@ def _public(args: argparse.Namespace) -> str | None:
         raise CommandError("--per-branch 不写文件夹时表示公示按支部分开：请同时给出公示文件夹，"
                            "如 --public 公示 --per-branch；要写各支部的复核工作簿请写 --per-branch 文件夹")
     return args.public or None
+
+
+def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
+    """Where the ledger and the per-branch workbooks went, when not in the review workbook."""
+    lines = []
+    rows = f"{len(result.ledger):,}"
+    choice = ledger_sheets.ledger_choice(result, args.ledger)
+    side = ledger_sheets.ledger_path(Path(args.output), choice)
+    if side is not None:
+        why = (f"超过 {ledger_sheets.SHEET_LEDGER_ROWS:,} 行，" if args.ledger == "auto" else "")
+        lines.append(f"积分明细 {rows} 行：{why}另存为 {side}"
+                     + ("（要写在工作簿中请加 --ledger sheets）" if why else ""))
+    elif choice == "none":
+        lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
+    if args.per_branch:
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
+    if args.public and is_folder(args.public):
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部公示 {count} 个及全部支部.xlsx：在 {args.public}")
+    return lines
 
 
 def _run_date(text: str | None) -> dt.date | None:
@@ -283,7 +308,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
+        raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
     year = args.year if args.year is not None else dt.date.today().year

@@ -157,11 +157,12 @@ def _open_first(result: Assessment, output: str) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
+    public = _public(args)  # a usage problem, before the work
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=_public(args),
+    written = write_outputs(result, args.output, public=public,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
                             ledger=args.ledger, org=args.org, date=_run_date(args.date),
                             notice=Notice(days=args.notice_days, contact=args.contact))

@@ -40,10 +40,10 @@ class Assessment(AssessmentTables):
         version instead: the members (姓名, 支部, 总积分, 建议等次) and the candidates in
         姓氏笔画 order, with the 公示期 and contact of ``notice`` (:class:`points.Notice`);
         ``mask_names=True`` shows names as ``张*三``. ``org``: the organisation on every page;
-        ``date``: the run date printed (and the 公示期's first day). ``ledger``: ``"auto"``
-        (the default: ``"sheets"`` up to 100,000 rows, else ``"parquet"``), ``"sheets"``
-        (split over 积分明细, 积分明细2, … when longer than a sheet), ``"csv"`` or
-        ``"parquet"`` (written beside the workbook as
+        ``date``: the run date printed (and the 公示期's first day).
+        ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
+        ``"parquet"``), ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than a
+        sheet), ``"csv"`` or ``"parquet"`` (written beside the workbook as
         ``<name>-积分明细.csv``) or ``"none"``. The file is written atomically; writing over an
         input file raises :class:`points.OutputError`. Returns the paths written.
         """

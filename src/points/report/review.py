@@ -66,9 +66,8 @@ from .sheets.rules import write_rules
 from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "branch_views",
-           "ledger_table", "mask_name",
-           "write_per_branch", "write_review"]
+__all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "branch_views", "ledger_table",
+           "mask_name", "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
 LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")

@@ -13,7 +13,7 @@ from points import cli
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples" / "workbooks"
-COMMANDS = ["score", "check", "compare", "init", "rules", "explain"]
+COMMANDS = ["score", "report", "check", "compare", "init", "rules", "explain"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -124,3 +124,13 @@ def test_the_cumulative_stays_within_the_caps_and_ends_at_the_total(
     for dim in result.ruleset.dimensions:
         if dim.cap is not None and (yearly or dim.scope == "year"):
             assert monthly[dim.id].cumsum().max() <= dim.cap + 1e-9
+
+
+def test_a_report_without_sign_ins_and_the_same_bytes_twice(tmp_path: Path) -> None:
+    result = points.assess(build(PEOPLE[:1], [], [("M1", "2024-03-05", "未按时交纳党费")]),
+                           year=2024, as_of="2024-05-31")
+    assert report_title(result).endswith("月报")
+    first = write_monthly(result, tmp_path / "a.xlsx").read_bytes()
+    assert write_monthly(result, tmp_path / "b.xlsx").read_bytes() == first
+    trend = list(openpyxl.load_workbook(tmp_path / "a.xlsx")["出勤趋势"].iter_rows(values_only=True))
+    assert trend[:2] == [("支部", "1月", "2月", "3月", "4月", "5月"), ("一支部", *[None] * 5)]

@@ -45,7 +45,7 @@ def test_rates_per_member_and_branch(tmp_path: Path) -> None:
         ["M1", "M2"], "total"].mean().round(1), 0.6, 0.2]
 
 
-@settings(max_examples=examples(5))  # no assessment: cheap examples
+@settings(max_examples=examples(2))  # no assessment: cheap examples
 @given(st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), st.sampled_from(STATUSES)),
                 max_size=30))
 def test_every_event_is_attended_on_leave_or_absent(rows: list[tuple[str, str]]) -> None:

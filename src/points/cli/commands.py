@@ -157,41 +157,25 @@ def _open_first(result: Assessment, output: str) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
+    public = _public(args)  # a usage problem, before the work
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=_public(args),
+    written = write_outputs(result, args.output, public=public,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
                             ledger=args.ledger, org=args.org, date=_run_date(args.date),
                             notice=Notice(days=args.notice_days, contact=args.contact))
     print("\n".join(_summary(result)))
-    folder = Path(args.per_branch) if args.per_branch else None
-    print("已写入：" + "、".join(str(p) for p in written if folder is None or p.parent != folder))
+    folders = {Path(args.per_branch)} if args.per_branch else set()
+    folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()
+    print("已写入：" + "、".join(str(p) for p in written if p.parent not in folders))
     print("\n".join(_where(result, args)))
     if result.as_of is not None:
         print(f"截至 {result.as_of:%Y-%m-%d} 的月报（出勤率、预警、趋势图）：points report "
               f"… --as-of {result.as_of:%Y-%m-%d} -o 月报.xlsx")
     print(_open_first(result, str(args.output)))
     return 0
-
-
-def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
-    """Where the ledger and the per-branch workbooks went, when not in the review workbook."""
-    lines = []
-    rows = f"{len(result.ledger):,}"
-    choice = ledger_sheets.ledger_choice(result, args.ledger)
-    side = ledger_sheets.ledger_path(Path(args.output), choice)
-    if side is not None:
-        why = (f"超过 {ledger_sheets.SHEET_LEDGER_ROWS:,} 行，" if args.ledger == "auto" else "")
-        lines.append(f"积分明细 {rows} 行：{why}另存为 {side}"
-                     + ("（要写在工作簿中请加 --ledger sheets）" if why else ""))
-    elif choice == "none":
-        lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
-    if args.per_branch:
-        count = result.members["branch"].nunique()
-        lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
-    return lines
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -213,6 +197,27 @@ def _public(args: argparse.Namespace) -> str | None:
         raise CommandError("--per-branch 不写文件夹时表示公示按支部分开：请同时给出公示文件夹，"
                            "如 --public 公示 --per-branch；要写各支部的复核工作簿请写 --per-branch 文件夹")
     return args.public or None
+
+
+def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
+    """Where the ledger and the per-branch workbooks went, when not in the review workbook."""
+    lines = []
+    rows = f"{len(result.ledger):,}"
+    choice = ledger_sheets.ledger_choice(result, args.ledger)
+    side = ledger_sheets.ledger_path(Path(args.output), choice)
+    if side is not None:
+        why = (f"超过 {ledger_sheets.SHEET_LEDGER_ROWS:,} 行，" if args.ledger == "auto" else "")
+        lines.append(f"积分明细 {rows} 行：{why}另存为 {side}"
+                     + ("（要写在工作簿中请加 --ledger sheets）" if why else ""))
+    elif choice == "none":
+        lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
+    if args.per_branch:
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
+    if args.public and is_folder(args.public):
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部公示 {count} 个及全部支部.xlsx：在 {args.public}")
+    return lines
 
 
 def _run_date(text: str | None) -> dt.date | None:
@@ -307,9 +312,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
-    write_template(template, year=args.year)
+    year = args.year if args.year is not None else dt.date.today().year
+    write_template(template, year=year)
     print(f"已写入：{rules}（默认规则，可按本地办法修改）")
-    print(f"已写入：{template}（党员名册、签到表、负面清单、先锋示范、民主评议，填好后运行：）")
+    print(f"已写入：{template}（{year} 年度"
+          + ("" if args.year is not None else "，即今年；别的年度用 --year 指定")
+          + "；党员名册、签到表、签到记录、负面清单、先锋示范、民主评议，下拉列表取自规则；填好后运行：）")
     print(f"  points score {template} -r {rules} -o 复核.xlsx")
     return 0
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -174,7 +173,8 @@ def _other_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
                     "（党员名册、签到表、负面清单、先锋示范、民主评议），填好后即可计分。",
         epilog="例：points init 我的支部")
     init.add_argument("directory", metavar="DIR", help="要写入的文件夹（不存在则创建）")
-    init.add_argument("--year", type=int, default=time.localtime().tm_year, help="模板的年度")
+    init.add_argument("--year", type=int,
+                      help="模板的年度（签到表的日期、表名用它；不给时为今年，并打印出来）")
     init.add_argument("--force", action="store_true", help="覆盖已有的文件")
     init.set_defaults(run=cmd_init)
 

@@ -103,10 +103,11 @@ def _trend(a: AssessmentTables, key: str, labels: pd.Series, months: list[int]
     """Attendance rate per ``key`` (``branch`` or ``activity``) and month, as a table with
     one column per month."""
     events = with_branch(a.events, a.members).assign(activity=labels)
-    names = sorted(events[key].dropna().unique())
+    names = sorted((a.members["branch"] if key == "branch" else events[key]).dropna().unique())
     index = pd.MultiIndex.from_product([names, months], names=[key, "month"])
     rates = attendance_rates(events, [key, "month"], index)
-    wide = rates.pivot(index=key, columns="month", values="rate").reindex(names)
+    wide = rates.pivot(index=key, columns="month", values="rate").reindex(
+        index=pd.Index(names, name=key), columns=months)
     wide.columns = [f"{m}月" for m in months]
     return wide.reset_index().rename(columns={key: "支部" if key == "branch" else "活动"})
 
@@ -121,6 +122,8 @@ def _trend_sheet(book: Book, a: AssessmentTables, months: list[int]) -> None:
                     freeze_columns=1, repeat=False)
     top = len(branches) + 2
     book.cells(ws, top, activities, [Column("活动"), *month_columns])
+    if branches.empty:
+        return
     chart = book.workbook.add_chart({"type": "line"})
     for row in range(len(branches)):
         chart.add_series({"name": ["出勤趋势", row + 1, 0],

@@ -240,9 +240,12 @@ class Book:
         ws.set_footer(self.footer, margin=0.3)
         return ws
 
-    def header(self, note: str = "") -> str:
-        """The page header: the title and the sheet name in bold, and ``note`` on the right."""
+    def header(self, note: str = "", *, below: bool = False) -> str:
+        """The page header: the title and the sheet name in bold, and ``note`` on the right
+        (``below``: on a second line under the title, for a narrow portrait page)."""
         title = [Code("&B&14 "), self._title, Code(" · &A")] if self._title else [Code("&A")]
+        if note and below:
+            return page_text(center=[*title, Code("&B\n&11 "), note])
         return page_text(center=title, right=[note] if note else [])
 
     def write_text(self, ws: Worksheet, row: int, col: int, text: str,

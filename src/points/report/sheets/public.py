@@ -96,7 +96,7 @@ def _write_notice(book: Book, ws: Worksheet, top: int, width: int, lines: list[s
 def _list_sheet(book: Book, name: str, frame: pd.DataFrame, columns: list[Column],
                 note: str) -> Worksheet:
     ws = book.table(name, frame, columns)
-    ws.set_header(book.header(note), margin=0.35)
+    ws.set_header(book.header(note, below=True), margin=0.3)
     ws.fit_to_pages(1, 0)
     ws.set_portrait()
     return ws

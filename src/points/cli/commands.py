@@ -19,17 +19,19 @@ from ..assess import Assessment, assess
 from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
-from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
+from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
-from ..report.outputs import write_outputs
+from ..report.monthly import write_monthly
+from ..report.outputs import is_folder, write_outputs
+from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
-from ..vocab.errors import PointsError
+from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
-__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_rules",
-           "cmd_score"]
+__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_report",
+           "cmd_rules", "cmd_score"]
 
 SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
@@ -159,13 +161,58 @@ def cmd_score(args: argparse.Namespace) -> int:
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=args.public or None,
+    written = write_outputs(result, args.output, public=_public(args),
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
-                            ledger=args.ledger, org=args.org, date=_run_date(args.date))
+                            ledger=args.ledger, org=args.org, date=_run_date(args.date),
+                            notice=Notice(days=args.notice_days, contact=args.contact))
     print("\n".join(_summary(result)))
-    print("已写入：" + "、".join(str(p) for p in written))
+    folder = Path(args.per_branch) if args.per_branch else None
+    print("已写入：" + "、".join(str(p) for p in written if folder is None or p.parent != folder))
+    print("\n".join(_where(result, args)))
+    if result.as_of is not None:
+        print(f"截至 {result.as_of:%Y-%m-%d} 的月报（出勤率、预警、趋势图）：points report "
+              f"… --as-of {result.as_of:%Y-%m-%d} -o 月报.xlsx")
     print(_open_first(result, str(args.output)))
     return 0
+
+
+def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
+    """Where the ledger and the per-branch workbooks went, when not in the review workbook."""
+    lines = []
+    rows = f"{len(result.ledger):,}"
+    choice = ledger_sheets.ledger_choice(result, args.ledger)
+    side = ledger_sheets.ledger_path(Path(args.output), choice)
+    if side is not None:
+        why = (f"超过 {ledger_sheets.SHEET_LEDGER_ROWS:,} 行，" if args.ledger == "auto" else "")
+        lines.append(f"积分明细 {rows} 行：{why}另存为 {side}"
+                     + ("（要写在工作簿中请加 --ledger sheets）" if why else ""))
+    elif choice == "none":
+        lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
+    if args.per_branch:
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
+    return lines
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    result = _assess(args)
+    path = write_monthly(result, args.output, org=args.org, date=_run_date(args.date))
+    lines = _summary(result)
+    issues = next(i for i, line in enumerate(lines) if line.startswith("数据问题"))
+    print("\n".join(lines[:issues]))
+    print(f"数据问题 {len(result.issues)} 条" + ("（points check 逐条列出单元格位置）"
+                                              if len(result.issues) else ""))
+    print(f"已写入：{path}（个人进度、支部预警、出勤趋势）")
+    return 0
+
+
+def _public(args: argparse.Namespace) -> str | None:
+    """``--public``: a file, or a folder for one 公示 per branch; ``--per-branch`` without a
+    folder asks for the latter."""
+    if args.per_branch == "" and not (args.public and is_folder(args.public)):
+        raise CommandError("--per-branch 不写文件夹时表示公示按支部分开：请同时给出公示文件夹，"
+                           "如 --public 公示 --per-branch；要写各支部的复核工作簿请写 --per-branch 文件夹")
+    return args.public or None
 
 
 def _run_date(text: str | None) -> dt.date | None:
@@ -257,7 +304,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
+        raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
     write_template(template, year=args.year)

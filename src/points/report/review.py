@@ -7,7 +7,8 @@ writes one per branch. The sheet names and column headers below are a public con
 sheet     columns
 ========  ===================================================================================
 汇总      党员编号, 姓名, 支部, 类别, one column per dimension (日常表现, 民主评议, 先锋示范,
-          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 提示数, 转正建议;
+          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 出勤率, 请假, 提示数,
+          转正建议;
           after a blank row, the line to sign (制表人, 审核人, 日期)
 复核提示  党员编号, 姓名, 支部, 提示, 依据 (the flag's sentence and its records, or when they
           would not print, the sentence and how many records 依据明细 lists), 建议处理, 类别,
@@ -17,14 +18,18 @@ sheet     columns
 积分明细  党员编号, 姓名, 日期, 规则, 积分, 来源, 维度, 规则编号 (积分明细2, … when longer
           than a sheet holds); printed only for one branch (else the print area is its header)
 发展对象  党员编号, 姓名, 支部, 类别, 总积分, 排名, 择优档次, 推荐, 推荐顺序, 说明
-支部统计  支部, 人数, 平均分, one column per grade, one per flag that occurs, 发展对象人数;
+支部统计  支部, 人数, 平均分, 出勤率, 请假率, one column per grade, one per flag that occurs,
+          发展对象人数;
           below it 分数段/人数 and 提示/数量, then three charts
 数据问题  位置 (a hyperlink to the cell), 问题代码, 说明, 党员编号
 积分规则  部分, 名称, 编号, 分值, 封顶, 说明: the ruleset as applied, then its SHA-256, the
           input files with their SHA-256, the library version, the year and the as-of date
 ========  ===================================================================================
 
-The 公示 version (``public=True``) has one sheet, ``公示``: 姓名, 支部, 总积分, 建议等次.
+The 公示 version (``public=True``, see :mod:`points.report.sheets.public`), A4 portrait, names
+in 姓氏笔画 order: ``公示`` (the members: 姓名, 支部, 总积分, 建议等次) and, when there are
+candidates, ``发展对象公示`` (姓名, 支部, 类别, 总积分, 择优档次); below each the 公示期, the
+contact for objections, the issuing organisation and the date.
 Phone and ID-card columns are never read, so they never appear in any output. Every sheet
 prints with the title block of :mod:`points.report.page` (organisation, title with the period,
 sheet, ruleset, run date, 第 N 页 共 M 页) in its page header and footer.
@@ -36,50 +41,58 @@ module only puts them together.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
+from ..vocab.frames import positions
 from .common import check_target, check_targets, folder_made, new_book
+from .page import default_org, run_date
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
 from .sheets.flags import write_flags
 from .sheets.issues import write_issues
-from .sheets.ledger import LedgerOption, ledger_table, write_ledger
+from .sheets.ledger import LedgerOption, ledger_choice, ledger_table, write_ledger
 from .sheets.people import mask_name, people
-from .sheets.public import write_public
+from .sheets.public import Notice, write_public
 from .sheets.rules import write_rules
 from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "branch_paths", "branch_view", "ledger_table", "mask_name",
-           "write_per_branch", "write_review"]
+__all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "branch_views", "ledger_table",
+           "mask_name", "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
-LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
+LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
 
 
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
-                 mask_names: bool = False, ledger: LedgerOption = "sheets",
+                 mask_names: bool = False, ledger: LedgerOption = "auto",
                  rows_per_sheet: int = MAX_ROWS, org: str | None = None,
-                 date: dt.date | None = None) -> list[Path]:
+                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
     nothing); return the paths written. ``org`` names the organisation on every page (default:
     :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
-    as-of date or the end of the period, so that the bytes depend on the content only)."""
+    as-of date or the end of the period, so that the bytes depend on the content only) and
+    the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
-        raise ArgumentError("ledger（积分明细）：应为 'sheets'、'csv'、'parquet' 或 'none'，"
-                            f"实际是 {ledger!r}")
+        raise ArgumentError("ledger（积分明细）：应为 'auto'、'sheets'、'csv'、'parquet' 或 "
+                            f"'none'，实际是 {ledger!r}")
+    ledger = ledger_choice(a, ledger)
     rows = people(a)
     if public:
         book = new_book(a, f"{a.period_text}党员积分公示", org=org, date=date)
-        write_public(book, a, rows, mask_names)
+        write_public(book, a, rows, mask_names, notice=notice, date=run_date(a, date),
+                     org=default_org(a) if org is None else org)
         book.save(target)
         return [target]
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
@@ -126,31 +139,71 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
     issues = a.issues[(a.issues["member_id"].isin(ids)
                        | (a.issues["member_id"].isna() & _file(a.issues["source"]).isin(own))
                        ).to_numpy()].reset_index(drop=True)
-    return attrs.evolve(a, members=keep(a.members), ledger=keep(a.ledger), totals=keep(a.totals),
-                        monthly=keep(a.monthly), issues=issues, events=keep(a.events),
-                        logs=keep(a.logs), rankings=keep(a.rankings), flags=keep(a.flags),
-                        evidence=keep(a.evidence), candidates=keep(a.candidates))
+    parts: dict[str, Any] = {t: keep(getattr(a, t)) for t in _PER_MEMBER}
+    return attrs.evolve(a, issues=issues, **parts)
+
+
+#: The tables of :class:`AssessmentTables` with a row per member or record (``member_id``).
+_PER_MEMBER = ("members", "ledger", "totals", "monthly", "events", "logs", "rankings", "flags",
+               "evidence", "candidates")
+
+
+def _rows_by_branch(frame: pd.DataFrame, member_branch: np.ndarray, ids: pd.Series,
+                    n_branches: int) -> list[np.ndarray]:
+    """The row positions of ``frame`` per branch (branch numbers index the list), in order;
+    rows of no known member (``-1``) belong to none."""
+    where = positions(frame["member_id"], ids)
+    branch = np.where(where >= 0, member_branch[where], n_branches)
+    order = np.argsort(branch, kind="stable")
+    ends = np.searchsorted(branch[order], np.arange(n_branches + 1), side="right")
+    return np.split(order, ends[:-1])[:n_branches]
+
+
+def branch_views(a: AssessmentTables) -> Iterator[tuple[str, AssessmentTables]]:
+    """Every named branch's :func:`branch_view`, in branch order: each table is split once
+    by branch (not filtered once per branch, which grows with branches × records)."""
+    names, member_branch = np.unique(a.members["branch"].astype("string").fillna("").to_numpy(
+        dtype=object), return_inverse=True)
+    ids = a.members["member_id"]
+    split = {t: _rows_by_branch(getattr(a, t), member_branch, ids, len(names))
+             for t in _PER_MEMBER}
+    links = branch_files(a)
+    files = _file(a.issues["source"])
+    issue_rows = _rows_by_branch(a.issues, member_branch, ids, len(names))
+    quiet = a.issues["member_id"].isna().to_numpy()
+    for b, branch in enumerate(names.tolist()):
+        if not branch:  # no branch named: in the whole only
+            continue
+        own = files.isin(links.loc[links["branch"] == branch, "file"]).to_numpy() & quiet
+        mine = np.zeros(len(a.issues), dtype=bool)
+        mine[issue_rows[b]] = True
+        parts: dict[str, Any] = {t: getattr(a, t).iloc[split[t][b]].reset_index(drop=True)
+                                 for t in _PER_MEMBER}
+        yield branch, attrs.evolve(a, issues=a.issues[mine | own].reset_index(drop=True),
+                                   **parts)
 
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False, org: str | None = None,
-                     date: dt.date | None = None) -> dict[str, Path]:
+                     date: dt.date | None = None, notice: Notice | None = None
+                     ) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
-    given), the whole's ``org`` (see :func:`write_review`)."""
+    given), the whole's ``org`` (see :func:`write_review`). With ``public``, each is the 公示
+    version (``notice``: its 公示期 and contact)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
         check_targets(((path, ".xlsx") for path in out.values()), a)
         with all_or_nothing():
-            for branch, path in out.items():
-                if branch:
-                    write_review(branch_view(a, branch), path, public=public,
-                                 mask_names=mask_names, org=_branch_org(org, branch), date=date)
+            for branch, view in branch_views(a):
+                write_review(view, out[branch], public=public, ledger="sheets",
+                             mask_names=mask_names, org=_branch_org(org, branch), date=date,
+                             notice=notice)
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
-                         org=org, date=date)
+                         org=org, date=date, notice=notice)
     return out
 
 

@@ -45,7 +45,7 @@ from xlsxwriter.worksheet import Worksheet
 from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
-from ..vocab.text import column_letter
+from ..vocab.text import XML_ILLEGAL, column_letter
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
@@ -57,8 +57,7 @@ __all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", 
 MAX_ROWS = 1_048_576
 MAX_CELL = 32_767
 CUT = "…（内容过长，已截断）"
-_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # characters XML 1.0 cannot hold
-_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # the same, for Arrow's RE2
+_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
 _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
 #: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
 #: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
@@ -70,7 +69,8 @@ _EPOCH = pd.Timestamp("1899-12-30")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _EMPTY = pa.scalar("", pa.large_string())
 
-Kind = Literal["text", "points", "int", "date", "wrap"]
+Kind = Literal["text", "points", "int", "percent", "date", "wrap"]
+_NUMBERS = ("points", "int", "percent")
 
 
 class Column(NamedTuple):
@@ -176,7 +176,7 @@ def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
         for index, kind in enumerate(kinds):
             ref = _join(column_letter(index), numbers)
             values = part.iloc[:, index]
-            if kind in ("points", "int"):
+            if kind in _NUMBERS:
                 cells.append(_number_cells(values, ref, styles[kind]))
             elif kind == "date":
                 cells.append(_date_cells(values, ref, styles[kind]))
@@ -223,6 +223,7 @@ class Book:
             "wrap_quoted": wb.add_format({**border, "text_wrap": True, "quote_prefix": True}),
             "points": wb.add_format({**border, "num_format": "0.0"}),
             "int": wb.add_format({**border, "num_format": "0"}),
+            "percent": wb.add_format({**border, "num_format": "0.0%"}),
             "date": wb.add_format({**border, "num_format": "yyyy-mm-dd"}),
         }
 
@@ -293,12 +294,15 @@ class Book:
     def cells(self, ws: Worksheet, top: int, frame: pd.DataFrame,
               columns: Sequence[Column]) -> None:
         """A small table (a few dozen rows) written cell by cell from row ``top`` on, below
-        the sheet's main table: its header row, then its rows (text, points or counts)."""
+        the sheet's main table: its header row, then its rows (text, points, counts, rates;
+        a missing number is an empty cell)."""
         for index, column in enumerate(columns):
             self.write_text(ws, top, index, column.header, "header")
         for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for index, (column, value) in enumerate(zip(columns, values, strict=True)):
-                if column.kind in ("points", "int"):
+                if column.kind in _NUMBERS and pd.isna(value):
+                    ws.write_blank(row, index, None, self.formats[column.kind])
+                elif column.kind in _NUMBERS:
                     ws.write_number(row, index, float(value), self.formats[column.kind])
                 else:
                     self.write_text(ws, row, index, "" if pd.isna(value) else str(value))
@@ -361,7 +365,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def literal_text(text: str) -> tuple[str, bool]:
     """``text`` as one cell can hold it (characters XML cannot hold become ``�``, cut to
     Excel's limit) and whether it is risky (see :data:`RISKY`: it needs the quote prefix)."""
-    text = re.sub(_ILLEGAL, "\ufffd", text)[:MAX_CELL]
+    text = re.sub(XML_ILLEGAL, "\ufffd", text)[:MAX_CELL]
     return text, re.match(RISKY, text) is not None
 
 

@@ -1,11 +1,14 @@
 """汇总: one row per assessed person with the dimension totals, grade, rating (when the ruleset
-has ``[rating]``: a column named by its ``label``, e.g. 星级), rank and flag count."""
+has ``[rating]``: a column named by its ``label``, e.g. 星级), rank, attendance rate
+(出勤率 = attended / scheduled, :mod:`points.score.rates`; 请假 the leaves apart) and flag
+count."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
+from ...score.rates import attendance_rates
 from ..xlsx import Book, Column
 from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
 from .people import suggested
@@ -30,6 +33,10 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
     if a.ruleset.rating is not None:
         frame[a.ruleset.rating.label] = people["rating"]
     frame["支部排名"] = people["branch_rank"]
+    rates = attendance_rates(a.events, ["member_id"], pd.Index(people["member_id"],
+                                                                 name="member_id"))
+    frame["出勤率"] = rates["rate"].to_numpy()
+    frame["请假"] = rates["leave"].to_numpy()
     frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
     frame["转正建议"] = people["probation_band"]
     return frame
@@ -46,7 +53,8 @@ def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None
     rating = a.ruleset.rating
     if rating is not None:
         columns.append(Column(rating.label, "text", 14))
-    columns += [Column("支部排名", "int", 10), Column("提示数", "int", 8),
+    columns += [Column("支部排名", "int", 10), Column("出勤率", "percent", 8),
+                Column("请假", "int", 6), Column("提示数", "int", 8),
                 Column("转正建议", "text", 14)]
     ws = book.table("汇总", frame, columns, freeze_columns=2)
     n = len(frame)

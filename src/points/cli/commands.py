@@ -25,7 +25,7 @@ from ..report.outputs import write_outputs
 from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
-from ..vocab.errors import PointsError
+from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
@@ -278,7 +278,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
+        raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
     write_template(template, year=args.year)

@@ -66,7 +66,7 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
         "日期": led["date"], "规则": _take(rule, kinds, led.index), "积分": led["points"],
         "来源": led["source"],
         "维度": _take(dim_text, dim_codes, led.index),
-        "规则编号": led["rule"]})
+        "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:

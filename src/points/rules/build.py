@@ -56,6 +56,7 @@ from .schema import (
     TOP,
     Section,
 )
+from .sections import read_minimums
 
 __all__ = ["build_ruleset"]
 
@@ -85,6 +86,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     conversions = c.read(c.open(doc.get("conversions"), CONVERSIONS, CONVERSIONS.path),
                          CONVERSIONS, CONVERSIONS.path)
     marks = _marks(c, doc)
+    minimums = read_minimums(c, doc, list(activity_table), list(category_table))
     check_unique(c, "activities", activities)
     check_unique(c, "bonuses", bonuses)
     check_unique(c, "negatives", negatives)
@@ -98,6 +100,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         negatives=negatives, categories=categories, default_category=default_category,
         appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
         flags=flags, conversions=Conversions(**conversions), marks=marks, sha256=sha256,
+        minimums=minimums,
     )
 
 

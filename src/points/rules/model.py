@@ -33,6 +33,7 @@ __all__ = [
     "Grades",
     "Item",
     "Marks",
+    "Minimum",
     "Ruleset",
 ]
 
@@ -111,6 +112,8 @@ class Dimension:
     scope: Literal["period", "year"] = field(
         default="period", validator=attrs.validators.in_(("period", "year"))
     )
+    #: The dimension's value never goes below this (per period; per year when ``scope = "year"``).
+    floor: float | None = field(default=None)
 
 
 @frozen(kw_only=True)
@@ -212,6 +215,29 @@ class Conversions:
 
 
 @frozen(kw_only=True)
+class Minimum:
+    """A minimum frequency (每月至少参加一次主题党日): the members of ``categories`` (all when
+    empty) attend ``activity`` (any activity when None) at least ``count`` times each month,
+    quarter or year; a period that falls short deducts ``points`` and/or raises a flag."""
+
+    name: str = field(validator=_str)
+    id: str = field(validator=_str)
+    activity: str | None = None
+    categories: tuple[str, ...] = field(default=(), converter=_tuple)
+    count: int = 1
+    per: Literal["month", "quarter", "year"] = field(
+        default="month", validator=attrs.validators.in_(("month", "quarter", "year")))
+    #: Deducted for each period that falls short (≤ 0: a minimum never credits).
+    points: float = field(default=0.0, validator=_not_positive)
+    #: Raise ``missed_minimum`` with the periods as evidence.
+    flag: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+    #: ``skip``: a period with no record of the activity (none was held) is not judged;
+    #: ``missed``: it falls short too (records are kept only of what was attended).
+    unrecorded: Literal["skip", "missed"] = field(
+        default="skip", validator=attrs.validators.in_(("skip", "missed")))
+
+
+@frozen(kw_only=True)
 class Marks:
     """The mark vocabulary: normalised mark → canonical status, and the blank-cell policy."""
 
@@ -245,6 +271,7 @@ class Ruleset:
     candidate_bands: tuple[Band, ...] = field(default=(), converter=_tuple)
     flags: FlagRules = field(factory=FlagRules)
     conversions: Conversions = field(factory=Conversions)
+    minimums: tuple[Minimum, ...] = field(default=(), converter=_tuple)
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""

@@ -43,7 +43,8 @@ from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 __all__ = [
     "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "CONVERSIONS",
     "DIMENSION", "FLAGS",
-    "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind",
+    "GRADES", "LIMITS", "MARKS", "MINIMUM", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key",
+    "Kind",
     "Section",
 ]
 
@@ -141,6 +142,8 @@ DIMENSION = Section(path="$.dimensions.<id>", label="计分维度", keys=(
     Key(name="scope", kind="choice", default="period", label="计分范围",
         choices={"period": "每期", "year": "全年计一次"},
         help="period：按期计分并封顶；year：不分期，直接加到年度分"),
+    Key(name="floor", kind="number", optional=True, label="保底",
+        help="每期（scope = \"year\" 时为全年）该维度不低于此值，如“基础分 20，只扣不加，扣完为止”写 0"),
 ))
 
 # -- activities.<名称> -----------------------------------------------------------------------
@@ -270,6 +273,25 @@ CONVERSIONS = Section(path="$.conversions", label="折合缺席", keys=(
         help="全年按日期顺序累计，每满这么多次请假记一次无故缺席；不写则不折合"),
 ))
 
+MINIMUM = Section(path="$.minimums.<名称>", label="最低参加次数", keys=(
+    _id("台账中的规则名 minimum.<id>"),
+    Key(name="activity", kind="text", label="活动",
+        help="哪项活动（activities 中的名称）；不写则任何活动都算"),
+    Key(name="categories", kind="texts", default=(), label="适用类别",
+        help="适用的党员类别；不写则适用于所有类别"),
+    Key(name="count", kind="integer", minimum=1, default=1, label="至少参加次数",
+        help="每期至少参加（出席、迟到、线上、补学）几次"),
+    Key(name="per", kind="choice", default="month", label="每",
+        choices={"month": "月", "quarter": "季度", "year": "年"}, help="按月、季度或年计"),
+    Key(name="points", kind="number", maximum=0, default=0.0, label="未达到扣分",
+        help="每个未达到的月（季度、年）扣分（负数，计入 deductions 维度）；0 表示只提示"),
+    Key(name="flag", kind="bool", default=True, label="提示",
+        help="未达到时提示 missed_minimum，列出未达到的月份"),
+    Key(name="unrecorded", kind="choice", default="skip", label="没有该活动记录的月份",
+        choices={"skip": "不计（当月未开展）", "missed": "算未达到"},
+        help="skip：当期没有该活动的任何记录（未开展）不算未达到；missed：也算未达到（只记参加的台账）"),
+))
+
 MARKS = Section(path="$.marks", label="签到标记", keys=(
     Key(name="blank", kind="choice", default="absent", label="空白单元格",
         choices={"absent": "按缺席计", "ignore": "不计"}, help="空白单元格按缺席计，或不计"),
@@ -311,9 +333,11 @@ TOP = Section(path="$", label="基本设置", keys=(
     _table("candidates", CANDIDATES, "发展对象档次"),
     _table("flags", FLAGS, "复核提示阈值"),
     _table("conversions", CONVERSIONS, "迟到、请假折合无故缺席"),
+    _table("minimums", MINIMUM, "最低参加次数（每月至少参加一次主题党日）"),
     _table("marks", MARKS, "签到符号"),
 ))
 
 #: Every section, top level first.
 SECTIONS: tuple[Section, ...] = (TOP, DIMENSION, ACTIVITY, BONUS, NEGATIVE, CATEGORY, APPRAISAL,
-                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS)
+                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS,
+                                 MINIMUM)

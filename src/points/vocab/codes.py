@@ -28,6 +28,7 @@ FLAG_CODES: dict[str, FlagCode] = {
     "probation_extend": FlagCode("建议延长预备期", "延长预备期"),
     "grade_basic": FlagCode("建议等次：基本合格", "诫勉谈话"),
     "unexcused_absences": FlagCode("无故缺席次数较多", "通报批评"),
+    "missed_minimum": FlagCode("未达到最低参加次数", "谈心谈话，督促按时参加"),
     "frequent_leave": FlagCode("请假频繁", "谈心谈话"),
     "quota_tie": FlagCode("优秀名额边界同分", "支部研究确定"),
     "quota_demoted": FlagCode("超出优秀名额", "支部研究确定"),

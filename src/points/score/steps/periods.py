@@ -1,6 +1,6 @@
 """Scoring periods (a year, quarters or months): each period's dimension bases (or the base
-carried forward from the previous period's total), dimension caps and the floor of the
-period's total; then the period totals made into the year's by sum, mean or the last one.
+carried forward from the previous period's total), dimension caps and floors and the floor of
+the period's total; then the period totals made into the year's by sum, mean or the last one.
 
 The loop runs over scoring periods (at most 12) and the ruleset's dimensions; every step
 inside it is vectorized over members.
@@ -44,7 +44,7 @@ def _adjust(g: pd.DataFrame, p: int, dimension: str, rule: str, item: str, point
 
 def _dimension(g: pd.DataFrame, p: int, dim: Dimension, val: np.ndarray, prev: np.ndarray,
                out: list[pd.DataFrame]) -> np.ndarray:
-    """One dimension in one period: its base (or carried base) and cap rows; its value."""
+    """One dimension in one period: its base (or carried base), cap and floor rows; its value."""
     applies = dimension_applies(g["skip_dimensions"], dim.id)
     if dim.base or dim.carry is not None:
         base = np.full(len(g), float(dim.base))
@@ -56,6 +56,11 @@ def _dimension(g: pd.DataFrame, p: int, dim: Dimension, val: np.ndarray, prev: n
     if dim.cap is not None:
         adjust = np.minimum(val, dim.cap) - val
         out.append(_adjust(g, p, dim.id, f"dimcap.{dim.id}", dim.label + "封顶", adjust,
+                           "row_end"))
+        val = val + np.round(adjust, 6)
+    if dim.floor is not None:
+        adjust = np.where(applies, np.maximum(val, dim.floor) - val, 0.0)
+        out.append(_adjust(g, p, dim.id, f"dimfloor.{dim.id}", dim.label + "保底", adjust,
                            "row_end"))
         val = val + np.round(adjust, 6)
     return val

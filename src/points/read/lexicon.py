@@ -31,6 +31,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
              "加分项目"),
     "result": ("评议结果", "民主评议结果", "等次", "评议等次", "民主评议等次"),
     "seq": ("序号",),
+    # exam scores (以考促学) and study-platform points (学习强国)
+    "exam": ("考试名称", "测试名称", "考试", "考试项目", "测试项目", "竞赛名称", "答题名称"),
+    "score": ("得分", "成绩", "考试成绩", "考试得分", "测试成绩", "分数"),
+    "month": ("月份", "统计月份", "积分月份", "年度", "统计年度", "年份"),
+    "study_points": ("学习积分", "学习强国积分", "强国积分", "学习强国学习积分", "学习强国积分数"),
 }
 #: Columns recognised and skipped: totals, signatures and personal data (never read).
 SKIPPED = ("合计", "小计", "总计", "出勤率", "出勤次数", "缺勤次数", "请假次数", "签名", "本人签名",

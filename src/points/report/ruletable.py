@@ -27,6 +27,8 @@ from ..rules.schema import (
     MINIMUM,
     NEGATIVE,
     PROBATION,
+    QUIZ,
+    STUDY,
     TOP,
 )
 from ..score.steps.minimums import describe
@@ -74,7 +76,8 @@ def rule_table(ruleset: Ruleset) -> pd.DataFrame:
     rows = [*_settings(rs), *_dimensions(rs), *_activities(rs, labels), *_items(rs, labels),
             *_categories(rs, labels), *_status_factors(rs), *_appraisal(rs, labels), *_grades(rs),
             *_bands(PROBATION.label, rs.probation), *_bands(CANDIDATES.label, rs.candidate_bands),
-            *_flags(rs), *_marks(rs), *_minimums(rs)]
+            *_flags(rs), *_marks(rs), *_minimums(rs),
+            *_scores(rs, labels)]
     frame = pd.DataFrame(rows, columns=RULE_TABLE_COLUMNS)
     frame = frame.astype({"部分": "string", "名称": "string", "编号": "string", "说明": "string",
                           "分值": "float64", "封顶": "float64"})
@@ -197,3 +200,19 @@ def _minimums(rs: Ruleset) -> list[Row]:
         _if(m.flag, "未达到时提示"),
         f"{MINIMUM['unrecorded'].label}{MINIMUM['unrecorded'].choices[m.unrecorded]}"))
         for m in rs.minimums]
+
+
+def _scores(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    rows: list[Row] = []
+    for section, rule in ((QUIZ, rs.quiz), (STUDY, rs.study)):
+        if rule is None:
+            continue
+        what = "得分" if section is QUIZ else "学习积分"
+        into = f"计入{labels.get(rule.dimension, rule.dimension)}"
+        if rule.per is not None:
+            rows.append((section.label, f"每满 {rule.per:g} 分", rule.kind, float(rule.points),
+                         _num(rule.cap), _join(f"{what}每满 {rule.per:g} 分加 {rule.points:g} 分",
+                                               into)))
+        rows += [(section.label, f"{what} ≥ {b.min:g}", rule.kind, float(b.points), _num(rule.cap),
+                  into) for b in rule.bands]
+    return rows

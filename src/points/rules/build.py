@@ -56,7 +56,7 @@ from .schema import (
     TOP,
     Section,
 )
-from .sections import read_minimums
+from .sections import read_minimums, read_scores
 
 __all__ = ["build_ruleset"]
 
@@ -87,6 +87,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
                          CONVERSIONS, CONVERSIONS.path)
     marks = _marks(c, doc)
     minimums = read_minimums(c, doc, list(activity_table), list(category_table))
+    quiz, study = read_scores(c, doc, "quiz"), read_scores(c, doc, "study")
     check_unique(c, "activities", activities)
     check_unique(c, "bonuses", bonuses)
     check_unique(c, "negatives", negatives)
@@ -100,7 +101,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         negatives=negatives, categories=categories, default_category=default_category,
         appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
         flags=flags, conversions=Conversions(**conversions), marks=marks, sha256=sha256,
-        minimums=minimums,
+        minimums=minimums, quiz=quiz, study=study,
     )
 
 

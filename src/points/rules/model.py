@@ -35,6 +35,8 @@ __all__ = [
     "Marks",
     "Minimum",
     "Ruleset",
+    "ScoreBand",
+    "ScoreRule",
 ]
 
 
@@ -238,6 +240,28 @@ class Minimum:
 
 
 @frozen(kw_only=True)
+class ScoreBand:
+    """A band of exam scores or study points: ``min`` ≤ score earns ``points``."""
+
+    min: float = field(validator=_is_number)
+    points: float = field(validator=_is_number)
+
+
+@frozen(kw_only=True)
+class ScoreRule:
+    """How exam scores (``[quiz]``, 以考促学) or study-platform points (``[study]``, 学习强国)
+    become credits: by ``bands`` (the highest band whose ``min`` the score reaches), or
+    ``points`` for every ``per`` of the score; at most ``cap`` per scoring period."""
+
+    kind: Literal["quiz", "study"] = field(validator=attrs.validators.in_(("quiz", "study")))
+    dimension: str = field(default="vanguard", validator=_str)
+    bands: tuple[ScoreBand, ...] = field(default=(), converter=_tuple)
+    per: float | None = field(default=None, validator=_optional_positive)
+    points: float = field(default=0.0, validator=_is_number)
+    cap: float | None = field(default=None, validator=_optional_positive)
+
+
+@frozen(kw_only=True)
 class Marks:
     """The mark vocabulary: normalised mark → canonical status, and the blank-cell policy."""
 
@@ -272,6 +296,8 @@ class Ruleset:
     flags: FlagRules = field(factory=FlagRules)
     conversions: Conversions = field(factory=Conversions)
     minimums: tuple[Minimum, ...] = field(default=(), converter=_tuple)
+    quiz: ScoreRule | None = None
+    study: ScoreRule | None = None
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""

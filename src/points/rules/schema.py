@@ -43,8 +43,8 @@ from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 __all__ = [
     "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "CONVERSIONS",
     "DIMENSION", "FLAGS",
-    "GRADES", "LIMITS", "MARKS", "MINIMUM", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key",
-    "Kind",
+    "GRADES", "LIMITS", "MARKS", "MINIMUM", "NEGATIVE", "PROBATION", "QUIZ", "SCORE_BAND",
+    "SECTIONS", "STUDY", "TOP", "Key", "Kind",
     "Section",
 ]
 
@@ -292,6 +292,30 @@ MINIMUM = Section(path="$.minimums.<名称>", label="最低参加次数", keys=(
         help="skip：当期没有该活动的任何记录（未开展）不算未达到；missed：也算未达到（只记参加的台账）"),
 ))
 
+SCORE_BAND = Section(path="$.<quiz|study>.bands[<n>]", label="分数段", keys=(
+    Key(name="min", kind="number", required=True, label="下限", help="下限（含）：得分 ≥ min 即入该段"),
+    Key(name="points", kind="number", required=True, label="加分", help="该段每条记录的加分"),
+))
+
+
+def _scores(path: str, label: str, what: str) -> Section:
+    return Section(path=path, label=label, keys=(
+        Key(name="dimension", kind="dimension", default="vanguard", label="计入维度",
+            help="计入哪个维度"),
+        Key(name="bands", kind="bands", label="分数段",
+            help=f"{what}的分数段，如 [{{ min = 90, points = 1.5 }}, {{ min = 80, points = 1 }}]；"
+                 "入最高的一段，低于最低一段不加分"),
+        Key(name="per", kind="number", minimum=0, optional=True, label="每多少分",
+            help=f"不用分数段时：{what}每满 per 分加 points 分"),
+        Key(name="points", kind="number", default=0.0, label="每满 per 分加分",
+            help="与 per 一起用"),
+        _cap("每期封顶"),
+    ))
+
+
+QUIZ = _scores("$.quiz", "以考促学", "每次考试的得分")
+STUDY = _scores("$.study", "学习强国积分", "每月（或全年）的学习积分")
+
 MARKS = Section(path="$.marks", label="签到标记", keys=(
     Key(name="blank", kind="choice", default="absent", label="空白单元格",
         choices={"absent": "按缺席计", "ignore": "不计"}, help="空白单元格按缺席计，或不计"),
@@ -334,10 +358,12 @@ TOP = Section(path="$", label="基本设置", keys=(
     _table("flags", FLAGS, "复核提示阈值"),
     _table("conversions", CONVERSIONS, "迟到、请假折合无故缺席"),
     _table("minimums", MINIMUM, "最低参加次数（每月至少参加一次主题党日）"),
+    _table("quiz", QUIZ, "以考促学：考试得分 → 加分"),
+    _table("study", STUDY, "学习强国学习积分 → 加分"),
     _table("marks", MARKS, "签到符号"),
 ))
 
 #: Every section, top level first.
 SECTIONS: tuple[Section, ...] = (TOP, DIMENSION, ACTIVITY, BONUS, NEGATIVE, CATEGORY, APPRAISAL,
                                  GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS,
-                                 MINIMUM)
+                                 MINIMUM, QUIZ, STUDY, SCORE_BAND)

@@ -1,4 +1,5 @@
-"""Reading the sections added for the rules localities write (#16): ``[minimums.<名称>]``.
+"""Reading the sections added for the rules localities write (#16): ``[minimums.<名称>]``,
+``[quiz]`` and ``[study]``.
 
 Kept apart from :mod:`.build` so that each kind of rule reads in one place; :func:`.build.
 build_ruleset` calls these after the sections they refer to (activities, categories,
@@ -11,11 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..vocab.text import suggestion_zh
-from .check import Checker, key_path, shown
-from .model import Minimum
-from .schema import MINIMUM
+from .check import Checker, check_default_dimension, key_path, shown
+from .model import Minimum, ScoreBand, ScoreRule
+from .schema import MINIMUM, QUIZ, SCORE_BAND, STUDY
 
-__all__ = ["read_minimums"]
+__all__ = ["read_minimums", "read_scores"]
 
 
 def read_minimums(c: Checker, doc: Mapping[str, Any], activities: list[str],
@@ -44,3 +45,40 @@ def read_minimums(c: Checker, doc: Mapping[str, Any], activities: list[str],
         if all(values[k.name] is not None for k in MINIMUM if k.name != "activity"):
             out.append(Minimum(name=name, **values))
     return out
+
+
+def _score_bands(c: Checker, value: Any, where: str) -> tuple[ScoreBand, ...]:
+    if not isinstance(value, list) or not value:
+        c.fail(where, f"应为分数段列表，如 [{{ min = 90, points = 1.5 }}]，实际是 {shown(value)}")
+        return ()
+    out = []
+    for i, spec in enumerate(value):
+        path = key_path(where, i)
+        values = c.read(c.open(spec, SCORE_BAND, path), SCORE_BAND, path)
+        if values["min"] is not None and values["points"] is not None:
+            out.append(ScoreBand(**values))
+    mins = [b.min for b in out]
+    if len(set(mins)) != len(mins):
+        c.fail(where, f"分数段的 min 不能重复，实际是 {shown(mins)}")
+    return tuple(sorted(out, key=lambda b: -b.min))
+
+
+def read_scores(c: Checker, doc: Mapping[str, Any], name: str) -> ScoreRule | None:
+    """``[quiz]`` or ``[study]`` (``name``): by bands or by ``per``, one of the two."""
+    if name not in doc:
+        return None
+    section = QUIZ if name == "quiz" else STUDY
+    spec = c.open(doc[name], section, section.path)
+    bands = c.get(spec, section["bands"], section.path,
+                  read=lambda value, where: _score_bands(c, value, where)) or ()
+    values = c.read(spec, section.without("bands"), section.path)
+    check_default_dimension(c, spec, values, section, section.path)
+    if ("bands" in spec) == ("per" in spec):
+        c.fail(section.path, "bands 和 per 要写一个（按分数段加分，或每满 per 分加 points 分）")
+        return None
+    if values["per"] == 0:
+        c.fail(key_path(section.path, "per"), "应大于 0")
+        return None
+    if any(v is None for k, v in values.items() if k not in ("per", "cap")):
+        return None
+    return ScoreRule(kind="quiz" if name == "quiz" else "study", bands=bands, **values)

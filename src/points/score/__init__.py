@@ -23,6 +23,7 @@ from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
 from .logs import log_records, sort_logs
 from .members import Timeline, assessed_members
+from .scores import score_records
 from .steps import STEPS, Scoring
 from .tables import monthly_table, totals_table
 
@@ -66,8 +67,9 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
                                   issues, since)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
                                             issues, since, Timeline(members, records.roster, ruleset))
+    scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
-                        logs=logs, appraisals=records.appraisals), issues)
+                        logs=logs, appraisals=records.appraisals, scores=scores), issues)
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.

@@ -53,6 +53,7 @@ ISSUE_CODES: dict[str, str] = {
     "unknown_mark": "无法识别的签到符号",
     "ambiguous_name": "重名无法确定",
     "bad_date": "无法识别的日期",
+    "bad_number": "无法识别的分数或积分",
     "unknown_column": "无法识别的列",
     "missing_column": "缺少必需的列",
     "unknown_sheet": "无法识别的工作表",

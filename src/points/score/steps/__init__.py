@@ -16,6 +16,7 @@ from . import (
     items,
     minimums,
     periods,
+    scores,
     totals,
     year_dimensions,
 )
@@ -29,6 +30,7 @@ STEPS: tuple[Step, ...] = (
     conversions.step,       # N late arrivals or leaves = one unexcused absence
     minimums.step,          # a month (quarter, year) below a minimum frequency deducts
     items.step,             # 先锋示范 and 负面清单 items, with item caps
+    scores.step,            # exam scores and study points (以考促学, 学习强国), with their caps
     appraisal.step,         # 民主评议 results
     periods.step,           # per period: bases, carry-forward, dimension caps, floor; aggregation
     year_dimensions.step,   # dimensions counted once a year: base and cap

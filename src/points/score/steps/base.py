@@ -30,7 +30,8 @@ class Scoring:
     those with a window in the period); ``events``: validated attendance events (with
     ``category_index``); ``logs``: validated ``bonus`` and ``negative`` records with their item
     facts; ``appraisals``: the 民主评议 records as given; ``blocks``: the ledger rows of the
-    steps before, one frame per step.
+    steps before, one frame per step; ``scores``: the validated exam scores and study points
+    (``quizzes``, ``study``) when the ruleset scores them.
     """
 
     ruleset: Ruleset
@@ -40,6 +41,7 @@ class Scoring:
     logs: dict[str, pd.DataFrame]
     appraisals: pd.DataFrame
     blocks: tuple[pd.DataFrame, ...] = ()
+    scores: dict[str, pd.DataFrame] = attrs.field(factory=dict)
 
     @property
     def scope(self) -> pd.DataFrame:

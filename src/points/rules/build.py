@@ -56,7 +56,7 @@ from .schema import (
     TOP,
     Section,
 )
-from .sections import read_minimums, read_scores
+from .sections import check_cycle_start, read_minimums, read_scores
 
 __all__ = ["build_ruleset"]
 
@@ -69,6 +69,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     c.unknown(doc, TOP.names, "$")
     settings = c.read(doc, _SETTINGS, "$")
     check_all_factors(c, settings["status_factors"])
+    check_cycle_start(c, settings)
     dimensions = _dimensions(c, doc)
     activity_table = c.table(doc.get("activities"), "$.activities")
     activities = _activities(c, activity_table)

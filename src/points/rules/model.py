@@ -298,6 +298,9 @@ class Ruleset:
     minimums: tuple[Minimum, ...] = field(default=(), converter=_tuple)
     quiz: ScoreRule | None = None
     study: ScoreRule | None = None
+    #: The first day of the assessment cycle, ``MM-01`` (``"07-01"``: July to June).
+    cycle_start: str = field(default="01-01", validator=attrs.validators.matches_re(
+        r"(0[1-9]|1[0-2])-01"))
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""

@@ -338,6 +338,9 @@ TOP = Section(path="$", label="基本设置", keys=(
     Key(name="aggregate", kind="choice", default="sum", label="年度合成方式",
         choices={"sum": "各期相加", "mean": "各期平均", "last": "取最后一期"},
         help="各周期如何合成年度分"),
+    Key(name="cycle_start", kind="text", default="01-01", label="考核周期起始",
+        help="考核周期从哪个月的 1 日开始，写 \"MM-01\"：\"07-01\" 为 7 月至次年 6 月，"
+             "年度 2024 指 2024 年结束的周期（2023-07-01 至 2024-06-30）"),
     Key(name="floor", kind="number", optional=True, default=0.0, label="总分保底",
         help="总分下限（每期及全年）；写 \"\" 表示不设"),
     Key(name="total_cap", kind="number", minimum=0, optional=True, label="总分封顶",

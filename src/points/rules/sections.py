@@ -8,6 +8,7 @@ dimensions) are read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from .check import Checker, check_default_dimension, key_path, shown
 from .model import Minimum, ScoreBand, ScoreRule
 from .schema import MINIMUM, QUIZ, SCORE_BAND, STUDY
 
-__all__ = ["read_minimums", "read_scores"]
+__all__ = ["check_cycle_start", "read_minimums", "read_scores"]
 
 
 def read_minimums(c: Checker, doc: Mapping[str, Any], activities: list[str],
@@ -82,3 +83,16 @@ def read_scores(c: Checker, doc: Mapping[str, Any], name: str) -> ScoreRule | No
     if any(v is None for k, v in values.items() if k not in ("per", "cap")):
         return None
     return ScoreRule(kind="quiz" if name == "quiz" else "study", bands=bands, **values)
+
+
+def check_cycle_start(c: Checker, settings: dict[str, Any]) -> None:
+    """``cycle_start``: the first of a month, ``MM-01`` (``"7-1"`` is read as ``"07-01"``)."""
+    value = settings.get("cycle_start")
+    if value is None:
+        return
+    found = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
+    if found and 1 <= int(found.group(1)) <= 12 and int(found.group(2)) == 1:
+        settings["cycle_start"] = f"{int(found.group(1)):02d}-01"
+        return
+    c.fail("$.cycle_start", f"应为某月 1 日，写成 \"07-01\"（7 月至次年 6 月），实际是 {shown(value)}")
+    settings["cycle_start"] = None

@@ -36,13 +36,17 @@ def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
                   cal: Calendar) -> pd.DataFrame:
     """One row per member and month of their window: points per dimension, the month's
     ``total`` and the ``cumulative`` total."""
-    months = pd.DataFrame({"month": range(1, cal.cutoff.month + 1)})
+    last = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0])
+    months = pd.DataFrame({"at": range(last + 1)})  # months of the cycle, in order
     grid = scope[["member_id", "window_start", "window_end"]].merge(months, how="cross")
-    grid = grid[(grid["month"] >= grid["window_start"].dt.month)
-                & (grid["month"] <= grid["window_end"].dt.month)]
-    index = pd.MultiIndex.from_frame(grid[["member_id", "month"]])
+    grid = grid[(grid["at"] >= cal.month_number(grid["window_start"]))
+                & (grid["at"] <= cal.month_number(grid["window_end"]))]
+    index = pd.MultiIndex.from_frame(grid[["member_id", "at"]])
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
-    table = _dimension_table(ledger.assign(month=ledger["date"].dt.month),
-                             ["member_id", "month"], columns, index)
+    table = _dimension_table(ledger.assign(at=cal.month_number(ledger["date"])),
+                             ["member_id", "at"], columns, index)
     table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
-    return table.reset_index()
+    table = table.reset_index()
+    month = (table["at"] + cal.first_month - 1) % 12 + 1  # the calendar month
+    return table.drop(columns="at").assign(month=month.astype("int64"))[
+        ["member_id", "month", *[c for c in table.columns if c not in ("member_id", "at")]]]

@@ -48,12 +48,13 @@ def _run_start(short: pd.DataFrame, first_key: pd.Series) -> pd.Series:
 def _flag(out: MemberFlags, m: Minimum) -> None:
     s = out.scoring
     cal = s.calendar
-    now = shortfalls(m, out.members, s.events, cal.start, cal.cutoff)
+    shift = cal.first_month - 1
+    now = shortfalls(m, out.members, s.events, cal.start, cal.cutoff, shift)
     if now.empty:
         return
     history = out.history_events
     past = shortfalls(m, _history_members(out, history), history, history["date"].min(),
-                      cal.start - pd.Timedelta(days=1)) if len(history) else now.iloc[:0]
+                      cal.start - pd.Timedelta(days=1), shift) if len(history) else now.iloc[:0]
     both = pd.concat([past, now], ignore_index=True).sort_values(["member_id", "key"])
     first_key = now.groupby("member_id")["key"].min()
     since = _run_start(both.reset_index(drop=True), first_key)

@@ -64,9 +64,7 @@ class Scoring:
 
     def last_period(self) -> pd.Series:
         """Each in-scope member's last scoring period in their window."""
-        scope = self.scope
-        month = scope["window_end"].dt.month.astype("int64")
-        return (month - 1) // self.calendar.months_per_period + 1
+        return self.calendar.period_of(self.scope["window_end"])
 
 
 Step = Callable[[Scoring], Produced]

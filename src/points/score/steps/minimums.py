@@ -32,38 +32,45 @@ def _months(dates: pd.Series) -> pd.Series:
     return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
 
 
-def _period_table(first: int, last: int, k: int) -> pd.DataFrame:
+def _period_table(first: int, last: int, k: int, shift: int) -> pd.DataFrame:
     """The periods of ``k`` months whose first month is from ``first`` to ``last`` (months
-    counted across years), with their first and last day and their text (``2024-03``,
-    ``2024 年第 1 季度``, ``2024 年``)."""
-    keys = np.arange(-(-first // k), last // k + 1, dtype="int64")
-    month = keys * k
+    counted across years; quarters and years start ``shift`` months after January, as the
+    cycle does), with their first and last day and their text (``2024-03``, ``2024 年第 1
+    季度``, ``2024 年``; ``2023-07 至 2023-09`` in a cycle off the calendar year)."""
+    keys = np.arange(-(-(first - shift) // k), (last - shift) // k + 1, dtype="int64")
+    month = keys * k + shift
     start = pd.to_datetime(pd.DataFrame({"year": month // 12, "month": month % 12 + 1, "day": 1}))
     end = start + pd.DateOffset(months=k) - pd.Timedelta(days=1)
     year = pd.Series(month // 12, dtype="string")
     text = {1: year + "-" + pd.Series(month % 12 + 1).astype("string").str.zfill(2),
             3: year + " 年第 " + pd.Series(month % 12 // 3 + 1).astype("string") + " 季度",
             12: year + " 年"}[k]
+    if shift and k > 1:
+        last_month = month + k - 1
+        text = (year + "-" + pd.Series(month % 12 + 1).astype("string").str.zfill(2) + " 至 "
+                + pd.Series(last_month // 12, dtype="string") + "-"
+                + pd.Series(last_month % 12 + 1).astype("string").str.zfill(2))
     return pd.DataFrame({"key": keys, "p_start": start.astype("datetime64[us]"),
                          "p_end": end.astype("datetime64[us]"), "text": text})
 
 
 def shortfalls(m: Minimum, members: pd.DataFrame, events: pd.DataFrame, first: pd.Timestamp,
-               last: pd.Timestamp) -> pd.DataFrame:
+               last: pd.Timestamp, shift: int = 0) -> pd.DataFrame:
     """The periods from ``first`` to ``last`` (whole periods only) in which a member of
     ``members`` (``member_id, category, window_start, window_end, source``) fell short of
-    ``m``: ``member_id, key, p_start, p_end, text, attended, source``, by member and period."""
+    ``m``: ``member_id, key, p_start, p_end, text, attended, source``, by member and period.
+    ``shift``: the cycle's first month − 1 (quarters and years follow the cycle)."""
     k = MONTHS_PER[m.per]
     who = members if not m.categories else members[members["category"].isin(m.categories)]
     periods = _period_table(int(_months(pd.Series([first])).iloc[0]),
-                            int(_months(pd.Series([last])).iloc[0]), k)
+                            int(_months(pd.Series([last])).iloc[0]), k, shift)
     grid = who[["member_id", "window_start", "window_end", "source"]].merge(periods, how="cross")
     grid = grid[(grid["p_start"] >= grid["window_start"]) & (grid["p_end"] <= grid["window_end"])
                 & (grid["p_start"] >= first) & (grid["p_end"] <= last)]
     these = events if m.activity is None else events[events["activity"] == m.activity]
     these = these[these["member_id"].isin(who["member_id"])]
     counts = pd.DataFrame({
-        "member_id": these["member_id"], "key": _months(these["date"]) // k,
+        "member_id": these["member_id"], "key": (_months(these["date"]) - shift) // k,
         "attended": these["status"].isin(list(ATTENDED)).astype("int64"),
         "first": these["source"]}).groupby(["member_id", "key"], sort=False).agg(
         attended=("attended", "sum"), first=("first", "first"))
@@ -90,7 +97,8 @@ def step(s: Scoring) -> Produced:
     for m in s.ruleset.minimums:
         if not m.points:
             continue
-        short = shortfalls(m, scope, s.events, s.calendar.start, s.calendar.cutoff)
+        short = shortfalls(m, scope, s.events, s.calendar.start, s.calendar.cutoff,
+                           s.calendar.first_month - 1)
         skip = short["member_id"].map(scope.set_index("member_id")["skip_dimensions"])
         short = short[dimension_applies(skip, "deductions")]
         item = (m.name + "：" + short["text"] + " 参加 " + short["attended"].astype("string")

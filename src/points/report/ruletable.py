@@ -104,7 +104,9 @@ def _dimensions(rs: Ruleset) -> list[Row]:
              _join(f"{DIMENSION['base'].label} {d.base:g}" if d.base else "",
                    f"各期基础分为上期总分×{d.carry:g}" if d.carry is not None else "",
                    _if(d.scope == "year", DIMENSION["scope"].choices["year"]),
-                   f"{DIMENSION['floor'].label} {d.floor:g}" if d.floor is not None else ""))
+                   f"{DIMENSION['floor'].label} {d.floor:g}" if d.floor is not None else "",
+                   f"首期基础分为上一周期总分×{d.carry_last_cycle:g}"
+                   if d.carry_last_cycle is not None else ""))
             for d in rs.dimensions]
 
 

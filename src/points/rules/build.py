@@ -56,7 +56,7 @@ from .schema import (
     TOP,
     Section,
 )
-from .sections import check_cycle_start, read_minimums, read_scores
+from .sections import check_carry, check_cycle_start, read_minimums, read_scores
 
 __all__ = ["build_ruleset"]
 
@@ -71,6 +71,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     check_all_factors(c, settings["status_factors"])
     check_cycle_start(c, settings)
     dimensions = _dimensions(c, doc)
+    check_carry(c, dimensions)
     activity_table = c.table(doc.get("activities"), "$.activities")
     activities = _activities(c, activity_table)
     bonuses = _items(c, c.table(doc.get("bonuses"), "$.bonuses"), "$.bonuses", BONUS)

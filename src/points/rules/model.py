@@ -116,6 +116,9 @@ class Dimension:
     )
     #: The dimension's value never goes below this (per period; per year when ``scope = "year"``).
     floor: float | None = field(default=None)
+    #: When set, the base of a member's first period is this × their total of the previous
+    #: cycle, scored from the records of that cycle (members without any keep ``base``).
+    carry_last_cycle: float | None = field(default=None, validator=_optional_positive)
 
 
 @frozen(kw_only=True)

@@ -144,6 +144,9 @@ DIMENSION = Section(path="$.dimensions.<id>", label="计分维度", keys=(
         help="period：按期计分并封顶；year：不分期，直接加到年度分"),
     Key(name="floor", kind="number", optional=True, label="保底",
         help="每期（scope = \"year\" 时为全年）该维度不低于此值，如“基础分 20，只扣不加，扣完为止”写 0"),
+    Key(name="carry_last_cycle", kind="number", minimum=0, maximum=1, label="上一周期结转",
+        help="首期基础分 = carry_last_cycle × 上一周期总分（由一并给出的上一周期记录算出）；"
+             "上一周期没有记录的人仍按 base"),
 ))
 
 # -- activities.<名称> -----------------------------------------------------------------------

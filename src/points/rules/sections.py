@@ -14,10 +14,10 @@ from typing import Any
 
 from ..vocab.text import suggestion_zh
 from .check import Checker, check_default_dimension, key_path, shown
-from .model import Minimum, ScoreBand, ScoreRule
+from .model import Dimension, Minimum, ScoreBand, ScoreRule
 from .schema import MINIMUM, QUIZ, SCORE_BAND, STUDY
 
-__all__ = ["check_cycle_start", "read_minimums", "read_scores"]
+__all__ = ["check_carry", "check_cycle_start", "read_minimums", "read_scores"]
 
 
 def read_minimums(c: Checker, doc: Mapping[str, Any], activities: list[str],
@@ -96,3 +96,11 @@ def check_cycle_start(c: Checker, settings: dict[str, Any]) -> None:
         return
     c.fail("$.cycle_start", f"应为某月 1 日，写成 \"07-01\"（7 月至次年 6 月），实际是 {shown(value)}")
     settings["cycle_start"] = None
+
+
+def check_carry(c: Checker, dimensions: list[Dimension]) -> None:
+    """``carry_last_cycle`` sets the base of the first period: a dimension scored per period."""
+    for dim in dimensions:
+        if dim.carry_last_cycle is not None and dim.scope != "period":
+            c.fail(key_path(key_path("$.dimensions", dim.id), "carry_last_cycle"),
+                   "只用于按期计分的维度（scope = \"period\"）")

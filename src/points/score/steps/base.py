@@ -42,6 +42,9 @@ class Scoring:
     appraisals: pd.DataFrame
     blocks: tuple[pd.DataFrame, ...] = ()
     scores: dict[str, pd.DataFrame] = attrs.field(factory=dict)
+    #: Each member's total of the previous cycle (those with records in it), by ``member_id``,
+    #: when a dimension carries it forward (``carry_last_cycle``).
+    previous: pd.Series | None = None
 
     @property
     def scope(self) -> pd.DataFrame:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
+import pandas as pd
 import pytest
 
 import points
 from points.read.scores import month_of, number_of
 from points.report.ruletable import rule_table
+from points.rules.model import ScoreRule
 from workbooks import roster, write
 
 RULES = """
@@ -125,3 +128,16 @@ def test_a_score_rule_needs_bands_or_per(tmp_path: Path) -> None:
         points.load_ruleset(path)
     where = [p for p, _ in info.value.problems]
     assert where == ["$.quiz.bands[0].points", "$.quiz", "$.study"]
+
+
+def test_a_member_with_only_study_points_has_records() -> None:
+    roster = pd.DataFrame({"member_id": ["M1", "M2"], "name": ["张三", "李四"]})
+    study = pd.DataFrame({"member_id": ["M1"], "date": ["2024-03-31"], "points": [1200]})
+    records = points.Records.from_frames(roster=roster, study=study, attendance=pd.DataFrame(
+        {"member_id": ["M2"], "date": ["2024-03-10"], "activity": ["主题党日"],
+         "status": ["present"]}))
+    rules = attrs.evolve(points.default_ruleset(), study=ScoreRule(kind="study", per=1000,
+                                                                   points=0.5))
+    result = points.assess(records, rules, year=2024)
+    assert "no_records" not in set(result.flags["code"])
+    assert result.ledger.loc[result.ledger["rule"] == "study", "points"].tolist() == [0.5]

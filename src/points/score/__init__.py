@@ -102,7 +102,8 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     all_logs = sort_logs(logs)
     events = s.events[EVENT_COLUMNS]
     recorded = pd.concat([events["member_id"], all_logs["member_id"],
-                          records.appraisals["member_id"]]).unique()
+                          records.appraisals["member_id"],
+                          *(frame["member_id"] for frame in scores.values())]).unique()
     flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
                         pd.Series(recorded, dtype="string"),
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))

@@ -226,6 +226,9 @@ def _scores(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
                                                into)))
         rows += [(section.label, f"{what} ≥ {b.min:g}", rule.kind, float(b.points), _num(rule.cap),
                   into) for b in rule.bands]
+        if rule.year_cap is not None:
+            rows.append((section.label, section["year_cap"].label, f"yearcap.{rule.kind}", None,
+                         float(rule.year_cap), "全年不超过此值"))
     return rows
 
 

@@ -330,6 +330,8 @@ def _scores(path: str, label: str, what: str) -> Section:
             help=f"不用分数段时：{what}每满 per 分加 points 分"),
         Key(name="points", kind="number", default=0.0, label="每满 per 分加分", help="与 per 一起用"),
         _cap("每期封顶"),
+        Key(name="year_cap", kind="number", minimum=0, optional=True, label="全年封顶",
+            help="全年封顶（按月、季度计分时另设的年度上限）"),
     ))
 
 

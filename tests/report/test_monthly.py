@@ -134,3 +134,14 @@ def test_a_report_without_sign_ins_and_the_same_bytes_twice(tmp_path: Path) -> N
     assert write_monthly(result, tmp_path / "b.xlsx").read_bytes() == first
     trend = list(openpyxl.load_workbook(tmp_path / "a.xlsx")["出勤趋势"].iter_rows(values_only=True))
     assert trend[:2] == [("支部", "1月", "2月", "3月", "4月", "5月"), ("一支部", *[None] * 5)]
+
+
+def test_a_mid_year_review_says_its_grades_are_provisional(tmp_path: Path) -> None:
+    records = build(PEOPLE, _busy_year())
+    for as_of, said in (("2024-06-30", True), (None, False)):
+        path = tmp_path / f"{as_of}.xlsx"
+        points.assess(records, year=2024, as_of=as_of).to_excel(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            header = openpyxl.load_workbook(path)["汇总"].oddHeader.right.text or ""
+        assert ("建议等次为预计" in header) is said

@@ -157,7 +157,8 @@ def _open_first(result: Assessment, output: str) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
-    public = _public(args)  # a usage problem, before the work
+    public = _public(args)  # usage problems, before the work
+    notice = Notice(days=args.notice_days, contact=args.contact)
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
@@ -165,7 +166,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     written = write_outputs(result, args.output, public=public,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
                             ledger=args.ledger, org=args.org, date=_run_date(args.date),
-                            notice=Notice(days=args.notice_days, contact=args.contact))
+                            notice=notice)
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()
     folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()

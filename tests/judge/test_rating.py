@@ -117,6 +117,12 @@ def test_the_rating_is_a_column_of_the_summary_and_rows_of_the_rule_table(tmp_pa
     assert header[stars - 1] == "建议等次"
     values = {r[0]: r[stars] for r in sheet.iter_rows(min_row=2, max_row=3, values_only=True)}
     assert values == {"A": "★1", "B": "★1"}  # a branch of 2 has no place above ★1 (⌊2 × 3/10⌋ = 0)
+    posted = tmp_path / "公示.xlsx"
+    result.to_excel(posted, public=True)
+    sheet = openpyxl.load_workbook(posted, read_only=True)["公示"]
+    rows = list(sheet.iter_rows(min_row=1, max_row=3, values_only=True))
+    assert rows[0][:5] == ("姓名", "支部", "总积分", "建议等次", "星级")
+    assert {r[0]: r[4] for r in rows[1:]} == {"姓名A": "★1", "姓名B": "★1"}
 
 
 def test_rating_errors_are_located(tmp_path: Path) -> None:

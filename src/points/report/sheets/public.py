@@ -1,6 +1,7 @@
 """公示: the lists to print and post, A4 portrait, names in 姓氏笔画 order.
 
-``公示``: the members, 姓名, 支部, 总积分, 建议等次; ``发展对象公示`` (when there are any): the
+``公示``: the members, 姓名, 支部, 总积分, 建议等次 (and the rating, e.g. 星级, when the ruleset
+has ``[rating]``); ``发展对象公示`` (when there are any): the
 candidates, 姓名, 支部, 类别, 总积分, 择优档次. Below each list the notice: the 公示期 (from the
 run date, :attr:`Notice.days` calendar days including it), where to send objections (the
 issuing organisation and :attr:`Notice.contact`), then the organisation and the date, to stamp.
@@ -116,11 +117,14 @@ def write_public(book: Book, a: AssessmentTables, people: pd.DataFrame, mask: bo
     members = pd.DataFrame({"姓名": names[member], "支部": ordered.loc[member, "branch"],
                             "总积分": ordered.loc[member, "total"],
                             "建议等次": suggested(ordered[member])})
-    ws = _list_sheet(book, "公示", members, [
-        Column("姓名"), Column("支部", "text", 30), Column("总积分", "points", 10),
-        Column("建议等次", "text", 12)], note)
+    columns = [Column("姓名"), Column("支部", "text", 30), Column("总积分", "points", 10),
+               Column("建议等次", "text", 12)]
+    if a.ruleset.rating is not None:  # stars and boards are posted too
+        members[a.ruleset.rating.label] = ordered.loc[member, "rating"].astype("string")
+        columns.append(Column(a.ruleset.rating.label, "text", 14))
+    ws = _list_sheet(book, "公示", members, columns, note)
     grade_colours(book, ws, a, len(members), 3)
-    _write_notice(book, ws, len(members) + 2, 4, lines, org, date)
+    _write_notice(book, ws, len(members) + 2, len(columns), lines, org, date)
     if not np.any(~member):
         return
     rows = ordered[~member]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..._version import __version__
 from ...judge.assessment import AssessmentTables
+from ...vocab.text import readable_path
 from ..ruletable import RULE_TABLE_COLUMNS, rule_table
 from ..xlsx import Book, Column
 
@@ -21,11 +22,14 @@ def write_rules(book: Book, a: AssessmentTables) -> None:
     rs = a.ruleset
     meta: list[tuple[str, str, str, float | None, float | None, str]] = [
         ("规则文件", "SHA-256", "", None, None, rs.sha256 or "（在 Python 中构建，无文件）")]
-    meta += [("输入文件", Path(p).name, "", None, None, f"SHA-256 {h}（{p}）") for p, h in a.files]
+    meta += [("输入文件", readable_path(Path(p).name), "", None, None,
+              f"SHA-256 {h}（{readable_path(p)}）") for p, h in a.files]
     meta += [("程序", "points 版本", "", None, None, __version__),
-             ("统计期", "年度", "", float(a.year), None, f"{a.year}年"),
+             ("统计期", "年度", "", float(a.year), None,
+              f"{a.year}年" if a.calendar.first_month == 1 else a.calendar.name.replace(" ", "")),
              ("统计期", "统计截至", "", None, None,
-              f"{a.as_of:%Y-%m-%d}" if a.as_of is not None else f"{a.year}-12-31（全年）")]
+              f"{a.as_of:%Y-%m-%d}" if a.as_of is not None
+              else f"{a.calendar.year_end:%Y-%m-%d}（全年）")]
     frame = pd.concat([table, pd.DataFrame(meta, columns=RULE_TABLE_COLUMNS)], ignore_index=True)
     book.table("积分规则", frame, [Column("部分", "text", 16), Column("名称", "text", 30),
                                    Column("编号", "text", 24), Column("分值", "points", 8),

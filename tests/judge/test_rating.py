@@ -137,6 +137,16 @@ bands = [
     text = str(error.value)
     assert "$.rating.bands[0].at_most" in text and "$.rating.bands[1].flag" in text
     assert "从高到低" in text
+    with pytest.raises(points.RulesetError) as error:
+        ruleset(tmp_path, """
+[rating]
+bands = [
+  { name = "★2", min = 60, at_least = "1/2" },
+  { name = "★1", min = 0, at_most = "1/2" },
+]
+""")
+    assert [p for p, _ in error.value.problems] == ["$.rating.bands[0].at_least",
+                                                     "$.rating.bands[1].at_most"]
 
 
 def test_the_grade_quota_is_the_one_band_case_of_the_cascade() -> None:

@@ -310,6 +310,11 @@ def _rating_bands(c: Checker, value: Any, where: str) -> tuple[RatingBand, ...]:
     mins = [b.min for b in out]
     if mins != sorted(mins, reverse=True):
         c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
+    if len(out) == len(value) and out[0].at_least is not None:
+        c.fail(key_path(key_path(where, 0), "at_least"), "最高一档不能设 at_least（它之下就是全体）")
+    if len(out) == len(value) and out[-1].at_most is not None:
+        c.fail(key_path(key_path(where, len(out) - 1), "at_most"),
+               "最低一档收下其余所有人，不能设 at_most")
     names = [b.name for b in out]
     if len(set(names)) != len(names):
         c.fail(where, f"档次名称重复：{shown(names)}")

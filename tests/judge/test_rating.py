@@ -193,3 +193,9 @@ def test_at_most_shares_are_never_exceeded_and_order_never_matters(
     shuffled = frame.sample(frac=1, random_state=len(people))
     again = rate(shuffled.reset_index(drop=True), member, rating)
     assert again["rating"].tolist() == out["rating"].reindex(shuffled.index).tolist()
+    # an at-least share only flags: the same bands with one on the last band move nobody
+    floor = Rating(bands=(*bands[:-1], RatingBand(name=bands[-1].name, min=bands[-1].min,
+                                                  at_least=Fraction(1, 2))))
+    flagged = rate(frame, member, floor)
+    assert flagged["rating"].tolist() == out["rating"].tolist()
+    assert not (flagged["rating_short"] & (flagged["rating"] == bands[-1].name)).any()

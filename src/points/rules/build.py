@@ -60,6 +60,7 @@ from .schema import (
     TOP,
     Section,
 )
+from .sections import check_carry, check_cycle_start, read_minimums, read_scores
 
 __all__ = ["build_ruleset"]
 
@@ -72,7 +73,9 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     c.unknown(doc, TOP.names, "$")
     settings = c.read(doc, _SETTINGS, "$")
     check_all_factors(c, settings["status_factors"])
+    check_cycle_start(c, settings)
     dimensions = _dimensions(c, doc)
+    check_carry(c, dimensions)
     activity_table = c.table(doc.get("activities"), "$.activities")
     activities = _activities(c, activity_table)
     bonuses = _items(c, c.table(doc.get("bonuses"), "$.bonuses"), "$.bonuses", BONUS)
@@ -89,6 +92,8 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     conversions = c.read(c.open(doc.get("conversions"), CONVERSIONS, CONVERSIONS.path),
                          CONVERSIONS, CONVERSIONS.path)
     marks = _marks(c, doc)
+    minimums = read_minimums(c, doc, list(activity_table), list(category_table))
+    quiz, study = read_scores(c, doc, "quiz"), read_scores(c, doc, "study")
     rating = _rating(c, doc["rating"]) if "rating" in doc else None
     check_unique(c, "activities", activities)
     check_unique(c, "bonuses", bonuses)
@@ -103,7 +108,7 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         negatives=negatives, categories=categories, default_category=default_category,
         appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
         flags=flags, conversions=Conversions(**conversions), marks=marks, rating=rating,
-        sha256=sha256,
+        sha256=sha256, minimums=minimums, quiz=quiz, study=study,
     )
 
 

@@ -82,16 +82,19 @@ def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame
 
 def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
                   cal: Calendar) -> pd.DataFrame:
-    """One row per member and month of their window: points per dimension, the month's
-    ``total`` and the ``cumulative`` total, which never passes a dimension's cap or the
-    total's (caps count in the month they are reached)."""
-    months = pd.DataFrame({"month": range(1, cal.cutoff.month + 1)})
+    """One row per member and month of their window, in the cycle's order: points per
+    dimension, the month's ``total`` and the ``cumulative`` total, which never passes a
+    dimension's cap or the total's (caps count in the month they are reached)."""
+    last = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0])
+    months = pd.DataFrame({"month": range(last + 1)})  # months of the cycle (0: its first)
     grid = scope[["member_id", "window_start", "window_end"]].merge(months, how="cross")
-    grid = grid[(grid["month"] >= grid["window_start"].dt.month)
-                & (grid["month"] <= grid["window_end"].dt.month)]
+    grid = grid[(grid["month"] >= cal.month_number(grid["window_start"]))
+                & (grid["month"] <= cal.month_number(grid["window_end"]))]
     index = pd.MultiIndex.from_frame(grid[["member_id", "month"]])
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
-    rows = _caps_in_their_month(ledger.assign(month=ledger["date"].dt.month), ruleset)
+    rows = _caps_in_their_month(ledger.assign(month=cal.month_number(ledger["date"])), ruleset)
     table = _dimension_table(rows, ["member_id", "month"], columns, index)
     table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
-    return table.reset_index()
+    table = table.reset_index()
+    table["month"] = ((table["month"] + cal.first_month - 1) % 12 + 1).astype("int64")
+    return table

@@ -147,6 +147,8 @@ bands = [
 """)
     assert [p for p, _ in error.value.problems] == ["$.rating.bands[0].at_least",
                                                      "$.rating.bands[1].at_most"]
+    with pytest.raises(points.RulesetError, match=r"\$\.rating\.label: 汇总表已有 '总积分'"):
+        ruleset(tmp_path, '[rating]\nlabel = "总积分"\nbands = [{ name = "★", min = 0 }]\n')
 
 
 def test_the_grade_quota_is_the_one_band_case_of_the_cascade() -> None:

@@ -286,12 +286,20 @@ def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
 
 
 # -- rating ------------------------------------------------------------------------------------
+#: The headers of 汇总 and 公示 besides the dimensions: the rating's column needs another name.
+_TAKEN_HEADERS = ("党员编号", "姓名", "支部", "类别", "调整", "总积分", "建议等次", "支部排名",
+                  "出勤率", "请假", "提示数", "转正建议")
+
+
 def _rating(c: Checker, value: Any) -> Rating | None:
     """``[rating]``: a label and bands from the highest ``min`` down (equal mins allowed: the
     shares then tell the bands apart), each with optional shares."""
     path = RATING.path
     spec = c.open(value, RATING, path)
     label = c.get(spec, RATING["label"], path)
+    if label in _TAKEN_HEADERS:
+        c.fail(key_path(path, "label"), f"汇总表已有 {shown(label)} 这一列，请换一个名称（如 星级）")
+        label = None
     bands = c.get(spec, RATING["bands"], path, read=partial(_rating_bands, c))
     if label is None or not bands:
         return None

@@ -52,7 +52,7 @@ def test_quarters_count_from_the_cycle_start() -> None:
 def test_the_year_follows_the_records_and_the_as_of_date() -> None:
     assert points.assess(_records(), _cycle()).year == 2024  # four records in the 2024 cycle
     early = points.assess(_records(), _cycle(), as_of="2023-12-31")
-    assert (early.year, early.period_text) == (2024, "2024年度（2023-07-01截至2023-12-31）")
+    assert (early.year, early.period_text) == (2024, "2024年度（2023-07-01起，截至2023-12-31）")
     with pytest.raises(points.ArgumentError, match="不在 2024 年度（2023-07-01 至 2024-06-30）内"):
         points.assess(_records(), _cycle(), year=2024, as_of="2024-08-01")
 

@@ -286,12 +286,20 @@ def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
 
 
 # -- rating ------------------------------------------------------------------------------------
+#: The headers of 汇总 and 公示 besides the dimensions: the rating's column needs another name.
+_TAKEN_HEADERS = ("党员编号", "姓名", "支部", "类别", "调整", "总积分", "建议等次", "支部排名",
+                  "出勤率", "请假", "提示数", "转正建议")
+
+
 def _rating(c: Checker, value: Any) -> Rating | None:
     """``[rating]``: a label and bands from the highest ``min`` down (equal mins allowed: the
     shares then tell the bands apart), each with optional shares."""
     path = RATING.path
     spec = c.open(value, RATING, path)
     label = c.get(spec, RATING["label"], path)
+    if label in _TAKEN_HEADERS:
+        c.fail(key_path(path, "label"), f"汇总表已有 {shown(label)} 这一列，请换一个名称（如 星级）")
+        label = None
     bands = c.get(spec, RATING["bands"], path, read=partial(_rating_bands, c))
     if label is None or not bands:
         return None
@@ -315,6 +323,11 @@ def _rating_bands(c: Checker, value: Any, where: str) -> tuple[RatingBand, ...]:
     mins = [b.min for b in out]
     if mins != sorted(mins, reverse=True):
         c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
+    if len(out) == len(value) and out[0].at_least is not None:
+        c.fail(key_path(key_path(where, 0), "at_least"), "最高一档不能设 at_least（它之下就是全体）")
+    if len(out) == len(value) and out[-1].at_most is not None:
+        c.fail(key_path(key_path(where, len(out) - 1), "at_most"),
+               "最低一档收下其余所有人，不能设 at_most")
     names = [b.name for b in out]
     if len(set(names)) != len(names):
         c.fail(where, f"档次名称重复：{shown(names)}")

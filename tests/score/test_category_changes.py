@@ -10,8 +10,8 @@ import attrs
 import pandas as pd
 
 import points
-from points.rules.model import Minimum
 import workbooks as wb
+from points.rules.model import Minimum
 
 
 def _rules() -> points.Ruleset:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Minimum
+from ...vocab.frames import join_runs
 from ..steps.minimums import describe, shortfalls
 from .base import MemberFlags
 from .rows import flag_rows
@@ -65,8 +66,7 @@ def _flag(out: MemberFlags, m: Minimum) -> None:
     since = _run_start(both.reset_index(drop=True), first_key)
     earlier = both[both["key"] >= both["member_id"].map(since)]
     earlier = earlier[earlier["key"] < earlier["member_id"].map(first_key)]
-    who = now.groupby("member_id", sort=True).agg(
-        n=("text", "size"), texts=("text", "、".join)).reset_index()
+    who = join_runs(now["member_id"], now["text"], "、").rename(columns={"key": "member_id"})
     back = who["member_id"].map(earlier.groupby("member_id")["text"].first()).astype("string")
     unit = _UNIT[m.per]
     detail = (describe(m) + "，" + who["n"].astype("string") + " " + unit + "未达到（"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import ScoreRule
-from ...vocab.frames import sort_frame
+from ...vocab.frames import per_distinct, sort_frame
 from ..ledger import ledger_rows, skips
 from .base import Produced, Scoring
 from .caps import apply_caps
@@ -30,7 +30,8 @@ def credit_of(rule: ScoreRule, scores: np.ndarray) -> np.ndarray:
 
 
 def _item(table: str, frame: pd.DataFrame) -> pd.Series:
-    number = frame["score" if table == "quizzes" else "points"].map("{:g}".format).astype("string")
+    values = frame["score" if table == "quizzes" else "points"].to_numpy()
+    number = pd.Series(per_distinct(values, "{:g}".format), index=frame.index, dtype="string")
     if table == "quizzes":
         return frame["exam"] + "（得分 " + number + "）"
     month = frame["date"].dt.strftime("%Y-%m").astype("string")

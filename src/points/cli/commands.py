@@ -23,6 +23,7 @@ from ..report import Notice, ledger_table, rule_table, write_comparison, write_f
 from ..report.common import check_target
 from ..report.monthly import write_monthly
 from ..report.outputs import is_folder, write_outputs
+from ..report.review import named_branches
 from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
@@ -157,7 +158,8 @@ def _open_first(result: Assessment, output: str) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
-    public = _public(args)  # a usage problem, before the work
+    public = _public(args)  # usage problems, before the work
+    notice = Notice(days=args.notice_days, contact=args.contact)
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
@@ -165,7 +167,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     written = write_outputs(result, args.output, public=public,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
                             ledger=args.ledger, org=args.org, date=_run_date(args.date),
-                            notice=Notice(days=args.notice_days, contact=args.contact))
+                            notice=notice)
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()
     folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()
@@ -212,10 +214,10 @@ def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
     elif choice == "none":
         lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
     if args.per_branch:
-        count = result.members["branch"].nunique()
+        count = len(named_branches(result))
         lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
     if args.public and is_folder(args.public):
-        count = result.members["branch"].nunique()
+        count = len(named_branches(result))
         lines.append(f"各支部公示 {count} 个及全部支部.xlsx：在 {args.public}")
     return lines
 

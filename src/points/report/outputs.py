@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..judge.assessment import AssessmentTables
+from ..vocab.progress import Progress, tell
 from .common import check_folder, check_targets, folder_made
 from .review import branch_paths, write_per_branch, write_review
 from .sheets.ledger import LedgerOption, ledger_path
@@ -45,19 +46,29 @@ def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path 
 def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path | None = None,
                   mask_names: bool = False, per_branch: str | Path | None = None,
                   ledger: LedgerOption = "sheets", org: str | None = None,
-                  date: dt.date | None = None) -> list[Path]:
+                  date: dt.date | None = None, progress: Progress | None = None) -> list[Path]:
     """Write the review workbook to ``output`` (with its ledger as ``ledger`` says), the 公示
     version to ``public`` (names masked with ``mask_names``) and one workbook per branch into
     ``per_branch``, all or nothing: the targets are checked first (:func:`plan_outputs`), and
     if a write still fails, no target is changed and a per-branch folder created for the run
     is removed again. ``org`` and ``date``: the organisation and run date on every page (see
-    :func:`.review.write_review`). Returns the paths written."""
+    :func:`.review.write_review`). ``progress``: a callback told of the workbooks written
+    (see :mod:`points.vocab.progress`). Returns the paths written."""
     plan_outputs(a, output, public=public, per_branch=per_branch, ledger=ledger)
+    books = 1 + (public is not None) + (0 if per_branch is None else
+                                        len(branch_paths(a, Path(per_branch))))
+    tell(progress, "write", 0, books)
     with folder_made(None if per_branch is None else Path(per_branch)), all_or_nothing():
         written = write_review(a, output, ledger=ledger, org=org, date=date)
+        tell(progress, "write", 1, books)
         if public is not None:
             written += write_review(a, public, public=True, mask_names=mask_names, org=org,
                                     date=date)
+            tell(progress, "write", 2, books)
         if per_branch is not None:
-            written += list(write_per_branch(a, per_branch, org=org, date=date).values())
+            first = 1 + (public is not None)
+            written += list(write_per_branch(
+                a, per_branch, org=org, date=date,
+                progress=None if progress is None else
+                lambda _, done, __: tell(progress, "write", first + done, books)).values())
     return written

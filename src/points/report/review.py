@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
+from ..vocab.progress import Progress, tell
 from .common import check_target, check_targets, folder_made, new_book
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
@@ -134,23 +135,27 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False, org: str | None = None,
-                     date: dt.date | None = None) -> dict[str, Path]:
+                     date: dt.date | None = None, progress: Progress | None = None
+                     ) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
-    given), the whole's ``org`` (see :func:`write_review`)."""
+    given), the whole's ``org`` (see :func:`write_review`). ``progress``: a callback told of
+    the workbooks written (see :mod:`points.vocab.progress`)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
         check_targets(((path, ".xlsx") for path in out.values()), a)
         with all_or_nothing():
-            for branch, path in out.items():
+            for done, (branch, path) in enumerate(out.items()):
                 if branch:
                     write_review(branch_view(a, branch), path, public=public,
                                  mask_names=mask_names, org=_branch_org(org, branch), date=date)
+                    tell(progress, "write", done, len(out))
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
                          org=org, date=date)
+            tell(progress, "write", len(out), len(out))
     return out
 
 

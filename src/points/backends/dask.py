@@ -1,0 +1,59 @@
+"""The Dask backend: members scored partitioned by branch over a ``distributed`` cluster.
+
+The records are split into whole-branch partitions (:func:`.partition.partition_records`,
+about four per worker thread so that a slow partition does not hold the others up), each
+partition is sent to the cluster once (``Client.scatter``) and scored there by
+:func:`points.score.score_members`; the results come back as they finish and are combined in
+partition order (:func:`.partition.combine_scores`), so the outcome is the same as one run
+here whatever the cluster's size or speed. Every worker needs ``points`` (and its
+dependencies) installed: only records, the ruleset and the calendar travel, never files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import Records
+from ..rules.model import Ruleset
+from ..score import Calendar, MemberScores, score_members
+from ..vocab.progress import Progress, tell
+from .partition import combine_scores, partition_records
+
+__all__ = ["PER_THREAD", "score_dask"]
+
+#: Partitions per worker thread of the cluster.
+PER_THREAD = 4
+
+
+def _partitions(client: Any, parts: int | None) -> int:
+    if parts is not None:
+        return parts
+    threads = sum(client.nthreads().values()) or 1
+    return PER_THREAD * threads
+
+
+def score_dask(records: Records, ruleset: Ruleset, calendar: Calendar, client: Any, *,
+               progress: Progress | None = None, parts: int | None = None) -> MemberScores:
+    """:func:`points.score.score_members` over the cluster of ``client`` (a
+    ``distributed.Client``), in ``parts`` partitions (default: :data:`PER_THREAD` per worker
+    thread), combined as one run would have made them."""
+    from distributed import Client, as_completed
+
+    if not isinstance(client, Client):
+        raise TypeError(f"client: expected distributed.Client, got {type(client).__name__}")
+    partitions = partition_records(records, _partitions(client, parts))
+    sizes = [int(p.roster["branch"].nunique()) for p in partitions]
+    tell(progress, "score", 0, sum(sizes))
+    data = client.scatter(partitions)
+    futures = [client.submit(score_members, part, ruleset, calendar, pure=False)
+               for part in data]
+    number = {future.key: k for k, future in enumerate(futures)}
+    results: list[MemberScores | None] = [None] * len(futures)
+    done = 0
+    for future in as_completed(futures):
+        k = number[future.key]
+        results[k] = future.result()
+        done += sizes[k]
+        tell(progress, "score", done, sum(sizes))
+    client.cancel(futures + data)
+    return combine_scores(records, [r for r in results if r is not None])

@@ -245,6 +245,9 @@ def check_totals(out: Path) -> str:
 
     ours = pd.read_excel(out / "city.xlsx", sheet_name="汇总", engine="calamine",
                          usecols=["党员编号", "总积分"], dtype={"党员编号": str})
+    # members only: below the table, after a blank row, comes the line to sign (制表人, …),
+    # whose 总积分 cell is empty
+    ours = ours[ours["党员编号"].notna() & ours["总积分"].notna()]
     theirs = pd.read_excel(out / "totals.xlsx", engine="calamine", dtype={"member_id": str})
     both = ours.merge(theirs, left_on="党员编号", right_on="member_id", how="outer", indicator=True)
     same = (both["_merge"] == "both") & ((both["总积分"] - both["total"]).abs() < 1e-6)

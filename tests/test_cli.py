@@ -162,3 +162,34 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_the_parser_has_exactly_the_documented_commands() -> None:
     sub = cli.parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert sorted(sub) == sorted(COMMANDS)
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    shipped = ROOT / "src" / "points" / "rules" / "shipped" / "dujiangyan.toml"
+    text = shipped.read_text(encoding="utf-8")
+    rules = tmp_path / "规则.toml"
+    rules.write_text(text.replace('title = "都江堰式分类积分"',
+                                  'title = "\\u001b[2J\\u001b]0;规则\\u0007都江堰\\u0085🎉"', 1),
+                     encoding="utf-8")
+    assert cli.main(["rules", "-r", str(rules)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("\\x1b[2J\\x1b]0;规则\\x07都江堰\\x85🎉")  # visible, inert
+    assert cli.terminal_text("a\x00b\x7fc\td\r\n") == "a\\x00b\\x7fc\td\r\n"
+
+
+def test_printing_never_fails_on_a_console_that_cannot_encode(tmp_path: Path) -> None:
+    import io
+    rules = tmp_path / "规则🎉.toml"
+    rules.write_bytes(b"not = [toml")
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="gbk")
+    before = sys.stderr
+    sys.stderr = console
+    try:
+        assert cli.main(["rules", "-r", str(rules)]) == 1
+    finally:
+        sys.stderr = before
+    console.flush()
+    assert "规则\\U0001f389.toml" in raw.getvalue().decode("gbk")
+    assert sys.stderr is before

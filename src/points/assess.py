@@ -34,15 +34,16 @@ class Assessment(AssessmentTables):
     :class:`points.judge.AssessmentTables`), with methods that write it."""
 
     def to_excel(self, path: str | Path, *, public: bool = False, mask_names: bool = False,
-                 ledger: LedgerOption = "sheets") -> list[Path]:
+                 ledger: LedgerOption = "auto") -> list[Path]:
         """Write the review workbook (复核工作簿) to ``path`` (an ``.xlsx`` file): the same as
         :func:`points.write_review`.
 
         Sheets: 汇总, 复核提示, 积分明细, 发展对象, 支部统计, 数据问题, 积分规则 (see
         :mod:`points.report.review` for their columns). ``public=True`` writes the 公示
         version instead: only 姓名, 支部, 总积分, 建议等次; ``mask_names=True`` shows names as
-        ``张*三``. ``ledger``: ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than
-        a sheet), ``"csv"`` or ``"parquet"`` (written beside the workbook as
+        ``张*三``. ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
+        ``"parquet"``), ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than a
+        sheet), ``"csv"`` or ``"parquet"`` (written beside the workbook as
         ``<name>-积分明细.csv``) or ``"none"``. The file is written atomically; writing over an
         input file raises :class:`points.OutputError`. Returns the paths written.
         """

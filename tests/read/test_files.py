@@ -149,3 +149,25 @@ def test_a_roster_with_no_member_is_one_clear_error(tmp_path: Path) -> None:
     wb.write(tmp_path / "名册.xlsx", {"名册": [["党员编号", "姓名", "所在支部", "党员类别"]]})
     with pytest.raises(points.ReaderError, match="党员名册中没有任何党员"):
         points.read_workbooks(tmp_path)
+
+
+def test_a_broken_link_or_a_link_loop_in_a_folder_is_skipped_in_chinese(tmp_path: Path) -> None:
+    wb.roster(tmp_path)
+    (tmp_path / "断链.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    (tmp_path / "环.xlsx").symlink_to(tmp_path / "环.xlsx")
+    records = points.read_workbooks(tmp_path)
+    skipped = records.issues[records.issues["code"] == "skipped_file"]
+    reasons = dict(zip(skipped["source"].map(lambda p: Path(p).name), skipped["message"],
+                       strict=True))
+    assert reasons == {"断链.xlsx": "无法读取：文件不存在（或是指向不存在文件的链接）",
+                       "环.xlsx": "无法读取：符号链接层数过多（链接可能指向自己）"}
+
+
+def test_every_os_error_reads_in_chinese() -> None:
+    import errno
+
+    from points.vocab.errors import os_problem
+    assert os_problem(OSError(errno.ELOOP, "Too many levels of symbolic links")) \
+        == "符号链接层数过多（链接可能指向自己）"
+    assert os_problem(OSError(errno.ENOLINK, "Link has been severed")) == f"系统错误（代码 {errno.ENOLINK}）"
+    assert os_problem(OSError("no errno")) == "系统错误"

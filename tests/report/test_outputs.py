@@ -22,6 +22,7 @@ from conftest import EXAMPLE_FILES, build
 from points import cli
 from points.report import common, files, ledger_table, xlsx
 from points.report.outputs import plan_outputs, write_outputs
+from points.report.sheets import ledger as ledger_sheets
 from points.report.sheets.ledger import literal_frame
 from points.vocab.codes import OUTPUT_PROPERTY
 
@@ -289,6 +290,27 @@ def test_score_writes_everything_when_every_target_is_fine(
         "全部支部.xlsx", "第一党支部.xlsx"]
     assert (tmp_path / "复核-积分明细.parquet").exists() and (tmp_path / "公示.xlsx").exists()
     assert not [p for p in tmp_path.rglob(".~*")]  # no temporary file left
+
+
+def test_a_long_ledger_goes_to_parquet_and_the_summary_says_where(
+        template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    review = tmp_path / "复核.xlsx"
+    assert cli.main(["score", str(template), "-o", str(review)]) == 0  # short: in the workbook
+    assert "积分明细" in load(review).sheetnames and not list(tmp_path.glob("*.parquet"))
+    assert "另存为" not in capsys.readouterr().out
+    monkeypatch.setattr(ledger_sheets, "SHEET_LEDGER_ROWS", 3)  # as if it were long
+    assert cli.main(["score", str(template), "-o", str(review), "--per-branch",
+                     str(tmp_path / "各支部")]) == 0
+    side = tmp_path / "复核-积分明细.parquet"
+    out = capsys.readouterr().out
+    assert f"超过 3 行，另存为 {side}（要写在工作簿中请加 --ledger sheets）" in out
+    assert f"各支部工作簿 1 个（含各支部的积分明细）及全部支部.xlsx：在 {tmp_path / '各支部'}" in out
+    assert str(tmp_path / "各支部" / "第一党支部.xlsx") not in out  # a folder, not 2,000 names
+    assert len(pd.read_parquet(side)) > 3
+    assert "另存为 复核-积分明细.parquet" in str(load(review)["积分明细"]["A1"].value)
+    branch = load(tmp_path / "各支部" / "第一党支部.xlsx")["积分明细"]  # each branch: its ledger
+    assert branch.max_row == len(pd.read_parquet(side)) + 1
 
 
 def test_compare_refuses_to_write_over_an_input(

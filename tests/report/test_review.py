@@ -12,6 +12,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pandas as pd
 import pytest
@@ -347,3 +348,15 @@ def test_opens_in_libreoffice(written: Path, tmp_path: Path) -> None:
     assert pdf.exists(), run.stderr
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages >= 7  # at least one page per sheet
+
+
+def test_branch_views_split_once_equal_branch_view(example: points.Assessment) -> None:
+    views = dict(review.branch_views(example))
+    assert sorted(views) == sorted(b for b in example.members["branch"].unique() if b)
+    for branch, view in views.items():
+        one = review.branch_view(example, branch)
+        for field in attrs.fields(type(one)):
+            mine, theirs = getattr(view, field.name), getattr(one, field.name)
+            if isinstance(mine, pd.DataFrame):
+                pd.testing.assert_frame_equal(mine, theirs)
+    assert sum(len(v.ledger) for v in views.values()) == len(example.ledger)

@@ -105,3 +105,19 @@ def test_the_limits_exactly(tmp_path: Path) -> None:
 def test_escapes_that_share_an_underscore(tmp_path: Path) -> None:
     values = ["_x0041_x0042_"]
     check(values, write_and_read(tmp_path / "转义.xlsx", values))
+
+
+def test_links_to_files_and_sheets_with_control_characters_stay_valid_xml(tmp_path: Path) -> None:
+    from points.report.links import link_targets
+    sources = pd.Series(["台账/\x1b[31m签到.xlsx!\x1b[2J主题党日!D3", "签到.xlsx!表!A1"],
+                        dtype="string")
+    target, location = link_targets(sources, [], tmp_path)
+    assert target.tolist() == ["台账/%1b%5b31m签到.xlsx", "签到.xlsx"]
+    book = xlsx.Book(title="测试", footer="", created=dt.datetime(2024, 12, 31))
+    frame = pd.DataFrame({"位置": ["一", "二"]})
+    ws = book.table("数据问题", frame, [xlsx.Column("位置")])
+    book.link(ws, 0, target, location)
+    book.save(tmp_path / "复核.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "复核.xlsx")["数据问题"]  # well-formed XML
+    assert sheet["A2"].hyperlink.location == "'\ufffd[2J主题党日'!D3"
+    assert sheet["A2"].hyperlink.target == "台账/%1b%5b31m签到.xlsx"

@@ -81,6 +81,11 @@ def test_sort_frame_examples() -> None:
                           "member_id": ["M2", "M1", "M1", "M1", "M3"]})
     assert sort_frame(frame, ["source"]).index.tolist() == [4, 1, 3, 0, 2]
     assert sort_frame(frame, ["member_id", "source"]).index.tolist() == [1, 3, 2, 0, 4]
+    # fewer digits first, then their value; digits too long for an integer rank as text
+    odd = pd.DataFrame({"source": ["f!s!A01", "f!s!A1", "f!s!A10", "f!s!A009", "f!s!A2"]})
+    assert sort_frame(odd, ["source"]).index.tolist() == [1, 4, 0, 2, 3]
+    long = pd.DataFrame({"source": ["x" + "9" * 30, "x" + "1" * 30, "x5", "y!A1"]})
+    assert sort_frame(long, ["source"]).index.tolist() == [2, 1, 0, 3]
     one = frame.iloc[:1]
     assert sort_frame(one, ["source"]) is one and sort_frame(frame.iloc[:0], ["source"]).empty
 

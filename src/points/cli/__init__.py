@@ -3,23 +3,70 @@
 :mod:`.parser` builds the parser, :mod:`.commands` runs each command.
 
 Every library error becomes one line on stderr (``错误：…``) and exit status 1; usage errors
-exit 2 (argparse); no traceback reaches the user.
+exit 2 (argparse); no traceback reaches the user. Everything printed passes through
+:func:`terminal_text` (a control character from a cell, a file name or a ruleset is shown as
+``\\x1b``, never sent to the terminal raw), and a character the console cannot encode (an emoji
+on a GBK console, a file name that is not UTF-8) is printed as its escape: printing never fails.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from ..vocab.errors import PointsError, RulesetError
 from .parser import parser
 
-__all__ = ["main", "main_exit", "parser"]
+__all__ = ["main", "main_exit", "parser", "terminal_text"]
+
+#: C0 controls but tab, LF and CR; DEL; C1 controls (ESC starts a terminal escape sequence).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe for a terminal: each control character written as its visible escape
+    (``\\x1b``, ``\\x07`` …), so it can neither clear the screen nor retitle the window."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Terminal:
+    """A text stream whose every write goes through :func:`terminal_text`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_text(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _terminal() -> Iterator[None]:
+    """stdout and stderr made safe for the length of one command (restored after)."""
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
+        if hasattr(stream, "reconfigure"):  # an emoji on a GBK console: printed as \U0001f389
+            stream.reconfigure(errors="backslashreplace")
+    sys.stdout, sys.stderr = _Terminal(out), _Terminal(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    with _terminal():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     command = parser()
     args = command.parse_args(argv)
     if getattr(args, "mask_names", False) and not getattr(args, "public", None):

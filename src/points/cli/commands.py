@@ -24,9 +24,10 @@ from ..records import Records
 from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
 from ..report.outputs import write_outputs
+from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
-from ..vocab.errors import PointsError
+from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 from .cluster import check_spec, cluster
@@ -179,9 +180,29 @@ def cmd_score(args: argparse.Namespace) -> int:
                                 ledger=args.ledger, org=args.org, date=_run_date(args.date),
                                 progress=_progress(args))
     print("\n".join(_summary(result)))
-    print("已写入：" + "、".join(str(p) for p in written))
+    folder = Path(args.per_branch) if args.per_branch else None
+    print("已写入：" + "、".join(str(p) for p in written if folder is None or p.parent != folder))
+    print("\n".join(_where(result, args)))
     print(_open_first(result, str(args.output)))
     return 0
+
+
+def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
+    """Where the ledger and the per-branch workbooks went, when not in the review workbook."""
+    lines = []
+    rows = f"{len(result.ledger):,}"
+    choice = ledger_sheets.ledger_choice(result, args.ledger)
+    side = ledger_sheets.ledger_path(Path(args.output), choice)
+    if side is not None:
+        why = (f"超过 {ledger_sheets.SHEET_LEDGER_ROWS:,} 行，" if args.ledger == "auto" else "")
+        lines.append(f"积分明细 {rows} 行：{why}另存为 {side}"
+                     + ("（要写在工作簿中请加 --ledger sheets）" if why else ""))
+    elif choice == "none":
+        lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
+    if args.per_branch:
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
+    return lines
 
 
 def _run_date(text: str | None) -> dt.date | None:
@@ -273,7 +294,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CommandError(f"无法创建文件夹 {folder}（{error.strerror}）") from None
+        raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
     write_template(template, year=args.year)

@@ -106,8 +106,11 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
     score.add_argument("--public", metavar="PUBLIC.xlsx", help="另写公示版（姓名、支部、总积分、建议等次）")
     score.add_argument("--mask-names", action="store_true", help="公示版姓名显示为 张*三")
     score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
-    score.add_argument("--ledger", choices=["sheets", "csv", "parquet", "none"], default="sheets",
-                       help="积分明细：写在工作簿中（默认）、另存 CSV / Parquet，或不写")
+    score.add_argument("--ledger", choices=["auto", "sheets", "csv", "parquet", "none"],
+                       default="auto",
+                       help="积分明细：auto（默认）不超过 10 万行时写在工作簿中，更多时另存 Parquet；"
+                            "sheets 总写在工作簿中（超过一张表的行数时分成几张表）；"
+                            "另存 CSV / Parquet，或不写（none）")
     score.add_argument("--org", metavar="单位",
                        help="每页页眉上的单位名称，如 “中共河西镇委员会”（默认：只有一个支部时为该支部，"
                             "否则为各支部名称或名册文件名开头的镇、乡、街道，找不到则不写）")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from ..vocab.errors import WorkbookError
+from ..vocab.errors import WorkbookError, os_problem
 from .cache import is_cache_dir
 from .package import is_points_output
 
@@ -53,7 +53,7 @@ def _problem(path: Path) -> str:
     try:
         info = path.stat()
     except OSError as error:
-        return f"无法读取（{error.strerror}）"
+        return f"无法读取：{os_problem(error)}"
     if not stat.S_ISREG(info.st_mode):
         return "不是普通文件（管道或设备），未读取"
     if info.st_size > MAX_BYTES:

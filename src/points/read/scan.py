@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..vocab.errors import WorkbookError
+from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.frames import intern, per_distinct
 from ..vocab.text import cell_text, normalize_name, suggestion_zh
 from .arrays import id_text, no_gc, rectangle_sources
@@ -67,7 +67,7 @@ def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileSca
         try:
             data = Path(path).read_bytes() if data is None else data
         except OSError as error:
-            raise WorkbookError(path, f"无法读取（{error.strerror}）") from None
+            raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)
         scan = _Scanner(FileScan(path), year).run(raws)
         scan.sha256 = hashlib.sha256(data).hexdigest()

@@ -12,7 +12,7 @@ from typing import Protocol
 import pandas as pd
 
 from ..judge.assessment import AssessmentTables
-from ..vocab.errors import OutputError
+from ..vocab.errors import OutputError, os_problem
 from .page import default_org, run_date
 from .xlsx import Book
 
@@ -83,7 +83,7 @@ def folder_made(folder: Path | None) -> Iterator[None]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(folder, f"无法创建文件夹（{error.strerror}）") from None
+        raise OutputError(folder, f"无法创建文件夹（{os_problem(error)}）") from None
     try:
         yield
     except BaseException:

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from ..vocab.errors import OutputError
+from ..vocab.errors import OutputError, os_problem
 
 __all__ = ["all_or_nothing", "atomic_write", "safe_filename", "write_file"]
 
@@ -30,7 +30,7 @@ def _temporary(target: Path) -> Path:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~" + target.stem[:40],
                                    suffix=".tmp")
     except OSError as error:
-        raise OutputError(target, f"无法在 {target.parent} 中写入文件（{error.strerror}）") from None
+        raise OutputError(target, f"无法在 {target.parent} 中写入文件（{os_problem(error)}）") from None
     os.close(fd)
     return Path(tmp)
 
@@ -38,7 +38,7 @@ def _temporary(target: Path) -> Path:
 def _failed(target: Path, error: OSError) -> OutputError:
     if isinstance(error, PermissionError):
         return OutputError(target, "无法写入：文件可能正在 Excel/WPS 中打开，请关闭后重试")
-    return OutputError(target, f"无法写入（{error.strerror}）")
+    return OutputError(target, f"无法写入（{os_problem(error)}）")
 
 
 def atomic_write(path: str | Path, write: Any) -> None:

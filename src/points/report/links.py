@@ -22,7 +22,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from ..vocab.text import column_letter
+from ..vocab.text import XML_ILLEGAL, column_letter
 
 __all__ = ["MAX_LINKS", "REL_TYPE", "link_targets", "links_xml", "rels_part",
            "sheet_links", "with_hyperlinks"]
@@ -39,10 +39,14 @@ _URL_ESCAPES = [("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%
                 ("}", "%7d"), ("#", "%23")]
 
 
+#: Control characters (XML cannot hold most of them): percent-escaped in a link.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _url(path: str) -> str:
     for old, new in _URL_ESCAPES:
         path = path.replace(old, new)
-    return path
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02x}", path)
 
 
 def _target(name: str, paths: dict[str, str], folder: Path) -> str:
@@ -73,6 +77,8 @@ def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: P
 
 
 def _attribute(values: pd.Series) -> pd.Series:
+    """``values`` as XML attribute text (characters XML cannot hold become ``\ufffd``)."""
+    values = values.str.replace(XML_ILLEGAL, "\ufffd", regex=True)
     for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
         values = values.str.replace(old, new, regex=False)
     return values

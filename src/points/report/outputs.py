@@ -10,14 +10,14 @@ from ..judge.assessment import AssessmentTables
 from ..vocab.progress import Progress, tell
 from .common import check_folder, check_targets, folder_made
 from .review import branch_paths, write_per_branch, write_review
-from .sheets.ledger import LedgerOption, ledger_path
+from .sheets.ledger import LedgerOption, ledger_choice, ledger_path
 from .xlsx import all_or_nothing
 
 __all__ = ["plan_outputs", "write_outputs"]
 
 
 def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path | None = None,
-                 per_branch: str | Path | None = None, ledger: LedgerOption = "sheets"
+                 per_branch: str | Path | None = None, ledger: LedgerOption = "auto"
                  ) -> list[Path]:
     """Every file :func:`write_outputs` would write for these options, in order: the review
     workbook, its ledger file, the 公示 version, the per-branch workbooks. Raises
@@ -26,7 +26,7 @@ def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path 
     folder is created) or cannot be written to, or when two of them are the same file."""
     review = Path(output)
     targets = [(review, ".xlsx")]
-    side = ledger_path(review, ledger)
+    side = ledger_path(review, ledger_choice(a, ledger))
     if side is not None:
         targets.append((side, side.suffix))
     if public is not None:
@@ -45,7 +45,7 @@ def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path 
 
 def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path | None = None,
                   mask_names: bool = False, per_branch: str | Path | None = None,
-                  ledger: LedgerOption = "sheets", org: str | None = None,
+                  ledger: LedgerOption = "auto", org: str | None = None,
                   date: dt.date | None = None, progress: Progress | None = None) -> list[Path]:
     """Write the review workbook to ``output`` (with its ledger as ``ledger`` says), the 公示
     version to ``public`` (names masked with ``mask_names``) and one workbook per branch into

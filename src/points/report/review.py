@@ -36,13 +36,17 @@ module only puts them together.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
+from ..vocab.frames import positions
 from ..vocab.progress import Progress, tell
 from .common import check_target, check_targets, folder_made, new_book
 from .sheets.branches import write_branches
@@ -50,22 +54,22 @@ from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
 from .sheets.flags import write_flags
 from .sheets.issues import write_issues
-from .sheets.ledger import LedgerOption, ledger_table, write_ledger
+from .sheets.ledger import LedgerOption, ledger_choice, ledger_table, write_ledger
 from .sheets.people import mask_name, people
 from .sheets.public import write_public
 from .sheets.rules import write_rules
 from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "branch_paths", "branch_view", "ledger_table", "mask_name",
+__all__ = ["LedgerOption", "branch_paths", "branch_view", "branch_views", "ledger_table", "mask_name",
            "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
-LEDGER_OPTIONS = ("sheets", "csv", "parquet", "none")
+LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
 
 
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
-                 mask_names: bool = False, ledger: LedgerOption = "sheets",
+                 mask_names: bool = False, ledger: LedgerOption = "auto",
                  rows_per_sheet: int = MAX_ROWS, org: str | None = None,
                  date: dt.date | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
@@ -75,8 +79,9 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
-        raise ArgumentError("ledger（积分明细）：应为 'sheets'、'csv'、'parquet' 或 'none'，"
-                            f"实际是 {ledger!r}")
+        raise ArgumentError("ledger（积分明细）：应为 'auto'、'sheets'、'csv'、'parquet' 或 "
+                            f"'none'，实际是 {ledger!r}")
+    ledger = ledger_choice(a, ledger)
     rows = people(a)
     if public:
         book = new_book(a, f"{a.period_text}党员积分公示", org=org, date=date)
@@ -127,10 +132,48 @@ def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:
     issues = a.issues[(a.issues["member_id"].isin(ids)
                        | (a.issues["member_id"].isna() & _file(a.issues["source"]).isin(own))
                        ).to_numpy()].reset_index(drop=True)
-    return attrs.evolve(a, members=keep(a.members), ledger=keep(a.ledger), totals=keep(a.totals),
-                        monthly=keep(a.monthly), issues=issues, events=keep(a.events),
-                        logs=keep(a.logs), rankings=keep(a.rankings), flags=keep(a.flags),
-                        evidence=keep(a.evidence), candidates=keep(a.candidates))
+    parts: dict[str, Any] = {t: keep(getattr(a, t)) for t in _PER_MEMBER}
+    return attrs.evolve(a, issues=issues, **parts)
+
+
+#: The tables of :class:`AssessmentTables` with a row per member or record (``member_id``).
+_PER_MEMBER = ("members", "ledger", "totals", "monthly", "events", "logs", "rankings", "flags",
+               "evidence", "candidates")
+
+
+def _rows_by_branch(frame: pd.DataFrame, member_branch: np.ndarray, ids: pd.Series,
+                    n_branches: int) -> list[np.ndarray]:
+    """The row positions of ``frame`` per branch (branch numbers index the list), in order;
+    rows of no known member (``-1``) belong to none."""
+    where = positions(frame["member_id"], ids)
+    branch = np.where(where >= 0, member_branch[where], n_branches)
+    order = np.argsort(branch, kind="stable")
+    ends = np.searchsorted(branch[order], np.arange(n_branches + 1), side="right")
+    return np.split(order, ends[:-1])[:n_branches]
+
+
+def branch_views(a: AssessmentTables) -> Iterator[tuple[str, AssessmentTables]]:
+    """Every named branch's :func:`branch_view`, in branch order: each table is split once
+    by branch (not filtered once per branch, which grows with branches × records)."""
+    names, member_branch = np.unique(a.members["branch"].astype("string").fillna("").to_numpy(
+        dtype=object), return_inverse=True)
+    ids = a.members["member_id"]
+    split = {t: _rows_by_branch(getattr(a, t), member_branch, ids, len(names))
+             for t in _PER_MEMBER}
+    links = branch_files(a)
+    files = _file(a.issues["source"])
+    issue_rows = _rows_by_branch(a.issues, member_branch, ids, len(names))
+    quiet = a.issues["member_id"].isna().to_numpy()
+    for b, branch in enumerate(names.tolist()):
+        if not branch:  # no branch named: in the whole only
+            continue
+        own = files.isin(links.loc[links["branch"] == branch, "file"]).to_numpy() & quiet
+        mine = np.zeros(len(a.issues), dtype=bool)
+        mine[issue_rows[b]] = True
+        parts: dict[str, Any] = {t: getattr(a, t).iloc[split[t][b]].reset_index(drop=True)
+                                 for t in _PER_MEMBER}
+        yield branch, attrs.evolve(a, issues=a.issues[mine | own].reset_index(drop=True),
+                                   **parts)
 
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
@@ -148,11 +191,10 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
     with folder_made(folder):
         check_targets(((path, ".xlsx") for path in out.values()), a)
         with all_or_nothing():
-            for done, (branch, path) in enumerate(out.items()):
-                if branch:
-                    write_review(branch_view(a, branch), path, public=public,
-                                 mask_names=mask_names, org=_branch_org(org, branch), date=date)
-                    tell(progress, "write", done, len(out))
+            for done, (branch, view) in enumerate(branch_views(a), 1):
+                write_review(view, out[branch], public=public, ledger="sheets",
+                             mask_names=mask_names, org=_branch_org(org, branch), date=date)
+                tell(progress, "write", done, len(out))
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
                          org=org, date=date)
             tell(progress, "write", len(out), len(out))

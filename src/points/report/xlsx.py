@@ -45,7 +45,7 @@ from xlsxwriter.worksheet import Worksheet
 from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
-from ..vocab.text import column_letter
+from ..vocab.text import XML_ILLEGAL, column_letter
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
@@ -57,8 +57,7 @@ __all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", 
 MAX_ROWS = 1_048_576
 MAX_CELL = 32_767
 CUT = "…（内容过长，已截断）"
-_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # characters XML 1.0 cannot hold
-_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # the same, for Arrow's RE2
+_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
 _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
 #: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
 #: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
@@ -361,7 +360,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def literal_text(text: str) -> tuple[str, bool]:
     """``text`` as one cell can hold it (characters XML cannot hold become ``�``, cut to
     Excel's limit) and whether it is risky (see :data:`RISKY`: it needs the quote prefix)."""
-    text = re.sub(_ILLEGAL, "\ufffd", text)[:MAX_CELL]
+    text = re.sub(XML_ILLEGAL, "\ufffd", text)[:MAX_CELL]
     return text, re.match(RISKY, text) is not None
 
 

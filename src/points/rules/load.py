@@ -15,7 +15,6 @@ same code.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -25,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..vocab.errors import RulesetError
+from ..vocab.errors import RulesetError, os_problem
 from ..vocab.text import suggestion_zh
 from .build import build_ruleset
 from .check import toml_problem
@@ -41,10 +40,6 @@ _TOO_BIG = f"文件过大（{{:,}} 字节），规则文件通常只有几千字
 #: growing with the square of the parts, even before it finds that no '=' or ']' follows.
 _PART = r"""(?:[\w-]+|"[^"\n]*"|'[^'\n]*')"""
 _DOTTED = re.compile(rf"(?:^|[\[{{,])[ \t]*{_PART}(?:[ \t]*\.[ \t]*{_PART}){{31}}", re.M)
-#: An operating system's reason for not reading a file (errno → Chinese).
-_OS_PROBLEMS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "读取时出错",
-                errno.ENOTDIR: "路径中的某一段不是文件夹", errno.ENAMETOOLONG: "文件名太长",
-                errno.ELOOP: "符号链接层数过多", errno.EISDIR: "这是一个文件夹，不是规则文件"}
 
 
 # -- the file and its TOML ----------------------------------------------------------------------
@@ -93,8 +88,7 @@ def _read(file: Path, source: str) -> bytes:
         hint = suggestion_zh(source, shipped_rulesets())
         raise _file_error(source, "找不到此文件，也不是内置规则名" + hint) from None
     except OSError as exc:
-        problem = _OS_PROBLEMS.get(exc.errno or 0, f"系统错误 {exc.errno}")
-        raise _file_error(source, "无法读取文件：" + problem) from None
+        raise _file_error(source, "无法读取文件：" + os_problem(exc)) from None
     except ValueError:  # a NUL character in the name
         raise _file_error(source, "文件名中有无效的字符") from None
     if mode is not None or size > MAX_BYTES:

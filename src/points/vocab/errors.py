@@ -8,6 +8,7 @@ other exception is a bug in ``points`` and keeps its traceback.
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -15,7 +16,28 @@ from typing import ClassVar
 import pandas as pd
 
 __all__ = ["ArgumentError", "OutputError", "PointsError", "ReaderError", "RecordsError",
-           "RulesetError", "WorkbookError"]
+           "RulesetError", "WorkbookError", "os_problem"]
+
+#: An operating system's reason for failing, in Chinese (errno → text); the OS's own text
+#: (``strerror``) is English, or in the language of the machine's locale.
+_OS_PROBLEMS = {
+    errno.ENOENT: "文件不存在（或是指向不存在文件的链接）", errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限", errno.EIO: "读写时出错（磁盘或网络故障）",
+    errno.ENOTDIR: "路径中的某一段不是文件夹", errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "符号链接层数过多（链接可能指向自己）", errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘是只读的", errno.EEXIST: "已存在同名文件",
+    errno.EBUSY: "文件正被占用", errno.ETXTBSY: "文件正被占用", errno.EMFILE: "打开的文件过多",
+    errno.ENFILE: "打开的文件过多", errno.ENOMEM: "内存不足", errno.EINVAL: "路径或文件名无效",
+    errno.EXDEV: "不能跨磁盘移动文件", errno.ENXIO: "设备不存在", errno.ENODEV: "设备不存在",
+    errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件过大",
+}
+
+
+def os_problem(error: OSError) -> str:
+    """The reason for ``error`` in Chinese (never the OS's own English text)."""
+    if error.errno is None:
+        return "系统错误"
+    return _OS_PROBLEMS.get(error.errno, f"系统错误（代码 {error.errno}）")
 
 
 class PointsError(Exception):

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["empty_table", "intern", "natural_key", "per_distinct", "positions", "sort_frame",
            "source_key"]
@@ -45,6 +47,7 @@ def intern(name: str, codes: dict[str, int], names: list[str]) -> int:
 
 
 _DIGITS = re.compile(r"(\d+)")
+_MAX_DIGITS = 18  # the longest run of digits an int64 always holds
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -57,8 +60,8 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     """Sort keys (most significant first) that order addresses naturally: numbers inside the
     file and sheet names by value (``6月`` before ``10月``) and the row number too (``A9`` before
     ``A10``). The text before the trailing digits is ranked once per distinct value; then the
-    count of those digits, then the whole address (for equal prefixes, fewer digits is a smaller
-    number)."""
+    count of those digits, then their value (for equal prefixes, fewer digits is a smaller
+    number; for as many digits, the value orders them as their text does)."""
     text = sources.astype("string").fillna("")
     prefix = text.str.rstrip("0123456789")
     digits = (text.str.len() - prefix.str.len()).to_numpy(dtype="int64")
@@ -66,7 +69,13 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     order = np.empty(len(uniques), dtype="int64")
     order[sorted(range(len(uniques)), key=lambda i: natural_key(str(uniques[i])))] = np.arange(
         len(uniques))
-    return [order[codes] if len(codes) else codes, digits, text.rank(method="dense").to_numpy()]
+    if len(digits) and digits.max() > _MAX_DIGITS:  # too long for an integer: rank the text
+        last = text.rank(method="dense").to_numpy()
+    else:  # the trailing digits as a number: much faster than ranking a million addresses
+        found = pc.struct_field(pc.extract_regex(pa.array(text.array), r"(?P<d>[0-9]*)$"),
+                                [0])
+        last = pc.cast(pc.if_else(pc.equal(found, ""), "0", found), pa.int64()).to_numpy()
+    return [order[codes] if len(codes) else codes, digits, last]
 
 
 def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:

@@ -19,6 +19,7 @@ import pandas as pd
 from .frames import per_distinct
 
 __all__ = [
+    "XML_ILLEGAL",
     "cell_text",
     "column_letter",
     "did_you_mean",
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 _SPACE = re.compile(r"\s+")
+#: Characters an XML 1.0 document cannot hold, even escaped: most C0 controls, U+FFFE, U+FFFF,
+#: and the lone surrogates that stand for the bytes of a file name that is not UTF-8.
+XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def column_letter(index: int) -> str:

@@ -25,11 +25,18 @@ from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["LEDGER_COLUMNS", "LedgerOption", "ledger_path", "ledger_table", "literal_frame",
-           "write_ledger"]
+__all__ = ["LEDGER_COLUMNS", "SHEET_LEDGER_ROWS", "LedgerOption", "ledger_choice", "ledger_path",
+           "ledger_table", "literal_frame", "write_ledger"]
 
-LedgerOption = Literal["sheets", "csv", "parquet", "none"]
-"""Where the ledger goes: sheets in the workbook, a file beside it, or nowhere."""
+LedgerOption = Literal["auto", "sheets", "csv", "parquet", "none"]
+"""Where the ledger goes: sheets in the workbook, a file beside it, or nowhere; ``auto``:
+sheets up to :data:`SHEET_LEDGER_ROWS` rows, else Parquet (see :func:`ledger_choice`)."""
+
+#: With ``ledger="auto"``, a ledger up to this many rows goes in the workbook (a town of some
+#: 2,500 members); a longer one goes to a Parquet file beside it: a ledger split over sheets is
+#: slow to write and to open, and nobody reads a million rows in a spreadsheet (each branch's
+#: own ledger is in its workbook with ``--per-branch``).
+SHEET_LEDGER_ROWS = 100_000
 
 LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "date", 12),
                   Column("规则", "text", 30), Column("积分", "points", 8), Column("来源", "text", 60),
@@ -53,6 +60,14 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
         "日期": led["date"], "规则": rule, "积分": led["points"], "来源": led["source"],
         "维度": led["dimension"].map(labels).astype("string").fillna(led["dimension"]),
         "规则编号": led["rule"]})
+
+
+def ledger_choice(a: AssessmentTables, option: LedgerOption) -> LedgerOption:
+    """``option``, with ``auto`` made ``sheets`` (a ledger of at most :data:`SHEET_LEDGER_ROWS`
+    rows) or ``parquet`` (a longer one)."""
+    if option != "auto":
+        return option
+    return "sheets" if len(a.ledger) <= SHEET_LEDGER_ROWS else "parquet"
 
 
 def ledger_path(workbook: Path, option: LedgerOption) -> Path | None:
@@ -109,7 +124,9 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
         check_target(side, a, side.suffix)
         _write_side(side, frame, option)
         ws = book.sheet("积分明细")
-        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {side.name}（与本工作簿同一文件夹）")
+        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {side.name}（与本工作簿同一文件夹）"
+                        + ("；各支部的积分明细在各支部的工作簿中（points score 加 --per-branch 写出）"
+                           if len(frame) > SHEET_LEDGER_ROWS else ""))
         return [side]
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):

@@ -46,7 +46,10 @@ def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(
     cold = points.read_workbooks(town, cache=cache)
     first = _entries(cache)
     assert len(first) == len(EXAMPLE_FILES) and is_cache_dir(cache)
-    warm = points.read_workbooks(town, cache=cache)
+    told: list[tuple[str, int, int]] = []
+    warm = points.read_workbooks(town, cache=cache, progress=lambda *a: told.append(a))
+    n = len(EXAMPLE_FILES)
+    assert told == [("scan", 0, n), ("scan", n, n)]  # every scan from the cache at once
     _same(cold, warm)
     assert _entries(cache) == first  # nothing scanned again, nothing rewritten
     assert "skipped_file" not in set(warm.issues["code"])  # the cache folder is not input
@@ -57,7 +60,9 @@ def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(
     sheet = book.worksheets[0]
     sheet.cell(sheet.max_row, 1).value = "改过的单元格"
     book.save(path)
-    fixed = points.read_workbooks(town, cache=cache)
+    told.clear()
+    fixed = points.read_workbooks(town, cache=cache, progress=lambda *a: told.append(a))
+    assert told == [("scan", 0, n), ("scan", n - 1, n), ("scan", n, n)]
     _same(fixed, points.read_workbooks(town))  # the edit is seen, as without a cache
     after = _entries(cache)
     assert {k: v for k, v in after.items() if k in first} == first

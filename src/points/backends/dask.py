@@ -6,23 +6,50 @@ partition is sent to the cluster once (``Client.scatter``) and scored there by
 :func:`points.score.score_members`; the results come back as they finish and are combined in
 partition order (:func:`.partition.combine_scores`), so the outcome is the same as one run
 here whatever the cluster's size or speed. Every worker needs ``points`` (and its
-dependencies) installed: only records, the ruleset and the calendar travel, never files.
+dependencies) installed, the same version (checked before scoring): only records, the
+ruleset and the calendar travel, never files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .._version import __version__
 from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
+from ..vocab.errors import PointsError
 from ..vocab.progress import Progress, tell
 from .partition import combine_scores, partition_records
 
-__all__ = ["PER_THREAD", "score_dask"]
+__all__ = ["PER_THREAD", "ClusterError", "score_dask"]
+
+class ClusterError(PointsError):
+    """The cluster cannot score: no workers, or workers without this version of points."""
+
 
 #: Partitions per worker thread of the cluster.
 PER_THREAD = 4
+
+
+def _version() -> str:
+    """The version of ``points`` a worker runs (called on every worker)."""
+    return __version__
+
+
+def _check_workers(client: Any) -> None:
+    """Every worker must run this version of ``points``: another would score differently."""
+    try:
+        versions = client.run(_version)
+    except Exception as error:  # a worker without points cannot even unpickle the call
+        raise ClusterError(f"集群的工作进程无法运行 points（{type(error).__name__}）；"
+                           "请在每台工作机器上安装同一版本的 points") from None
+    if not versions:
+        raise ClusterError("集群中没有工作进程；请先启动 dask worker")
+    other = sorted({v for v in versions.values() if v != __version__})
+    if other:
+        raise ClusterError(f"集群的工作进程上是 points {'、'.join(other)}，本机是 {__version__}；"
+                           "请在每台工作机器上安装同一版本")
 
 
 def _partitions(client: Any, parts: int | None) -> int:
@@ -41,6 +68,7 @@ def score_dask(records: Records, ruleset: Ruleset, calendar: Calendar, client: A
 
     if not isinstance(client, Client):
         raise TypeError(f"client: expected distributed.Client, got {type(client).__name__}")
+    _check_workers(client)
     partitions = partition_records(records, _partitions(client, parts))
     sizes = [int(p.roster["branch"].nunique()) for p in partitions]
     tell(progress, "score", 0, sum(sizes))

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from ..vocab.errors import PointsError
+from ..backends.dask import ClusterError
 
 __all__ = ["LOCAL_WORKERS", "ClusterError", "check_spec", "cluster"]
 
@@ -16,10 +16,6 @@ __all__ = ["LOCAL_WORKERS", "ClusterError", "check_spec", "cluster"]
 LOCAL_WORKERS = 2
 #: Seconds to wait for a scheduler given as an address.
 CONNECT_TIMEOUT = 20
-
-
-class ClusterError(PointsError):
-    """The cluster asked for cannot be used: printed as one line, exit status 1."""
 
 
 def check_spec(spec: str | None) -> None:

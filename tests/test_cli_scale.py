@@ -31,6 +31,7 @@ def test_progress_counts_the_units_and_estimates_the_time_left() -> None:
     shown = out.getvalue()
     assert shown.count("\n") == 1 and "读取表格：2000/2000 个文件" in shown
     assert shown.endswith("写出工作簿：0/3 个，已用 0 秒")
+    assert "\x1b" not in shown  # no escape sequence: the CLI would show it escaped
     assert "约剩" not in line.line("score", 0, 10)  # nothing to estimate from yet
 
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from typing import TextIO
 
 __all__ = ["ProgressLine"]
 
 #: step → (what is done, the unit counted).
-LABELS = {"scan": ("读取表格", "个文件"), "score": ("计分", "组支部"), "write": ("写出工作簿", "个")}
+LABELS = {"scan": ("读取表格", "个文件"), "score": ("计分", "个支部"), "write": ("写出工作簿", "个")}
 #: Seconds between two redraws of the line.
 INTERVAL = 0.2
+
+
+def _width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _duration(seconds: float) -> str:
@@ -40,6 +46,8 @@ class ProgressLine:
         self.show = not quiet and self.stream.isatty()
         self.step = ""
         self.start = self.drawn = 0.0
+        self.width = 0  # terminal columns of the line on screen (cleared with spaces: the CLI
+        # shows control characters such as ESC escaped, so no erase sequence is sent)
         self.clock = clock  # a fixed time for tests (None: the real clock)
 
     def _now(self) -> float:
@@ -64,5 +72,9 @@ class ProgressLine:
         if not finished and now - self.drawn < INTERVAL and done:
             return
         self.drawn = now
-        self.stream.write("\r\x1b[K" + self.line(step, done, total) + ("\n" if finished else ""))
+        text = self.line(step, done, total)
+        width = _width(text)
+        self.stream.write("\r" + text + " " * max(0, self.width - width)
+                          + ("\n" if finished else ""))
+        self.width = 0 if finished else width
         self.stream.flush()

@@ -3,12 +3,12 @@ content, so that a re-run after one branch fixes one file scans that file only.
 
 An entry's key is the SHA-256 of the file's content, its name (cell addresses carry it), the
 year given for dates without one, and the reader's version (the source of :mod:`points.read`
-and :mod:`points.vocab`, hashed): a changed file, a renamed one or a new version of the reader
-never finds a stale entry. Scans do not depend on the ruleset, so a changed ruleset reuses
-every entry (scoring is never cached).
+and :mod:`points.vocab`, hashed, and the versions of the libraries that read cells): a changed
+file, a renamed one or a new version of the reader never finds a stale entry. Scans do not
+depend on the ruleset, so a changed ruleset reuses every entry (scoring is never cached).
 
-An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays as one-row list columns and its small parts
-(sheets, texts, cell issues) as JSON in the schema's metadata. Mixed cell values (text,
+An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays as one-row list columns
+and its small parts (sheets, texts, cell issues) as JSON in the schema's metadata. Mixed cell values (text,
 numbers, dates, error cells) are stored as a type tag and a text per distinct value — no
 pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
 leaves no half entry); an entry that cannot be read is ignored and written again. The folder
@@ -26,7 +26,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ TAG_NAME = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的扫描缓存：每个表格文件读过一次的结果，按文件内容保存，"
              "下次只重读改过的文件。可以随时整个删除，下次运行会重新生成。\n")
+#: The libraries that read cells (their versions are part of the key).
+_READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
 FORMAT = 1
 _SUFFIX = ".arrow"
@@ -77,9 +79,13 @@ _DECODE: dict[int, Callable[[str], Any]] = {
 
 @cache
 def reader_version() -> str:
-    """A hash of the reader's source (:mod:`points.read`, :mod:`points.vocab`) and the entry
-    format: any change to the code that makes a scan makes new keys."""
+    """A hash of the reader's source (:mod:`points.read`, :mod:`points.vocab`), the versions
+    of the libraries that read the files, and the entry format: any change to the code that
+    makes a scan makes new keys."""
     digest = hashlib.sha256(f"points-scan-{FORMAT}".encode())
+    for package in _READERS:  # a new reader library may read a cell differently
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}={metadata.version(package)}".encode())
     root = resources.files("points")
     for package in ("read", "vocab"):
         for item in sorted(root.joinpath(package).iterdir(), key=lambda i: i.name):

@@ -12,15 +12,17 @@ then scored:
 - ``dask``: ``points.assess(records, client=...)`` on a fresh ``LocalCluster`` of ``--workers``
   worker processes (one thread each), or on the scheduler given with ``--scheduler``.
 
-Printed per scale (one JSON line): members, records, partitions, wall time of each, the
-largest peak RSS of a worker (``ru_maxrss``, read on the workers), the client process's peak
-RSS, and whether the two results are identical (every table compared). Dividing by the scale
-shows how time and memory per worker grow.
+Printed per scale (one JSON line): members, records, partitions; wall and CPU time of each
+(the workers' CPU summed; CPU time holds when the machine is shared, wall time does not); the
+largest peak RSS of a worker and the peak RSS of this process during each run (``VmHWM``,
+reset before the run); and whether the two results are identical (every table compared).
+Dividing by the scale shows how time and memory per worker grow.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import sys
@@ -41,7 +43,22 @@ from points.judge import AssessmentTables
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS since the last :func:`_reset_peak` (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    """Start this process's peak RSS afresh (Linux: ``5`` to ``/proc/self/clear_refs``)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _same(a: AssessmentTables, b: AssessmentTables) -> bool:
@@ -65,9 +82,11 @@ def bench(scale: float, args: argparse.Namespace) -> dict[str, object]:
         "read_s": round(read, 1)}
     plain = None
     if args.plain:
-        started = time.perf_counter()
+        _reset_peak()
+        started, cpu = time.perf_counter(), _cpu()
         plain = points.assess(records)
         row["plain_s"] = round(time.perf_counter() - started, 1)
+        row["plain_cpu_s"] = round(_cpu() - cpu, 1)
         row["plain_peak_mb"] = round(_peak_mb())
     if args.scheduler:
         client = Client(args.scheduler)
@@ -77,10 +96,16 @@ def bench(scale: float, args: argparse.Namespace) -> dict[str, object]:
                                dashboard_address=None, memory_limit=0)
         client = Client(cluster)
     try:
-        started = time.perf_counter()
+        client.run(_reset_peak)
+        before = client.run(_cpu)
+        _reset_peak()
+        started, cpu = time.perf_counter(), _cpu()
         spread = points.assess(records, client=client)
         row["dask_s"] = round(time.perf_counter() - started, 1)
-        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        row["client_cpu_s"] = round(_cpu() - cpu, 1)
+        after = client.run(_cpu)
+        row["worker_cpu_s"] = round(sum(after[w] - before[w] for w in after), 1)
+        peaks = client.run(_peak_mb)
         row["workers"] = len(peaks)
         row["partitions"] = PER_THREAD * sum(client.nthreads().values())
         row["worker_peak_mb"] = round(max(peaks.values()))

@@ -28,6 +28,11 @@ __all__ = ["combine_scores", "partition_records"]
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals")
 
 
+def _branches(records: Records) -> pd.Series:
+    """Each roster row's branch as text ("" when missing, all such members together)."""
+    return records.roster["branch"].astype("string").fillna("").astype(object)
+
+
 def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.ndarray]:
     """The branches in ``parts`` groups of about equal records (branches in name order, each
     group a run of them), and each branch's records."""
@@ -37,11 +42,12 @@ def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.nd
         counts = getattr(records, name)["member_id"].value_counts()
         weight = weight.add(counts, fill_value=0)
     per_branch = weight.reindex(ids.to_numpy()).fillna(0).groupby(
-        records.roster["branch"].to_numpy()).sum().sort_index()
+        _branches(records).to_numpy()).sum().sort_index()
+    # each group ends with the branch whose running total reaches its share
     ends = np.searchsorted(np.cumsum(per_branch.to_numpy()),
-                           np.arange(1, parts) * per_branch.sum() / parts, side="right")
+                           np.arange(1, parts) * per_branch.sum() / parts, side="left") + 1
     names = per_branch.index.astype(str).tolist()
-    bounds = [0, *np.unique(ends).tolist(), len(names)]
+    bounds = [0, *np.unique(np.minimum(ends, len(names))).tolist(), len(names)]
     groups = [names[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     return groups, per_branch.to_numpy()
 
@@ -52,7 +58,7 @@ def partition_records(records: Records, parts: int) -> list[Records]:
     groups, _ = _branch_groups(records, max(1, parts))
     branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
                           index=[b for g in groups for b in g])
-    roster_part = records.roster["branch"].map(branch_of).to_numpy()
+    roster_part = _branches(records).map(branch_of).to_numpy()
     member_part = pd.Series(roster_part, index=records.roster["member_id"].to_numpy())
     out = []
     for k in range(len(groups)):

@@ -134,7 +134,7 @@ def test_every_example_script_and_workbook_is_in_the_quick_start() -> None:
 
 
 def test_the_example_year_under_each_scheme_is_as_documented() -> None:
-    """docs/schemes.md: the table "同一年，五套方案" is recomputed here."""
+    """docs/schemes.md: the table "同一年，十套方案" is recomputed here, stars and boards too."""
     RECORDS = points.read_workbooks(EXAMPLES)
     for name in points.shipped_rulesets():
         rules = points.load_ruleset(name)
@@ -143,6 +143,9 @@ def test_the_example_year_under_each_scheme_is_as_documented() -> None:
         counts = members["grade"].value_counts()
         grades = [str(counts.get(g, 0)) if rules.grades else "—"
                   for g in ("优秀", "合格", "基本合格", "不合格")]
+        rated = members["rating"].value_counts()
+        rating = "、".join(f"{b.name} {rated.get(b.name, 0)}" for b in rules.rating.bands
+                          ) if rules.rating else "—"
         row = (f"| `{name}` | {len(result.totals)} | {result.totals['total'].mean():.1f} | "
-               + " | ".join(grades) + f" | {len(result.flags)} | {len(result.issues)} |")
+               + " | ".join(grades) + f" | {rating} | {len(result.flags)} | {len(result.issues)} |")
         assert f"\n{row}\n" in SCHEMES_DOC, row

@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
+from points.vocab.text import column_letter
+
 __all__ = ["BRANCH", "MEMBERS", "ROSTER_HEADER", "SCORE", "SIGNIN_DATES", "Raw", "appraisal_rows", "base",
            "patch_zip", "raw_parts", "raw_xlsx", "roster_only", "roster_rows", "sheet_xml", "signin_rows",
            "write_book", "zip_bytes"]
@@ -130,15 +132,6 @@ class Raw:
         self.xml = xml
 
 
-def _column(n: int) -> str:
-    letters = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _cell(ref: str, value: Any) -> str:
     if value is None:
         return ""
@@ -158,11 +151,11 @@ def sheet_xml(rows: Sequence[Sequence[Any]], *, dimension: str | None = "auto", 
     ``extra_rows`` is raw XML appended inside ``<sheetData>``."""
     body = []
     for r, row in enumerate(rows, 1):
-        cells = "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row))
+        cells = "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row))
         body.append(f'<row r="{r}">{cells}</row>')
     if dimension == "auto":
         width = max((len(r) for r in rows), default=1)
-        dimension = f"A1:{_column(max(width, 1) - 1)}{max(len(rows), 1)}"
+        dimension = f"A1:{column_letter(max(width, 1) - 1)}{max(len(rows), 1)}"
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prolog}'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

@@ -19,7 +19,7 @@ import pandas as pd
 from .backends import score_on
 from .judge import AssessmentTables, judge
 from .records import Records
-from .report import LedgerOption, write_per_branch, write_review
+from .report import LedgerOption, Notice, write_per_branch, write_review
 from .rules import Ruleset, default_ruleset
 from .score import Calendar
 from .vocab.errors import ArgumentError
@@ -34,28 +34,37 @@ class Assessment(AssessmentTables):
     :class:`points.judge.AssessmentTables`), with methods that write it."""
 
     def to_excel(self, path: str | Path, *, public: bool = False, mask_names: bool = False,
-                 ledger: LedgerOption = "auto") -> list[Path]:
+                 ledger: LedgerOption = "auto", org: str | None = None,
+                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
         """Write the review workbook (复核工作簿) to ``path`` (an ``.xlsx`` file): the same as
         :func:`points.write_review`.
 
         Sheets: 汇总, 复核提示, 积分明细, 发展对象, 支部统计, 数据问题, 积分规则 (see
         :mod:`points.report.review` for their columns). ``public=True`` writes the 公示
-        version instead: only 姓名, 支部, 总积分, 建议等次; ``mask_names=True`` shows names as
-        ``张*三``. ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
+        version instead: the members (姓名, 支部, 总积分, 建议等次) and the candidates in
+        姓氏笔画 order, with the 公示期 and contact of ``notice`` (:class:`points.Notice`);
+        ``mask_names=True`` shows names as ``张*三``. ``org``: the organisation on every page;
+        ``date``: the run date printed (and the 公示期's first day).
+        ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
         ``"parquet"``), ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than a
         sheet), ``"csv"`` or ``"parquet"`` (written beside the workbook as
         ``<name>-积分明细.csv``) or ``"none"``. The file is written atomically; writing over an
         input file raises :class:`points.OutputError`. Returns the paths written.
         """
-        return write_review(self, path, public=public, mask_names=mask_names, ledger=ledger)
+        return write_review(self, path, public=public, mask_names=mask_names, ledger=ledger,
+                            org=org, date=date, notice=notice)
 
     def to_excel_per_branch(self, directory: str | Path, *, public: bool = False,
-                            mask_names: bool = False) -> dict[str, Path]:
+                            mask_names: bool = False, org: str | None = None,
+                            date: dt.date | None = None, notice: Notice | None = None
+                            ) -> dict[str, Path]:
         """One review workbook per branch in ``directory`` (the same as
         :func:`points.write_per_branch`), each named after its branch (made safe for every
         file system), plus ``全部支部.xlsx`` for the whole without the ledger. Returns branch →
-        path (the whole under ``""``)."""
-        return write_per_branch(self, directory, public=public, mask_names=mask_names)
+        path (the whole under ``""``). ``public``, ``org``, ``date``, ``notice``: as for
+        :meth:`to_excel`."""
+        return write_per_branch(self, directory, public=public, mask_names=mask_names, org=org,
+                                date=date, notice=notice)
 
 
 def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:

@@ -167,3 +167,10 @@ def test_year_in_takes_the_first_text_with_a_year_and_knows_the_century() -> Non
     assert year_in("第1899号", "2100年", "签到表") is None  # 1900–2099 only
     assert year_in() is None and year_in("") is None
     assert year_in("1999 年") == 1999 and year_in("12024") == 2024  # no word boundary
+
+
+def test_a_full_width_year_and_full_width_dates_are_found() -> None:
+    assert year_in("第一党支部２０２４年主题党日签到表") == 2024
+    assert year_in("", "２０２３ 年签到.xlsx") == 2023
+    assert parse_one("２月５日", 2024)[0] == pd.Timestamp(2024, 2, 5)
+    assert parse_one("２０２４．２．５", None)[0] == pd.Timestamp(2024, 2, 5)

@@ -171,3 +171,19 @@ def test_every_os_error_reads_in_chinese() -> None:
         == "符号链接层数过多（链接可能指向自己）"
     assert os_problem(OSError(errno.ENOLINK, "Link has been severed")) == f"系统错误（代码 {errno.ENOLINK}）"
     assert os_problem(OSError("no errno")) == "系统错误"
+
+
+def test_a_roster_name_holding_an_error_is_a_bad_cell_never_a_silent_drop(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "名册"
+    for row in (["党员编号", "姓名", "所在支部"], ["A1", "#N/A", "一支部"], ["A2", "=B5", "一支部"],
+                ["A3", "李四", "一支部"]):
+        ws.append(row)  # an error value, and a formula saved without its value
+    book.save(tmp_path / "名册.xlsx")
+    records = points.read_workbooks(tmp_path)
+    assert records.roster["name"].tolist() == ["李四"]
+    bad = records.issues[records.issues["code"] == "bad_cell"]
+    assert bad["source"].tolist() == ["名册.xlsx!名册!B2", "名册.xlsx!名册!B3"]
+    assert bad["message"].str.contains("此行未读取").all() and "“#N/A”" in bad["message"].iloc[0]
+    assert not (records.issues["code"] == "no_person").any()  # one issue per row

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import math
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,10 @@ YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 
 def year_in(*texts: str) -> int | None:
-    """The first four-digit year (1900–2099) found in ``texts``."""
+    """The first four-digit year (1900–2099) found in ``texts`` (full-width digits too:
+    ``２０２４年``)."""
     for text in texts:
-        found = YEAR_RE.search(text or "")
+        found = YEAR_RE.search(unicodedata.normalize("NFKC", text or ""))
         if found:
             return int(found.group(1))
     return None

@@ -20,6 +20,7 @@ from pathlib import Path
 import attrs
 
 from ..vocab.errors import WorkbookError, os_problem
+from ..vocab.text import readable_path
 from .cache import is_cache_dir
 from .package import is_points_output
 
@@ -85,7 +86,7 @@ def collect_inputs(paths: Iterable[str | Path]) -> Inputs:
                 reason = "子文件夹，未读取（只读所给文件夹本层的文件）" if child.is_dir() \
                     else _problem(child)
                 if reason:
-                    skipped.append((str(child), reason))
+                    skipped.append((readable_path(str(child)), reason))
                 else:
                     files.add(str(child))
             continue
@@ -93,7 +94,7 @@ def collect_inputs(paths: Iterable[str | Path]) -> Inputs:
             raise WorkbookError(path, "文件不存在，请检查路径")
         reason = _problem(path)
         if reason.startswith("这是 points 写出的"):
-            skipped.append((str(path), reason))
+            skipped.append((readable_path(str(path)), reason))
         elif reason:
             raise WorkbookError(path, reason.removesuffix("，未读取"))
         else:

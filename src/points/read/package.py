@@ -1,17 +1,29 @@
 """What the zip package of an .xlsx / .xlsm file says before its cells are read: whether
-``points`` wrote it, each sheet's used range, and the cells holding an error value or a
-formula saved without its value (python-calamine reads both as empty, which would make a
-``#N/A`` look like an absence)."""
+``points`` wrote it, each sheet's real extent, and the cells python-calamine would misread.
+
+Nothing in the package is trusted: a sheet's extent is the furthest cell or row its XML
+names (``<dimension>`` may be missing or lie, and a stray cell at XFD1048576 would make the
+reader allocate 17 billion cells), found by a vectorised look at the bytes. Cells holding an
+error value or a formula saved without its value (which python-calamine reads as empty, so a
+``#N/A`` would look like an absence), and numbers that are not finite (``NaN``, ``-INF``: in a
+date-formatted cell python-calamine panics on them) are found by position; when a cell would
+stop python-calamine (an error value it does not know, such as ``#GETTING_DATA``, or a number
+that is not finite), the sheet's XML is cleaned of them for the reader, and they are reported
+all the same.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import PurePosixPath
 
+import numpy as np
 from defusedxml import ElementTree
 
 from ..vocab.codes import OUTPUT_PROPERTY
+from .raw import MAX_TEXT
 
 __all__ = ["SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
 
@@ -19,16 +31,40 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
-_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+#: The error values python-calamine knows; any other makes it refuse the whole workbook.
+_KNOWN_ERRORS = {b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"}
+#: Bytes of sheet XML looked at in one go by :func:`_scan` (bounds its scratch memory).
+_CHUNK = 1 << 24
+_N_OR_I = np.zeros(256, bool)
+_N_OR_I[list(b"nNiI")] = True
+
+
+class _Facts:
+    """What :func:`_scan` finds in a sheet's XML."""
+
+    def __init__(self) -> None:
+        self.rows = self.cols = 0
+        #: a run of more than MAX_TEXT bytes without a tag: it may be a cell's text of more
+        #: than MAX_TEXT characters (a character takes at least one byte)
+        self.long_text = False
+        #: a ``<v>`` value starting with n, N, i or I (after a sign): it may be a NaN or an
+        #: infinity, on which python-calamine panics in a date-formatted cell
+        self.odd_number = False
+        self.last_tag = -1
 
 
 class SheetPart:
-    """One worksheet's XML part: its used rows and columns (from ``<dimension>``), and its
-    error cells as ``{(row, col): text}`` (0-based)."""
+    """One worksheet's XML part: its extent (the last row and column any cell or row names),
+    its cells that python-calamine misreads as ``{(row, col): text}`` (0-based), the XML to
+    give python-calamine instead of the file's (``clean``, None when the file's will do) and
+    whether it may hold text over :data:`MAX_TEXT` characters (``long_text``)."""
 
-    def __init__(self, name: str, rows: int, cols: int, errors: dict[tuple[int, int], str]
-                 ) -> None:
-        self.name, self.rows, self.cols, self.errors = name, rows, cols, errors
+    def __init__(self, name: str, path: str, rows: int, cols: int,
+                 errors: dict[tuple[int, int], str], clean: bytes | None = None,
+                 long_text: bool = False) -> None:
+        self.name, self.path, self.rows, self.cols = name, path, rows, cols
+        self.errors, self.clean, self.long_text = errors, clean, long_text
 
 
 def is_points_output(book: zipfile.ZipFile) -> bool:
@@ -47,27 +83,134 @@ def _column(letters: bytes) -> int:
     return n - 1
 
 
-def _errors(xml: bytes) -> dict[tuple[int, int], str]:
-    """Error cells (``t="e"``) and formulas without a cached value, by position."""
-    if b't="e"' not in xml and b"<f" not in xml:
-        return {}
-    found = {}
+def _largest(digits: np.ndarray, base: int) -> int:
+    """The largest of the numbers whose digits (as byte codes, ``'0'`` = 0) are the rows of
+    ``digits``, in ``base``."""
+    if not digits.size:
+        return 0
+    weights = base ** np.arange(digits.shape[1] - 1, -1, -1, dtype=np.int64)
+    return int(((digits.astype(np.int64) - 48) @ weights).max())
+
+
+def _leading(flags: np.ndarray) -> np.ndarray:
+    """For each column of ``flags`` (one row per position), how many rows from the top are
+    all true."""
+    run, count = flags[0], flags[0].astype(np.int64)
+    for row in flags[1:]:
+        run = run & row
+        count += run
+    return count
+
+
+def _refs(chunk: np.ndarray) -> tuple[int, int]:
+    """The largest row and column (1-based) named by an ``r="…"`` attribute in ``chunk`` (cell
+    references such as ``B7``, and row numbers), computed on the bytes all at once."""
+    at = np.flatnonzero(chunk[1:-16] == 114) + 1  # r
+    at = at[(chunk[at + 1] == 61) & ((chunk[at + 2] == 34) | (chunk[at + 2] == 39))]  # ="
+    before = chunk[at - 1]
+    at = at[(before == 32) | (before == 9) | (before == 10) | (before == 13)]
+    if not len(at):
+        return 0, 0
+    # the 13 bytes after the quote, one row per byte: up to 4 letters, then up to 9 digits
+    window = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(chunk, 13)[at + 3].T)
+    letter = (window >= 65) & (window <= 90)
+    letters = _leading(letter[:4])
+    digits = np.minimum(_leading(letter | ((window >= 48) & (window <= 57))) - letters, 9)
+    most = int(digits.max())
+    rows = max(_largest(window[n:n + most, (digits == most) & (letters == n)].T, 10)
+               for n in range(5))
+    widest = int(letters.max())
+    # 'A' - 16 is '1': a column's letters are the digits 1-26 of a number in base 26
+    cols = _largest(window[:widest, letters == widest].T - 16, 26) if widest else 0
+    return rows, cols
+
+
+def _tags(chunk: np.ndarray, start: int, facts: _Facts) -> None:
+    """Update ``facts.long_text`` and ``facts.odd_number`` from the tags (``<``) in ``chunk``
+    (the bytes from ``start`` on, with 16 more after its end)."""
+    tags = np.flatnonzero(chunk[:-16] == 60)
+    if len(tags):
+        gaps = np.diff(tags, prepend=facts.last_tag - start)
+        facts.long_text |= bool(gaps.max() > MAX_TEXT + 1)
+        facts.last_tag = start + int(tags[-1])
+        values = tags[(chunk[tags + 1] == 118) & (chunk[tags + 2] == 62)] + 3  # <v>
+        first, second = chunk[values], chunk[values + 1]
+        facts.odd_number |= bool((_N_OR_I[first] | (((first == 43) | (first == 45))
+                                                    & _N_OR_I[second])).any())
+
+
+def _scan(xml: bytes) -> _Facts:
+    """The sheet's extent — the last row and column (1-based) that any cell or row of its XML
+    names, or that its ``<dimension>`` claims (the reader may trust it), whichever is
+    further — and whether it may hold long text or numbers that are not finite."""
+    facts = _Facts()
+    dim = _DIMENSION.search(xml[:4096])
+    if dim:
+        facts.rows, facts.cols = int(dim.group(2)), _column(dim.group(1)) + 1
+    data = np.frombuffer(xml, np.uint8)
+    for start in range(0, len(data), _CHUNK):
+        first = max(0, start - 16)  # chunks overlap: a reference may straddle two
+        end = min(start + _CHUNK, len(data))
+        chunk = data[first:end + 16]
+        if len(chunk) < end + 16 - first:  # the last: room after its last byte
+            chunk = np.concatenate([chunk, np.zeros(end + 16 - first - len(chunk), np.uint8)])
+        rows, cols = _refs(chunk)
+        facts.rows, facts.cols = max(facts.rows, rows), max(facts.cols, cols)
+        _tags(chunk, first, facts)
+    facts.long_text |= len(data) - facts.last_tag - 1 > MAX_TEXT
+    return facts
+
+
+def _extent(xml: bytes) -> tuple[int, int]:
+    """The last row and column of the sheet XML (see :func:`_scan`)."""
+    facts = _scan(xml)
+    return facts.rows, facts.cols
+
+
+def _finite(text: bytes) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _misread(xml: bytes, odd: bool) -> tuple[dict[tuple[int, int], str], bytes | None]:
+    """Error cells (``t="e"``), formulas without a cached value and numbers that are not
+    finite (``NaN``, ``INF``; looked for when ``odd``), by position; and the XML without
+    them when python-calamine would fail on one (None when it would not)."""
+    if b't="e"' not in xml and b"<f" not in xml and not odd:
+        return {}, None
+    found: dict[tuple[int, int], str] = {}
+    stops = False
     for m in _CELL.finditer(xml):
         attrs, body = m.group(3), m.group(5) or b""
         at = (int(m.group(2)) - 1, _column(m.group(1)))
+        value = _VALUE.search(body)
         if b't="e"' in attrs:
-            value = _ERROR_VALUE.search(body)
             found[at] = value.group(1).decode("utf-8", "replace") if value else "#错误"
+            stops |= value is not None and value.group(1) not in _KNOWN_ERRORS
         elif b"<f" in body and b"<v>" not in body:
             found[at] = "公式（没有保存计算结果）"
-    return found
+        elif odd and value is not None and b't="' not in attrs.replace(b't="n"', b"") \
+                and not _finite(value.group(1)):
+            found[at] = f"{value.group(1).decode('ascii', 'replace').strip()}（不是有限的数）"
+            stops = True
+    if not stops:
+        return found, None
+    return found, _CELL.sub(lambda m: b'<c r="' + m.group(1) + m.group(2) + b'"/>'
+                            if (int(m.group(2)) - 1, _column(m.group(1))) in found
+                            else m.group(0), xml)
 
 
 def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
-    """The worksheets in workbook order with their used range and error cells."""
+    """The worksheets in workbook order with their extent and misread cells."""
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    try:
+        shared_long = _scan(book.read("xl/sharedStrings.xml")).long_text
+    except KeyError:
+        shared_long = False
     parts = []
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
@@ -76,10 +219,10 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
             xml = book.read(path)
         except KeyError:
             continue  # a chart sheet or a missing part: calamine decides
-        dim = _DIMENSION.search(xml[:4096])
-        rows = int(dim.group(2)) if dim else 0
-        cols = _column(dim.group(1)) + 1 if dim else 0
-        parts.append(SheetPart(sheet.get("name", ""), rows, cols, _errors(xml)))
+        facts = _scan(xml)
+        errors, clean = _misread(xml, facts.odd_number)
+        parts.append(SheetPart(sheet.get("name", ""), path, facts.rows, facts.cols, errors,
+                               clean, shared_long or facts.long_text))
     return parts
 
 

@@ -84,6 +84,13 @@ def mark_text(value: Any) -> str:
     return ERROR_MARK if isinstance(value, CellError) else cell_text(value)
 
 
+def _is_error(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are :class:`CellError` (each distinct value looked at once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([isinstance(u, CellError) for u in uniques], dtype=bool)[codes] \
+        if len(values) else np.zeros(0, dtype=bool)
+
+
 def _codes(values: np.ndarray, names: list[str], known: dict[str, int]) -> np.ndarray:
     """Each value's number in ``names`` (:func:`mark_text`; "" for an empty cell), looking
     up each distinct value once."""
@@ -107,8 +114,7 @@ class _Scanner:
         for raw in raws:
             where = f"{raw.file}!{raw.name}!A1"
             if raw.skipped:
-                self._issue("skipped_sheet", f"{raw.skipped}，此工作表未读取；请删除多余的单元格"
-                            "（选中空白行列后“删除”）再保存", where)
+                self._issue("skipped_sheet", raw.skipped, where)
             elif any(v != "" for row in raw.cells for v in row):  # Sheet2, Sheet3: not data
                 if raw.hidden:
                     self._issue("hidden_sheet", "此工作表是隐藏的，已照常读取；如不应计分，请删除它",
@@ -165,6 +171,12 @@ class _Scanner:
     # -- roster and people -----------------------------------------------------------------
     def _roster(self, sheet: Sheet) -> None:
         rows = sheet.data_rows(sheet.header + 1)
+        bad = _is_error(sheet.column("name", rows))
+        for at in np.flatnonzero(bad).tolist():  # a name cell with an error: the row is not read
+            self._issue("bad_cell", f"名册此行的姓名单元格是“{sheet.grid[rows[at], sheet.fields['name']]}”，"
+                        "不是姓名，此行未读取；请填上党员的姓名",
+                        sheet.address(int(rows[at]), sheet.fields["name"]))
+        rows = rows[~bad]
         part = {f: sheet.column(f, rows)
                 for f in ("member_id", "name", "branch", "category", *DATED)}
         part.update(sheet=np.full(len(rows), sheet.number), row=rows,

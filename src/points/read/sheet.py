@@ -22,6 +22,9 @@ __all__ = ["LETTERS", "REQUIRED", "Sheet", "sheet_kind"]
 LETTERS = np.array([column_letter(i) for i in range(16384)], dtype=object)
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "制表")
 _NOTE_WIDTH = max(map(len, _NOTE_PREFIXES))
+#: Text of any length (a fixed-width ``str`` array is as wide as its longest cell: one cell of
+#: 200 MB in a column would ask for gigabytes).
+_TEXT = np.dtypes.StringDType()
 _TOTAL_ROWS = ("合计", "小计", "总计", "平均", "出勤率")
 #: The fields each kind of sheet cannot do without.
 REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
@@ -103,7 +106,7 @@ class Sheet:
         first = block[:, 0].copy()
         for j in range(1, min(3, block.shape[1])):
             first = np.where(first == "", block[:, j], first)
-        head = np.strings.lstrip(first.astype(str)).astype(f"U{_NOTE_WIDTH}")  # cut to width
+        head = np.strings.lstrip(first.astype(_TEXT)).astype(f"U{_NOTE_WIDTH}")  # cut to width
         notes = np.zeros(len(block), dtype=bool)
         for prefix in _NOTE_PREFIXES:
             notes |= head.astype(f"U{len(prefix)}") == prefix
@@ -117,7 +120,7 @@ class Sheet:
         field = "name" if "name" in self.fields else "member_id" if "member_id" in self.fields else ""
         if not field:
             return totals
-        person = np.strings.strip(block[:, self.fields[field]].astype(str))
+        person = np.strings.strip(block[:, self.fields[field]].astype(_TEXT))
         for word in _TOTAL_ROWS:
             totals |= person == word
         if not totals.any():

@@ -26,6 +26,7 @@ from ..rules.schema import (
     MARKS,
     NEGATIVE,
     PROBATION,
+    RATING,
     TOP,
 )
 from ..vocab.statuses import STATUS_LABELS
@@ -72,7 +73,7 @@ def rule_table(ruleset: Ruleset) -> pd.DataFrame:
     rows = [*_settings(rs), *_dimensions(rs), *_activities(rs, labels), *_items(rs, labels),
             *_categories(rs, labels), *_status_factors(rs), *_appraisal(rs, labels), *_grades(rs),
             *_bands(PROBATION.label, rs.probation), *_bands(CANDIDATES.label, rs.candidate_bands),
-            *_flags(rs), *_marks(rs)]
+            *_flags(rs), *_marks(rs), *_rating(rs)]
     frame = pd.DataFrame(rows, columns=RULE_TABLE_COLUMNS)
     frame = frame.astype({"部分": "string", "名称": "string", "编号": "string", "说明": "string",
                           "分值": "float64", "封顶": "float64"})
@@ -140,8 +141,13 @@ def _appraisal(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     if rs.appraisal is None:
         return []
     dimension = labels.get(rs.appraisal.dimension, rs.appraisal.dimension)
-    return [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
-            for result, points in rs.appraisal.results.items()]
+    rows: list[Row] = [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
+                       for result, points in rs.appraisal.results.items()]
+    weight, top = rs.appraisal.score_weight, rs.appraisal.score_max
+    if weight is not None:
+        rows.append((APPRAISAL.label, "评议分数", "score_weight", float(weight), top * weight,
+                     f"评议结果写成 0–{top:g} 的分数时，计分 = 分数 × {weight:g}，计入{dimension}"))
+    return rows
 
 
 def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:
@@ -185,3 +191,18 @@ def _marks(rs: Ruleset) -> list[Row]:
     blank = MARKS["blank"]
     rows.append((MARKS.label, blank.label, blank.name, None, None, blank.choices[rs.marks.blank]))
     return rows
+
+
+def _rating(rs: Ruleset) -> list[Row]:
+    """One row per band of ``[rating]``: its lower bound and its shares per branch."""
+    if rs.rating is None:
+        return []
+    bands = rs.rating.bands
+    part = f"{RATING.label}（{rs.rating.label}）"
+    return [(part, b.name, "", float(b.min), None, _join(
+        f"总积分 ≥ {b.min:g}" if i < len(bands) - 1 else "其余",
+        f"每支部最多 {_fraction(b.at_most)}（向下取整），超出的按总分移入下一档"
+        if b.at_most is not None else "",
+        f"本档及以下每支部至少 {_fraction(b.at_least)}（向上取整），不足时提示" if b.at_least is not None
+        else "", f"提示：{b.flag}" if b.flag else ""))
+        for i, b in enumerate(bands)]

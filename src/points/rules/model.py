@@ -33,6 +33,8 @@ __all__ = [
     "Grades",
     "Item",
     "Marks",
+    "Rating",
+    "RatingBand",
     "Ruleset",
 ]
 
@@ -185,6 +187,10 @@ class Appraisal:
     results: Mapping[str, float] = field(converter=_frozen_map)
     #: Raise ``appraisal_missing`` for members without a result when the whole year is scored.
     required: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+    #: A result given as a score (0 … ``score_max``) earns score × ``score_weight`` (None: only
+    #: the words of ``results`` are known).
+    score_weight: float | None = field(default=None, validator=_optional_positive)
+    score_max: float = field(default=100.0, validator=_is_number)
 
 
 @frozen(kw_only=True)
@@ -222,6 +228,27 @@ class Marks:
 
 
 @frozen(kw_only=True)
+class RatingBand:
+    """A band of a rating (★5, 红榜 …): ``min`` ≤ total, with shares of each branch's members."""
+
+    name: str = field(validator=_str)
+    min: float = field(validator=_is_number)
+    flag: str | None = field(default=None)
+    #: At most ⌊n × at_most⌋ of a branch's members in this band; the rest move one band down.
+    at_most: Fraction | None = field(default=None)
+    #: At least ⌈n × at_least⌉ in this band or below; when short, the lowest above are flagged.
+    at_least: Fraction | None = field(default=None)
+
+
+@frozen(kw_only=True)
+class Rating:
+    """Stars or boards by total (评星定级), beside the grades, with shares per branch."""
+
+    label: str = field(default="星级", validator=_str)
+    bands: tuple[RatingBand, ...] = field(converter=_tuple)
+
+
+@frozen(kw_only=True)
 class Ruleset:
     """A complete set of rules: what earns and costs points, and how totals are judged."""
 
@@ -246,6 +273,7 @@ class Ruleset:
     flags: FlagRules = field(factory=FlagRules)
     conversions: Conversions = field(factory=Conversions)
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
+    rating: Rating | None = None
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""
 

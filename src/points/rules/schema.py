@@ -43,8 +43,8 @@ from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 __all__ = [
     "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "CONVERSIONS",
     "DIMENSION", "FLAGS",
-    "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind",
-    "Section",
+    "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "RATING", "RATING_BAND", "SECTIONS",
+    "TOP", "Key", "Kind", "Section",
 ]
 
 Kind = Literal["text", "id", "number", "integer", "share", "bool", "texts", "choice", "factors",
@@ -209,10 +209,15 @@ CATEGORY = Section(path="$.categories.<名称>", label="党员类别", keys=(
 APPRAISAL = Section(path="$.appraisal", label="民主评议", keys=(
     Key(name="dimension", kind="dimension", required=True, label="计入维度",
         help="评议分计入哪个维度"),
-    Key(name="results", kind="table", required=True, label="评议结果",
-        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }"),
+    Key(name="results", kind="table", label="评议结果",
+        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }；设了 score_weight 时可不写"),
     Key(name="required", kind="bool", default=True, label="必须有评议结果",
         help="整年计分时缺评议结果记为数据问题"),
+    Key(name="score_weight", kind="number", minimum=0, maximum=100, label="评议分数折算系数",
+        help="评议结果写成分数（如按票数得出的 0–100 分）时，计分 = 分数 × 系数（0.2 即 20%）；"
+             "不写则只认 results 中的结果"),
+    Key(name="score_max", kind="number", minimum=1, default=100.0, label="评议分数满分",
+        help="评议分数应在 0 到此值之间，超出的记为数据问题"),
 ))
 
 # -- bands of grades, probation, candidates --------------------------------------------------
@@ -241,6 +246,24 @@ PROBATION = Section(path="$.probation", label="预备党员", keys=(
     _bands("预备党员档次：按期转正 / 延长预备期 / 取消预备资格"),))
 CANDIDATES = Section(path="$.candidates", label="发展对象择优", keys=(
     _bands("发展对象档次：优先发展 / 重点培养 / 一般"),))
+
+# -- rating: stars or boards, with shares per branch -------------------------------------------
+RATING_BAND = Section(path="$.rating.bands[<n>]", label="评星档次", keys=(
+    Key(name="name", kind="text", required=True, label="档次名称", help="档次名称，如 ★★★★★ 红榜"),
+    Key(name="min", kind="number", required=True, label="下限",
+        help="下限（含）：总分 ≥ min 即可入该档（可与上一档相同，只按比例分档）"),
+    Key(name="at_most", kind="share", label="最多占比",
+        help="每支部该档最多 ⌊n × 比例⌋ 人（向下取整），超出的按总分从低到高移入下一档"),
+    Key(name="at_least", kind="share", label="至少占比",
+        help="每支部该档及以下至少 ⌈n × 比例⌉ 人，不足时提示上面几档中总分最低的人，只提示不改档"),
+    Key(name="flag", kind="id", label="复核提示", help="落入该档时的复核提示代码，如 rating_low"),
+))
+RATING = Section(path="$.rating", label="评星定级", keys=(
+    Key(name="label", kind="text", default="星级", label="名称",
+        help="汇总表中这一列的标题，如 星级、上榜"),
+    Key(name="bands", kind="bands", required=True, label="档次",
+        help="评星档次，按 min 从高到低排列（可相同），最低一档兜底"),
+))
 
 # -- flags -----------------------------------------------------------------------------------
 FLAGS = Section(path="$.flags", label="复核提示", keys=(
@@ -312,8 +335,10 @@ TOP = Section(path="$", label="基本设置", keys=(
     _table("flags", FLAGS, "复核提示阈值"),
     _table("conversions", CONVERSIONS, "迟到、请假折合无故缺席"),
     _table("marks", MARKS, "签到符号"),
+    _table("rating", RATING, "评星定级（星级、红黄白榜），可设每档占比"),
 ))
 
 #: Every section, top level first.
 SECTIONS: tuple[Section, ...] = (TOP, DIMENSION, ACTIVITY, BONUS, NEGATIVE, CATEGORY, APPRAISAL,
-                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS)
+                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS,
+                                 RATING, RATING_BAND)

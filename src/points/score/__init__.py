@@ -86,7 +86,10 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.
-    ledger = sort_frame(s.rows()[LEDGER_COLUMNS], ["member_id", "date"]).reset_index(drop=True)
+    rows = s.rows()[LEDGER_COLUMNS]
+    s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
+    ledger = sort_frame(rows, ["member_id", "date"]).reset_index(drop=True)
+    del rows
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)
     events = s.events[EVENT_COLUMNS]

@@ -27,11 +27,15 @@ FLAG_CODES: dict[str, FlagCode] = {
     "absence_escalation": FlagCode("连续多月缺席组织生活", "一级：批评教育；二级：限期改正"),
     "probation_extend": FlagCode("建议延长预备期", "延长预备期"),
     "grade_basic": FlagCode("建议等次：基本合格", "诫勉谈话"),
+    "rating_low": FlagCode("评星落入最低档", "督促整改"),
     "unexcused_absences": FlagCode("无故缺席次数较多", "通报批评"),
     "frequent_leave": FlagCode("请假频繁", "谈心谈话"),
     "quota_tie": FlagCode("优秀名额边界同分", "支部研究确定"),
     "quota_demoted": FlagCode("超出优秀名额", "支部研究确定"),
     "bottom_share": FlagCode("基本合格、不合格比例不足", "支部研究确定"),
+    "rating_tie": FlagCode("评星名额边界同分", "支部研究确定"),
+    "rating_demoted": FlagCode("超出评星名额", "支部研究确定"),
+    "rating_short": FlagCode("评星低档比例不足", "支部研究确定"),
     "no_records": FlagCode("全年无任何记录", "失联党员排查"),
 }
 

@@ -15,6 +15,8 @@ from typing import ClassVar
 
 import pandas as pd
 
+from .text import readable_path
+
 __all__ = ["ArgumentError", "OutputError", "PointsError", "ReaderError", "RecordsError",
            "RulesetError", "WorkbookError", "os_problem"]
 
@@ -117,7 +119,7 @@ class WorkbookError(PointsError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}：{problem}", where=str(path))
+        super().__init__(f"{readable_path(self.path)}：{problem}", where=readable_path(self.path))
 
 
 class ReaderError(PointsError, ValueError):
@@ -134,4 +136,4 @@ class OutputError(PointsError):
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}：{problem}", where=str(path))
+        super().__init__(f"{readable_path(self.path)}：{problem}", where=readable_path(self.path))

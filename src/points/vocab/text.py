@@ -26,6 +26,7 @@ __all__ = [
     "map_names",
     "normalize_name",
     "normalize_series",
+    "readable_path",
     "suggestion",
     "suggestion_zh",
 ]
@@ -44,6 +45,18 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+_NOT_UTF8 = re.compile(r"[^/\\]*[\udc80-\udcff][^/\\]*")
+
+
+def readable_path(path: str) -> str:
+    """``path`` as text that can be shown, stored and written: each part of it (folder or
+    file name) that is not UTF-8 (Python keeps its bytes as lone surrogates) is read as
+    GB18030, the encoding of Chinese Windows; bytes that are not GB18030 either become
+    ``\ufffd``."""
+    return _NOT_UTF8.sub(lambda m: m.group().encode("utf-8", "surrogateescape")
+                         .decode("gb18030", "replace"), path)
 
 
 def normalize_name(text: object) -> str:

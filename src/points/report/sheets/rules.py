@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..._version import __version__
 from ...judge.assessment import AssessmentTables
+from ...vocab.text import readable_path
 from ..ruletable import RULE_TABLE_COLUMNS, rule_table
 from ..xlsx import Book, Column
 
@@ -21,7 +22,8 @@ def write_rules(book: Book, a: AssessmentTables) -> None:
     rs = a.ruleset
     meta: list[tuple[str, str, str, float | None, float | None, str]] = [
         ("规则文件", "SHA-256", "", None, None, rs.sha256 or "（在 Python 中构建，无文件）")]
-    meta += [("输入文件", Path(p).name, "", None, None, f"SHA-256 {h}（{p}）") for p, h in a.files]
+    meta += [("输入文件", readable_path(Path(p).name), "", None, None,
+              f"SHA-256 {h}（{readable_path(p)}）") for p, h in a.files]
     meta += [("程序", "points 版本", "", None, None, __version__),
              ("统计期", "年度", "", float(a.year), None, f"{a.year}年"),
              ("统计期", "统计截至", "", None, None,

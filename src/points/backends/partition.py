@@ -58,18 +58,26 @@ def partition_records(records: Records, parts: int) -> list[Records]:
     groups, _ = _branch_groups(records, max(1, parts))
     branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
                           index=[b for g in groups for b in g])
-    roster_part = _branches(records).map(branch_of).to_numpy()
-    member_part = pd.Series(roster_part, index=records.roster["member_id"].to_numpy())
-    out = []
-    for k in range(len(groups)):
-        tables = {}
-        for name in RECORD_TABLES:
-            frame = getattr(records, name)
-            where = frame["member_id"].map(member_part).fillna(0).to_numpy()
-            tables[name] = frame[where == k].reset_index(drop=True)
-        out.append(attrs.evolve(records, roster=records.roster[roster_part == k].reset_index(
-            drop=True), issues=empty_issues(), **tables))
-    return out
+    roster_part = _branches(records).map(branch_of).to_numpy(dtype="int64")
+    ids = pd.Index(records.roster["member_id"])
+    split = {"roster": _split(records.roster, roster_part, len(groups))}
+    for name in RECORD_TABLES:  # each row copied once, into its partition, in its order
+        frame = getattr(records, name)
+        at = ids.get_indexer(frame["member_id"])
+        where = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)  # unknown: the first
+        split[name] = _split(frame, where, len(groups))
+    return [attrs.evolve(records, roster=split["roster"][k], attendance=split["attendance"][k],
+                         negatives=split["negatives"][k], bonuses=split["bonuses"][k],
+                         appraisals=split["appraisals"][k], issues=empty_issues())
+            for k in range(len(groups))]
+
+
+def _split(frame: pd.DataFrame, part: np.ndarray, parts: int) -> list[pd.DataFrame]:
+    """``frame``'s rows by partition number, each partition's rows in their order."""
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(parts + 1))
+    return [frame.take(order[a:b]).reset_index(drop=True)
+            for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,11 @@ def test_partitions_hold_whole_branches_and_every_record_once(example_records: p
     for name in RECORD_TABLES:
         assert sum(len(getattr(p, name)) for p in pieces) == len(getattr(example_records, name))
     assert all(p.issues.empty for p in pieces)  # added once, when the scores are combined
+
+
+def test_every_per_member_table_is_split() -> None:
+    assert set(RECORD_TABLES) == {f.name for f in attrs.fields(points.Records)} - {
+        "roster", "issues", "files"}
 
 
 def test_members_without_a_branch_and_unknown_members_are_not_lost() -> None:

@@ -137,6 +137,18 @@ bands = [
     text = str(error.value)
     assert "$.rating.bands[0].at_most" in text and "$.rating.bands[1].flag" in text
     assert "从高到低" in text
+    with pytest.raises(points.RulesetError) as error:
+        ruleset(tmp_path, """
+[rating]
+bands = [
+  { name = "★2", min = 60, at_least = "1/2" },
+  { name = "★1", min = 0, at_most = "1/2" },
+]
+""")
+    assert [p for p, _ in error.value.problems] == ["$.rating.bands[0].at_least",
+                                                     "$.rating.bands[1].at_most"]
+    with pytest.raises(points.RulesetError, match=r"\$\.rating\.label: 汇总表已有 '总积分'"):
+        ruleset(tmp_path, '[rating]\nlabel = "总积分"\nbands = [{ name = "★", min = 0 }]\n')
 
 
 def test_the_grade_quota_is_the_one_band_case_of_the_cascade() -> None:
@@ -183,3 +195,9 @@ def test_at_most_shares_are_never_exceeded_and_order_never_matters(
     shuffled = frame.sample(frac=1, random_state=len(people))
     again = rate(shuffled.reset_index(drop=True), member, rating)
     assert again["rating"].tolist() == out["rating"].reindex(shuffled.index).tolist()
+    # an at-least share only flags: the same bands with one on the last band move nobody
+    floor = Rating(bands=(*bands[:-1], RatingBand(name=bands[-1].name, min=bands[-1].min,
+                                                  at_least=Fraction(1, 2))))
+    flagged = rate(frame, member, floor)
+    assert flagged["rating"].tolist() == out["rating"].tolist()
+    assert not (flagged["rating_short"] & (flagged["rating"] == bands[-1].name)).any()

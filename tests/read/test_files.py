@@ -187,3 +187,12 @@ def test_a_roster_name_holding_an_error_is_a_bad_cell_never_a_silent_drop(tmp_pa
     assert bad["source"].tolist() == ["名册.xlsx!名册!B2", "名册.xlsx!名册!B3"]
     assert bad["message"].str.contains("此行未读取").all() and "“#N/A”" in bad["message"].iloc[0]
     assert not (records.issues["code"] == "no_person").any()  # one issue per row
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xlsb"])
+def test_a_workbook_under_another_formats_extension_is_one_clear_error(tmp_path: Path,
+                                                                     suffix: str) -> None:
+    wrong = tmp_path / f"签到{suffix}"
+    wrong.write_bytes(wb.roster(tmp_path).read_bytes())
+    with pytest.raises(points.WorkbookError, match=f"不是 \\{suffix} 工作簿（内容其实是 .xlsx"):
+        points.read_workbooks(wrong)

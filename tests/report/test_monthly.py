@@ -134,3 +134,29 @@ def test_a_report_without_sign_ins_and_the_same_bytes_twice(tmp_path: Path) -> N
     assert write_monthly(result, tmp_path / "b.xlsx").read_bytes() == first
     trend = list(openpyxl.load_workbook(tmp_path / "a.xlsx")["出勤趋势"].iter_rows(values_only=True))
     assert trend[:2] == [("支部", "1月", "2月", "3月", "4月", "5月"), ("一支部", *[None] * 5)]
+
+
+def test_a_mid_year_review_says_its_grades_are_provisional(tmp_path: Path) -> None:
+    records = build(PEOPLE, _busy_year())
+    for as_of, said in (("2024-06-30", True), (None, False)):
+        path = tmp_path / f"{as_of}.xlsx"
+        points.assess(records, year=2024, as_of=as_of).to_excel(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            header = openpyxl.load_workbook(path)["汇总"].oddHeader.right.text or ""
+        assert ("建议等次为预计" in header) is said
+
+
+def test_a_cycle_from_july_reports_its_months_in_order(tmp_path: Path) -> None:
+    """cycle_start = "07-01": the 2025 cycle up to 2024-12-31 shows July … December, and the
+    title names the cycle."""
+    events = [("M1", f"2024-{m:02d}-10", "主题党日", "present") for m in range(1, 13)]
+    rules = attrs.evolve(points.default_ruleset(), cycle_start="07-01")
+    result = points.assess(build(PEOPLE[:1], events), rules, as_of="2024-12-31")
+    assert report_title(result) == "2025年度（2024-07-01截至2024-12-31）党员积分季报"
+    path = write_monthly(result, tmp_path / "季报.xlsx", date=dt.date(2025, 1, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(path)
+    trend = list(book["出勤趋势"].iter_rows(values_only=True))
+    assert trend[0] == ("支部", "7月", "8月", "9月", "10月", "11月", "12月")

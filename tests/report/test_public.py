@@ -88,3 +88,5 @@ def test_score_public_folder_per_branch(tmp_path: Path,
     args[6] = str(tmp_path / "公示.xlsx")
     assert cli.main(args) == 1
     assert "--per-branch 不写文件夹" in capsys.readouterr().err
+    assert cli.main([*args[:7], "--notice-days", "0"]) == 1
+    assert "错误：公示天数：应为 1 到 366 的整数" in capsys.readouterr().err

@@ -106,19 +106,24 @@ def test_hejing_star_shares_per_branch_and_categories_a_to_e() -> None:
     appraisals = [(f"M{i}", r) for i, r in enumerate(["优秀"] * 2 + ["合格"] * 6 + ["不合格"] * 2)]
     appraisals += [("C1", "合格"), ("E1", "合格")]
     bonuses = [(f"M{i}", f"2024-0{d}-01", "讲党课") for i in range(10) for d in range(1, 10 - i)]
-    rows = [(f"M{i}", f"2024-{m:02d}-10", "党小组会", "present") for i in range(10)
-            for m in range(1, 13)]
+    rows = [(f"M{i}", f"2024-{m:02d}-{day}", activity, "present") for i in range(10)
+            for m in range(1, 13) for day, activity in (("10", "党小组会"), ("20", "主题党日"))]
     result = points.assess(build(people, rows, bonuses=bonuses, appraisals=appraisals), hejing,
                            year=2024)
     totals = [total(result, f"M{i}") for i in range(10)]
-    # 24 (党小组会) + appraisal + vanguard min(3 × (9 − i), 20)
-    assert totals == [64, 64, 59, 57, 54, 51, 48, 45, 27, 24]
-    # n = 11 in 一支部: ★5 ⌊1.1⌋ = 1 place, but M0 and M1 tie: both move down; ★4 ⌊3.3⌋ = 3:
-    # M0, M1 take two, M2 (59) is below 60 → ★1 like everyone under 60
+    # 24 (党小组会) + 24 (主题党日) + appraisal + vanguard min(3 × (9 − i), 20)
+    assert totals == [88, 88, 83, 81, 78, 75, 72, 69, 51, 48]
+    # n = 11 in 一支部: ★5 has ⌊1.1⌋ = 1 place, M0 and M1 tie for it: both move down;
+    # ★4 has ⌊3.3⌋ = 3: M0, M1, M2; the other 70+ go to ★3; 60–69 ★2; below 60 ★1
     stars = ranked(result, "rating")
-    assert [stars[f"M{i}"] for i in range(10)] == ["★★★★", "★★★★"] + ["★"] * 8
-    assert ranked(result, "rating_quota")["M0"] == "tie"
+    assert [stars[f"M{i}"] for i in range(10)] == (
+        ["★★★★"] * 3 + ["★★★"] * 4 + ["★★"] + ["★"] * 2)
+    quota = ranked(result, "rating_quota")
+    # M2 did not fit in ★5 (over its place) and took ★4: demoted from ★5, as M3–M6 from ★4
+    assert [quota[f"M{i}"] for i in range(8)] == ["tie", "tie"] + ["demoted"] * 5 + [""]
+    assert "rating_tie" in codes(result, "M0")
     assert stars["C1"] == "★" and stars["E1"] == "★"  # 15 (合格) only
+    assert not result.rankings["rating_short"].any()  # ★1 has 3 of 11 ≥ ⌈1.1⌉
     categories = result.totals.set_index("member_id")["category"]
     assert categories["C1"] == "C类（流动党员）" and categories["E1"] == "E类（预备党员）"
     assert ranked(result, "probation_band")["E1"] == "取消预备资格"

@@ -12,6 +12,7 @@ partitions and are added once when the scores are combined.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import attrs
 import numpy as np
@@ -25,7 +26,8 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
 __all__ = ["combine_scores", "partition_records"]
 
-RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals")
+#: The tables of :class:`~points.Records` kept per member (split with the roster).
+RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
 
 
 def _branches(records: Records) -> pd.Series:
@@ -66,10 +68,9 @@ def partition_records(records: Records, parts: int) -> list[Records]:
         at = ids.get_indexer(frame["member_id"])
         where = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)  # unknown: the first
         split[name] = _split(frame, where, len(groups))
-    return [attrs.evolve(records, roster=split["roster"][k], attendance=split["attendance"][k],
-                         negatives=split["negatives"][k], bonuses=split["bonuses"][k],
-                         appraisals=split["appraisals"][k], issues=empty_issues())
-            for k in range(len(groups))]
+    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()}
+                                     for k in range(len(groups))]
+    return [attrs.evolve(records, issues=empty_issues(), **t) for t in tables]
 
 
 def _split(frame: pd.DataFrame, part: np.ndarray, parts: int) -> list[pd.DataFrame]:

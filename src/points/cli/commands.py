@@ -173,15 +173,15 @@ def _fresh_cache_undone(args: argparse.Namespace) -> Iterator[None]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    public = _public(args)  # a usage problem, before the work
+    public = _public(args)  # usage problems, before the work
+    notice = Notice(days=args.notice_days, contact=args.contact)
     # every target is checked before any is written; a failed run leaves no file behind
     with _fresh_cache_undone(args):
         result = _assess(args)
         written = write_outputs(result, args.output, public=public,
                                 mask_names=args.mask_names, per_branch=args.per_branch or None,
                                 ledger=args.ledger, org=args.org, date=_run_date(args.date),
-                                notice=Notice(days=args.notice_days, contact=args.contact),
-                                progress=_progress(args))
+                                notice=notice, progress=_progress(args))
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()
     folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()

@@ -97,7 +97,8 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     ev = ev.assign(date=ev["date"].astype("datetime64[us]"),
                    _order=ev["code"].map(order).astype("int64"))
     ev = sort_frame(ev, ["member_id", "_order", "date", "source"])[EVIDENCE_COLUMNS]
-    ev = ev.drop_duplicates(["member_id", "code", "source"]).reset_index(drop=True)
+    # one row per record (a flag on periods may show one roster row for several periods)
+    ev = ev.drop_duplicates(["member_id", "code", "source", "date"]).reset_index(drop=True)
 
     if not flags:
         return _empty_flags(), ev

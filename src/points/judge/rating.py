@@ -45,7 +45,7 @@ def rate(frame: pd.DataFrame, member: np.ndarray, rating: Rating | None) -> pd.D
     index, quota = cascade(frame, by_total, member, n, [b.at_most for b in bands])
     short = np.zeros(len(frame), dtype=bool)
     for k, band in enumerate(bands):
-        if band.at_least is not None and k > 0:
+        if band.at_least is not None and k > 0:  # the loader refuses one on the top band
             short |= _short(frame, index, member, n, k, band.at_least)
     names = np.array([b.name for b in bands], dtype=object)
     return out.assign(

@@ -33,6 +33,8 @@ __all__ = ["MAX_CELLS", "CellError", "RawSheet", "read_sheets"]
 # Compound-document header: legacy .xls files, and .xlsx files saved with a password.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
+#: The part a package of each of these kinds cannot be without.
+_PART = {".ods": "content.xml", ".xlsb": "xl/workbook.bin"}
 #: A sheet whose used range holds more cells than this is not read (a stray cell at XFD1048576
 #: makes a range of 17 billion cells).
 MAX_CELLS = 20_000_000
@@ -47,6 +49,13 @@ def _check_file(path: Path, data: bytes) -> None:
         raise WorkbookError(path, f"不是 {suffix} 工作簿（文件损坏或格式不对），请用 Excel/WPS 另存为 .xlsx")
     if suffix == ".xls" and head != _OLE:
         raise WorkbookError(path, "不是 .xls 工作簿（文件损坏或格式不对），请用 Excel/WPS 另存为 .xlsx")
+    if suffix in _PART:  # the reader goes by the content: the extension must say what it is
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = set(book.namelist())
+        if _PART[suffix] not in names:
+            actually = "内容其实是 .xlsx 工作簿，请把扩展名改为 .xlsx" if "xl/workbook.xml" in names \
+                else "文件损坏或格式不对，请用 Excel/WPS 另存为 .xlsx"
+            raise WorkbookError(path, f"不是 {suffix} 工作簿（{actually}）")
 
 
 def read_sheets(path: str | Path, data: bytes | None = None) -> list[RawSheet]:

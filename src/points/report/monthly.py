@@ -43,13 +43,14 @@ NEAR = 2  # months from the six-month rule that count as close
 
 def report_title(a: AssessmentTables) -> str:
     """``2024年（截至2024-06-30）党员积分季报`` (月报 unless the as-of date ends a quarter)."""
-    cutoff = a.as_of if a.as_of is not None else pd.Timestamp(a.year, 12, 31)
+    cutoff = a.calendar.cutoff
     return f"{a.period_text}党员积分{'季报' if cutoff.is_quarter_end else '月报'}"
 
 
 def _runs(a: AssessmentTables, rows: pd.DataFrame) -> pd.DataFrame:
     """``连续未参加`` (current run of missed months) and ``距六个月`` per person of ``rows``."""
-    since = a.year * 12
+    start = a.calendar.start
+    since = start.year * 12 + start.month - 1
     _, runs = missed_month_runs(a.events, since)
     current = runs.set_index("member_id")["current_length"].reindex(rows["member_id"]).fillna(0)
     six = a.ruleset.flags.six_month_run
@@ -163,7 +164,8 @@ def write_monthly(a: AssessmentTables, path: str | Path, *, org: str | None = No
                                     Column("出勤率", "percent", 8), Column("请假率", "percent", 8),
                                     *[Column(c, "int", 10) for c in warnings.columns[4:]]],
                freeze_columns=1)
-    cutoff = a.as_of if a.as_of is not None else pd.Timestamp(a.year, 12, 31)
-    _trend_sheet(book, a, list(range(1, cutoff.month + 1)))
+    cal = a.calendar  # the months of the cycle up to the cutoff, in order (July first …)
+    last = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0])
+    _trend_sheet(book, a, [(cal.first_month - 1 + m) % 12 + 1 for m in range(last + 1)])
     book.save(target)
     return target

@@ -40,12 +40,16 @@ def totals_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset) ->
     return out
 
 
-def _clipped(rows: pd.DataFrame, groups: list[str], cap: float) -> pd.DataFrame:
+def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | dict[str, float]
+             ) -> pd.DataFrame:
     """``groups, month, points``: what the running sum of ``rows`` per ``groups`` and month
-    loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions)."""
-    sums = rows.groupby([*groups, "month"])["points"].sum()
+    loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); a dict
+    gives each ``rule`` (one of ``groups``) its own cap."""
+    sums = rows.groupby([*groups, "month"], observed=True)["points"].sum()
     running = sums.groupby(level=groups).cumsum()
-    clipped = running.clip(-cap, cap)
+    bound = (sums.index.get_level_values("rule").map(cap).to_numpy(dtype="float64")
+             if isinstance(cap, dict) else cap)
+    clipped = running.clip(-bound, bound)
     before = clipped.groupby(level=groups).shift(1, fill_value=0.0)
     loss = ((clipped - before) - sums).round(6)
     frame = loss[loss != 0].reset_index()
@@ -62,11 +66,12 @@ def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame
     body = ledger[~dropped.to_numpy()][["member_id", "month", "period", "dimension", "rule",
                                          "points"]]
     parts = [body]
-    for item, (_, cap) in caps.items():  # once per capped rule of the ruleset
-        rows = body[(body["rule"] == item).to_numpy()]
-        if len(rows):
-            parts.append(_clipped(rows, ["member_id", "period"], cap)
-                         .assign(dimension=rows["dimension"].iloc[0]))
+    items = body[body["rule"].isin(list(caps)).to_numpy()]
+    if len(items):
+        dimension = items.drop_duplicates("rule").set_index("rule")["dimension"]
+        loss = _clipped(items, ["member_id", "period", "rule"],
+                        {r: c for r, (_, c) in caps.items()})
+        parts.append(loss.assign(dimension=loss["rule"].map(dimension)).drop(columns="rule"))
     whole = pd.concat(parts, ignore_index=True)
     capped = ~whole["rule"].astype("string").fillna("").str.startswith("zero.").to_numpy()
     for dim in ruleset.dimensions:
@@ -82,16 +87,19 @@ def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame
 
 def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
                   cal: Calendar) -> pd.DataFrame:
-    """One row per member and month of their window: points per dimension, the month's
-    ``total`` and the ``cumulative`` total, which never passes a dimension's cap or the
-    total's (caps count in the month they are reached)."""
-    months = pd.DataFrame({"month": range(1, cal.cutoff.month + 1)})
+    """One row per member and month of their window, in the cycle's order: points per
+    dimension, the month's ``total`` and the ``cumulative`` total, which never passes a
+    dimension's cap or the total's (caps count in the month they are reached)."""
+    last = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0])
+    months = pd.DataFrame({"month": range(last + 1)})  # months of the cycle (0: its first)
     grid = scope[["member_id", "window_start", "window_end"]].merge(months, how="cross")
-    grid = grid[(grid["month"] >= grid["window_start"].dt.month)
-                & (grid["month"] <= grid["window_end"].dt.month)]
+    grid = grid[(grid["month"] >= cal.month_number(grid["window_start"]))
+                & (grid["month"] <= cal.month_number(grid["window_end"]))]
     index = pd.MultiIndex.from_frame(grid[["member_id", "month"]])
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
-    rows = _caps_in_their_month(ledger.assign(month=ledger["date"].dt.month), ruleset)
+    rows = _caps_in_their_month(ledger.assign(month=cal.month_number(ledger["date"])), ruleset)
     table = _dimension_table(rows, ["member_id", "month"], columns, index)
     table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
-    return table.reset_index()
+    table = table.reset_index()
+    table["month"] = ((table["month"] + cal.first_month - 1) % 12 + 1).astype("int64")
+    return table

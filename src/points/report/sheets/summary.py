@@ -13,8 +13,10 @@ from ..xlsx import Book, Column
 from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
 from .people import suggested
 
-__all__ = ["SIGN_OFF", "write_summary"]
+__all__ = ["PROVISIONAL", "SIGN_OFF", "write_summary"]
 
+#: The note on the right of 汇总's page header in a run up to an as-of date.
+PROVISIONAL = "截至统计日，建议等次为预计，年底前还会变化"
 #: The line below the last row of 汇总, where the paper is signed.
 SIGN_OFF = "制表人：__________      审核人：__________      日期：__________"
 
@@ -57,6 +59,8 @@ def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None
                 Column("请假", "int", 6), Column("提示数", "int", 8),
                 Column("转正建议", "text", 14)]
     ws = book.table("汇总", frame, columns, freeze_columns=2)
+    if a.as_of is not None:  # a run before the year is over: the grades are provisional
+        ws.set_header(book.header(PROVISIONAL), margin=0.35)
     n = len(frame)
     col = {c.header: i for i, c in enumerate(columns)}
     grade_colours(book, ws, a, n, col["建议等次"])

@@ -38,7 +38,8 @@ import pandas as pd
 from distributed import Client, LocalCluster
 
 import points
-from points.backends.dask import PER_THREAD
+from points.backends.dask import PARTITION_RECORDS, PER_THREAD
+from points.backends.partition import RECORD_TABLES
 from points.judge import AssessmentTables
 
 
@@ -107,7 +108,9 @@ def bench(scale: float, args: argparse.Namespace) -> dict[str, object]:
         row["worker_cpu_s"] = round(sum(after[w] - before[w] for w in after), 1)
         peaks = client.run(_peak_mb)
         row["workers"] = len(peaks)
-        row["partitions"] = PER_THREAD * sum(client.nthreads().values())
+        size = sum(len(getattr(records, n)) for n in RECORD_TABLES)
+        row["partitions"] = max(PER_THREAD * sum(client.nthreads().values()),
+                                -(-size // PARTITION_RECORDS))
         row["worker_peak_mb"] = round(max(peaks.values()))
         row["client_peak_mb"] = round(_peak_mb())
     finally:

@@ -4,6 +4,7 @@ same records as a run without it, and survives a damaged entry."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -122,3 +123,13 @@ def test_dates_and_numbers_that_compare_equal_stay_apart() -> None:
                       for i, a in enumerate(_mixed(array)))).tolist()
     assert [type(v) for v in back] == [type(v) for v in values]
     assert back[:6] == values[:6] and repr(back[6:]) == "[0.0, -0.0]"
+
+
+def test_a_file_name_in_another_encoding_is_cached_too(town: Path, tmp_path: Path) -> None:
+    roster = next(p for p in town.glob("*.xlsx") if "名册" in p.name)
+    roster.rename(town / os.fsdecode("河西镇名册".encode("gbk") + b".xlsx"))  # GBK bytes
+    cache = tmp_path / "缓存"
+    cold = points.read_workbooks(town, cache=cache)
+    first = _entries(cache)
+    _same(cold, points.read_workbooks(town, cache=cache))
+    assert _entries(cache) == first and len(first) == len(EXAMPLE_FILES)

@@ -1,8 +1,9 @@
 """The Dask backend: members scored partitioned by branch over a ``distributed`` cluster.
 
-The records are split into whole-branch partitions (:func:`.partition.partition_records`,
-about four per worker thread so that a slow partition does not hold the others up), each
-partition is sent to the cluster once (``Client.scatter``) and scored there by
+The records are split into whole-branch partitions (:func:`.partition.partition_records`:
+at least four per worker thread, so that a slow partition does not hold the others up, and at
+most :data:`PARTITION_RECORDS` records each, so that a worker's memory does not grow with the
+province); each partition is sent to the cluster once (``Client.scatter``) and scored by
 :func:`points.score.score_members`; the results come back as they finish and are combined in
 partition order (:func:`.partition.combine_scores`), so the outcome is the same as one run
 here whatever the cluster's size or speed. Every worker needs ``points`` (and its
@@ -20,16 +21,19 @@ from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import PointsError
 from ..vocab.progress import Progress, tell
-from .partition import combine_scores, partition_records
+from .partition import RECORD_TABLES, combine_scores, partition_records
 
-__all__ = ["PER_THREAD", "ClusterError", "score_dask"]
+__all__ = ["PARTITION_RECORDS", "PER_THREAD", "ClusterError", "score_dask"]
 
 class ClusterError(PointsError):
     """The cluster cannot score: no workers, or workers without this version of points."""
 
 
-#: Partitions per worker thread of the cluster.
+#: Partitions per worker thread of the cluster (at least).
 PER_THREAD = 4
+#: Records per partition (at most, short of splitting a branch): a worker's memory follows its
+#: partitions, not the province.
+PARTITION_RECORDS = 250_000
 
 
 def _version() -> str:
@@ -52,11 +56,12 @@ def _check_workers(client: Any) -> None:
                            "请在每台工作机器上安装同一版本")
 
 
-def _partitions(client: Any, parts: int | None) -> int:
+def _partitions(client: Any, records: Records, parts: int | None) -> int:
     if parts is not None:
         return parts
     threads = sum(client.nthreads().values()) or 1
-    return PER_THREAD * threads
+    size = sum(len(getattr(records, name)) for name in RECORD_TABLES)
+    return max(PER_THREAD * threads, -(-size // PARTITION_RECORDS))
 
 
 def score_dask(records: Records, ruleset: Ruleset, calendar: Calendar, client: Any, *,
@@ -69,7 +74,7 @@ def score_dask(records: Records, ruleset: Ruleset, calendar: Calendar, client: A
     if not isinstance(client, Client):
         raise TypeError(f"client: expected distributed.Client, got {type(client).__name__}")
     _check_workers(client)
-    partitions = partition_records(records, _partitions(client, parts))
+    partitions = partition_records(records, _partitions(client, records, parts))
     sizes = [int(p.roster["branch"].nunique()) for p in partitions]
     tell(progress, "score", 0, sum(sizes))
     data = client.scatter(partitions)

@@ -97,7 +97,8 @@ def reader_version() -> str:
 def entry_key(sha256: str, name: str, year: int | None) -> str:
     """The name of the entry for a file's content, file name and year."""
     text = "\0".join((reader_version(), sha256, name, str(year)))
-    return hashlib.sha256(text.encode()).hexdigest()
+    # a name in another encoding (GBK bytes on a UTF-8 system) keeps its bytes as surrogates
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def is_cache_dir(path: Path) -> bool:
@@ -226,7 +227,7 @@ def store_scan(folder: Path, scan: FileScan, year: int | None) -> None:
             "activities": scan.activities, "marks": scan.marks,
             "cell_issues": scan.cell_issues, "n_people": scan.n_people, "layout": layout}
     table = pa.table(columns).replace_schema_metadata(
-        {"points-scan": json.dumps(meta, ensure_ascii=False)})
+        {"points-scan": json.dumps(meta)})  # ASCII: surrogates in a name survive as \udcXX
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema, options=_WRITE) as writer:
         writer.write_table(table)

@@ -102,6 +102,18 @@ def test_points_report_writes_it(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert cli.main(["score", str(roster), str(sheet), "--as-of", "2024-05-31",
                      "-o", str(tmp_path / "复核.xlsx")]) == 0
     assert "points report" in capsys.readouterr().out  # score says where the report is
+    with pytest.raises(SystemExit) as stop:  # a report is "so far": it needs its date
+        cli.main(["report", str(roster), str(sheet), "-o", str(tmp_path / "月报2.xlsx")])
+    assert stop.value.code == 2 and "--as-of" in capsys.readouterr().err
+    assert not (tmp_path / "月报2.xlsx").exists()
+
+
+def test_a_report_at_the_end_of_the_year_is_the_year_s(tmp_path: Path) -> None:
+    roster = workbooks.write(tmp_path / "名册.xlsx", {"党员名册": [
+        ["党员编号", "姓名", "所在支部", "党员类别"], *[list(p) for p in PEOPLE]]})
+    records = points.read_workbooks([roster])
+    assert report_title(points.assess(records, year=2024, as_of="2024-12-31")).endswith("年报")
+    assert report_title(points.assess(records, year=2024, as_of="2024-11-30")).endswith("月报")
 
 
 ACTIVITIES = ["党小组会", "主题党日", "集中学习", "支部党员大会", "党课", "组织生活会"]
@@ -153,7 +165,7 @@ def test_a_cycle_from_july_reports_its_months_in_order(tmp_path: Path) -> None:
     events = [("M1", f"2024-{m:02d}-10", "主题党日", "present") for m in range(1, 13)]
     rules = attrs.evolve(points.default_ruleset(), cycle_start="07-01")
     result = points.assess(build(PEOPLE[:1], events), rules, as_of="2024-12-31")
-    assert report_title(result) == "2025年度（2024-07-01截至2024-12-31）党员积分季报"
+    assert report_title(result) == "2025年度（2024-07-01起，截至2024-12-31）党员积分季报"
     path = write_monthly(result, tmp_path / "季报.xlsx", date=dt.date(2025, 1, 2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

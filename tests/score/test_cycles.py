@@ -11,6 +11,7 @@ import pytest
 
 import points
 from conftest import build, total
+from points.report.ruletable import rule_table
 from points.rules.model import Minimum
 
 ONE = ("M1", "张三", "一支部", "在职党员")
@@ -51,7 +52,7 @@ def test_quarters_count_from_the_cycle_start() -> None:
 def test_the_year_follows_the_records_and_the_as_of_date() -> None:
     assert points.assess(_records(), _cycle()).year == 2024  # four records in the 2024 cycle
     early = points.assess(_records(), _cycle(), as_of="2023-12-31")
-    assert (early.year, early.period_text) == (2024, "2024年度（2023-07-01截至2023-12-31）")
+    assert (early.year, early.period_text) == (2024, "2024年度（2023-07-01起，截至2023-12-31）")
     with pytest.raises(points.ArgumentError, match="不在 2024 年度（2023-07-01 至 2024-06-30）内"):
         points.assess(_records(), _cycle(), year=2024, as_of="2024-08-01")
 
@@ -76,3 +77,10 @@ def test_cycle_start_is_read_and_checked(tmp_path: Path) -> None:
     with pytest.raises(points.RulesetError) as info:
         points.load_ruleset(bad)
     assert [p for p, _ in info.value.problems] == ["$.cycle_start"]
+
+
+def test_the_rule_table_names_the_cycle() -> None:
+    table = rule_table(_cycle())
+    row = table[table["编号"] == "cycle_start"].iloc[0]
+    assert row["说明"] == "考核周期从每年 7 月 1 日起，年度指周期结束的那一年"
+    assert "cycle_start" not in set(rule_table(points.default_ruleset())["编号"])

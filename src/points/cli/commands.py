@@ -25,6 +25,7 @@ from ..report import Notice, ledger_table, rule_table, write_comparison, write_f
 from ..report.common import check_target
 from ..report.monthly import write_monthly
 from ..report.outputs import is_folder, write_outputs
+from ..report.review import named_branches
 from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
@@ -228,10 +229,10 @@ def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
     elif choice == "none":
         lines.append(f"积分明细 {rows} 行：未写出（--ledger none）")
     if args.per_branch:
-        count = result.members["branch"].nunique()
+        count = len(named_branches(result))
         lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
     if args.public and is_folder(args.public):
-        count = result.members["branch"].nunique()
+        count = len(named_branches(result))
         lines.append(f"各支部公示 {count} 个及全部支部.xlsx：在 {args.public}")
     return lines
 

@@ -144,6 +144,8 @@ def _report_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
                     "各支部和各项活动逐月的出勤率及趋势图。",
         epilog="例：points report examples/workbooks --as-of 2024-06-30 -o 2024年6月月报.xlsx")
     _reading(report)
+    for action in report._actions:  # --as-of is what a report is for: required here
+        action.required = action.required or action.dest == "as_of"
     report.add_argument("-o", "--output", required=True, metavar="REPORT.xlsx", help="月报工作簿")
     report.add_argument("--org", metavar="单位", help="每页页眉上的单位名称（默认同 points score）")
     report.add_argument("--date", metavar="DATE", help="每页页脚上的制表日期（默认：统计截至日）")

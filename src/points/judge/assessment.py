@@ -76,11 +76,12 @@ class AssessmentTables:
     @property
     def period_text(self) -> str:
         """The period in words: ``2024年度`` or ``2024年（截至2024-06-30）``; with a cycle off
-        the calendar year ``2024年度（2023-07-01至2024-06-30）``."""
+        the calendar year ``2024年度（2023-07-01至2024-06-30）`` or
+        ``2024年度（2023-07-01起，截至2023-12-31）``."""
         cal = self.calendar
         if cal.first_month == 1:
             if self.as_of is None:
                 return f"{self.year}年度"
             return f"{self.year}年（截至{self.as_of:%Y-%m-%d}）"
-        end = f"截至{self.as_of:%Y-%m-%d}" if self.as_of is not None else f"至{cal.year_end:%Y-%m-%d}"
+        end = f"起，截至{self.as_of:%Y-%m-%d}" if self.as_of is not None else f"至{cal.year_end:%Y-%m-%d}"
         return f"{self.year}年度（{cal.start:%Y-%m-%d}{end}）"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..rules.model import Band, RatingBand
 
-__all__ = ["band_of", "cascade", "floor_share", "quota_places"]
+__all__ = ["band_of", "cascade", "ceil_share", "floor_share", "quota_places"]
 
 
 def band_of(totals: pd.Series, bands: Sequence[Band | RatingBand]) -> np.ndarray:
@@ -40,6 +40,11 @@ def quota_places(totals: pd.Series, groups: pd.Series, limit: pd.Series | int
 def floor_share(n: pd.Series, share: Fraction) -> pd.Series:
     """⌊n × share⌋, exactly."""
     return (n * share.numerator) // share.denominator
+
+
+def ceil_share(n: pd.Series, share: Fraction) -> pd.Series:
+    """⌈n × share⌉, exactly."""
+    return -((-n * share.numerator) // share.denominator)
 
 
 def cascade(frame: pd.DataFrame, index: np.ndarray, rated: np.ndarray, n: pd.Series,

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..rules.model import Band, Ruleset
 from ..vocab.frames import sort_frame
-from .quota import band_of, cascade
+from .quota import band_of, cascade, ceil_share
 from .rating import RATING_COLUMNS, rate
 
 __all__ = ["RANKING_COLUMNS", "band_of", "rankings"]
@@ -52,10 +52,6 @@ def _names(index: np.ndarray, bands: tuple[Band, ...], where: np.ndarray) -> pd.
 
 def _competition_rank(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return frame.groupby(keys)["total"].rank(method="min", ascending=False).astype("int64")
-
-
-def _ceil_share(n: pd.Series, share: Fraction) -> pd.Series:
-    return -((-n * share.numerator) // share.denominator)
 
 
 def rankings(totals: pd.DataFrame, logs: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
@@ -134,7 +130,7 @@ def _bottom_share(frame: pd.DataFrame, grade: pd.Series, member: np.ndarray, n: 
     ties included: the branch decides among them)."""
     is_low = grade.isin(list(low)).fillna(False).to_numpy(dtype=bool) & member
     have = pd.Series(is_low.astype("int64")).groupby(frame["branch"]).transform("sum")
-    short = _ceil_share(n, share) - have
+    short = ceil_share(n, share) - have
     pool = member & ~is_low & (short > 0).to_numpy()
     out = pd.Series(False, index=frame.index)
     if pool.any():

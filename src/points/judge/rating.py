@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Rating
-from .quota import band_of, cascade
+from .quota import band_of, cascade, ceil_share
 
 __all__ = ["RATING_COLUMNS", "rate"]
 
@@ -61,7 +61,7 @@ def _short(frame: pd.DataFrame, index: np.ndarray, member: np.ndarray, n: pd.Ser
     low = member & (index >= k)
     have = pd.Series(low.astype("int64"), index=frame.index).groupby(frame["branch"]).transform(
         "sum")
-    missing = -((-n * share.numerator) // share.denominator) - have
+    missing = ceil_share(n, share) - have
     pool = member & ~low & (missing > 0).to_numpy()
     out = np.zeros(len(frame), dtype=bool)
     if pool.any():

@@ -11,7 +11,8 @@ sheet     columns
 支部预警  支部, 人数, 出勤率, 请假率, then per branch how many members are in a run of missed
           months (连续未参加≥N月, N the ruleset's first escalation level), close to the
           six-month rule (距六个月≤2), flagged, and provisionally in the lowest grade
-出勤趋势  支部, one column per month (1月 … the as-of month): the branch's attendance rate;
+出勤趋势  支部, one column per month (the cycle's first month … the as-of month: 1月 …, or
+          7月 … for a July cycle): the branch's attendance rate (members only);
           below it the same per activity; then a line chart of the branches by month
 ========  ===================================================================================
 
@@ -42,9 +43,15 @@ NEAR = 2  # months from the six-month rule that count as close
 
 
 def report_title(a: AssessmentTables) -> str:
-    """``2024年（截至2024-06-30）党员积分季报`` (月报 unless the as-of date ends a quarter)."""
-    cutoff = a.calendar.cutoff
-    return f"{a.period_text}党员积分{'季报' if cutoff.is_quarter_end else '月报'}"
+    """``2024年（截至2024-06-30）党员积分季报``: 月报 unless the as-of date ends a quarter of the
+    cycle (a July–June cycle's quarters end in September, December, March and June); 年报 when
+    it is the end of the period."""
+    cal = a.calendar
+    if cal.full_year:
+        return f"{a.period_text}党员积分年报"
+    months = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0]) + 1
+    quarter = cal.cutoff.is_month_end and months % 3 == 0
+    return f"{a.period_text}党员积分{'季报' if quarter else '月报'}"
 
 
 def _runs(a: AssessmentTables, rows: pd.DataFrame) -> pd.DataFrame:
@@ -102,9 +109,11 @@ def _warnings(a: AssessmentTables, standing: pd.DataFrame, rows: pd.DataFrame) -
 def _trend(a: AssessmentTables, key: str, labels: pd.Series, months: list[int]
            ) -> pd.DataFrame:
     """Attendance rate per ``key`` (``branch`` or ``activity``) and month, as a table with
-    one column per month."""
+    one column per month: members only, as in 支部预警 (candidates are not counted)."""
     events = with_branch(a.events, a.members).assign(activity=labels)
-    names = sorted((a.members["branch"] if key == "branch" else events[key]).dropna().unique())
+    events = events[(events["kind"] == "member").fillna(False).to_numpy()]
+    keys = a.members["branch"] if key == "branch" else events[key]
+    names = sorted(k for k in keys.dropna().unique() if k != "")
     index = pd.MultiIndex.from_product([names, months], names=[key, "month"])
     rates = attendance_rates(events, [key, "month"], index)
     wide = rates.pivot(index=key, columns="month", values="rate").reindex(
@@ -158,7 +167,8 @@ def write_monthly(a: AssessmentTables, path: str | Path, *, org: str | None = No
                Column("距六个月", "int", 8), Column("预计等次", "text", 12),
                Column("提示数", "int", 8)]
     ws = book.table("个人进度", standing, columns, freeze_columns=2)
-    ws.set_header(book.header("等次为预计，年底前还会变化"), margin=0.35)
+    if not a.calendar.full_year:
+        ws.set_header(book.header("等次为预计，年底前还会变化"), margin=0.35)
     warnings = _warnings(a, standing, rows)
     book.table("支部预警", warnings, [Column("支部", "text", 30), Column("人数", "int", 8),
                                     Column("出勤率", "percent", 8), Column("请假率", "percent", 8),

@@ -68,7 +68,7 @@ from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
 __all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "branch_views", "ledger_table",
-           "mask_name", "write_per_branch", "write_review"]
+           "mask_name", "named_branches", "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
 LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
@@ -221,9 +221,16 @@ def _branch_org(org: str | None, branch: str) -> str | None:
 
 def branch_paths(a: AssessmentTables, folder: Path) -> dict[str, Path]:
     """The workbooks :func:`write_per_branch` writes in ``folder``: branch → path, the whole
-    under ``""``."""
+    under ``""`` (members whose branch is blank are in the whole only, as in
+    :func:`branch_views`)."""
     taken: set[str] = set()
     out = {"": folder / f"{safe_filename(COUNTY_FILE, taken)}.xlsx"}
-    for branch in sorted(a.members["branch"].unique()):
-        out[branch] = folder / f"{safe_filename(branch or '未填支部', taken)}.xlsx"
+    for branch in sorted(named_branches(a)):
+        out[branch] = folder / f"{safe_filename(branch, taken)}.xlsx"
     return out
+
+
+def named_branches(a: AssessmentTables) -> list[str]:
+    """The branches that get a workbook of their own: every non-blank branch, in order."""
+    branches = a.members["branch"].astype("string").fillna("")
+    return sorted(branches[branches != ""].unique().tolist())

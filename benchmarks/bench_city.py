@@ -1,15 +1,17 @@
 """Benchmark: a city's year end to end — ``points score`` against the floor and an analyst script.
 
     python benchmarks/bench_city.py [--scale 0.125 0.25] [--repeat 3] [--data DIR]
-                                    [--jobs points,parquet,floor,analyst] [--profile]
+                                    [--jobs points,sheets,floor,analyst] [--profile]
 
 For each scale (1 = 125,000 members in 2,000 branch workbooks, about 5 M attendance records;
 see benchmarks/city.py) a realistic city is generated once into ``--data`` (default: a folder
 in the temp dir, kept so that later runs reuse it), then these jobs run on the same files, each
 as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` rounds):
 
-- ``points``   ``points score CITY -o OUT/city.xlsx`` (the venv's command, ledger in the workbook)
-- ``parquet``  the same with ``--ledger parquet`` (the ledger beside the workbook)
+- ``points``   ``points score CITY -o OUT/city.xlsx`` (the venv's command, default options: a
+               city's ledger goes to Parquet beside the workbook, ``--ledger auto``)
+- ``sheets``   the same with ``--ledger sheets`` (the ledger split over sheets of the workbook,
+               the default before ``auto``)
 - ``floor``    every cell of every sheet of every file read by the fastest reader and nothing
                else (fastexcel, else python-calamine ``to_python``), in one process
 - ``analyst``  benchmarks/analyst_script.py: plain pandas + ``read_excel(engine="calamine")``,
@@ -61,8 +63,8 @@ except ImportError:  # the tree's RSS is not sampled; the largest process's max 
 
 HERE = Path(__file__).parent
 BIN = Path(sys.executable).parent
-JOBS = ("points", "parquet", "floor", "analyst")
-LABELS = {"points": "points score", "parquet": "points score --ledger parquet",
+JOBS = ("points", "sheets", "floor", "analyst")
+LABELS = {"points": "points score", "sheets": "points score --ledger sheets",
           "floor": "floor", "analyst": "analyst script (pandas+calamine)"}
 
 
@@ -136,7 +138,7 @@ def stages(folder: Path, out: Path) -> None:
     scored = stage("score", lambda: score_members(records, rules, calendar))
     tables = stage("judge", lambda: judge(scored, records.files))
     result = Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})
-    stage("write (ledger in sheets)", lambda: write_outputs(result, out / "stages.xlsx"))
+    stage("write (default: ledger to Parquet)", lambda: write_outputs(result, out / "stages.xlsx"))
     print(json.dumps({"stages": rows, "ledger_rows": len(result.ledger),
                       "attendance": len(records.attendance), "flags": len(result.flags),
                       "issues": len(result.issues)}))
@@ -228,8 +230,8 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
     if cells and "floor" in jobs:
         print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
     ratios = {}
-    for top, bottom in (("points", "floor"), ("parquet", "floor"), ("analyst", "points"),
-                        ("analyst", "parquet")):
+    for top, bottom in (("points", "floor"), ("sheets", "floor"), ("analyst", "points"),
+                        ("analyst", "sheets")):
         if top in jobs and bottom in jobs:
             r = {a: _median(jobs[top], a) / _median(jobs[bottom], a) for a in ("wall", "cpu", "tree_mb")}
             ratios[f"{top}/{bottom}"] = r
@@ -354,7 +356,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     out = Path(tempfile.mkdtemp(prefix=f"bench-city-{scale:g}-", dir=args.out))
     points_cmd = [str(BIN / "points"), "score", str(folder)]
     commands = {"points": [*points_cmd, "-o", str(out / "city.xlsx")],
-                "parquet": [*points_cmd, "-o", str(out / "city-parquet.xlsx"), "--ledger", "parquet"],
+                "sheets": [*points_cmd, "-o", str(out / "city-sheets.xlsx"), "--ledger", "sheets"],
                 "floor": [sys.executable, __file__, "_floor", str(folder)],
                 "analyst": [sys.executable, str(HERE / "analyst_script.py"), str(folder),
                             "-o", str(out / "totals.xlsx")]}
@@ -364,7 +366,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     cells, reader = None, ""
     for round_ in range(args.repeat):
         for job in jobs.values():
-            uses_points = job.name in ("points", "parquet")
+            uses_points = job.name in ("points", "sheets")
             run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)
             job.runs.append(run)
             print(f"  round {round_ + 1}: {job.name:<8} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "

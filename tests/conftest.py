@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -105,3 +107,39 @@ def example_under(example_records: points.Records) -> Callable[[str], points.Ass
 def example(example_under: Callable[[str], points.Assessment]) -> points.Assessment:
     """The example year under the default rules, assessed once for the whole session."""
     return example_under(points.default_ruleset().name)
+
+
+@pytest.fixture(scope="session")
+def paper_books(example: points.Assessment, example_records: points.Records,
+                tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example year's papers as workbooks, name → path: the review workbook (``复核``),
+    the 公示 (``公示``) and the monthly report up to 2024-06-30 (``月报``)."""
+    from points.report.monthly import write_monthly
+
+    folder = tmp_path_factory.mktemp("papers")
+    books = {"复核": folder / "复核.xlsx", "公示": folder / "公示.xlsx", "月报": folder / "月报.xlsx"}
+    example.to_excel(books["复核"])
+    example.to_excel(books["公示"], public=True)
+    write_monthly(points.assess(example_records, as_of="2024-06-30"), books["月报"])
+    return books
+
+
+@pytest.fixture(scope="session")
+def papers(paper_books: dict[str, Path]) -> dict[str, Path]:
+    """:func:`paper_books` converted to PDF by LibreOffice in ONE run (each start costs
+    5–13 s), name → PDF. Skipped locally without LibreOffice; CI installs it, and there its
+    absence fails."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install LibreOffice (libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice is not installed")
+    folder = next(iter(paper_books.values())).parent
+    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo",
+                          "--convert-to", "pdf", "--outdir", str(folder),
+                          *map(str, paper_books.values())],
+                         capture_output=True, text=True, timeout=300, check=False)
+    out = {name: path.with_suffix(".pdf") for name, path in paper_books.items()}
+    missing = [str(pdf) for pdf in out.values() if not pdf.exists()]
+    assert not missing, (missing, run.stdout, run.stderr)
+    return out

@@ -13,7 +13,7 @@ from points import cli
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples" / "workbooks"
-COMMANDS = ["score", "check", "compare", "init", "rules", "explain"]
+COMMANDS = ["score", "report", "check", "compare", "init", "rules", "explain"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -28,7 +28,8 @@ def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path) -> None:
     assert "参评 152 人" in done.stdout and "数据问题 18 条" in done.stdout
     assert "新华村党支部2024年签到记录.xlsx!签到记录!C1051" in done.stdout
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
-    assert openpyxl.load_workbook(tmp_path / "公示.xlsx", read_only=True).sheetnames == ["公示"]
+    public = openpyxl.load_workbook(tmp_path / "公示.xlsx", read_only=True)
+    assert public.sheetnames == ["公示", "发展对象公示"]
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
 
 

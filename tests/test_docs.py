@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,16 +134,20 @@ def test_every_example_script_and_workbook_is_in_the_quick_start() -> None:
         assert f"| {workbook.name} |" in QUICKSTART, workbook.name
 
 
-def test_the_example_year_under_each_scheme_is_as_documented() -> None:
-    """docs/schemes.md: the table "同一年，五套方案" is recomputed here."""
-    RECORDS = points.read_workbooks(EXAMPLES)
+def test_the_example_year_under_each_scheme_is_as_documented(
+        example_under: Callable[[str], points.Assessment]) -> None:
+    """docs/schemes.md: the table "同一年，十套方案" is recomputed here, stars and boards too
+    (the example year read once for the session, resolved under each scheme)."""
     for name in points.shipped_rulesets():
-        rules = points.load_ruleset(name)
-        result = points.assess(RECORDS, rules)  # read once, resolved under each scheme
+        result = example_under(name)
+        rules = result.ruleset
         members = result.rankings[result.rankings["kind"] == "member"]
         counts = members["grade"].value_counts()
         grades = [str(counts.get(g, 0)) if rules.grades else "—"
                   for g in ("优秀", "合格", "基本合格", "不合格")]
+        rated = members["rating"].value_counts()
+        rating = "、".join(f"{b.name} {rated.get(b.name, 0)}" for b in rules.rating.bands
+                          ) if rules.rating else "—"
         row = (f"| `{name}` | {len(result.totals)} | {result.totals['total'].mean():.1f} | "
-               + " | ".join(grades) + f" | {len(result.flags)} | {len(result.issues)} |")
+               + " | ".join(grades) + f" | {rating} | {len(result.flags)} | {len(result.issues)} |")
         assert f"\n{row}\n" in SCHEMES_DOC, row

@@ -24,7 +24,7 @@ from .assess import Assessment, assess
 from .judge import compare_assessments, select_candidates
 from .read import read_workbooks
 from .records import Records
-from .report import write_comparison, write_per_branch, write_review
+from .report import Notice, write_comparison, write_per_branch, write_review
 from .rules import Ruleset, default_ruleset, load_ruleset, shipped_rulesets
 from .vocab.codes import FLAG_CODES, ISSUE_CODES
 from .vocab.errors import (
@@ -44,6 +44,7 @@ __all__ = [
     "STATUSES",
     "ArgumentError",
     "Assessment",
+    "Notice",
     "OutputError",
     "PointsError",
     "ReaderError",

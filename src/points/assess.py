@@ -16,9 +16,10 @@ import pandas as pd
 
 from .judge import AssessmentTables, judge
 from .records import Records
-from .report import LedgerOption, write_per_branch, write_review
+from .report import LedgerOption, Notice, write_per_branch, write_review
 from .rules import Ruleset, default_ruleset
 from .score import Calendar, score_members
+from .score.calendar import cycle_month
 from .vocab.errors import ArgumentError
 
 __all__ = ["Assessment", "assess", "calendar_for"]
@@ -30,31 +31,40 @@ class Assessment(AssessmentTables):
     :class:`points.judge.AssessmentTables`), with methods that write it."""
 
     def to_excel(self, path: str | Path, *, public: bool = False, mask_names: bool = False,
-                 ledger: LedgerOption = "auto") -> list[Path]:
+                 ledger: LedgerOption = "auto", org: str | None = None,
+                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
         """Write the review workbook (复核工作簿) to ``path`` (an ``.xlsx`` file): the same as
         :func:`points.write_review`.
 
         Sheets: 汇总, 复核提示, 积分明细, 发展对象, 支部统计, 数据问题, 积分规则 (see
         :mod:`points.report.review` for their columns). ``public=True`` writes the 公示
-        version instead: only 姓名, 支部, 总积分, 建议等次; ``mask_names=True`` shows names as
-        ``张*三``. ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
+        version instead: the members (姓名, 支部, 总积分, 建议等次) and the candidates in
+        姓氏笔画 order, with the 公示期 and contact of ``notice`` (:class:`points.Notice`);
+        ``mask_names=True`` shows names as ``张*三``. ``org``: the organisation on every page;
+        ``date``: the run date printed (and the 公示期's first day).
+        ``ledger``: ``"auto"`` (the default: ``"sheets"`` up to 100,000 rows, else
         ``"parquet"``), ``"sheets"`` (split over 积分明细, 积分明细2, … when longer than a
         sheet), ``"csv"`` or ``"parquet"`` (written beside the workbook as
         ``<name>-积分明细.csv``) or ``"none"``. The file is written atomically; writing over an
         input file raises :class:`points.OutputError`. Returns the paths written.
         """
-        return write_review(self, path, public=public, mask_names=mask_names, ledger=ledger)
+        return write_review(self, path, public=public, mask_names=mask_names, ledger=ledger,
+                            org=org, date=date, notice=notice)
 
     def to_excel_per_branch(self, directory: str | Path, *, public: bool = False,
-                            mask_names: bool = False) -> dict[str, Path]:
+                            mask_names: bool = False, org: str | None = None,
+                            date: dt.date | None = None, notice: Notice | None = None
+                            ) -> dict[str, Path]:
         """One review workbook per branch in ``directory`` (the same as
         :func:`points.write_per_branch`), each named after its branch (made safe for every
         file system), plus ``全部支部.xlsx`` for the whole without the ledger. Returns branch →
-        path (the whole under ``""``)."""
-        return write_per_branch(self, directory, public=public, mask_names=mask_names)
+        path (the whole under ``""``). ``public``, ``org``, ``date``, ``notice``: as for
+        :meth:`to_excel`."""
+        return write_per_branch(self, directory, public=public, mask_names=mask_names, org=org,
+                                date=date, notice=notice)
 
 
-def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:
+def _as_of(as_of: object) -> pd.Timestamp | None:
     if as_of is None:
         return None
     problem = ArgumentError(f"统计截止日：应为日期，如 2024-09-30，实际是 {as_of!r}")
@@ -64,10 +74,12 @@ def _as_of(as_of: object, year: int | None) -> pd.Timestamp | None:
         raise problem from None
     if pd.isna(stamp):
         raise problem
-    cutoff = stamp.normalize()
-    if year is not None and year != cutoff.year:
-        raise ArgumentError(f"统计截止日 {cutoff:%Y-%m-%d} 不在 {year} 年度内")
-    return cutoff
+    return stamp.normalize()
+
+
+def _check_year(year: object) -> None:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
 
 
 def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
@@ -75,16 +87,22 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
     """The period to score: ``year`` (else the year of ``as_of``, else the year most records
     fall in) up to ``as_of``. This needs every record, so it is decided once, before the
     members are scored. ``strict``: a ``year`` in which no record is dated is an error (the
-    command line's ``--year``; in Python a year without records simply scores nothing)."""
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
-                             or not 1900 <= year <= 2999):
-        raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
-    cutoff = _as_of(as_of, year)
+    command line's ``--year``; in Python a year without records simply scores nothing).
+    With a cycle off the calendar year (``cycle_start``), a year is the cycle that ends in it."""
+    if year is not None:
+        _check_year(year)
+    cutoff = _as_of(as_of)
+    first_month = cycle_month(ruleset.cycle_start)
+    probe = Calendar(2000, None, ruleset.period, first_month)  # for the cycle of a date
     if cutoff is not None:
-        year = cutoff.year
+        of_cutoff = int(probe.cycle_year(pd.Series([cutoff])).iloc[0])
+        if year is not None and year != of_cutoff:
+            within = Calendar(year, None, ruleset.period, first_month).name
+            raise ArgumentError(f"统计截止日 {cutoff:%Y-%m-%d} 不在 {within}内")
+        year = of_cutoff
     dates = pd.concat([records.attendance["date"], records.negatives["date"],
                        records.bonuses["date"]]).dropna()
-    counts = dates.dt.year.value_counts()
+    counts = probe.cycle_year(dates).value_counts()
     if year is None:
         if dates.empty:
             raise ArgumentError("无法判断考核年度：记录中没有任何日期；请指定年度（命令行用 --year）")
@@ -92,9 +110,8 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
     elif strict and not dates.empty and year not in counts.index:
         found = "、".join(f"{y} 年 {n} 条" for y, n in counts.sort_index().items())
         raise ArgumentError(f"{year} 年度没有任何签到或加减分记录（记录的年份：{found}）；请检查年度")
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        raise ArgumentError(f"考核年度：应为年份，如 2024，实际是 {year!r}")
-    return Calendar(year, cutoff, ruleset.period)
+    _check_year(year)
+    return Calendar(year, cutoff, ruleset.period, first_month)
 
 
 def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,

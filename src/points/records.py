@@ -8,6 +8,8 @@ attendance     member_id*, date*, activity*, mark or status*, source
 negatives      member_id*, date*, item*, source, note
 bonuses        member_id*, date*, item*, source, note
 appraisals     member_id*, result*, source
+quizzes        member_id*, date*, exam*, score* (number), source
+study          member_id*, date*, points* (number), span (``month`` or ``year``), source
 =============  ===========================================================================
 
 The roster's ``category`` is the member's category at the end of the period; ``admitted``
@@ -19,7 +21,9 @@ the member had then.
 the ruleset's ``[marks]`` turn into a status when the records are scored; ``status`` is a
 canonical status (:data:`points.STATUSES`) given directly, which wins over the mark (one of the
 two columns is required). ``source`` is the address of the cell the record came from,
-``file!sheet!A1``. Tables are checked at the door: a missing
+``file!sheet!A1``. ``quizzes`` are exam scores (以考促学: 考试名称, 得分); ``study`` are
+study-platform points (学习强国 学习积分) of a month or, with ``span = "year"``, a whole year,
+dated at the last day of the month (year). Tables are checked at the door: a missing
 column, a wrong type or an invalid value raises :class:`RecordsError` listing every failure
 at once. Values that depend on the ruleset (marks, activity names, items, categories,
 unknown members) are not errors: they become data issues when the records are assessed.
@@ -31,6 +35,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from .vocab.errors import ArgumentError, RecordsError
@@ -51,6 +56,10 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "bonuses": {"member_id": "id", "date": "date", "item": "text", "source": "text?",
                 "note": "text?"},
     "appraisals": {"member_id": "id", "result": "text", "source": "text?"},
+    "quizzes": {"member_id": "id", "date": "date", "exam": "text", "score": "number",
+                "source": "text?"},
+    "study": {"member_id": "id", "date": "date", "points": "number", "span": "span?",
+              "source": "text?"},
 }
 TABLES: tuple[str, ...] = tuple(_SCHEMA)
 
@@ -88,6 +97,8 @@ def _fill(table: str, column: str, kind: str, out: pd.DataFrame) -> pd.Series:
         return pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
     if kind == "status":
         return pd.Series(pd.NA, index=out.index, dtype="string")
+    if kind == "span":
+        return pd.Series("month", index=out.index, dtype="string")
     return pd.Series("", index=out.index, dtype="string")
 
 
@@ -122,6 +133,16 @@ def _dates(table: str, column: str, required: bool, out: pd.DataFrame,
     return dates.astype("datetime64[us]")
 
 
+def _numbers(table: str, column: str, out: pd.DataFrame,
+             failures: list[tuple[str, str, str]]) -> pd.Series:
+    numbers = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    bad = numbers.isna() | ~np.isfinite(numbers.fillna(0.0))
+    if bad.any():
+        failures.append((table, column, f"{int(bad.sum())} rows have no finite number: "
+                         + _examples(bad, out, column)))
+    return numbers
+
+
 def _text(table: str, column: str, kind: str, required: bool, out: pd.DataFrame,
           failures: list[tuple[str, str, str]]) -> pd.Series:
     text = out[column].astype("string")
@@ -132,6 +153,12 @@ def _text(table: str, column: str, kind: str, required: bool, out: pd.DataFrame,
         if empty.any():
             failures.append((table, column, f"{int(empty.sum())} rows are empty: "
                              + _examples(empty, out, column)))
+    if kind == "span":
+        text = text.fillna("month").replace("", "month")
+        bad = ~text.isin(("month", "year"))
+        if bad.any():
+            failures.append((table, column, "expected month or year, got "
+                             + _examples(bad, out, column)))
     if kind == "status":
         bad = ~text.isin(STATUSES) & text.notna()
         if bad.any():
@@ -168,9 +195,17 @@ def _check(table: str, frame: Any, failures: list[tuple[str, str, str]]) -> pd.D
                 out[column] = ids
         elif kind == "date":
             out[column] = _dates(table, column, required, out, failures)
+        elif kind == "number":
+            out[column] = _numbers(table, column, out, failures)
         else:
             out[column] = _text(table, column, kind, required, out, failures)
     return out.reset_index(drop=True)
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """A checked table of ``table`` with no rows."""
+    failures: list[tuple[str, str, str]] = []
+    return _check(table, pd.DataFrame({c: [] for c in _SCHEMA[table]}), failures)
 
 
 @attrs.frozen(kw_only=True)
@@ -182,6 +217,9 @@ class Records:
     negatives: pd.DataFrame
     bonuses: pd.DataFrame
     appraisals: pd.DataFrame
+    #: Exam scores (以考促学) and study-platform points (学习强国), empty when none were given.
+    quizzes: pd.DataFrame = attrs.field(factory=lambda: _empty("quizzes"))
+    study: pd.DataFrame = attrs.field(factory=lambda: _empty("study"))
     #: Data issues found while the records were read (same columns as ``Assessment.issues``).
     issues: pd.DataFrame = attrs.field(factory=lambda: empty_issues())
     #: The files the records were read from: ``(path, SHA-256)`` pairs (empty for DataFrames).
@@ -197,6 +235,8 @@ class Records:
         bonuses: pd.DataFrame | None = None,
         appraisals: pd.DataFrame | None = None,
         issues: pd.DataFrame | None = None,
+        quizzes: pd.DataFrame | None = None,
+        study: pd.DataFrame | None = None,
     ) -> Records:
         """Check and normalise the tables; raise :class:`RecordsError` listing every failure.
 
@@ -205,7 +245,7 @@ class Records:
         """
         given: Mapping[str, Any] = {"roster": roster, "attendance": attendance,
                                     "negatives": negatives, "bonuses": bonuses,
-                                    "appraisals": appraisals}
+                                    "appraisals": appraisals, "quizzes": quizzes, "study": study}
         failures: list[tuple[str, str, str]] = []
         tables = {}
         for table in TABLES:
@@ -222,7 +262,7 @@ class Records:
                                  f"member ids must be unique, repeated: {', '.join(ids[:5])}")])
         return cls(roster=tables["roster"], attendance=tables["attendance"],
                    negatives=tables["negatives"], bonuses=tables["bonuses"],
-                   appraisals=tables["appraisals"],
+                   appraisals=tables["appraisals"], quizzes=tables["quizzes"], study=tables["study"],
                    issues=empty_issues() if issues is None else issues)
 
     def for_branch(self, branch: str) -> Records:
@@ -239,11 +279,13 @@ class Records:
         def keep(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["member_id"].isin(ids).to_numpy()].reset_index(drop=True)
 
-        tables = [keep(t) for t in (self.attendance, self.negatives, self.bonuses, self.appraisals)]
+        tables = [keep(t) for t in (self.attendance, self.negatives, self.bonuses, self.appraisals,
+                                    self.quizzes, self.study)]
         files = set(pd.concat([t["source"] for t in tables]).str.split("!", n=1).str[0])
         issue_file = self.issues["source"].str.split("!", n=1).str[0]
         issues = self.issues[(self.issues["member_id"].isin(ids)
                               | (self.issues["member_id"].isna() & issue_file.isin(files))
                               ).to_numpy()].reset_index(drop=True)
         return attrs.evolve(self, roster=roster, attendance=tables[0], negatives=tables[1],
-                            bonuses=tables[2], appraisals=tables[3], issues=issues)
+                            bonuses=tables[2], appraisals=tables[3], quizzes=tables[4],
+                            study=tables[5], issues=issues)

@@ -21,7 +21,8 @@ def test_the_public_header_keeps_the_year(tmp_path: Path) -> None:
     result.to_excel(path, public=True)
     with zipfile.ZipFile(path) as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
-    assert "&amp;C&amp;14 2024年度党员积分公示" in sheet  # "&14 2024…", not font size 142024
+    assert "&amp;B&amp;14 一支部 2024年度党员积分公示" in sheet  # "&14 2024…": no size 142024
+    assert "公示期：2024年12月31日至2025年1月4日" in sheet  # from the run date, 5 days
 
 
 def test_a_cap_row_reads_as_a_cap_not_a_penalty() -> None:

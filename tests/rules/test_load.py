@@ -16,7 +16,8 @@ SHIPPED = Path(points.__file__).parent / "rules" / "shipped"
 
 
 def test_shipped_rulesets_are_listed_and_load() -> None:
-    assert points.shipped_rulesets() == ["beijiang", "dujiangyan", "hongtong", "huguan", "sanjin"]
+    assert points.shipped_rulesets() == ["beijiang", "dongyang", "dujiangyan", "fangzi", "hejing",
+                                         "hongtong", "huaning", "huguan", "sanjin", "yongzhou"]
     for name in points.shipped_rulesets():
         ruleset = points.load_ruleset(name)
         assert ruleset.name == name
@@ -244,7 +245,7 @@ def test_missing_file_suggests_a_shipped_name() -> None:
     with pytest.raises(RulesetError) as info:
         points.load_ruleset("dujiangyen")
     assert info.value.problems == [
-        ("$", "找不到此文件，也不是内置规则名（是不是 'dujiangyan' 或 'beijiang'？）")]
+        ("$", "找不到此文件，也不是内置规则名（是不是 'dujiangyan' 或 'dongyang' 或 'beijiang'？）")]
 
 
 def test_a_copy_of_the_default_with_a_changed_number_scores_differently(tmp_path: Path) -> None:

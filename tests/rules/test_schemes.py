@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import points
@@ -76,29 +77,82 @@ def test_beijiang_month_floor_is_zero() -> None:
     assert ("floor", 10.0) in rules(result, "M1")
 
 
-def test_huguan_quarters_carry_twenty_percent_forward() -> None:
+def quarter_of_meetings(member: str, quarter: int) -> list[tuple[str, str, str, str]]:
+    """A full quarter of meetings: 1 支部党员大会, 3 党小组会, 3 主题党日, 1 党课, 1 集中学习."""
+    months = [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
+    rows = [(member, f"2024-{months[0]:02d}-03", "支部党员大会", "present"),
+            (member, f"2024-{months[1]:02d}-04", "党课", "present"),
+            (member, f"2024-{months[2]:02d}-05", "集中学习", "present")]
+    for m in months:
+        rows += [(member, f"2024-{m:02d}-10", "党小组会", "present"),
+                 (member, f"2024-{m:02d}-20", "主题党日", "present")]
+    return rows
+
+
+def test_huguan_a_perfect_member_reaches_the_top_band_whatever_the_window() -> None:
     huguan = points.load_ruleset("huguan")
-    rows = [("B1", f"2024-0{m}-01", "支部党员大会", "present") for m in (1, 2, 3)]
-    rows += [("B1", f"2024-0{m}-15", "主题党日", "present") for m in (1, 2, 3)]
+    rows: list[tuple[str, str, str, str]] = []
+    for q in (1, 2, 3, 4):
+        rows += quarter_of_meetings("B1", q)
+    rows += [r for q in (3, 4) for r in quarter_of_meetings("B2", q)]
+    bonuses = [(m, f"2024-{3 * q:02d}-{d}", "志愿服务") for m in ("B1", "B2")
+               for q in range(1, 5) for d in range(11, 16)]  # 5 × 2 = 10 a quarter
+    records = build([("B1", "王五", "一村", "B"), ("B2", "钱七", "一村", "B", "2024-07-01")],
+                    rows, bonuses=bonuses, appraisals=[("B1", "优秀"), ("B2", "优秀")])
+    result = points.assess(records, huguan, year=2024)
+    # every quarter: base 20 + tasks 50 + vanguard 10 = 80, so the carried base stays
+    # 0.25 × 80 = 20; the year: mean 80 + 优秀 20 = 100, for a full year and for a half year
+    assert total(result, "B1") == 100 and total(result, "B2") == 100
+    bases = [p for r, p in rules(result, "B1") if r == "base.base"]
+    assert bases == [20, 20, 20, 20]
+    assert result.rankings.set_index("member_id")["grade"].tolist() == ["优秀", "优秀"]
+
+
+def test_huguan_quarters_carry_a_quarter_of_the_total_forward() -> None:
+    huguan = points.load_ruleset("huguan")
+    rows = quarter_of_meetings("B1", 1)
     rows += [("B1", f"2024-0{m}-01", "支部党员大会", "present") for m in (4, 5)]
     rows += [("A1", "2024-01-01", "支委会", "present"), ("B1", "2024-01-02", "支委会", "present")]
     records = build([("B1", "王五", "一村", "无职党员"), ("A1", "赵六", "一村", "A类")], rows,
                     appraisals=[("B1", "合格"), ("A1", "优秀")])
     result = points.assess(records, huguan, year=2024)
-    # B1: Q1 = 20 + 24 = 44; Q2 = 8.8 + 10 = 18.8; Q3 = 3.76; Q4 = 0.752
-    #     mean = 67.312 / 4 = 16.828; + 合格 15 = 31.828
-    assert total(result, "B1") == pytest.approx(31.828)
+    # B1: Q1 = 20 + 50 = 70; Q2 = 17.5 + 20 = 37.5; Q3 = 9.375; Q4 = 2.34375
+    #     mean = 119.21875 / 4 = 29.8046875; + 合格 15
+    assert total(result, "B1") == pytest.approx(29.8046875 + 15)
     bases = [p for r, p in rules(result, "B1") if r == "base.base"]
-    assert bases == pytest.approx([20, 8.8, 3.76, 0.752])
-    # A1 (village cadre): 支委会 counts 5 for category A only: Q1 = 25, then 5, 1, 0.2
-    assert total(result, "A1") == pytest.approx((25 + 5 + 1 + 0.2) / 4 + 20)
+    assert bases == pytest.approx([20, 17.5, 9.375, 2.34375])
+    # A1 (village cadre): 支委会 counts 5 for category A only: Q1 = 25, then 6.25, 1.5625, …
+    assert total(result, "A1") == pytest.approx((25 + 6.25 + 1.5625 + 0.390625) / 4 + 20)
     assert result.totals.set_index("member_id").loc["A1", "category"] == "A类（村干部党员）"
 
 
 def test_huguan_tasks_cap_fifty_a_quarter() -> None:
     huguan = points.load_ruleset("huguan")
-    rows = [("B1", f"2024-01-{d:02d}", "支部党员大会", "present") for d in range(1, 13)]
+    rows = [("B1", f"2024-01-{d:02d}", "支部党员大会", "present") for d in range(1, 7)]
     result = points.assess(build([("B1", "王五", "一村", "B")], rows), huguan, as_of="2024-03-31")
     # Q1: 60 → tasks capped at 50; + base 20 = 70 (no appraisal yet)
     assert total(result, "B1") == 70
     assert ("dimcap.tasks", -10.0) in rules(result, "B1")
+
+
+def test_huguan_candidates_are_banded_not_graded() -> None:
+    huguan = points.load_ruleset("huguan")
+    rows = [r for q in (1, 2, 3, 4) for r in quarter_of_meetings("K1", q)]
+    result = points.assess(build([("K1", "孙八", "一村", "发展对象")], rows), huguan, year=2024)
+    # 20 + 50 a quarter, base carried 0.25 × 70 = 17.5, then 16.875, 16.71875 → mean 67.2734375
+    assert total(result, "K1") == pytest.approx((70 + 67.5 + 66.875 + 66.71875) / 4)
+    ranked = result.rankings.set_index("member_id")
+    assert ranked.loc["K1", "kind"] == "candidate" and pd.isna(ranked.loc["K1", "grade"])
+    assert ranked.loc["K1", "candidate_band"] == "重点培养"  # ≥ 64 of 80
+    assert "unknown_category" not in set(result.issues["code"])
+
+
+def test_beijiang_grades_nobody_so_no_records_is_never_excellent() -> None:
+    beijiang = points.load_ruleset("beijiang")
+    records = build([("M1", "张三", "一支部", "在职党员"), ("M2", "李四", "一支部", "在职党员")],
+                    [("M1", "2024-01-05", "集中学习", "present")])
+    result = points.assess(records, beijiang, year=2024)
+    assert beijiang.grades is None
+    assert total(result, "M2") == 100  # nothing deducted …
+    assert result.rankings["grade"].isna().all()  # … and no grade to be read from it
+    assert "no_records" in set(result.flags.loc[result.flags["member_id"] == "M2", "code"])

@@ -19,9 +19,10 @@ from ..assess import Assessment, assess
 from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
-from ..report import ledger_table, rule_table, write_comparison, write_file, write_template
+from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
-from ..report.outputs import write_outputs
+from ..report.monthly import write_monthly
+from ..report.outputs import is_folder, write_outputs
 from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
 from ..vocab.codes import ISSUE_CODES
@@ -29,8 +30,8 @@ from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
 
-__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_rules",
-           "cmd_score"]
+__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_report",
+           "cmd_rules", "cmd_score"]
 
 SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
@@ -156,19 +157,47 @@ def _open_first(result: Assessment, output: str) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_score(args: argparse.Namespace) -> int:
+    public = _public(args)  # usage problems, before the work
+    notice = Notice(days=args.notice_days, contact=args.contact)
     progress = _Progress(3)
     result = _assess(args, progress)
     progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=args.public or None,
+    written = write_outputs(result, args.output, public=public,
                             mask_names=args.mask_names, per_branch=args.per_branch or None,
-                            ledger=args.ledger, org=args.org, date=_run_date(args.date))
+                            ledger=args.ledger, org=args.org, date=_run_date(args.date),
+                            notice=notice)
     print("\n".join(_summary(result)))
-    folder = Path(args.per_branch) if args.per_branch else None
-    print("已写入：" + "、".join(str(p) for p in written if folder is None or p.parent != folder))
+    folders = {Path(args.per_branch)} if args.per_branch else set()
+    folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()
+    print("已写入：" + "、".join(str(p) for p in written if p.parent not in folders))
     print("\n".join(_where(result, args)))
+    if result.as_of is not None:
+        print(f"截至 {result.as_of:%Y-%m-%d} 的月报（出勤率、预警、趋势图）：points report "
+              f"… --as-of {result.as_of:%Y-%m-%d} -o 月报.xlsx")
     print(_open_first(result, str(args.output)))
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    result = _assess(args)
+    path = write_monthly(result, args.output, org=args.org, date=_run_date(args.date))
+    lines = _summary(result)
+    issues = next(i for i, line in enumerate(lines) if line.startswith("数据问题"))
+    print("\n".join(lines[:issues]))
+    print(f"数据问题 {len(result.issues)} 条" + ("（points check 逐条列出单元格位置）"
+                                              if len(result.issues) else ""))
+    print(f"已写入：{path}（个人进度、支部预警、出勤趋势）")
+    return 0
+
+
+def _public(args: argparse.Namespace) -> str | None:
+    """``--public``: a file, or a folder for one 公示 per branch; ``--per-branch`` without a
+    folder asks for the latter."""
+    if args.per_branch == "" and not (args.public and is_folder(args.public)):
+        raise CommandError("--per-branch 不写文件夹时表示公示按支部分开：请同时给出公示文件夹，"
+                           "如 --public 公示 --per-branch；要写各支部的复核工作簿请写 --per-branch 文件夹")
+    return args.public or None
 
 
 def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
@@ -186,6 +215,9 @@ def _where(result: Assessment, args: argparse.Namespace) -> list[str]:
     if args.per_branch:
         count = result.members["branch"].nunique()
         lines.append(f"各支部工作簿 {count} 个（含各支部的积分明细）及全部支部.xlsx：在 {args.per_branch}")
+    if args.public and is_folder(args.public):
+        count = result.members["branch"].nunique()
+        lines.append(f"各支部公示 {count} 个及全部支部.xlsx：在 {args.public}")
     return lines
 
 
@@ -281,9 +313,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
     text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
     write_file(rules, text)
-    write_template(template, year=args.year)
+    year = args.year if args.year is not None else dt.date.today().year
+    write_template(template, year=year)
     print(f"已写入：{rules}（默认规则，可按本地办法修改）")
-    print(f"已写入：{template}（党员名册、签到表、负面清单、先锋示范、民主评议，填好后运行：）")
+    print(f"已写入：{template}（{year} 年度"
+          + ("" if args.year is not None else "，即今年；别的年度用 --year 指定")
+          + "；党员名册、签到表、签到记录、负面清单、先锋示范、民主评议，下拉列表取自规则；填好后运行：）")
     print(f"  points score {template} -r {rules} -o 复核.xlsx")
     return 0
 

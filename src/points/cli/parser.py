@@ -6,12 +6,19 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import time
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from .. import _version
-from .commands import cmd_check, cmd_compare, cmd_explain, cmd_init, cmd_rules, cmd_score
+from .commands import (
+    cmd_check,
+    cmd_compare,
+    cmd_explain,
+    cmd_init,
+    cmd_report,
+    cmd_rules,
+    cmd_score,
+)
 
 __all__ = ["parser"]
 
@@ -81,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
                      help="显示版本并退出")
     subs = top.add_subparsers(dest="command", metavar="命令", required=True)
     _score_parser(subs)
+    _report_parser(subs)
     _check_and_compare_parsers(subs)
     _other_parsers(subs)
     return top
@@ -95,9 +103,17 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
                "    points score examples/workbooks -r hongtong --public 公示.xlsx -o 复核.xlsx")
     _reading(score)
     score.add_argument("-o", "--output", required=True, metavar="REVIEW.xlsx", help="复核工作簿")
-    score.add_argument("--public", metavar="PUBLIC.xlsx", help="另写公示版（姓名、支部、总积分、建议等次）")
+    score.add_argument("--public", metavar="PUBLIC.xlsx",
+                       help="另写公示版（A4 纵向，党员和发展对象分表，按姓氏笔画排序）；给文件夹"
+                            "（不带扩展名）则每个支部各写一份公示，另加全部支部.xlsx")
     score.add_argument("--mask-names", action="store_true", help="公示版姓名显示为 张*三")
-    score.add_argument("--per-branch", metavar="DIR", help="另为每个支部各写一个工作簿到此文件夹")
+    score.add_argument("--per-branch", metavar="DIR", nargs="?", const="",
+                       help="另为每个支部各写一个复核工作簿到此文件夹；不写文件夹时只表示"
+                            "公示按支部分开（--public 须为文件夹）")
+    score.add_argument("--notice-days", type=int, default=5, metavar="天数",
+                       help="公示期天数，从制表日期（--date）起算，含当天（默认 5）")
+    score.add_argument("--contact", metavar="电话", default="",
+                       help="公示期间反馈意见的联系电话或联系方式，写在公示下方")
     score.add_argument("--ledger", choices=["auto", "sheets", "csv", "parquet", "none"],
                        default="auto",
                        help="积分明细：auto（默认）不超过 10 万行时写在工作簿中，更多时另存 Parquet；"
@@ -110,6 +126,20 @@ def _score_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
                        help="每页页脚上的制表日期，如 2025-01-06 或 today（默认：统计截至日或年底，"
                             "同样的输入写出同样的文件）")
     score.set_defaults(run=cmd_score)
+
+
+def _report_parser(subs: argparse._SubParsersAction[_Parser]) -> None:
+    report = subs.add_parser(
+        "report", formatter_class=_FMT, help="月报、季报：截至某日每人的积分、出勤率和预警",
+        description="按统计截至日（--as-of）写出月报（季末为季报）：每人截至目前的积分、出勤率、"
+                    "连续未参加组织生活的月数和距六个月规定还有几个月、预计等次；各支部的预警人数；"
+                    "各支部和各项活动逐月的出勤率及趋势图。",
+        epilog="例：points report examples/workbooks --as-of 2024-06-30 -o 2024年6月月报.xlsx")
+    _reading(report)
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.xlsx", help="月报工作簿")
+    report.add_argument("--org", metavar="单位", help="每页页眉上的单位名称（默认同 points score）")
+    report.add_argument("--date", metavar="DATE", help="每页页脚上的制表日期（默认：统计截至日）")
+    report.set_defaults(run=cmd_report)
 
 
 def _check_and_compare_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
@@ -143,7 +173,8 @@ def _other_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
                     "（党员名册、签到表、负面清单、先锋示范、民主评议），填好后即可计分。",
         epilog="例：points init 我的支部")
     init.add_argument("directory", metavar="DIR", help="要写入的文件夹（不存在则创建）")
-    init.add_argument("--year", type=int, default=time.localtime().tm_year, help="模板的年度")
+    init.add_argument("--year", type=int,
+                      help="模板的年度（签到表的日期、表名用它；不给时为今年，并打印出来）")
     init.add_argument("--force", action="store_true", help="覆盖已有的文件")
     init.set_defaults(run=cmd_init)
 

@@ -10,6 +10,7 @@ import attrs
 import pandas as pd
 
 from ..rules.model import Ruleset
+from ..score.calendar import Calendar, cycle_month
 from ..score.ledger import ADJUSTMENT
 
 __all__ = ["AssessmentTables"]
@@ -67,8 +68,19 @@ class AssessmentTables:
         return labels
 
     @property
+    def calendar(self) -> Calendar:
+        """The period scored (the year or cycle, up to the as-of date)."""
+        return Calendar(self.year, self.as_of, self.ruleset.period,
+                        cycle_month(self.ruleset.cycle_start))
+
+    @property
     def period_text(self) -> str:
-        """The period in words: ``2024年度`` or ``2024年（截至2024-06-30）``."""
-        if self.as_of is None:
-            return f"{self.year}年度"
-        return f"{self.year}年（截至{self.as_of:%Y-%m-%d}）"
+        """The period in words: ``2024年度`` or ``2024年（截至2024-06-30）``; with a cycle off
+        the calendar year ``2024年度（2023-07-01至2024-06-30）``."""
+        cal = self.calendar
+        if cal.first_month == 1:
+            if self.as_of is None:
+                return f"{self.year}年度"
+            return f"{self.year}年（截至{self.as_of:%Y-%m-%d}）"
+        end = f"截至{self.as_of:%Y-%m-%d}" if self.as_of is not None else f"至{cal.year_end:%Y-%m-%d}"
+        return f"{self.year}年度（{cal.start:%Y-%m-%d}{end}）"

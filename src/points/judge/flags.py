@@ -10,10 +10,12 @@ own (one row per record), so every address can be checked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
-from ..rules.model import Band, Ruleset
+from ..rules.model import Band, RatingBand, Ruleset
 from ..score.flags import flag_rows, roster_evidence
 from ..vocab.codes import FLAG_CODES
 from ..vocab.frames import empty_table, sort_frame
@@ -51,15 +53,32 @@ def judgement_flags(ruleset: Ruleset, members: pd.DataFrame, rankings: pd.DataFr
     ):
         mask = chosen.fillna(False).to_numpy(dtype=bool)
         _judgement(flags, evidence, judged[mask], code, total_text[mask] + place[mask] + tail)
+    _rating_flags(judged, total_text + place, flags, evidence)
     return flags, evidence
+
+
+def _rating_flags(judged: pd.DataFrame, text: pd.Series, flags: list[pd.DataFrame],
+                  evidence: list[pd.DataFrame]) -> None:
+    """The shares of ``[rating]``: moved down by an ``at_most`` share, or flagged by an
+    ``at_least`` one."""
+    now = "“" + judged["rating"].fillna("") + "”"
+    for code, chosen, tail in (
+            ("rating_tie", judged["rating_quota"] == "tie", "，与上一档名额最后一名同分，暂列" + now),
+            ("rating_demoted", judged["rating_quota"] == "demoted", "，超出上一档名额，列" + now),
+            ("rating_short", judged["rating_short"], "，本支部低档人数不足规定比例，现列" + now),
+    ):
+        mask = chosen.fillna(False).to_numpy(dtype=bool)
+        _judgement(flags, evidence, judged[mask], code, text[mask] + tail[mask])
 
 
 def _band_flags(ruleset: Ruleset, judged: pd.DataFrame, total_text: pd.Series,
                 flags: list[pd.DataFrame], evidence: list[pd.DataFrame]) -> None:
-    bands: list[tuple[pd.Series, tuple[Band, ...]]] = []
+    bands: list[tuple[pd.Series, Sequence[Band | RatingBand]]] = []
     if ruleset.grades is not None:
         bands.append((judged["grade"], ruleset.grades.bands))
     bands.append((judged["probation_band"], ruleset.probation))
+    if ruleset.rating is not None:
+        bands.append((judged["rating"], ruleset.rating.bands))
     for names, band_list in bands:
         for band in band_list:
             if band.flag is None:
@@ -78,7 +97,8 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     ev = ev.assign(date=ev["date"].astype("datetime64[us]"),
                    _order=ev["code"].map(order).astype("int64"))
     ev = sort_frame(ev, ["member_id", "_order", "date", "source"])[EVIDENCE_COLUMNS]
-    ev = ev.drop_duplicates(["member_id", "code", "source"]).reset_index(drop=True)
+    # one row per record (a flag on periods may show one roster row for several periods)
+    ev = ev.drop_duplicates(["member_id", "code", "source", "date"]).reset_index(drop=True)
 
     if not flags:
         return _empty_flags(), ev

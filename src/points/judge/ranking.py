@@ -33,21 +33,15 @@ import pandas as pd
 
 from ..rules.model import Band, Ruleset
 from ..vocab.frames import sort_frame
-from .quota import quota_places
+from .quota import band_of, cascade
+from .rating import RATING_COLUMNS, rate
 
 __all__ = ["RANKING_COLUMNS", "band_of", "rankings"]
 
 RANKING_COLUMNS = ["member_id", "name", "branch", "category", "kind", "total", "branch_rank",
                    "category_rank", "overall_rank", "grade_by_total", "grade", "quota",
-                   "bottom_share", "probation_band", "candidate_band", "top_band_blocked"]
-
-
-def band_of(totals: pd.Series, bands: tuple[Band, ...]) -> np.ndarray:
-    """Index into ``bands`` (listed from the highest ``min``) of the band each total falls in;
-    the lowest band catches everything below it."""
-    mins = np.array([b.min for b in bands], dtype="float64")
-    below = totals.to_numpy(dtype="float64")[:, None] < mins[None, :] - 1e-9
-    return np.minimum(below.sum(axis=1), len(bands) - 1)
+                   "bottom_share", "probation_band", "candidate_band", "top_band_blocked",
+                   *RATING_COLUMNS]
 
 
 def _names(index: np.ndarray, bands: tuple[Band, ...], where: np.ndarray) -> pd.Series:
@@ -58,10 +52,6 @@ def _names(index: np.ndarray, bands: tuple[Band, ...], where: np.ndarray) -> pd.
 
 def _competition_rank(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return frame.groupby(keys)["total"].rank(method="min", ascending=False).astype("int64")
-
-
-def _floor_share(n: pd.Series, share: Fraction) -> pd.Series:
-    return (n * share.numerator) // share.denominator
 
 
 def _ceil_share(n: pd.Series, share: Fraction) -> pd.Series:
@@ -116,6 +106,7 @@ def rankings(totals: pd.DataFrame, logs: pd.DataFrame, ruleset: Ruleset) -> pd.D
     frame = frame.assign(grade_by_total=grade_by_total, grade=grade, quota=quota,
                          bottom_share=bottom.astype(bool), probation_band=probation,
                          candidate_band=candidate_band, top_band_blocked=blocked.astype(bool))
+    frame = pd.concat([frame, rate(frame, member, ruleset.rating)], axis=1)
     frame["_kind"] = np.where(member, 0, 1)
     frame = sort_frame(frame, ["_kind", "overall_rank", "member_id"])
     return frame[RANKING_COLUMNS].reset_index(drop=True)
@@ -129,15 +120,10 @@ def _below(bands: tuple[Band, ...], top: str) -> str:
 
 def _apply_quota(frame: pd.DataFrame, grade: pd.Series, n: pd.Series, share: Fraction,
                  top: str, below: str) -> tuple[pd.Series, pd.Series]:
-    """At most ⌊n × share⌋ top grades per branch; an edge tie that does not fit keeps none."""
+    """At most ⌊n × share⌋ top grades per branch; an edge tie that does not fit keeps none:
+    the case of :func:`.quota.cascade` with one band (the top grade) under a quota."""
     qualifies = (grade == top).fillna(False).to_numpy(dtype=bool)
-    quota = pd.Series("", index=frame.index, dtype="string")
-    if not qualifies.any():
-        return grade, quota
-    sub = frame[qualifies]
-    tie, demoted = quota_places(sub["total"], sub["branch"], _floor_share(n, share)[qualifies])
-    quota[tie[tie].index] = "tie"
-    quota[demoted[demoted].index] = "demoted"
+    _, quota = cascade(frame, np.where(qualifies, 0, 1), qualifies, n, [share, None])
     grade = grade.mask(quota != "", below)
     return grade, quota
 

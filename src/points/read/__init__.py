@@ -32,6 +32,7 @@ from .lexicon import HEADERS
 from .merge import Merger
 from .roster import build_roster, resolve_people
 from .scan import FileScan, scan_file
+from .scores import score_tables
 from .tables import build_tables
 
 __all__ = ["HEADERS", "read_workbooks"]
@@ -111,7 +112,8 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         for scan in scans:
             merger.merge(scan)
         roster = build_roster(merger)
-        tables = build_tables(merger, resolve_people(merger, roster))
+        people = resolve_people(merger, roster)
+        tables = {**build_tables(merger, people), **score_tables(merger, people)}
         issues = concat_issues([*merger.issues, *merger.cell_issue_frames(),
                                 _skipped(inputs.skipped)])
         records = Records.from_frames(roster=roster, **tables, issues=issues)

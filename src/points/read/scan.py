@@ -29,7 +29,7 @@ from .workbook import read_sheets
 
 __all__ = ["ERROR_MARK", "FileScan", "mark_text", "scan_file"]
 
-KINDS = ("roster", "people", "attendance", "list", "log", "appraisal")
+KINDS = ("roster", "people", "attendance", "list", "log", "appraisal", "quiz", "study")
 #: The roster's date columns.
 DATED = ("joined", "left", "admitted", "confirmed")
 
@@ -329,3 +329,11 @@ class _Scanner:
 
     def _appraisal(self, sheet: Sheet) -> None:
         self._listed(sheet, "appraisal", "result", ("result",))
+
+    def _quiz(self, sheet: Sheet) -> None:
+        self._listed(sheet, "quiz", "score", ("date", "exam", "score"))
+
+    def _study(self, sheet: Sheet) -> None:
+        self._listed(sheet, "study", "study_points", ("month", "study_points"))
+        part = self.scan.parts["study"][-1]
+        part["date_col"] = np.full(len(part["row"]), sheet.fields["month"])

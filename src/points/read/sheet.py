@@ -1,8 +1,8 @@
 """One sheet as a grid: its header row, title, merged header cells, data rows and kind.
 
 A sheet's kind is recognised by its header row (found below any title rows): roster,
-attendance matrix, attendance list, log or appraisal results. Per-sheet work is on whole
-columns and blocks; Python loops run over header cells only.
+attendance matrix, attendance list, log, appraisal results, exam scores or study points.
+Per-sheet work is on whole columns and blocks; Python loops run over header cells only.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ _TEXT = np.dtypes.StringDType()
 _TOTAL_ROWS = ("合计", "小计", "总计", "平均", "出勤率")
 #: The fields each kind of sheet cannot do without.
 REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
-            "log": ("date", "item"), "appraisal": ("result",)}
+            "log": ("date", "item"), "appraisal": ("result",),
+            "quiz": ("date", "exam", "score"), "study": ("month", "study_points")}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -141,8 +142,13 @@ class Sheet:
 
 
 def sheet_kind(sheet: Sheet, dated: bool) -> str:
-    """``list``, ``appraisal``, ``log``, ``matrix``, ``roster`` or ``unknown``."""
+    """``quiz``, ``study``, ``list``, ``appraisal``, ``log``, ``matrix``, ``roster`` or
+    ``unknown``."""
     fields = sheet.fields
+    if "study_points" in fields:
+        return "study"
+    if "exam" in fields and "score" in fields:
+        return "quiz"
     if "status" in fields or ("date" in fields and "activity" in fields):
         return "list"
     if "result" in fields:

@@ -9,10 +9,10 @@ this stage imports it.
 """
 
 from .comparison import changes_text, write_comparison
-from .review import LedgerOption, ledger_table, write_per_branch, write_review
+from .review import LedgerOption, Notice, ledger_table, write_per_branch, write_review
 from .ruletable import rule_table
 from .template import write_template
 from .xlsx import write_file
 
-__all__ = ["LedgerOption", "changes_text", "ledger_table", "rule_table", "write_comparison",
+__all__ = ["LedgerOption", "Notice", "changes_text", "ledger_table", "rule_table", "write_comparison",
            "write_file", "write_per_branch", "write_review", "write_template"]

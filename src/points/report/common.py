@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
-import pandas as pd
-
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError, os_problem
 from .page import default_org, run_date
@@ -96,7 +94,7 @@ def folder_made(folder: Path | None) -> Iterator[None]:
 def created_at(assessment: AssessmentTables) -> dt.datetime:
     """The workbook's creation date: the end of the period (so the bytes depend on the
     content only)."""
-    day = assessment.as_of if assessment.as_of is not None else pd.Timestamp(assessment.year, 12, 31)
+    day = assessment.calendar.cutoff
     return dt.datetime(day.year, day.month, day.day)
 
 

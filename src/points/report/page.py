@@ -25,8 +25,6 @@ import os
 import re
 from collections.abc import Sequence
 
-import pandas as pd
-
 from ..judge.assessment import AssessmentTables
 
 __all__ = ["LIMIT", "PAGES", "Code", "default_org", "escape", "page_text", "run_date"]
@@ -90,7 +88,7 @@ def run_date(a: AssessmentTables, date: dt.date | None = None) -> dt.date:
     the period (like the workbook's creation date, so that the bytes depend on the content)."""
     if date is not None:
         return date
-    day = a.as_of if a.as_of is not None else pd.Timestamp(a.year, 12, 31)
+    day = a.calendar.cutoff
     return dt.date(day.year, day.month, day.day)
 
 

@@ -7,7 +7,8 @@ writes one per branch. The sheet names and column headers below are a public con
 sheet     columns
 ========  ===================================================================================
 汇总      党员编号, 姓名, 支部, 类别, one column per dimension (日常表现, 民主评议, 先锋示范,
-          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 提示数, 转正建议;
+          扣分 in the default rules), 调整, 总积分, 建议等次, 支部排名, 出勤率, 请假, 提示数,
+          转正建议;
           after a blank row, the line to sign (制表人, 审核人, 日期)
 复核提示  党员编号, 姓名, 支部, 提示, 依据 (the flag's sentence and its records, or when they
           would not print, the sentence and how many records 依据明细 lists), 建议处理, 类别,
@@ -17,14 +18,18 @@ sheet     columns
 积分明细  党员编号, 姓名, 日期, 规则, 积分, 来源, 维度, 规则编号 (积分明细2, … when longer
           than a sheet holds); printed only for one branch (else the print area is its header)
 发展对象  党员编号, 姓名, 支部, 类别, 总积分, 排名, 择优档次, 推荐, 推荐顺序, 说明
-支部统计  支部, 人数, 平均分, one column per grade, one per flag that occurs, 发展对象人数;
+支部统计  支部, 人数, 平均分, 出勤率, 请假率, one column per grade, one per flag that occurs,
+          发展对象人数;
           below it 分数段/人数 and 提示/数量, then three charts
 数据问题  位置 (a hyperlink to the cell), 问题代码, 说明, 党员编号
 积分规则  部分, 名称, 编号, 分值, 封顶, 说明: the ruleset as applied, then its SHA-256, the
           input files with their SHA-256, the library version, the year and the as-of date
 ========  ===================================================================================
 
-The 公示 version (``public=True``) has one sheet, ``公示``: 姓名, 支部, 总积分, 建议等次.
+The 公示 version (``public=True``, see :mod:`points.report.sheets.public`), A4 portrait, names
+in 姓氏笔画 order: ``公示`` (the members: 姓名, 支部, 总积分, 建议等次) and, when there are
+candidates, ``发展对象公示`` (姓名, 支部, 类别, 总积分, 择优档次); below each the 公示期, the
+contact for objections, the issuing organisation and the date.
 Phone and ID-card columns are never read, so they never appear in any output. Every sheet
 prints with the title block of :mod:`points.report.page` (organisation, title with the period,
 sheet, ruleset, run date, 第 N 页 共 M 页) in its page header and footer.
@@ -48,6 +53,7 @@ from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
 from .common import check_target, check_targets, folder_made, new_book
+from .page import default_org, run_date
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
@@ -55,13 +61,13 @@ from .sheets.flags import write_flags
 from .sheets.issues import write_issues
 from .sheets.ledger import LedgerOption, ledger_choice, ledger_table, write_ledger
 from .sheets.people import mask_name, people
-from .sheets.public import write_public
+from .sheets.public import Notice, write_public
 from .sheets.rules import write_rules
 from .sheets.summary import write_summary
 from .xlsx import MAX_ROWS, all_or_nothing, safe_filename
 
-__all__ = ["LedgerOption", "branch_paths", "branch_view", "branch_views", "ledger_table", "mask_name",
-           "write_per_branch", "write_review"]
+__all__ = ["LedgerOption", "Notice", "branch_paths", "branch_view", "branch_views", "ledger_table",
+           "mask_name", "write_per_branch", "write_review"]
 
 COUNTY_FILE = "全部支部"
 LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
@@ -70,11 +76,12 @@ LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  mask_names: bool = False, ledger: LedgerOption = "auto",
                  rows_per_sheet: int = MAX_ROWS, org: str | None = None,
-                 date: dt.date | None = None) -> list[Path]:
+                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
     nothing); return the paths written. ``org`` names the organisation on every page (default:
     :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
-    as-of date or the end of the period, so that the bytes depend on the content only)."""
+    as-of date or the end of the period, so that the bytes depend on the content only) and
+    the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:
@@ -84,7 +91,8 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     rows = people(a)
     if public:
         book = new_book(a, f"{a.period_text}党员积分公示", org=org, date=date)
-        write_public(book, a, rows, mask_names)
+        write_public(book, a, rows, mask_names, notice=notice, date=run_date(a, date),
+                     org=default_org(a) if org is None else org)
         book.save(target)
         return [target]
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
@@ -177,12 +185,14 @@ def branch_views(a: AssessmentTables) -> Iterator[tuple[str, AssessmentTables]]:
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False, org: str | None = None,
-                     date: dt.date | None = None) -> dict[str, Path]:
+                     date: dt.date | None = None, notice: Notice | None = None
+                     ) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
-    given), the whole's ``org`` (see :func:`write_review`)."""
+    given), the whole's ``org`` (see :func:`write_review`). With ``public``, each is the 公示
+    version (``notice``: its 公示期 and contact)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
@@ -190,9 +200,10 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
         with all_or_nothing():
             for branch, view in branch_views(a):
                 write_review(view, out[branch], public=public, ledger="sheets",
-                             mask_names=mask_names, org=_branch_org(org, branch), date=date)
+                             mask_names=mask_names, org=_branch_org(org, branch), date=date,
+                             notice=notice)
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
-                         org=org, date=date)
+                         org=org, date=date, notice=notice)
     return out
 
 

@@ -24,10 +24,15 @@ from ..rules.schema import (
     FLAGS,
     GRADES,
     MARKS,
+    MINIMUM,
     NEGATIVE,
     PROBATION,
+    QUIZ,
+    RATING,
+    STUDY,
     TOP,
 )
+from ..score.steps.minimums import describe
 from ..vocab.statuses import STATUS_LABELS
 
 __all__ = ["RULE_TABLE_COLUMNS", "rule_table"]
@@ -72,7 +77,8 @@ def rule_table(ruleset: Ruleset) -> pd.DataFrame:
     rows = [*_settings(rs), *_dimensions(rs), *_activities(rs, labels), *_items(rs, labels),
             *_categories(rs, labels), *_status_factors(rs), *_appraisal(rs, labels), *_grades(rs),
             *_bands(PROBATION.label, rs.probation), *_bands(CANDIDATES.label, rs.candidate_bands),
-            *_flags(rs), *_marks(rs)]
+            *_flags(rs), *_marks(rs), *_rating(rs), *_minimums(rs),
+            *_scores(rs, labels)]
     frame = pd.DataFrame(rows, columns=RULE_TABLE_COLUMNS)
     frame = frame.astype({"部分": "string", "名称": "string", "编号": "string", "说明": "string",
                           "分值": "float64", "封顶": "float64"})
@@ -98,7 +104,10 @@ def _dimensions(rs: Ruleset) -> list[Row]:
     return [(DIMENSION.label, d.label, d.id, float(d.base) if d.base else None, _num(d.cap),
              _join(f"{DIMENSION['base'].label} {d.base:g}" if d.base else "",
                    f"各期基础分为上期总分×{d.carry:g}" if d.carry is not None else "",
-                   _if(d.scope == "year", DIMENSION["scope"].choices["year"])))
+                   _if(d.scope == "year", DIMENSION["scope"].choices["year"]),
+                   f"{DIMENSION['floor'].label} {d.floor:g}" if d.floor is not None else "",
+                   f"首期基础分为上一周期总分×{d.carry_last_cycle:g}"
+                   if d.carry_last_cycle is not None else ""))
             for d in rs.dimensions]
 
 
@@ -140,8 +149,13 @@ def _appraisal(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     if rs.appraisal is None:
         return []
     dimension = labels.get(rs.appraisal.dimension, rs.appraisal.dimension)
-    return [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
-            for result, points in rs.appraisal.results.items()]
+    rows: list[Row] = [(APPRAISAL.label, result, "", float(points), None, f"计入{dimension}")
+                       for result, points in rs.appraisal.results.items()]
+    weight, top = rs.appraisal.score_weight, rs.appraisal.score_max
+    if weight is not None:
+        rows.append((APPRAISAL.label, "评议分数", "score_weight", float(weight), top * weight,
+                     f"评议结果写成 0–{top:g} 的分数时，计分 = 分数 × {weight:g}，计入{dimension}"))
+    return rows
 
 
 def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:
@@ -185,3 +199,43 @@ def _marks(rs: Ruleset) -> list[Row]:
     blank = MARKS["blank"]
     rows.append((MARKS.label, blank.label, blank.name, None, None, blank.choices[rs.marks.blank]))
     return rows
+
+
+def _minimums(rs: Ruleset) -> list[Row]:
+    return [(MINIMUM.label, m.name, m.id, float(m.points) if m.points else None, None, _join(
+        describe(m), "适用于" + "、".join(m.categories) if m.categories else "",
+        "未达到的每期扣 " + f"{-m.points:g} 分" if m.points else "",
+        _if(m.flag, "未达到时提示"),
+        f"{MINIMUM['unrecorded'].label}{MINIMUM['unrecorded'].choices[m.unrecorded]}"))
+        for m in rs.minimums]
+
+
+def _scores(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
+    rows: list[Row] = []
+    for section, rule in ((QUIZ, rs.quiz), (STUDY, rs.study)):
+        if rule is None:
+            continue
+        what = "得分" if section is QUIZ else "学习积分"
+        into = f"计入{labels.get(rule.dimension, rule.dimension)}"
+        if rule.per is not None:
+            rows.append((section.label, f"每满 {rule.per:g} 分", rule.kind, float(rule.points),
+                         _num(rule.cap), _join(f"{what}每满 {rule.per:g} 分加 {rule.points:g} 分",
+                                               into)))
+        rows += [(section.label, f"{what} ≥ {b.min:g}", rule.kind, float(b.points), _num(rule.cap),
+                  into) for b in rule.bands]
+    return rows
+
+
+def _rating(rs: Ruleset) -> list[Row]:
+    """One row per band of ``[rating]``: its lower bound and its shares per branch."""
+    if rs.rating is None:
+        return []
+    bands = rs.rating.bands
+    part = f"{RATING.label}（{rs.rating.label}）"
+    return [(part, b.name, "", float(b.min), None, _join(
+        f"总积分 ≥ {b.min:g}" if i < len(bands) - 1 else "其余",
+        f"每支部最多 {_fraction(b.at_most)}（向下取整），超出的按总分移入下一档"
+        if b.at_most is not None else "",
+        f"本档及以下每支部至少 {_fraction(b.at_least)}（向上取整），不足时提示" if b.at_least is not None
+        else "", f"提示：{b.flag}" if b.flag else ""))
+        for i, b in enumerate(bands)]

@@ -69,7 +69,8 @@ _EPOCH = pd.Timestamp("1899-12-30")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _EMPTY = pa.scalar("", pa.large_string())
 
-Kind = Literal["text", "points", "int", "date", "wrap"]
+Kind = Literal["text", "points", "int", "percent", "date", "wrap"]
+_NUMBERS = ("points", "int", "percent")
 
 
 class Column(NamedTuple):
@@ -175,7 +176,7 @@ def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
         for index, kind in enumerate(kinds):
             ref = _join(column_letter(index), numbers)
             values = part.iloc[:, index]
-            if kind in ("points", "int"):
+            if kind in _NUMBERS:
                 cells.append(_number_cells(values, ref, styles[kind]))
             elif kind == "date":
                 cells.append(_date_cells(values, ref, styles[kind]))
@@ -222,6 +223,7 @@ class Book:
             "wrap_quoted": wb.add_format({**border, "text_wrap": True, "quote_prefix": True}),
             "points": wb.add_format({**border, "num_format": "0.0"}),
             "int": wb.add_format({**border, "num_format": "0"}),
+            "percent": wb.add_format({**border, "num_format": "0.0%"}),
             "date": wb.add_format({**border, "num_format": "yyyy-mm-dd"}),
         }
 
@@ -238,9 +240,12 @@ class Book:
         ws.set_footer(self.footer, margin=0.3)
         return ws
 
-    def header(self, note: str = "") -> str:
-        """The page header: the title and the sheet name in bold, and ``note`` on the right."""
+    def header(self, note: str = "", *, below: bool = False) -> str:
+        """The page header: the title and the sheet name in bold, and ``note`` on the right
+        (``below``: on a second line under the title, for a narrow portrait page)."""
         title = [Code("&B&14 "), self._title, Code(" · &A")] if self._title else [Code("&A")]
+        if note and below:
+            return page_text(center=[*title, Code("&B\n&11 "), note])
         return page_text(center=title, right=[note] if note else [])
 
     def write_text(self, ws: Worksheet, row: int, col: int, text: str,
@@ -292,12 +297,15 @@ class Book:
     def cells(self, ws: Worksheet, top: int, frame: pd.DataFrame,
               columns: Sequence[Column]) -> None:
         """A small table (a few dozen rows) written cell by cell from row ``top`` on, below
-        the sheet's main table: its header row, then its rows (text, points or counts)."""
+        the sheet's main table: its header row, then its rows (text, points, counts, rates;
+        a missing number is an empty cell)."""
         for index, column in enumerate(columns):
             self.write_text(ws, top, index, column.header, "header")
         for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for index, (column, value) in enumerate(zip(columns, values, strict=True)):
-                if column.kind in ("points", "int"):
+                if column.kind in _NUMBERS and pd.isna(value):
+                    ws.write_blank(row, index, None, self.formats[column.kind])
+                elif column.kind in _NUMBERS:
                     ws.write_number(row, index, float(value), self.formats[column.kind])
                 else:
                     self.write_text(ws, row, index, "" if pd.isna(value) else str(value))

@@ -37,6 +37,8 @@ from .model import (
     Grades,
     Item,
     Marks,
+    Rating,
+    RatingBand,
     Ruleset,
 )
 from .schema import (
@@ -53,9 +55,12 @@ from .schema import (
     MARKS,
     NEGATIVE,
     PROBATION,
+    RATING,
+    RATING_BAND,
     TOP,
     Section,
 )
+from .sections import check_carry, check_cycle_start, read_minimums, read_scores
 
 __all__ = ["build_ruleset"]
 
@@ -68,7 +73,9 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     c.unknown(doc, TOP.names, "$")
     settings = c.read(doc, _SETTINGS, "$")
     check_all_factors(c, settings["status_factors"])
+    check_cycle_start(c, settings)
     dimensions = _dimensions(c, doc)
+    check_carry(c, dimensions)
     activity_table = c.table(doc.get("activities"), "$.activities")
     activities = _activities(c, activity_table)
     bonuses = _items(c, c.table(doc.get("bonuses"), "$.bonuses"), "$.bonuses", BONUS)
@@ -85,6 +92,9 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     conversions = c.read(c.open(doc.get("conversions"), CONVERSIONS, CONVERSIONS.path),
                          CONVERSIONS, CONVERSIONS.path)
     marks = _marks(c, doc)
+    minimums = read_minimums(c, doc, list(activity_table), list(category_table))
+    quiz, study = read_scores(c, doc, "quiz"), read_scores(c, doc, "study")
+    rating = _rating(c, doc["rating"]) if "rating" in doc else None
     check_unique(c, "activities", activities)
     check_unique(c, "bonuses", bonuses)
     check_unique(c, "negatives", negatives)
@@ -97,7 +107,8 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
         **settings, dimensions=dimensions, activities=activities, bonuses=bonuses,
         negatives=negatives, categories=categories, default_category=default_category,
         appraisal=appraisal, grades=grades, probation=probation, candidate_bands=candidate_bands,
-        flags=flags, conversions=Conversions(**conversions), marks=marks, sha256=sha256,
+        flags=flags, conversions=Conversions(**conversions), marks=marks, rating=rating,
+        sha256=sha256, minimums=minimums, quiz=quiz, study=study,
     )
 
 
@@ -182,17 +193,18 @@ def _appraisal(c: Checker, value: Any) -> Appraisal | None:
     dimension = c.get(spec, APPRAISAL["dimension"], path)
     where = key_path(path, "results")
     table = c.table(spec.get("results"), where)
-    if not table:
-        c.fail(where, "必填：至少要有一种评议结果")
+    scores = c.read(spec, (APPRAISAL["score_weight"], APPRAISAL["score_max"]), path)
+    if not table and "score_weight" not in spec:
+        c.fail(where, "必填：至少要有一种评议结果（或用 score_weight 按分数计）")
     results = {}
     for result, points in table.items():
         number = c.number(points, key_path(where, result))
         if number is not None:
             results[result] = number
     required = c.get(spec, APPRAISAL["required"], path)
-    if dimension is None or required is None:
+    if dimension is None or required is None or scores["score_max"] is None:
         return None
-    return Appraisal(dimension=dimension, results=results, required=required)
+    return Appraisal(dimension=dimension, results=results, required=required, **scores)
 
 
 def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
@@ -271,3 +283,52 @@ def _marks(c: Checker, doc: Mapping[str, Any]) -> Marks | None:
                        f"符号 {shown(mark)} 已列在 {shown(vocabulary[norm])} 下")
             vocabulary[norm] = key.name
     return None if blank is None else Marks(vocabulary=vocabulary, blank=blank)
+
+
+# -- rating ------------------------------------------------------------------------------------
+#: The headers of 汇总 and 公示 besides the dimensions: the rating's column needs another name.
+_TAKEN_HEADERS = ("党员编号", "姓名", "支部", "类别", "调整", "总积分", "建议等次", "支部排名",
+                  "出勤率", "请假", "提示数", "转正建议")
+
+
+def _rating(c: Checker, value: Any) -> Rating | None:
+    """``[rating]``: a label and bands from the highest ``min`` down (equal mins allowed: the
+    shares then tell the bands apart), each with optional shares."""
+    path = RATING.path
+    spec = c.open(value, RATING, path)
+    label = c.get(spec, RATING["label"], path)
+    if label in _TAKEN_HEADERS:
+        c.fail(key_path(path, "label"), f"汇总表已有 {shown(label)} 这一列，请换一个名称（如 星级）")
+        label = None
+    bands = c.get(spec, RATING["bands"], path, read=partial(_rating_bands, c))
+    if label is None or not bands:
+        return None
+    return Rating(label=label, bands=bands)
+
+
+def _rating_bands(c: Checker, value: Any, where: str) -> tuple[RatingBand, ...]:
+    if not isinstance(value, list) or not value:
+        c.fail(where, f"应为档次列表，如 [{{ name = \"★★★★★\", min = 90 }}]，实际是 {shown(value)}")
+        return ()
+    out = []
+    for i, spec in enumerate(value):
+        path = key_path(where, i)
+        values = c.read(c.open(spec, RATING_BAND, path), RATING_BAND, path)
+        flag = values["flag"]
+        if flag is not None and flag not in FLAG_CODES:
+            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
+            values["flag"] = None
+        if _complete(values, RATING_BAND):
+            out.append(RatingBand(**values))
+    mins = [b.min for b in out]
+    if mins != sorted(mins, reverse=True):
+        c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
+    if len(out) == len(value) and out[0].at_least is not None:
+        c.fail(key_path(key_path(where, 0), "at_least"), "最高一档不能设 at_least（它之下就是全体）")
+    if len(out) == len(value) and out[-1].at_most is not None:
+        c.fail(key_path(key_path(where, len(out) - 1), "at_most"),
+               "最低一档收下其余所有人，不能设 at_most")
+    names = [b.name for b in out]
+    if len(set(names)) != len(names):
+        c.fail(where, f"档次名称重复：{shown(names)}")
+    return tuple(out)

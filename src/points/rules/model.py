@@ -33,7 +33,12 @@ __all__ = [
     "Grades",
     "Item",
     "Marks",
+    "Minimum",
+    "Rating",
+    "RatingBand",
     "Ruleset",
+    "ScoreBand",
+    "ScoreRule",
 ]
 
 
@@ -111,6 +116,11 @@ class Dimension:
     scope: Literal["period", "year"] = field(
         default="period", validator=attrs.validators.in_(("period", "year"))
     )
+    #: The dimension's value never goes below this (per period; per year when ``scope = "year"``).
+    floor: float | None = field(default=None)
+    #: When set, the base of a member's first period is this × their total of the previous
+    #: cycle, scored from the records of that cycle (members without any keep ``base``).
+    carry_last_cycle: float | None = field(default=None, validator=_optional_positive)
 
 
 @frozen(kw_only=True)
@@ -185,6 +195,10 @@ class Appraisal:
     results: Mapping[str, float] = field(converter=_frozen_map)
     #: Raise ``appraisal_missing`` for members without a result when the whole year is scored.
     required: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+    #: A result given as a score (0 … ``score_max``) earns score × ``score_weight`` (None: only
+    #: the words of ``results`` are known).
+    score_weight: float | None = field(default=None, validator=_optional_positive)
+    score_max: float = field(default=100.0, validator=_is_number)
 
 
 @frozen(kw_only=True)
@@ -212,6 +226,51 @@ class Conversions:
 
 
 @frozen(kw_only=True)
+class Minimum:
+    """A minimum frequency (每月至少参加一次主题党日): the members of ``categories`` (all when
+    empty) attend ``activity`` (any activity when None) at least ``count`` times each month,
+    quarter or year; a period that falls short deducts ``points`` and/or raises a flag."""
+
+    name: str = field(validator=_str)
+    id: str = field(validator=_str)
+    activity: str | None = None
+    categories: tuple[str, ...] = field(default=(), converter=_tuple)
+    count: int = 1
+    per: Literal["month", "quarter", "year"] = field(
+        default="month", validator=attrs.validators.in_(("month", "quarter", "year")))
+    #: Deducted for each period that falls short (≤ 0: a minimum never credits).
+    points: float = field(default=0.0, validator=_not_positive)
+    #: Raise ``missed_minimum`` with the periods as evidence.
+    flag: bool = field(default=True, validator=attrs.validators.instance_of(bool))
+    #: ``skip``: a period with no record of the activity (none was held) is not judged;
+    #: ``missed``: it falls short too (records are kept only of what was attended).
+    unrecorded: Literal["skip", "missed"] = field(
+        default="skip", validator=attrs.validators.in_(("skip", "missed")))
+
+
+@frozen(kw_only=True)
+class ScoreBand:
+    """A band of exam scores or study points: ``min`` ≤ score earns ``points``."""
+
+    min: float = field(validator=_is_number)
+    points: float = field(validator=_is_number)
+
+
+@frozen(kw_only=True)
+class ScoreRule:
+    """How exam scores (``[quiz]``, 以考促学) or study-platform points (``[study]``, 学习强国)
+    become credits: by ``bands`` (the highest band whose ``min`` the score reaches), or
+    ``points`` for every ``per`` of the score; at most ``cap`` per scoring period."""
+
+    kind: Literal["quiz", "study"] = field(validator=attrs.validators.in_(("quiz", "study")))
+    dimension: str = field(default="vanguard", validator=_str)
+    bands: tuple[ScoreBand, ...] = field(default=(), converter=_tuple)
+    per: float | None = field(default=None, validator=_optional_positive)
+    points: float = field(default=0.0, validator=_is_number)
+    cap: float | None = field(default=None, validator=_optional_positive)
+
+
+@frozen(kw_only=True)
 class Marks:
     """The mark vocabulary: normalised mark → canonical status, and the blank-cell policy."""
 
@@ -219,6 +278,27 @@ class Marks:
     blank: Literal["absent", "ignore"] = field(
         default="absent", validator=attrs.validators.in_(("absent", "ignore"))
     )
+
+
+@frozen(kw_only=True)
+class RatingBand:
+    """A band of a rating (★5, 红榜 …): ``min`` ≤ total, with shares of each branch's members."""
+
+    name: str = field(validator=_str)
+    min: float = field(validator=_is_number)
+    flag: str | None = field(default=None)
+    #: At most ⌊n × at_most⌋ of a branch's members in this band; the rest move one band down.
+    at_most: Fraction | None = field(default=None)
+    #: At least ⌈n × at_least⌉ in this band or below; when short, the lowest above are flagged.
+    at_least: Fraction | None = field(default=None)
+
+
+@frozen(kw_only=True)
+class Rating:
+    """Stars or boards by total (评星定级), beside the grades, with shares per branch."""
+
+    label: str = field(default="星级", validator=_str)
+    bands: tuple[RatingBand, ...] = field(converter=_tuple)
 
 
 @frozen(kw_only=True)
@@ -245,7 +325,14 @@ class Ruleset:
     candidate_bands: tuple[Band, ...] = field(default=(), converter=_tuple)
     flags: FlagRules = field(factory=FlagRules)
     conversions: Conversions = field(factory=Conversions)
+    minimums: tuple[Minimum, ...] = field(default=(), converter=_tuple)
+    quiz: ScoreRule | None = None
+    study: ScoreRule | None = None
+    #: The first day of the assessment cycle, ``MM-01`` (``"07-01"``: July to June).
+    cycle_start: str = field(default="01-01", validator=attrs.validators.matches_re(
+        r"(0[1-9]|1[0-2])-01"))
     marks: Marks = field(factory=lambda: Marks(vocabulary={}))
+    rating: Rating | None = None
     #: SHA-256 of the file the ruleset was loaded from ("" when built in Python).
     sha256: str = ""
 

@@ -43,8 +43,8 @@ from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 __all__ = [
     "ACTIVITY", "APPRAISAL", "BAND", "BONUS", "CANDIDATES", "CATEGORY", "CONVERSIONS",
     "DIMENSION", "FLAGS",
-    "GRADES", "LIMITS", "MARKS", "NEGATIVE", "PROBATION", "SECTIONS", "TOP", "Key", "Kind",
-    "Section",
+    "GRADES", "LIMITS", "MARKS", "MINIMUM", "NEGATIVE", "PROBATION", "QUIZ", "RATING",
+    "RATING_BAND", "SCORE_BAND", "SECTIONS", "STUDY", "TOP", "Key", "Kind", "Section",
 ]
 
 Kind = Literal["text", "id", "number", "integer", "share", "bool", "texts", "choice", "factors",
@@ -141,6 +141,11 @@ DIMENSION = Section(path="$.dimensions.<id>", label="计分维度", keys=(
     Key(name="scope", kind="choice", default="period", label="计分范围",
         choices={"period": "每期", "year": "全年计一次"},
         help="period：按期计分并封顶；year：不分期，直接加到年度分"),
+    Key(name="floor", kind="number", optional=True, label="保底",
+        help="每期（scope = \"year\" 时为全年）该维度不低于此值，如“基础分 20，只扣不加，扣完为止”写 0"),
+    Key(name="carry_last_cycle", kind="number", minimum=0, maximum=1, label="上一周期结转",
+        help="首期基础分 = carry_last_cycle × 上一周期总分（由一并给出的上一周期记录算出）；"
+             "上一周期没有记录的人仍按 base"),
 ))
 
 # -- activities.<名称> -----------------------------------------------------------------------
@@ -209,10 +214,15 @@ CATEGORY = Section(path="$.categories.<名称>", label="党员类别", keys=(
 APPRAISAL = Section(path="$.appraisal", label="民主评议", keys=(
     Key(name="dimension", kind="dimension", required=True, label="计入维度",
         help="评议分计入哪个维度"),
-    Key(name="results", kind="table", required=True, label="评议结果",
-        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }"),
+    Key(name="results", kind="table", label="评议结果",
+        help="评议结果 → 分值，如 { \"优秀\" = 20, \"合格\" = 15 }；设了 score_weight 时可不写"),
     Key(name="required", kind="bool", default=True, label="必须有评议结果",
         help="整年计分时缺评议结果记为数据问题"),
+    Key(name="score_weight", kind="number", minimum=0, maximum=100, label="评议分数折算系数",
+        help="评议结果写成分数（如按票数得出的 0–100 分）时，计分 = 分数 × 系数（0.2 即 20%）；"
+             "不写则只认 results 中的结果"),
+    Key(name="score_max", kind="number", minimum=1, default=100.0, label="评议分数满分",
+        help="评议分数应在 0 到此值之间，超出的记为数据问题"),
 ))
 
 # -- bands of grades, probation, candidates --------------------------------------------------
@@ -242,6 +252,24 @@ PROBATION = Section(path="$.probation", label="预备党员", keys=(
 CANDIDATES = Section(path="$.candidates", label="发展对象择优", keys=(
     _bands("发展对象档次：优先发展 / 重点培养 / 一般"),))
 
+# -- rating: stars or boards, with shares per branch -------------------------------------------
+RATING_BAND = Section(path="$.rating.bands[<n>]", label="评星档次", keys=(
+    Key(name="name", kind="text", required=True, label="档次名称", help="档次名称，如 ★★★★★ 红榜"),
+    Key(name="min", kind="number", required=True, label="下限",
+        help="下限（含）：总分 ≥ min 即可入该档（可与上一档相同，只按比例分档）"),
+    Key(name="at_most", kind="share", label="最多占比",
+        help="每支部该档最多 ⌊n × 比例⌋ 人（向下取整），超出的按总分从低到高移入下一档"),
+    Key(name="at_least", kind="share", label="至少占比",
+        help="每支部该档及以下至少 ⌈n × 比例⌉ 人，不足时提示上面几档中总分最低的人，只提示不改档"),
+    Key(name="flag", kind="id", label="复核提示", help="落入该档时的复核提示代码，如 rating_low"),
+))
+RATING = Section(path="$.rating", label="评星定级", keys=(
+    Key(name="label", kind="text", default="星级", label="名称",
+        help="汇总表中这一列的标题，如 星级、上榜"),
+    Key(name="bands", kind="bands", required=True, label="档次",
+        help="评星档次，按 min 从高到低排列（可相同），最低一档兜底"),
+))
+
 # -- flags -----------------------------------------------------------------------------------
 FLAGS = Section(path="$.flags", label="复核提示", keys=(
     Key(name="six_month_run", kind="integer", minimum=1, default=6,
@@ -270,6 +298,49 @@ CONVERSIONS = Section(path="$.conversions", label="折合缺席", keys=(
         help="全年按日期顺序累计，每满这么多次请假记一次无故缺席；不写则不折合"),
 ))
 
+MINIMUM = Section(path="$.minimums.<名称>", label="最低参加次数", keys=(
+    _id("台账中的规则名 minimum.<id>"),
+    Key(name="activity", kind="text", label="活动",
+        help="哪项活动（activities 中的名称）；不写则任何活动都算"),
+    Key(name="categories", kind="texts", default=(), label="适用类别",
+        help="适用的党员类别；不写则适用于所有类别"),
+    Key(name="count", kind="integer", minimum=1, default=1, label="至少参加次数",
+        help="每期至少参加（出席、迟到、线上、补学）几次"),
+    Key(name="per", kind="choice", default="month", label="每",
+        choices={"month": "月", "quarter": "季度", "year": "年"}, help="按月、季度或年计"),
+    Key(name="points", kind="number", maximum=0, default=0.0, label="未达到扣分",
+        help="每个未达到的月（季度、年）扣分（负数，计入 deductions 维度）；0 表示只提示"),
+    Key(name="flag", kind="bool", default=True, label="提示",
+        help="未达到时提示 missed_minimum，列出未达到的月份"),
+    Key(name="unrecorded", kind="choice", default="skip", label="没有该活动记录的月份",
+        choices={"skip": "不计（当月未开展）", "missed": "算未达到"},
+        help="skip：当期没有该活动的任何记录（未开展）不算未达到；missed：也算未达到（只记参加的台账）"),
+))
+
+SCORE_BAND = Section(path="$.<quiz|study>.bands[<n>]", label="分数段", keys=(
+    Key(name="min", kind="number", required=True, label="下限", help="下限（含）：得分 ≥ min 即入该段"),
+    Key(name="points", kind="number", required=True, label="加分", help="该段每条记录的加分"),
+))
+
+
+def _scores(path: str, label: str, what: str) -> Section:
+    return Section(path=path, label=label, keys=(
+        Key(name="dimension", kind="dimension", default="vanguard", label="计入维度",
+            help="计入哪个维度"),
+        Key(name="bands", kind="bands", label="分数段",
+            help=f"{what}的分数段，如 [{{ min = 90, points = 1.5 }}, {{ min = 80, points = 1 }}]；"
+                 "入最高的一段，低于最低一段不加分"),
+        Key(name="per", kind="number", minimum=0, optional=True, label="每多少分",
+            help=f"不用分数段时：{what}每满 per 分加 points 分"),
+        Key(name="points", kind="number", default=0.0, label="每满 per 分加分",
+            help="与 per 一起用"),
+        _cap("每期封顶"),
+    ))
+
+
+QUIZ = _scores("$.quiz", "以考促学", "每次考试的得分")
+STUDY = _scores("$.study", "学习强国积分", "每月（或全年）的学习积分")
+
 MARKS = Section(path="$.marks", label="签到标记", keys=(
     Key(name="blank", kind="choice", default="absent", label="空白单元格",
         choices={"absent": "按缺席计", "ignore": "不计"}, help="空白单元格按缺席计，或不计"),
@@ -292,6 +363,9 @@ TOP = Section(path="$", label="基本设置", keys=(
     Key(name="aggregate", kind="choice", default="sum", label="年度合成方式",
         choices={"sum": "各期相加", "mean": "各期平均", "last": "取最后一期"},
         help="各周期如何合成年度分"),
+    Key(name="cycle_start", kind="text", default="01-01", label="考核周期起始",
+        help="考核周期从哪个月的 1 日开始，写 \"MM-01\"：\"07-01\" 为 7 月至次年 6 月，"
+             "年度 2024 指 2024 年结束的周期（2023-07-01 至 2024-06-30）"),
     Key(name="floor", kind="number", optional=True, default=0.0, label="总分保底",
         help="总分下限（每期及全年）；写 \"\" 表示不设"),
     Key(name="total_cap", kind="number", minimum=0, optional=True, label="总分封顶",
@@ -311,9 +385,14 @@ TOP = Section(path="$", label="基本设置", keys=(
     _table("candidates", CANDIDATES, "发展对象档次"),
     _table("flags", FLAGS, "复核提示阈值"),
     _table("conversions", CONVERSIONS, "迟到、请假折合无故缺席"),
+    _table("minimums", MINIMUM, "最低参加次数（每月至少参加一次主题党日）"),
+    _table("quiz", QUIZ, "以考促学：考试得分 → 加分"),
+    _table("study", STUDY, "学习强国学习积分 → 加分"),
     _table("marks", MARKS, "签到符号"),
+    _table("rating", RATING, "评星定级（星级、红黄白榜），可设每档占比"),
 ))
 
 #: Every section, top level first.
 SECTIONS: tuple[Section, ...] = (TOP, DIMENSION, ACTIVITY, BONUS, NEGATIVE, CATEGORY, APPRAISAL,
-                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS)
+                                 GRADES, PROBATION, CANDIDATES, BAND, FLAGS, CONVERSIONS, MARKS,
+                                 RATING, RATING_BAND, MINIMUM, QUIZ, STUDY, SCORE_BAND)

@@ -23,10 +23,11 @@ from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
 from .logs import log_records, sort_logs
 from .members import Timeline, assessed_members
+from .scores import score_records
 from .steps import STEPS, Scoring
 from .tables import monthly_table, totals_table
 
-__all__ = ["Calendar", "MemberScores", "score_members"]
+__all__ = ["Calendar", "MemberScores", "previous_totals", "score_members"]
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +57,26 @@ def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
     return s
 
 
+def previous_totals(records: Records, ruleset: Ruleset, calendar: Calendar) -> pd.Series | None:
+    """Each member's total of the cycle before ``calendar``'s, scored from the records dated in
+    it (the history given with this cycle's files), for ``carry_last_cycle``; only members with
+    a record in that cycle. That cycle is scored under the same rules without carrying from the
+    one before it, and without 民主评议 results (they carry no date: they are this cycle's).
+    None when no dimension carries a previous total."""
+    if not any(d.carry_last_cycle is not None for d in ruleset.dimensions):
+        return None
+    before = Calendar(calendar.year - 1, None, ruleset.period, calendar.first_month)
+    dated = pd.concat([t[["member_id", "date"]] for t in (
+        records.attendance, records.negatives, records.bonuses, records.quizzes, records.study)])
+    had = dated.loc[(dated["date"] >= before.start) & (dated["date"] <= before.year_end),
+                    "member_id"].unique()
+    plain = attrs.evolve(ruleset, dimensions=tuple(
+        attrs.evolve(d, carry_last_cycle=None) for d in ruleset.dimensions))
+    last = score_members(attrs.evolve(records, appraisals=records.appraisals.iloc[:0]), plain,
+                         before).totals.set_index("member_id")["total"]
+    return last[last.index.isin(had)]
+
+
 def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
     """Score every member of ``records`` for the period of ``calendar``."""
     issues: list[pd.DataFrame] = [records.issues]
@@ -66,17 +87,23 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
                                   issues, since)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
                                             issues, since, Timeline(members, records.roster, ruleset))
+    scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
-                        logs=logs, appraisals=records.appraisals), issues)
+                        logs=logs, appraisals=records.appraisals, scores=scores,
+                        previous=previous_totals(records, ruleset, calendar)), issues)
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.
-    ledger = sort_frame(s.rows()[LEDGER_COLUMNS], ["member_id", "date"]).reset_index(drop=True)
+    rows = s.rows()[LEDGER_COLUMNS]
+    s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
+    ledger = sort_frame(rows, ["member_id", "date"]).reset_index(drop=True)
+    del rows
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)
     events = s.events[EVENT_COLUMNS]
     recorded = pd.concat([events["member_id"], all_logs["member_id"],
-                          records.appraisals["member_id"]]).unique()
+                          records.appraisals["member_id"],
+                          *(frame["member_id"] for frame in scores.values())]).unique()
     flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
                         pd.Series(recorded, dtype="string"),
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))

@@ -60,11 +60,11 @@ def in_year(frame: pd.DataFrame, keep: np.ndarray, cal: Calendar, label: str,
     of a sheet prepared in advance).
     """
     dates = frame["date"]
-    outside = keep & (dates.dt.year != cal.year).to_numpy()
+    outside = keep & ((dates < cal.start) | (dates > cal.year_end)).to_numpy()
     if outside.any():
         issues.append(grouped_issue(
             frame[outside], ["date"], "outside_year",
-            lambda f, n: "日期 " + fmt_date(f["date"]) + " 不在 " + str(cal.year) + " 年度内，"
+            lambda f, n: "日期 " + fmt_date(f["date"]) + " 不在 " + cal.name + "内，"
             + n + "条" + label + "记录未计分"))
     after = keep & ~outside & (dates > cal.cutoff).to_numpy()
     loud = after if quiet_after is None else after & ~quiet_after
@@ -88,8 +88,8 @@ def history(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, cal: Calenda
         rows = frame[before]
         issues.append(grouped_issue(
             rows.assign(_sheet=rows["source"].str.rsplit("!", n=1).str[0]), ["_sheet"], "history",
-            lambda f, n: "此表有 " + n + " 条" + label + "记录早于 " + str(cal.year)
-            + " 年度（第一条 " + fmt_date(f["date"]) + "），作为往年记录只用于连续缺席等规则的回溯，"
+            lambda f, n: "此表有 " + n + " 条" + label + "记录早于 " + cal.name
+            + "（第一条 " + fmt_date(f["date"]) + "），作为往年记录只用于连续缺席等规则的回溯，"
             "不计分；如是日期写错，请改正"))
     joined = since[np.where(pos >= 0, pos, 0)]
     return before & (np.isnat(joined) | (dates >= joined))

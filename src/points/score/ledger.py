@@ -3,21 +3,24 @@ and the cell it came from. A member's total is always the plain sum of their row
 
 Rule ids in the ledger:
 
-=====================  ===================================================================
-``credit.<activity>``  credit for taking part (points × status factor)
-``absence.<activity>`` deduction for an unexcused absence (absent, or blank under ``blank = "absent"``)
-``late.<activity>``    deduction for arriving late / leaving early
-``bonus.<item>``       先锋示范 bonus item
-``negative.<item>``    负面清单 deduction item
-``appraisal``          民主评议 result
-``cap.<id>``           the part above an activity's or item's cap (negative)
-``base.<dimension>``   a dimension's base (or carried-forward base)
-``dimcap.<dimension>`` the part above a dimension's cap (negative)
-``floor``              raises a total to the floor
-``aggregate``          turns the sum of the period totals into their mean or last value
-``zero.<item>``        sets the year's total to 0 (受到党纪政务处分)
-``total_cap``          the part above the ruleset's total cap
-=====================  ===================================================================
+========================  ==================================================================
+``credit.<activity>``     credit for taking part (points × status factor)
+``absence.<activity>``    deduction for an unexcused absence (absent, or blank under ``blank = "absent"``)
+``late.<activity>``       deduction for arriving late / leaving early
+``bonus.<item>``          先锋示范 bonus item
+``negative.<item>``       负面清单 deduction item
+``appraisal``             民主评议 result
+``cap.<id>``              the part above an activity's or item's cap (negative)
+``base.<dimension>``      a dimension's base (or carried-forward base)
+``dimcap.<dimension>``    the part above a dimension's cap (negative)
+``dimfloor.<dimension>``  raises a dimension to its floor
+``carry.<dimension>``     the first period's base carried from the previous cycle's total
+``minimum.<id>``          a month (quarter, year) below a minimum frequency
+``floor``                 raises a total to the floor
+``aggregate``             turns the sum of the period totals into their mean or last value
+``zero.<item>``           sets the year's total to 0 (受到党纪政务处分)
+``total_cap``             the part above the ruleset's total cap
+========================  ==================================================================
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def _dates_that_cannot_be(members: pd.DataFrame, cal: Calendar,
     crossed = (left < joined).fillna(False).to_numpy(dtype=bool)
     for mask, text in (
             (late, "入党（转入）日期 " + joined.dt.strftime("%Y-%m-%d").astype("string")
-             + f" 在 {cal.year} 年度之后，此人本年度不计分；如日期有误请改正"),
+             + f" 在 {cal.name}之后，此人本年度不计分；如日期有误请改正"),
             (crossed, "转出日期 " + left.dt.strftime("%Y-%m-%d").astype("string")
              + " 早于入党（转入）日期，此人本期不计分；请改正")):
         if mask.any():

@@ -1,4 +1,11 @@
-"""The totals and monthly tables, from the ledger: a member's total is the sum of their rows."""
+"""The totals and monthly tables, from the ledger: a member's total is the sum of their rows.
+
+In the monthly table a cap counts in the month it is reached: the ledger's cap rows on a
+dimension (``dimcap.*``) and on the total (``total_cap``) are dated at the end of the period,
+and an item's (``cap.*``) takes back the period's whole excess at the record that crosses it,
+so the cumulative would otherwise run past a cap, or jump and fall back. Each is spread back
+over the months as the running sum crosses it; the months still add up to the total.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import pandas as pd
 from ..rules.model import Ruleset
 from .calendar import Calendar
 from .ledger import ADJUSTMENT, dimension_applies
+from .steps.caps import item_caps
 
 __all__ = ["monthly_table", "totals_table"]
 
@@ -32,17 +40,66 @@ def totals_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset) ->
     return out
 
 
+def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | dict[str, float]
+             ) -> pd.DataFrame:
+    """``groups, month, points``: what the running sum of ``rows`` per ``groups`` and month
+    loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); a dict
+    gives each ``rule`` (one of ``groups``) its own cap."""
+    sums = rows.groupby([*groups, "month"], observed=True)["points"].sum()
+    running = sums.groupby(level=groups).cumsum()
+    bound = (sums.index.get_level_values("rule").map(cap).to_numpy(dtype="float64")
+             if isinstance(cap, dict) else cap)
+    clipped = running.clip(-bound, bound)
+    before = clipped.groupby(level=groups).shift(1, fill_value=0.0)
+    loss = ((clipped - before) - sums).round(6)
+    frame = loss[loss != 0].reset_index()
+    return frame[[*groups, "month", "points"]]
+
+
+def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    """``member_id, month, period, dimension, points``: the ledger with its item, dimension
+    and total caps taken in the month they are reached (see the module's docstring)."""
+    caps = item_caps(ruleset)
+    rule = ledger["rule"].astype("string").fillna("")
+    dropped = (rule.str.startswith("dimcap.") | (rule == "total_cap")
+               | rule.isin([c for c, _ in caps.values()]))
+    body = ledger[~dropped.to_numpy()][["member_id", "month", "period", "dimension", "rule",
+                                         "points"]]
+    parts = [body]
+    items = body[body["rule"].isin(list(caps)).to_numpy()]
+    if len(items):
+        dimension = items.drop_duplicates("rule").set_index("rule")["dimension"]
+        loss = _clipped(items, ["member_id", "period", "rule"],
+                        {r: c for r, (_, c) in caps.items()})
+        parts.append(loss.assign(dimension=loss["rule"].map(dimension)).drop(columns="rule"))
+    whole = pd.concat(parts, ignore_index=True)
+    capped = ~whole["rule"].astype("string").fillna("").str.startswith("zero.").to_numpy()
+    for dim in ruleset.dimensions:
+        if dim.cap is not None:
+            rows = whole[capped & (whole["dimension"] == dim.id).to_numpy()]
+            groups = ["member_id", "period"] if dim.scope == "period" else ["member_id"]
+            parts.append(_clipped(rows, groups, float(dim.cap)).assign(dimension=dim.id))
+    if ruleset.total_cap is not None:
+        parts.append(_clipped(pd.concat(parts, ignore_index=True), ["member_id"],
+                              float(ruleset.total_cap)).assign(dimension=ADJUSTMENT))
+    return pd.concat(parts, ignore_index=True)
+
+
 def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
                   cal: Calendar) -> pd.DataFrame:
-    """One row per member and month of their window: points per dimension, the month's
-    ``total`` and the ``cumulative`` total."""
-    months = pd.DataFrame({"month": range(1, cal.cutoff.month + 1)})
+    """One row per member and month of their window, in the cycle's order: points per
+    dimension, the month's ``total`` and the ``cumulative`` total, which never passes a
+    dimension's cap or the total's (caps count in the month they are reached)."""
+    last = int(cal.month_number(pd.Series([cal.cutoff])).iloc[0])
+    months = pd.DataFrame({"month": range(last + 1)})  # months of the cycle (0: its first)
     grid = scope[["member_id", "window_start", "window_end"]].merge(months, how="cross")
-    grid = grid[(grid["month"] >= grid["window_start"].dt.month)
-                & (grid["month"] <= grid["window_end"].dt.month)]
+    grid = grid[(grid["month"] >= cal.month_number(grid["window_start"]))
+                & (grid["month"] <= cal.month_number(grid["window_end"]))]
     index = pd.MultiIndex.from_frame(grid[["member_id", "month"]])
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
-    table = _dimension_table(ledger.assign(month=ledger["date"].dt.month),
-                             ["member_id", "month"], columns, index)
+    rows = _caps_in_their_month(ledger.assign(month=cal.month_number(ledger["date"])), ruleset)
+    table = _dimension_table(rows, ["member_id", "month"], columns, index)
     table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
-    return table.reset_index()
+    table = table.reset_index()
+    table["month"] = ((table["month"] + cal.first_month - 1) % 12 + 1).astype("int64")
+    return table

@@ -1,4 +1,6 @@
-"""支部统计: per branch the head count, mean, grades, flags and candidates; below it the score
+"""支部统计: per branch the head count, mean, attendance (出勤率 = attended / scheduled of its
+members' activities, and 请假率 apart, :mod:`points.score.rates`), grades, flags and candidates;
+below it the score
 distribution (分数段/人数) and the flags by code (提示/数量), then three charts, one below the
 other, each with every category labelled: stacked, the sheet prints at a readable size."""
 
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
+from ...score.rates import attendance_rates, with_branch
 from ...vocab.codes import FLAG_CODES
 from ..xlsx import Book, Column, display_width
 
@@ -48,6 +51,11 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]) -> 
     table = pd.DataFrame(index=branches)
     table["人数"] = members.groupby("branch").size().reindex(branches).fillna(0).astype("int64")
     table["平均分"] = members.groupby("branch")["total"].mean().reindex(branches).round(1)
+    events = with_branch(a.events, a.members)
+    rates = attendance_rates(events[(events["kind"] == "member").fillna(False).to_numpy()],
+                             ["branch"], pd.Index(branches, name="branch"))
+    table["出勤率"] = rates["rate"].to_numpy()
+    table["请假率"] = rates["leave_rate"].to_numpy()
     rs = a.ruleset
     grades = [b.name for b in rs.grades.bands] if rs.grades is not None else []
     counts = members.groupby(["branch", "grade"]).size().unstack(fill_value=0)
@@ -138,8 +146,9 @@ def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> Non
     bins = _bins(people.loc[people["kind"] == "member", "total"])
     by_code = pd.DataFrame({"提示": [FLAG_CODES[c].label for c in codes],
                             "数量": [int((a.flags["code"] == c).sum()) for c in codes]})
-    columns = [Column("支部", "text", 30), Column("人数", "int", 8), Column("平均分", "points", 8)]
-    columns += [Column(str(h), "int", 9) for h in table.columns[3:]]
+    columns = [Column("支部", "text", 30), Column("人数", "int", 8), Column("平均分", "points", 8),
+               Column("出勤率", "percent", 8), Column("请假率", "percent", 8)]
+    columns += [Column(str(h), "int", 9) for h in table.columns[5:]]
     ws = book.table(SHEET, table, columns, freeze_columns=1, repeat=False)
     at = _layout(len(table), len(bins), len(by_code))
     book.cells(ws, at.bins_top, bins, [Column("分数段"), Column("人数", "int")])

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
+from ...vocab.frames import positions
 from ...vocab.statuses import STATUS_LABELS
 from ..common import check_target
 from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
@@ -44,22 +45,45 @@ LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "da
 
 
 def ledger_table(a: AssessmentTables) -> pd.DataFrame:
-    """The ledger with Chinese headers, as the 积分明细 sheet shows it."""
+    """The ledger with Chinese headers, as the 积分明细 sheet shows it. Its texts are made
+    once per distinct (item, status, rule) and spread back (a ledger has millions of rows and
+    a few hundred kinds of row)."""
     led = a.ledger
-    names = a.members.set_index("member_id")["name"]
+    kinds = led.groupby(["item", "status", "rule"], sort=False, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(led))).groupby(kinds, sort=True).first().to_numpy()
+    rule = _rule_text(a, led.iloc[first])
+    labels = a.dimension_labels
+    dimension = led["dimension"].astype("string")
+    dim_codes, dims = pd.factorize(dimension)
+    dim_text = pd.Series(dims, dtype="string").map(labels).astype("string").fillna(
+        pd.Series(dims, dtype="string"))
+    name = a.members["name"]
+    at = positions(led["member_id"], a.members["member_id"])
+    return pd.DataFrame({
+        "党员编号": led["member_id"],
+        "姓名": pd.concat([name, pd.Series([None], dtype=name.dtype)], ignore_index=True)
+        .iloc[at].to_numpy(),
+        "日期": led["date"], "规则": _take(rule, kinds, led.index), "积分": led["points"],
+        "来源": led["source"],
+        "维度": _take(dim_text, dim_codes, led.index),
+        "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
+
+
+def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values`` at ``codes`` (-1: missing), on ``index``."""
+    padded = pd.concat([values, pd.Series([pd.NA], dtype="string")], ignore_index=True)
+    return pd.Series(padded.iloc[codes].to_numpy(), index=index, dtype="string")
+
+
+def _rule_text(a: AssessmentTables, led: pd.DataFrame) -> pd.Series:
+    """规则 for some ledger rows: the item, with the status and a note on caps."""
     status = led["status"].astype("string").fillna("")
     shown = status.map(STATUS_LABELS).astype("string").fillna(status)
     item = led["item"].astype("string").fillna("")
     capped = led["rule"].astype("string").str.startswith("cap.").fillna(False)
     period = {"year": "年度", "quarter": "季度", "month": "月度"}[a.ruleset.period]
     item = item.where(~capped, item + f" 超出{period}上限")  # not a penalty for attending
-    rule = item + ("（" + shown + "）").where(shown != "", "")
-    labels = a.dimension_labels
-    return pd.DataFrame({
-        "党员编号": led["member_id"], "姓名": names.reindex(led["member_id"]).to_numpy(),
-        "日期": led["date"], "规则": rule, "积分": led["points"], "来源": led["source"],
-        "维度": led["dimension"].map(labels).astype("string").fillna(led["dimension"]),
-        "规则编号": led["rule"]})
+    return (item + ("（" + shown + "）").where(shown != "", "")).reset_index(drop=True)
 
 
 def ledger_choice(a: AssessmentTables, option: LedgerOption) -> LedgerOption:

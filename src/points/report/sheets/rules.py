@@ -25,9 +25,11 @@ def write_rules(book: Book, a: AssessmentTables) -> None:
     meta += [("输入文件", readable_path(Path(p).name), "", None, None,
               f"SHA-256 {h}（{readable_path(p)}）") for p, h in a.files]
     meta += [("程序", "points 版本", "", None, None, __version__),
-             ("统计期", "年度", "", float(a.year), None, f"{a.year}年"),
+             ("统计期", "年度", "", float(a.year), None,
+              f"{a.year}年" if a.calendar.first_month == 1 else a.calendar.name.replace(" ", "")),
              ("统计期", "统计截至", "", None, None,
-              f"{a.as_of:%Y-%m-%d}" if a.as_of is not None else f"{a.year}-12-31（全年）")]
+              f"{a.as_of:%Y-%m-%d}" if a.as_of is not None
+              else f"{a.calendar.year_end:%Y-%m-%d}（全年）")]
     frame = pd.concat([table, pd.DataFrame(meta, columns=RULE_TABLE_COLUMNS)], ignore_index=True)
     book.table("积分规则", frame, [Column("部分", "text", 16), Column("名称", "text", 30),
                                    Column("编号", "text", 24), Column("分值", "points", 8),

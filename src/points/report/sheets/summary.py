@@ -1,16 +1,22 @@
-"""汇总: one row per assessed person with the dimension totals, grade, rank and flag count."""
+"""汇总: one row per assessed person with the dimension totals, grade, rating (when the ruleset
+has ``[rating]``: a column named by its ``label``, e.g. 星级), rank, attendance rate
+(出勤率 = attended / scheduled, :mod:`points.score.rates`; 请假 the leaves apart) and flag
+count."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
+from ...score.rates import attendance_rates
 from ..xlsx import Book, Column
-from .colours import RED, colour_if, grade_colours
+from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
 from .people import suggested
 
-__all__ = ["SIGN_OFF", "write_summary"]
+__all__ = ["PROVISIONAL", "SIGN_OFF", "write_summary"]
 
+#: The note on the right of 汇总's page header in a run up to an as-of date.
+PROVISIONAL = "截至统计日，建议等次为预计，年底前还会变化"
 #: The line below the last row of 汇总, where the paper is signed.
 SIGN_OFF = "制表人：__________      审核人：__________      日期：__________"
 
@@ -26,7 +32,13 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
     frame["调整"] = totals["adjustment"].reindex(people["member_id"]).to_numpy()
     frame["总积分"] = people["total"]
     frame["建议等次"] = suggested(people)
+    if a.ruleset.rating is not None:
+        frame[a.ruleset.rating.label] = people["rating"]
     frame["支部排名"] = people["branch_rank"]
+    rates = attendance_rates(a.events, ["member_id"], pd.Index(people["member_id"],
+                                                                 name="member_id"))
+    frame["出勤率"] = rates["rate"].to_numpy()
+    frame["请假"] = rates["leave"].to_numpy()
     frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
     frame["转正建议"] = people["probation_band"]
     return frame
@@ -39,12 +51,22 @@ def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None
     columns = [Column("党员编号"), Column("姓名"), Column("支部"), Column("类别")]
     columns += [Column(d.label, "points", 12) for d in a.ruleset.dimensions]
     columns += [Column("调整", "points", 10), Column("总积分", "points", 10),
-                Column("建议等次", "text", 12), Column("支部排名", "int", 10),
-                Column("提示数", "int", 8), Column("转正建议", "text", 14)]
+                Column("建议等次", "text", 12)]
+    rating = a.ruleset.rating
+    if rating is not None:
+        columns.append(Column(rating.label, "text", 14))
+    columns += [Column("支部排名", "int", 10), Column("出勤率", "percent", 8),
+                Column("请假", "int", 6), Column("提示数", "int", 8),
+                Column("转正建议", "text", 14)]
     ws = book.table("汇总", frame, columns, freeze_columns=2)
+    if a.as_of is not None:  # a run before the year is over: the grades are provisional
+        ws.set_header(book.header(PROVISIONAL), margin=0.35)
     n = len(frame)
     col = {c.header: i for i, c in enumerate(columns)}
     grade_colours(book, ws, a, n, col["建议等次"])
+    if rating is not None:
+        colour_if(book, ws, n, col[rating.label], [rating.bands[0].name], GREEN)
+        colour_if(book, ws, n, col[rating.label], [b.name for b in rating.bands if b.flag], ORANGE)
     colour_if(book, ws, n, col["转正建议"], [b.name for b in a.ruleset.probation if b.flag], RED)
     ws.conditional_format(1, col["提示数"], max(n, 1), col["提示数"],
                           {"type": "cell", "criteria": ">", "value": 0,

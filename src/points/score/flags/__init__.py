@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .base import MemberFlags
 from .continuity import continuity_flags
 from .counts import count_flags
+from .minimums import minimum_flags
 from .presence import presence_flags
 from .rows import flag_rows, record_evidence, roster_evidence
 
@@ -16,4 +17,4 @@ __all__ = ["MEMBER_FLAGS", "MemberFlags", "flag_rows", "record_evidence", "roste
 
 #: The member flags, in the order they are raised.
 MEMBER_FLAGS: tuple[Callable[[MemberFlags], None], ...] = (
-    continuity_flags, count_flags, presence_flags)
+    continuity_flags, count_flags, minimum_flags, presence_flags)

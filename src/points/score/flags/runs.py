@@ -96,7 +96,8 @@ def dues_runs(logs: pd.DataFrame, dues_item: str | None, since: int
 
 def in_run(records: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """The records that fall in their member's run."""
-    joined = records.merge(runs[["member_id", "first", "last"]], on="member_id", how="inner")
+    mine = records[records["member_id"].isin(runs["member_id"].unique()).to_numpy()]
+    joined = mine.merge(runs[["member_id", "first", "last"]], on="member_id", how="inner")
     return joined[(joined["month"] >= joined["first"]) & (joined["month"] <= joined["last"])]
 
 

@@ -9,7 +9,17 @@ the ruleset model and a module here, listed in :data:`STEPS`.
 
 from __future__ import annotations
 
-from . import appraisal, attendance, conversions, items, periods, totals, year_dimensions
+from . import (
+    appraisal,
+    attendance,
+    conversions,
+    items,
+    minimums,
+    periods,
+    scores,
+    totals,
+    year_dimensions,
+)
 from .base import Produced, Scoring, Step
 
 __all__ = ["STEPS", "Produced", "Scoring", "Step"]
@@ -18,7 +28,9 @@ __all__ = ["STEPS", "Produced", "Scoring", "Step"]
 STEPS: tuple[Step, ...] = (
     attendance.step,        # credits and absence / late deductions, with activity caps
     conversions.step,       # N late arrivals or leaves = one unexcused absence
+    minimums.step,          # a month (quarter, year) below a minimum frequency deducts
     items.step,             # 先锋示范 and 负面清单 items, with item caps
+    scores.step,            # exam scores and study points (以考促学, 学习强国), with their caps
     appraisal.step,         # 民主评议 results
     periods.step,           # per period: bases, carry-forward, dimension caps, floor; aggregation
     year_dimensions.step,   # dimensions counted once a year: base and cap

@@ -1,13 +1,19 @@
 """民主评议: the appraisal result of each member becomes points (``appraisal`` rows), dated at
 the end of the member's window; missing, unknown, conflicting and repeated results are data
-issues."""
+issues.
+
+A result is one of the ruleset's words (优秀 → 20) or, when the ruleset sets ``score_weight``,
+a score such as ``85`` or ``85分`` (from ballots, 0 … ``score_max``) that earns
+score × ``score_weight``. A score out of range is a located data issue, as is anything else.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ...vocab.frames import sort_frame
+from ...rules.model import Appraisal
+from ...vocab.frames import per_distinct, sort_frame
 from ...vocab.issues import make_issues
 from ...vocab.text import map_names, normalize_name
 from ..checks import grouped_issue, member_facts, member_positions
@@ -40,12 +46,10 @@ def step(s: Scoring) -> Produced:
             "appraisal_not_applicable",
             "“" + na["category"] + "”不参加民主评议，结果“" + na["result"] + "”未计分",
             na["source"], na["member_id"]))
-    frame = _one_result(_known_results(frame[applies], dict(spec.results), issues), issues)
+    frame = _one_result(_known_results(frame[applies], spec, issues), issues)
     if spec.required and s.calendar.full_year:
         _missing(s, frame, spec.dimension, issues)
-    results = dict(spec.results)
-    frame = frame.assign(points=frame["result"].map(results).astype("float64"),
-                         date=frame["window_end"])
+    frame = frame.assign(date=frame["window_end"])
     frame = frame[frame["points"] != 0]
     rows = ledger_rows(member_id=frame["member_id"], date=frame["date"],
                        period=s.calendar.periods()[-1], dimension=spec.dimension,
@@ -54,17 +58,54 @@ def step(s: Scoring) -> Produced:
     return Produced(rows=rows, issues=tuple(issues))
 
 
-def _known_results(frame: pd.DataFrame, results: dict[str, float],
+def _known_results(frame: pd.DataFrame, spec: Appraisal,
                    issues: list[pd.DataFrame]) -> pd.DataFrame:
+    """The results that are known words or scores in range, with their ``points``; the
+    result of a score becomes ``85分`` (so that ``85`` and ``85.0`` are the same result)."""
+    results = dict(spec.results)
     canonical = map_names(frame["result"], {normalize_name(k): k for k in results})
-    unknown = canonical.isna()
+    points = canonical.map(results).astype("float64")
+    known = canonical.notna()
+    if spec.score_weight is not None:
+        score = _scores(frame["result"]) if len(frame) else pd.Series(np.nan, index=frame.index)
+        numeric = ~known & score.notna()
+        fits = numeric & score.between(0, spec.score_max)
+        _out_of_range(frame[numeric & ~fits], spec.score_max, issues)
+        shown = pd.Series(per_distinct(score[fits].to_numpy(), lambda v: f"{v:g}分"),
+                          index=score[fits].index, dtype="string")
+        canonical = canonical.mask(fits, shown)
+        points = points.mask(fits, score * spec.score_weight)
+        known |= numeric  # a score out of range is reported above
+    expected = ["、".join(results)] if results else []
+    if spec.score_weight is not None:
+        expected.append(f"0–{spec.score_max:g} 的分数")
+    words = "，或 ".join(expected)
+    unknown = ~known
     if unknown.any():
         bad = frame[unknown]
         issues.append(make_issues(
             "unknown_appraisal_result",
-            "未知的评议结果“" + bad["result"] + "”（应为 " + "、".join(results) + "），未计分",
+            "未知的评议结果“" + bad["result"] + "”（应为 " + words + "），未计分",
             bad["source"], bad["member_id"]))
-    return frame.assign(result=canonical.astype("string"))[~unknown]
+    keep = canonical.notna()
+    return frame.assign(result=canonical.astype("string"), points=points)[keep]
+
+
+def _scores(results: pd.Series) -> pd.Series:
+    """Each result as a number (``85``, ``85.5``, ``85分``, full-width digits), NaN if not one."""
+    text = pd.Series(per_distinct(results.to_numpy(dtype=object), normalize_name),
+                     index=results.index, dtype="string").str.removesuffix("分")
+    number = pd.to_numeric(text.where(text.str.fullmatch(r"[+-]?\d+(\.\d+)?"), None),
+                           errors="coerce")
+    return number.astype("float64")
+
+
+def _out_of_range(bad: pd.DataFrame, maximum: float, issues: list[pd.DataFrame]) -> None:
+    if len(bad):
+        issues.append(make_issues(
+            "unknown_appraisal_result",
+            "评议分数“" + bad["result"] + f"”不在 0 到 {maximum:g} 之间，未计分",
+            bad["source"], bad["member_id"]))
 
 
 def _one_result(frame: pd.DataFrame, issues: list[pd.DataFrame]) -> pd.DataFrame:

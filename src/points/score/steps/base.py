@@ -30,7 +30,8 @@ class Scoring:
     those with a window in the period); ``events``: validated attendance events (with
     ``category_index``); ``logs``: validated ``bonus`` and ``negative`` records with their item
     facts; ``appraisals``: the 民主评议 records as given; ``blocks``: the ledger rows of the
-    steps before, one frame per step.
+    steps before, one frame per step; ``scores``: the validated exam scores and study points
+    (``quizzes``, ``study``) when the ruleset scores them.
     """
 
     ruleset: Ruleset
@@ -40,6 +41,10 @@ class Scoring:
     logs: dict[str, pd.DataFrame]
     appraisals: pd.DataFrame
     blocks: tuple[pd.DataFrame, ...] = ()
+    scores: dict[str, pd.DataFrame] = attrs.field(factory=dict)
+    #: Each member's total of the previous cycle (those with records in it), by ``member_id``,
+    #: when a dimension carries it forward (``carry_last_cycle``).
+    previous: pd.Series | None = None
 
     @property
     def scope(self) -> pd.DataFrame:
@@ -62,9 +67,7 @@ class Scoring:
 
     def last_period(self) -> pd.Series:
         """Each in-scope member's last scoring period in their window."""
-        scope = self.scope
-        month = scope["window_end"].dt.month.astype("int64")
-        return (month - 1) // self.calendar.months_per_period + 1
+        return self.calendar.period_of(self.scope["window_end"])
 
 
 Step = Callable[[Scoring], Produced]

@@ -19,6 +19,8 @@ def item_caps(ruleset: Ruleset) -> dict[str, tuple[str, float]]:
         f"credit.{a.id}": (f"cap.{a.id}", a.cap) for a in ruleset.activities}
     caps.update({f"bonus.{i.id}": (f"cap.{i.id}", i.cap) for i in ruleset.bonuses})
     caps.update({f"negative.{i.id}": (f"cap.{i.id}", i.cap) for i in ruleset.negatives})
+    caps.update({rule.kind: (f"cap.{rule.kind}", rule.cap)
+                 for rule in (ruleset.quiz, ruleset.study) if rule is not None})
     return {rule: (cap_rule, float(cap)) for rule, (cap_rule, cap) in caps.items()
             if cap is not None}
 

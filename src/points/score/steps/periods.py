@@ -1,6 +1,6 @@
 """Scoring periods (a year, quarters or months): each period's dimension bases (or the base
-carried forward from the previous period's total), dimension caps and the floor of the
-period's total; then the period totals made into the year's by sum, mean or the last one.
+carried forward from the previous period's total), dimension caps and floors and the floor of
+the period's total; then the period totals made into the year's by sum, mean or the last one.
 
 The loop runs over scoring periods (at most 12) and the ruleset's dimensions; every step
 inside it is vectorized over members.
@@ -42,20 +42,44 @@ def _adjust(g: pd.DataFrame, p: int, dimension: str, rule: str, item: str, point
                        item=item, points=points, drop_zero=True)
 
 
+def _carried(g: pd.DataFrame, dim: Dimension, last: pd.Series | None) -> np.ndarray:
+    """Where the base is carried from the previous cycle: a member's first period, when the
+    dimension says so and the member has a total of that cycle."""
+    if dim.carry_last_cycle is None or last is None:
+        return np.zeros(len(g), dtype=bool)
+    return g["first"].to_numpy() & last.reindex(g.index).notna().to_numpy()
+
+
 def _dimension(g: pd.DataFrame, p: int, dim: Dimension, val: np.ndarray, prev: np.ndarray,
-               out: list[pd.DataFrame]) -> np.ndarray:
-    """One dimension in one period: its base (or carried base) and cap rows; its value."""
+               out: list[pd.DataFrame], last: pd.Series | None = None) -> np.ndarray:
+    """One dimension in one period: its base (or carried base), cap and floor rows; its value."""
     applies = dimension_applies(g["skip_dimensions"], dim.id)
-    if dim.base or dim.carry is not None:
+    carried = _carried(g, dim, last) & applies
+    if dim.base or dim.carry is not None or carried.any():
         base = np.full(len(g), float(dim.base))
         if dim.carry is not None:
             base = np.where(g["first"].to_numpy(), base, dim.carry * prev)
-        base = np.where(applies, base, 0.0)
+        base = np.where(applies & ~carried, base, 0.0)
         out.append(_adjust(g, p, dim.id, f"base.{dim.id}", dim.label, base, "row_start"))
         val = val + np.round(base, 6)
+    if carried.any():
+        assert last is not None and dim.carry_last_cycle is not None  # else nothing is carried
+        total = last.reindex(g.index).fillna(0.0)
+        item = (dim.label + "（上一周期总分 " + total.map("{:g}".format).astype("string") + " × "
+                + f"{dim.carry_last_cycle:g}）")
+        points = np.where(carried, dim.carry_last_cycle * total.to_numpy(), 0.0)
+        out.append(ledger_rows(member_id=g.index, date=g["row_start"], period=p, dimension=dim.id,
+                               rule=f"carry.{dim.id}", item=item.to_numpy(), points=points,
+                               drop_zero=True))
+        val = val + np.round(points, 6)
     if dim.cap is not None:
         adjust = np.minimum(val, dim.cap) - val
         out.append(_adjust(g, p, dim.id, f"dimcap.{dim.id}", dim.label + "封顶", adjust,
+                           "row_end"))
+        val = val + np.round(adjust, 6)
+    if dim.floor is not None:
+        adjust = np.where(applies, np.maximum(val, dim.floor) - val, 0.0)
+        out.append(_adjust(g, p, dim.id, f"dimfloor.{dim.id}", dim.label + "保底", adjust,
                            "row_end"))
         val = val + np.round(adjust, 6)
     return val
@@ -78,7 +102,7 @@ def _period_totals(s: Scoring, grid: pd.DataFrame, out: list[pd.DataFrame]) -> l
         for dim in period_dims:
             val = (sums[dim.id].reindex(key).fillna(0.0).to_numpy() if dim.id in sums.columns
                    else np.zeros(len(g)))
-            total += _dimension(g, p, dim, val, prev, out)
+            total += _dimension(g, p, dim, val, prev, out, s.previous)
         if rs.floor is not None:
             adjust = np.maximum(total.to_numpy(), rs.floor) - total.to_numpy()
             out.append(_adjust(g, p, ADJUSTMENT, "floor", "总分保底", adjust, "row_end"))

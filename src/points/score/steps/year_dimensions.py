@@ -1,4 +1,4 @@
-"""Dimensions counted once a year (``scope = "year"``): their base and cap apply to the
+"""Dimensions counted once a year (``scope = "year"``): their base, cap and floor apply to the
 year's sum, not to each period's."""
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ def step(s: Scoring) -> Produced:
             out.append(ledger_rows(member_id=scope.index, date=scope["window_end"],
                                    period=s.last_period(), dimension=dim.id,
                                    rule=f"dimcap.{dim.id}", item=dim.label + "封顶",
+                                   points=adjust, drop_zero=True))
+            val = val + adjust
+        if dim.floor is not None:
+            adjust = np.where(applies, np.maximum(val, dim.floor) - val, 0.0)
+            out.append(ledger_rows(member_id=scope.index, date=scope["window_end"],
+                                   period=s.last_period(), dimension=dim.id,
+                                   rule=f"dimfloor.{dim.id}", item=dim.label + "保底",
                                    points=adjust, drop_zero=True))
     out = [frame for frame in out if len(frame)]
     return Produced(rows=pd.concat(out, ignore_index=True)) if out else Produced()

@@ -46,6 +46,7 @@ SUBSET: dict[str, str] = {
     "con-xxe-sheet": "",
     "con-dimension-absurd": "",
     "con-folder-broken-link": "",
+    "con-folder-link-loop": "",
     # cell
     "cel-error-mark-1": "",
     "cel-error-mark-8": "",
@@ -53,6 +54,8 @@ SUBSET: dict[str, str] = {
     "cel-date-number-3": "",
     "cel-fullwidth-title-and-dates": "",
     "cel-control-file": "",
+    "cel-control-sheet": "",
+    "cel-formula-roster-name": "",
     # semantic
     "sem-no-person-blank": "",
     "sem-roster-no-name-column": "",

@@ -165,7 +165,7 @@ def test_the_grade_quota_is_the_one_band_case_of_the_cascade() -> None:
                                             "tie", "tie", ""]
 
 
-@settings(max_examples=examples(3))
+@settings(max_examples=examples(1.5))
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 100)), min_size=1, max_size=40),
        st.lists(st.tuples(st.integers(0, 100),
                           st.one_of(st.none(), st.fractions(0, 1, max_denominator=10))),

@@ -127,7 +127,7 @@ PERS: list[Per] = ["month", "quarter", "year"]
 UNRECORDED: list[Unrecorded] = ["skip", "missed"]
 
 
-@settings(max_examples=examples(0.2), deadline=None)
+@settings(max_examples=examples(0.1), deadline=None)  # several assessments an example
 @given(st.lists(st.lists(st.sampled_from(["present", "late", "leave", "absent", None]),
                          min_size=1, max_size=12), min_size=1, max_size=6),
        st.sampled_from(PERS), st.integers(min_value=1, max_value=3), st.sampled_from(UNRECORDED))

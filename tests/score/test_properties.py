@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import points
+from conftest import examples
 from points import STATUSES
 from points.judge.ranking import rankings
 
@@ -29,7 +30,8 @@ appraisal = st.lists(st.sampled_from(["优秀", "合格", "基本合格", "不�
                      max_size=3)
 
 # The number of examples is the profile's (tests/conftest.py): few while editing, more in CI.
-SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(0.25),  # one or two assessments (~0.4 s) an example
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def make(cat: list[str], ev: list[tuple], lg: list[tuple], ap: list[str]) -> points.Records:

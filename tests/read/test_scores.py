@@ -14,7 +14,7 @@ import pytest
 import points
 from points.read.scores import month_of, number_of
 from points.report.ruletable import rule_table
-from points.rules.model import ScoreRule
+from points.rules.model import ScoreBand, ScoreRule
 from workbooks import roster, write
 
 RULES = """
@@ -141,3 +141,21 @@ def test_a_member_with_only_study_points_has_records() -> None:
     result = points.assess(records, rules, year=2024)
     assert "no_records" not in set(result.flags["code"])
     assert result.ledger.loc[result.ledger["rule"] == "study", "points"].tolist() == [0.5]
+
+
+def test_a_year_cap_over_monthly_caps() -> None:
+    """Monthly scoring, at most 2 a month and 3 a year: March 1 + 1.5 → 2 (cap.quiz −0.5),
+    April 1.5 → 3.5 for the year → yearcap.quiz −0.5 at the April record."""
+    roster = pd.DataFrame({"member_id": ["M1"], "name": ["张三"]})
+    quizzes = pd.DataFrame({"member_id": "M1", "date": ["2024-03-05", "2024-03-06", "2024-04-05"],
+                            "exam": ["甲", "乙", "丙"], "score": [85, 95, 92],
+                            "source": ["成绩!E2", "成绩!E3", "成绩!E4"]})
+    quiz = ScoreRule(kind="quiz", bands=(ScoreBand(min=90, points=1.5), ScoreBand(min=80, points=1)),
+                     cap=2, year_cap=3)
+    rules = attrs.evolve(points.default_ruleset(), period="month", quiz=quiz)
+    result = points.assess(points.Records.from_frames(roster=roster, quizzes=quizzes), rules,
+                           year=2024)
+    rows = result.ledger[result.ledger["rule"].str.contains("quiz")]
+    assert rows[["rule", "points", "source"]].values.tolist() == [
+        ["quiz", 1.0, "成绩!E2"], ["quiz", 1.5, "成绩!E3"], ["cap.quiz", -0.5, "成绩!E3"],
+        ["quiz", 1.5, "成绩!E4"], ["yearcap.quiz", -0.5, "成绩!E4"]]

@@ -11,6 +11,7 @@ import pandas as pd
 
 import points
 import workbooks as wb
+from points.rules.model import Minimum
 
 
 def _rules() -> points.Ruleset:
@@ -47,3 +48,16 @@ def test_each_part_of_the_year_under_its_category(tmp_path: Path) -> None:
     ranked = result.rankings.set_index("member_id")
     assert pd.isna(ranked.loc["A1", "probation_band"])  # confirmed: no probation band now
     assert ranked.loc["A2", "kind"] == "member"  # graded as the 预备党员 they are at the end
+
+
+def test_a_minimum_for_one_category_follows_the_category_of_each_period(tmp_path: Path) -> None:
+    """A minimum for 预备党员 judges 张三 (confirmed on 15 June) for January–May only, and 李四
+    (admitted on 1 April) from April: the category at each month's end, not the roster's."""
+    twice = Minimum(name="预备党员每月两次", id="probation_twice", categories=("预备党员",),
+                    count=2, points=-1.0)
+    result = points.assess(_records(tmp_path), attrs.evolve(_rules(), minimums=(twice,)),
+                           year=2024)
+    rows = result.ledger[result.ledger["rule"] == "minimum.probation_twice"]
+    months = rows.groupby("member_id")["date"].apply(lambda d: [x.month for x in d])
+    assert months["A1"] == [1, 2, 3, 4, 5]  # 15 June: still 预备党员 at the end of May only
+    assert months["A2"] == list(range(4, 13))  # 发展对象 until April

@@ -11,6 +11,7 @@ import pytest
 
 import points
 from conftest import build, total
+from points.report.ruletable import rule_table
 from points.rules.model import Minimum
 
 ONE = ("M1", "张三", "一支部", "在职党员")
@@ -76,3 +77,10 @@ def test_cycle_start_is_read_and_checked(tmp_path: Path) -> None:
     with pytest.raises(points.RulesetError) as info:
         points.load_ruleset(bad)
     assert [p for p, _ in info.value.problems] == ["$.cycle_start"]
+
+
+def test_the_rule_table_names_the_cycle() -> None:
+    table = rule_table(_cycle())
+    row = table[table["编号"] == "cycle_start"].iloc[0]
+    assert row["说明"] == "考核周期从每年 7 月 1 日起，年度指周期结束的那一年"
+    assert "cycle_start" not in set(rule_table(points.default_ruleset())["编号"])

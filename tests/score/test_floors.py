@@ -4,9 +4,11 @@ with deductions only and nothing below 0; 市外办's uncapped additions with th
 from __future__ import annotations
 
 import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import points
-from conftest import build, rules, total
+from conftest import build, examples, rules, total
 from points.rules.model import Dimension
 
 ONE = ("M1", "张三", "一支部", "在职党员")
@@ -55,3 +57,21 @@ def test_uncapped_additions_with_the_total_floored_at_0() -> None:
                 for m in range(1, 13) for d in (5, 15, 25)]
     result = points.assess(build([ONE], meetings), rs, year=2024)
     assert total(result, "M1") == 60.0 + 36.0  # nothing capped
+
+
+@settings(max_examples=examples(0.2), deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["present", "late", "absent", None]), min_size=1,
+                         max_size=12), min_size=1, max_size=6),
+       st.sampled_from([0.0, 5.0, 19.0]))
+def test_a_floor_never_lowers_a_total_and_holds(patterns: list[list[str | None]],
+                                                floor: float) -> None:
+    """One member per pattern of 支部党员大会 (−3 per absence from a base of 20)."""
+    members = [(f"M{k}", f"党员{k}", "一支部", "在职党员") for k in range(len(patterns))]
+    attendance = [(f"M{k}", f"2024-{i + 1:02d}-10", "支部党员大会", status)
+                  for k, pattern in enumerate(patterns) for i, status in enumerate(pattern)
+                  if status is not None]
+    records = build(members, attendance)
+    plain = points.assess(records, _with_floor(None), year=2024).totals.set_index("member_id")
+    floored = points.assess(records, _with_floor(floor), year=2024).totals.set_index("member_id")
+    assert (floored["total"] >= plain["total"] - 1e-9).all()
+    assert (floored["deductions"] >= floor - 1e-9).all()

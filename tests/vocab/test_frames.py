@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from points.vocab.frames import empty_table, intern, per_distinct, positions, sort_frame
+from points.vocab.frames import (
+    empty_table,
+    intern,
+    join_runs,
+    per_distinct,
+    positions,
+    sort_frame,
+)
 from points.vocab.text import column_letter
 
 CHEAP = settings(max_examples=examples(2))  # tens of milliseconds an example (pandas)
@@ -135,3 +142,15 @@ def test_empty_table_types_its_columns() -> None:
     assert table.empty and list(table.columns) == ["member_id", "points", "date"]
     assert str(table["member_id"].dtype) == "string" and table["points"].dtype == "float64"
     assert str(table["date"].dtype) == "datetime64[us]"
+
+
+@CHEAP
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), st.text(max_size=3)), max_size=12))
+def test_join_runs_joins_each_run_as_str_join_would(pairs: list[tuple[str, str]]) -> None:
+    pairs = sorted(pairs, key=lambda p: p[0])  # (stable: texts keep their order in a run)
+    frame = pd.DataFrame(pairs, columns=["key", "text"], dtype="string")
+    out = join_runs(frame["key"], frame["text"], "、")
+    expected = {k: [t for key, t in pairs if key == k] for k in dict.fromkeys(k for k, _ in pairs)}
+    assert out["key"].tolist() == list(expected)
+    assert out["texts"].tolist() == ["、".join(v) for v in expected.values()]
+    assert out["n"].tolist() == [len(v) for v in expected.values()]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..vocab.frames import per_distinct
 from ..vocab.text import cell_text, normalize_series
 from .merge import Merger, concat_parts
 from .tables import _dated
@@ -67,11 +68,10 @@ def _numbers(m: Merger, raw: dict[str, np.ndarray], field: str, label: str,
              frame: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
     """The numbers of ``field`` (the sheet's anchor column); empty or unreadable cells of the
     rows in ``ok`` are issues."""
-    cells = pd.Series(raw[field], dtype=object)
-    codes, uniques = pd.factorize(cells.map(
-        lambda v: v if isinstance(v, int | float) and not isinstance(v, bool) else cell_text(v)))
-    numbers = np.array([*(number_of(u) for u in uniques), None], dtype=float)[codes]
-    text = cells.map(cell_text).astype("string")
+    cells = np.asarray(raw[field], dtype=object)
+    # once per distinct cell (a True and a 1 are one value here: a 1 either way)
+    numbers = per_distinct(cells, number_of).astype(float)
+    text = pd.Series(per_distinct(cells, cell_text), dtype="string")
     empty = (text == "").to_numpy()
     for mask, code, message in (
             (ok & np.isnan(numbers) & ~empty, "bad_number",
@@ -97,22 +97,29 @@ def _quizzes(m: Merger, ids: Any) -> pd.DataFrame:
     return frame[keep][["member_id", "date", "exam", "score", "source"]]
 
 
+def _month_value(value: Any) -> Any:
+    """A month cell as :func:`month_of` reads it: dates and numbers as they are, else text."""
+    return value if isinstance(value, dt.date | int | float) else cell_text(value)
+
+
 def _study(m: Merger, ids: Any) -> pd.DataFrame:
     raw = concat_parts(m.parts["study"])
     frame = pd.DataFrame({"member_id": pd.Series(ids.take(raw["person"])),
                           "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
     ok = frame["member_id"].notna().to_numpy()
-    pairs = pd.DataFrame({"value": pd.Series(raw["month"], dtype=object).map(
-        lambda v: v if isinstance(v, dt.date | int | float) else cell_text(v)), "year": raw["year"]})
+    months = np.asarray(raw["month"], dtype=object)
+    pairs = pd.DataFrame({"value": per_distinct(months, _month_value), "year": raw["year"]})
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-    read = [month_of(value, int(year)) for value, year in uniques]
-    frame["date"] = pd.Series([read[c][0] for c in codes] if len(codes) else [],
-                              dtype="datetime64[us]")
-    frame["span"] = pd.Series([read[c][1] for c in codes] if len(codes) else [], dtype="string")
+    read = [month_of(value, int(year)) for value, year in uniques]  # once per distinct pair
+    dates = np.array([day for day, _ in read] + [None], dtype="datetime64[us]")
+    spans = np.array([span for _, span in read] + [""], dtype=object)
+    frame["date"] = pd.Series(dates[codes], dtype="datetime64[us]")
+    frame["span"] = pd.Series(spans[codes], dtype="string")
     bad = ok & frame["date"].isna().to_numpy()
     if bad.any():
-        m.issue("bad_date", "无法识别的月份“" + pairs["value"][bad].astype(str) + "”（请写成 2024-03、"
-                "2024年3月，或全年的 2024），此记录未计分",
+        shown = pairs["value"][bad].fillna("").astype(str)
+        m.issue("bad_date", "无法识别的月份“" + shown + "”（请写成 2024-03、2024年3月，或全年的 2024），"
+                "此记录未计分",
                 m.addresses(raw["sheet"][bad], raw["row"][bad], raw["date_col"][bad]),
                 frame["member_id"][bad])
     frame["points"] = _numbers(m, raw, "study_points", "学习积分", frame, ok & ~bad)

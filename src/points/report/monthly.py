@@ -11,7 +11,8 @@ sheet     columns
 支部预警  支部, 人数, 出勤率, 请假率, then per branch how many members are in a run of missed
           months (连续未参加≥N月, N the ruleset's first escalation level), close to the
           six-month rule (距六个月≤2), flagged, and provisionally in the lowest grade
-出勤趋势  支部, one column per month (1月 … the as-of month): the branch's attendance rate;
+出勤趋势  支部, one column per month (the cycle's first month … the as-of month: 1月 …, or
+          7月 … for a July cycle): the branch's attendance rate (members only);
           below it the same per activity; then a line chart of the branches by month
 ========  ===================================================================================
 

@@ -32,6 +32,7 @@ from ..rules.schema import (
     STUDY,
     TOP,
 )
+from ..score.calendar import cycle_month
 from ..score.steps.minimums import describe
 from ..vocab.statuses import STATUS_LABELS
 
@@ -97,7 +98,9 @@ def _settings(rs: Ruleset) -> list[Row]:
          "总分不高于此值" if rs.total_cap is not None else "不设封顶"),
         (part, TOP["default_category"].label, "default_category", None, None,
          f"名册未写或写错类别时按“{rs.default_category}”计分"),
-    ]
+    ] + ([] if rs.cycle_start == "01-01" else [
+        (part, TOP["cycle_start"].label, "cycle_start", None, None,
+         f"考核周期从每年 {cycle_month(rs.cycle_start)} 月 1 日起，年度指周期结束的那一年")])
 
 
 def _dimensions(rs: Ruleset) -> list[Row]:
@@ -223,6 +226,9 @@ def _scores(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
                                                into)))
         rows += [(section.label, f"{what} ≥ {b.min:g}", rule.kind, float(b.points), _num(rule.cap),
                   into) for b in rule.bands]
+        if rule.year_cap is not None:
+            rows.append((section.label, section["year_cap"].label, f"yearcap.{rule.kind}", None,
+                         float(rule.year_cap), "全年不超过此值"))
     return rows
 
 

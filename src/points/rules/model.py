@@ -268,6 +268,8 @@ class ScoreRule:
     per: float | None = field(default=None, validator=_optional_positive)
     points: float = field(default=0.0, validator=_is_number)
     cap: float | None = field(default=None, validator=_optional_positive)
+    #: At most this much in the whole year (cycle), when the periods are months or quarters.
+    year_cap: float | None = field(default=None, validator=_optional_positive)
 
 
 @frozen(kw_only=True)

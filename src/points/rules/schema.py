@@ -300,18 +300,15 @@ CONVERSIONS = Section(path="$.conversions", label="折合缺席", keys=(
 
 MINIMUM = Section(path="$.minimums.<名称>", label="最低参加次数", keys=(
     _id("台账中的规则名 minimum.<id>"),
-    Key(name="activity", kind="text", label="活动",
-        help="哪项活动（activities 中的名称）；不写则任何活动都算"),
-    Key(name="categories", kind="texts", default=(), label="适用类别",
-        help="适用的党员类别；不写则适用于所有类别"),
+    Key(name="activity", kind="text", label="活动", help="哪项活动；不写则任何活动都算"),
+    Key(name="categories", kind="texts", default=(), label="适用类别", help="不写则适用于所有类别"),
     Key(name="count", kind="integer", minimum=1, default=1, label="至少参加次数",
         help="每期至少参加（出席、迟到、线上、补学）几次"),
     Key(name="per", kind="choice", default="month", label="每",
         choices={"month": "月", "quarter": "季度", "year": "年"}, help="按月、季度或年计"),
     Key(name="points", kind="number", maximum=0, default=0.0, label="未达到扣分",
         help="每个未达到的月（季度、年）扣分（负数，计入 deductions 维度）；0 表示只提示"),
-    Key(name="flag", kind="bool", default=True, label="提示",
-        help="未达到时提示 missed_minimum，列出未达到的月份"),
+    Key(name="flag", kind="bool", default=True, label="提示", help="未达到时提示 missed_minimum"),
     Key(name="unrecorded", kind="choice", default="skip", label="没有该活动记录的月份",
         choices={"skip": "不计（当月未开展）", "missed": "算未达到"},
         help="skip：当期没有该活动的任何记录（未开展）不算未达到；missed：也算未达到（只记参加的台账）"),
@@ -325,16 +322,16 @@ SCORE_BAND = Section(path="$.<quiz|study>.bands[<n>]", label="分数段", keys=(
 
 def _scores(path: str, label: str, what: str) -> Section:
     return Section(path=path, label=label, keys=(
-        Key(name="dimension", kind="dimension", default="vanguard", label="计入维度",
-            help="计入哪个维度"),
+        Key(name="dimension", kind="dimension", default="vanguard", label="计入维度", help="计入哪个维度"),
         Key(name="bands", kind="bands", label="分数段",
             help=f"{what}的分数段，如 [{{ min = 90, points = 1.5 }}, {{ min = 80, points = 1 }}]；"
                  "入最高的一段，低于最低一段不加分"),
         Key(name="per", kind="number", minimum=0, optional=True, label="每多少分",
             help=f"不用分数段时：{what}每满 per 分加 points 分"),
-        Key(name="points", kind="number", default=0.0, label="每满 per 分加分",
-            help="与 per 一起用"),
+        Key(name="points", kind="number", default=0.0, label="每满 per 分加分", help="与 per 一起用"),
         _cap("每期封顶"),
+        Key(name="year_cap", kind="number", minimum=0, optional=True, label="全年封顶",
+            help="全年封顶（按月、季度计分时另设的年度上限）"),
     ))
 
 

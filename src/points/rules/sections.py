@@ -80,7 +80,7 @@ def read_scores(c: Checker, doc: Mapping[str, Any], name: str) -> ScoreRule | No
     if values["per"] == 0:
         c.fail(key_path(section.path, "per"), "应大于 0")
         return None
-    if any(v is None for k, v in values.items() if k not in ("per", "cap")):
+    if any(v is None for k, v in values.items() if k not in ("per", "cap", "year_cap")):
         return None
     return ScoreRule(kind="quiz" if name == "quiz" else "study", bands=bands, **values)
 

@@ -85,12 +85,14 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
         dtype="datetime64[us]")
     logs, past_logs = log_records(records.bonuses, records.negatives, members, ruleset, calendar,
                                   issues, since)
+    timeline = Timeline(members, records.roster, ruleset)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
-                                            issues, since, Timeline(members, records.roster, ruleset))
+                                            issues, since, timeline)
     scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
                         logs=logs, appraisals=records.appraisals, scores=scores,
-                        previous=previous_totals(records, ruleset, calendar)), issues)
+                        previous=previous_totals(records, ruleset, calendar),
+                        timeline=timeline), issues)
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.

@@ -15,6 +15,7 @@ Rule ids in the ledger:
 ``dimcap.<dimension>``    the part above a dimension's cap (negative)
 ``dimfloor.<dimension>``  raises a dimension to its floor
 ``carry.<dimension>``     the first period's base carried from the previous cycle's total
+``quiz``, ``study``       exam scores, study points (``yearcap.quiz``: above the year cap)
 ``minimum.<id>``          a month (quarter, year) below a minimum frequency
 ``floor``                 raises a total to the floor
 ``aggregate``             turns the sum of the period totals into their mean or last value

@@ -89,6 +89,8 @@ class Timeline:
         candidate = [i for i, c in enumerate(rs.categories) if c.kind == "candidate"]
         self.probation = probation[0] if probation else -1
         self.candidate = candidate[0] if candidate else -1
+        self.ids = pd.Index(ids)
+        self.names = np.array([c.name for c in rs.categories], dtype=object)
 
     def category_at(self, pos: np.ndarray, dates: np.ndarray) -> np.ndarray:
         """The category index of each record (member position, date): 发展对象 before being
@@ -99,4 +101,16 @@ class Timeline:
         if self.candidate >= 0:
             index = np.where(dates < self.admitted[pos], self.candidate, index)
         return index
+
+    def category_names(self, member_ids: pd.Series, dates: pd.Series, now: pd.Series
+                       ) -> np.ndarray:
+        """The category name of each member at each date: ``now`` (their roster category)
+        unless they were still 发展对象 or 预备党员 then (see :meth:`category_at`)."""
+        out = now.to_numpy(dtype=object).copy()
+        pos = self.ids.get_indexer(member_ids)
+        known = np.flatnonzero(pos >= 0)
+        index = self.category_at(pos[known], dates.to_numpy(dtype="datetime64[us]")[known])
+        changed = index != self.current[pos[known]]
+        out[known[changed]] = self.names[index[changed]]
+        return out
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Minimum
+from ...vocab.frames import join_runs
 from ..steps.minimums import describe, shortfalls
 from .base import MemberFlags
 from .rows import flag_rows
@@ -32,6 +33,11 @@ def _history_members(out: MemberFlags, history: pd.DataFrame) -> pd.DataFrame:
     return members.assign(window_start=start.astype("datetime64[us]"), window_end=end)
 
 
+def _month_start(day: pd.Timestamp) -> pd.Timestamp:
+    """The first day of ``day``'s month: history is judged in whole periods from there."""
+    return pd.Timestamp(day.year, day.month, 1)
+
+
 def _run_start(short: pd.DataFrame, first_key: pd.Series) -> pd.Series:
     """Per member, the first key of the run of consecutive shortfalls that holds their first
     shortfall of the period (``first_key``)."""
@@ -49,19 +55,18 @@ def _flag(out: MemberFlags, m: Minimum) -> None:
     s = out.scoring
     cal = s.calendar
     shift = cal.first_month - 1
-    now = shortfalls(m, out.members, s.events, cal.start, cal.cutoff, shift)
+    now = shortfalls(m, out.members, s.events, cal.start, cal.cutoff, shift, s.timeline)
     if now.empty:
         return
     history = out.history_events
-    past = shortfalls(m, _history_members(out, history), history, history["date"].min(),
-                      cal.start - pd.Timedelta(days=1), shift) if len(history) else now.iloc[:0]
+    past = shortfalls(m, _history_members(out, history), history, _month_start(history["date"].min()),
+                      cal.start - pd.Timedelta(days=1), shift, s.timeline) if len(history) else now.iloc[:0]
     both = pd.concat([past, now], ignore_index=True).sort_values(["member_id", "key"])
     first_key = now.groupby("member_id")["key"].min()
     since = _run_start(both.reset_index(drop=True), first_key)
     earlier = both[both["key"] >= both["member_id"].map(since)]
     earlier = earlier[earlier["key"] < earlier["member_id"].map(first_key)]
-    who = now.groupby("member_id", sort=True).agg(
-        n=("text", "size"), texts=("text", "、".join)).reset_index()
+    who = join_runs(now["member_id"], now["text"], "、").rename(columns={"key": "member_id"})
     back = who["member_id"].map(earlier.groupby("member_id")["text"].first()).astype("string")
     unit = _UNIT[m.per]
     detail = (describe(m) + "，" + who["n"].astype("string") + " " + unit + "未达到（"

@@ -10,6 +10,7 @@ import pandas as pd
 from ...rules.model import Ruleset
 from ..calendar import Calendar
 from ..ledger import empty_rows
+from ..members import Timeline
 
 __all__ = ["Produced", "Scoring", "Step"]
 
@@ -45,6 +46,8 @@ class Scoring:
     #: Each member's total of the previous cycle (those with records in it), by ``member_id``,
     #: when a dimension carries it forward (``carry_last_cycle``).
     previous: pd.Series | None = None
+    #: When members changed category during the period (None: nobody did, or not known).
+    timeline: Timeline | None = None
 
     @property
     def scope(self) -> pd.DataFrame:

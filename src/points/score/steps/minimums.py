@@ -7,7 +7,8 @@ roster row). A minimum never credits.
 Only whole periods are judged: a period the member joined or left during, or that the cutoff
 (``--as-of``) cuts, is not. A period with no record of the activity at all (none was held) is
 not judged either, unless the minimum says ``unrecorded = "missed"``. The category is the
-member's category on the roster (at the end of the period). The review flag
+member's category at the end of the period (发展对象 before the 接收预备党员日期, 预备党员
+before the 转正日期, else the roster's). The review flag
 (:mod:`points.score.flags.minimums`) looks back through the records of earlier years too.
 """
 
@@ -19,6 +20,7 @@ import pandas as pd
 from ...rules.model import Minimum
 from ...vocab.statuses import ATTENDED
 from ..ledger import dimension_applies, ledger_rows
+from ..members import Timeline
 from .base import Produced, Scoring
 
 __all__ = ["MONTHS_PER", "describe", "shortfalls", "step"]
@@ -55,20 +57,27 @@ def _period_table(first: int, last: int, k: int, shift: int) -> pd.DataFrame:
 
 
 def shortfalls(m: Minimum, members: pd.DataFrame, events: pd.DataFrame, first: pd.Timestamp,
-               last: pd.Timestamp, shift: int = 0) -> pd.DataFrame:
+               last: pd.Timestamp, shift: int = 0, timeline: Timeline | None = None
+               ) -> pd.DataFrame:
     """The periods from ``first`` to ``last`` (whole periods only) in which a member of
     ``members`` (``member_id, category, window_start, window_end, source``) fell short of
     ``m``: ``member_id, key, p_start, p_end, text, attended, source``, by member and period.
-    ``shift``: the cycle's first month − 1 (quarters and years follow the cycle)."""
+    ``shift``: the cycle's first month − 1 (quarters and years follow the cycle). A minimum
+    for some categories judges a period by the category at its end (``timeline``: who was
+    still 发展对象 or 预备党员 then)."""
     k = MONTHS_PER[m.per]
-    who = members if not m.categories else members[members["category"].isin(m.categories)]
     periods = _period_table(int(_months(pd.Series([first])).iloc[0]),
                             int(_months(pd.Series([last])).iloc[0]), k, shift)
-    grid = who[["member_id", "window_start", "window_end", "source"]].merge(periods, how="cross")
+    grid = members[["member_id", "category", "window_start", "window_end", "source"]].merge(
+        periods, how="cross")
     grid = grid[(grid["p_start"] >= grid["window_start"]) & (grid["p_end"] <= grid["window_end"])
                 & (grid["p_start"] >= first) & (grid["p_end"] <= last)]
+    if m.categories:
+        category = (grid["category"].to_numpy(dtype=object) if timeline is None else
+                    timeline.category_names(grid["member_id"], grid["p_end"], grid["category"]))
+        grid = grid[pd.Series(category).isin(m.categories).to_numpy()]
     these = events if m.activity is None else events[events["activity"] == m.activity]
-    these = these[these["member_id"].isin(who["member_id"])]
+    these = these[these["member_id"].isin(grid["member_id"])]
     counts = pd.DataFrame({
         "member_id": these["member_id"], "key": (_months(these["date"]) - shift) // k,
         "attended": these["status"].isin(list(ATTENDED)).astype("int64"),
@@ -98,7 +107,7 @@ def step(s: Scoring) -> Produced:
         if not m.points:
             continue
         short = shortfalls(m, scope, s.events, s.calendar.start, s.calendar.cutoff,
-                           s.calendar.first_month - 1)
+                           s.calendar.first_month - 1, s.timeline)
         skip = short["member_id"].map(scope.set_index("member_id")["skip_dimensions"])
         short = short[dimension_applies(skip, "deductions")]
         item = (m.name + "：" + short["text"] + " 参加 " + short["attended"].astype("string")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Dimension, Ruleset
+from ...vocab.frames import per_distinct
 from ..ledger import ADJUSTMENT, dimension_applies, ledger_rows
 from .base import Produced, Scoring
 
@@ -65,7 +66,8 @@ def _dimension(g: pd.DataFrame, p: int, dim: Dimension, val: np.ndarray, prev: n
     if carried.any():
         assert last is not None and dim.carry_last_cycle is not None  # else nothing is carried
         total = last.reindex(g.index).fillna(0.0)
-        item = (dim.label + "（上一周期总分 " + total.map("{:g}".format).astype("string") + " × "
+        shown = pd.Series(per_distinct(total.to_numpy(), "{:g}".format), dtype="string")
+        item = (dim.label + "（上一周期总分 " + shown + " × "
                 + f"{dim.carry_last_cycle:g}）")
         points = np.where(carried, dim.carry_last_cycle * total.to_numpy(), 0.0)
         out.append(ledger_rows(member_id=g.index, date=g["row_start"], period=p, dimension=dim.id,

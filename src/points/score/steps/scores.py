@@ -1,7 +1,8 @@
 """Exam scores and study points as credits (``[quiz]``, ``[study]``): a ``quiz`` row per exam
 (``党史知识测试（得分 85）``) and a ``study`` row per month or year of study points
 (``学习强国 2024-03（学习积分 1200）``), dated and addressed at the record; then their caps per
-scoring period (``cap.quiz``, ``cap.study``). A score below the lowest band earns nothing."""
+scoring period (``cap.quiz``, ``cap.study``) and per year (``yearcap.quiz``, ``yearcap.study``).
+A score below the lowest band earns nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import ScoreRule
+from ...vocab.frames import per_distinct, sort_frame
 from ..ledger import ledger_rows, skips
 from .base import Produced, Scoring
 from .caps import apply_caps
@@ -28,12 +30,28 @@ def credit_of(rule: ScoreRule, scores: np.ndarray) -> np.ndarray:
 
 
 def _item(table: str, frame: pd.DataFrame) -> pd.Series:
-    number = frame["score" if table == "quizzes" else "points"].map("{:g}".format).astype("string")
+    values = frame["score" if table == "quizzes" else "points"].to_numpy()
+    number = pd.Series(per_distinct(values, "{:g}".format), index=frame.index, dtype="string")
     if table == "quizzes":
         return frame["exam"] + "（得分 " + number + "）"
     month = frame["date"].dt.strftime("%Y-%m").astype("string")
     span = month.where(frame["span"] == "month", frame["date"].dt.year.astype("string") + " 年")
     return "学习强国 " + span + "（学习积分 " + number + "）"
+
+
+def _year_cap(rows: pd.DataFrame, rule: ScoreRule) -> pd.DataFrame:
+    """``yearcap.<kind>``: the part of a member's year above ``year_cap`` (after the caps per
+    period), dated and addressed at the record whose running sum crossed it."""
+    if rule.year_cap is None or rows.empty:
+        return rows.iloc[:0]
+    ordered = sort_frame(rows, ["member_id", "date", "source"])
+    running = ordered.groupby("member_id", sort=False)["points"].cumsum()
+    over = ordered[(running > rule.year_cap + 1e-9).to_numpy()].drop_duplicates("member_id")
+    total = ordered.groupby("member_id")["points"].sum()
+    return ledger_rows(member_id=over["member_id"], date=over["date"], period=over["period"],
+                       dimension=rule.dimension, rule=f"yearcap.{rule.kind}", item=over["item"],
+                       points=rule.year_cap - over["member_id"].map(total), source=over["source"],
+                       index=over.index, drop_zero=True)
 
 
 def step(s: Scoring) -> Produced:
@@ -53,4 +71,8 @@ def step(s: Scoring) -> Produced:
             index=use.index))
     if not rows:
         return Produced()
-    return Produced(rows=apply_caps(pd.concat(rows, ignore_index=True), s.ruleset))
+    capped = apply_caps(pd.concat(rows, ignore_index=True), s.ruleset)
+    kinds = capped["rule"].str.removeprefix("cap.")
+    year = [_year_cap(capped[(kinds == r.kind).to_numpy()], r)
+            for r in (s.ruleset.quiz, s.ruleset.study) if r is not None]
+    return Produced(rows=pd.concat([capped, *year], ignore_index=True))

@@ -11,8 +11,8 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "points"
 #: The layers from the floor up: a module may import from its own layer and those below.
-LAYERS = ["_version", "vocab", "rules", "records", "read", "score", "judge", "report", "assess",
-          "cli", "__init__", "__main__"]
+LAYERS = ["_version", "vocab", "rules", "records", "read", "score", "judge", "backends", "report",
+          "assess", "cli", "__init__", "__main__"]
 
 
 def _modules() -> dict[str, Path]:

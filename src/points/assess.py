@@ -2,25 +2,29 @@
 :class:`Assessment`, whose methods write the review workbooks.
 
 The two halves are separate calls so that the per-member half can run on partitions of the
-members: :func:`points.score.score_members` (ledger, totals, monthly, member flags) and
-:func:`points.judge.judge` (ranks, grades, quotas, bands, the review list, candidates).
+members: :func:`points.score.score_members` (ledger, totals, monthly, member flags), here or
+over a Dask cluster (:mod:`points.backends`), and :func:`points.judge.judge` (ranks, grades,
+quotas, bands, the review list, candidates), once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pandas as pd
 
+from .backends import score_on
 from .judge import AssessmentTables, judge
 from .records import Records
 from .report import LedgerOption, Notice, write_per_branch, write_review
 from .rules import Ruleset, default_ruleset
-from .score import Calendar, score_members
+from .score import Calendar
 from .score.calendar import cycle_month
 from .vocab.errors import ArgumentError
+from .vocab.progress import Progress
 
 __all__ = ["Assessment", "assess", "calendar_for"]
 
@@ -115,8 +119,8 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
 
 
 def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,
-           as_of: dt.date | str | pd.Timestamp | None = None, strict_year: bool = False
-           ) -> Assessment:
+           as_of: dt.date | str | pd.Timestamp | None = None, strict_year: bool = False,
+           client: Any = None, progress: Progress | None = None) -> Assessment:
     """Score one year of ``records`` under ``ruleset`` (the default ruleset when None).
 
     ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
@@ -125,6 +129,11 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     Marks, activity names, log items and categories are resolved under ``ruleset`` here, so
     one reading of the workbooks serves every ruleset. Problems in the records never stop the
     run: they are in ``Assessment.issues``.
+
+    ``client``: a ``distributed.Client`` (the optional ``dask`` dependency): the members are
+    scored partitioned by branch over its cluster (:mod:`points.backends.dask`), then judged
+    once here; the result is the same as without it. ``progress``: a callback told of the
+    branches scored (see :mod:`points.vocab.progress`).
     """
     if not isinstance(records, Records):
         raise TypeError(f"records: expected points.Records, got {type(records).__name__}; "
@@ -134,5 +143,6 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
         raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
                         "load one with points.load_ruleset(path)")
     calendar = calendar_for(records, ruleset, year, as_of, strict=strict_year)
-    tables = judge(score_members(records, ruleset, calendar), records.files)
+    scores = score_on(records, ruleset, calendar, client=client, progress=progress)
+    tables = judge(scores, records.files)
     return Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import math
 import re
+import shutil
 import sys
-import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 from ..assess import Assessment, assess
 from ..judge import compare_assessments
 from ..read import read_workbooks
+from ..read.cache import CACHE_NAME, is_cache_dir
 from ..records import Records
 from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
@@ -30,6 +32,8 @@ from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
+from .cluster import check_spec, cluster
+from .progress import ProgressLine
 
 __all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_report",
            "cmd_rules", "cmd_score"]
@@ -42,44 +46,42 @@ class CommandError(PointsError):
     """A problem the user can fix: printed as one line, exit status 1."""
 
 
-class _Progress:
-    """Stages on stderr, only when it is a terminal and the run takes a while."""
-
-    def __init__(self, stages: int) -> None:
-        self.stages = stages
-        self.done = 0
-        self.start = time.perf_counter()
-        self.show = sys.stderr.isatty()
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        if self.show:
-            bar = "█" * self.done + "░" * (self.stages - self.done)
-            sys.stderr.write(f"\r{bar} {label}（{time.perf_counter() - self.start:.0f} 秒）  ")
-            if self.done == self.stages:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def _ruleset(path: str | None) -> Ruleset:
     return default_ruleset() if path is None else load_ruleset(path)
 
 
-def _read(args: argparse.Namespace, progress: _Progress | None = None) -> Records:
-    if progress:
-        progress.step("读取工作簿")
-    return read_workbooks(args.files, year=args.year)  # folders are read whole
+def _progress(args: argparse.Namespace) -> ProgressLine:
+    return ProgressLine(quiet=getattr(args, "quiet", False))
 
 
-def _assess(args: argparse.Namespace, progress: _Progress | None = None,
-            rules: Ruleset | None = None, records: Records | None = None) -> Assessment:
+def _cache(args: argparse.Namespace) -> Path | None:
+    """``--cache DIR``; without it, ``积分缓存`` beside ``-o`` (``points score``), else none;
+    ``--no-cache``: none."""
+    if getattr(args, "no_cache", False):
+        return None
+    if getattr(args, "cache", None):
+        return Path(args.cache)
+    output = getattr(args, "output", None)
+    if not output or not Path(output).parent.is_dir():
+        return None  # (a missing output folder is reported when the outputs are checked)
+    return Path(output).parent / CACHE_NAME
+
+
+def _read(args: argparse.Namespace) -> Records:
+    check_spec(getattr(args, "dask", None))
+    return read_workbooks(args.files, year=args.year, cache=_cache(args),  # folders: whole
+                          progress=_progress(args))
+
+
+def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
+            records: Records | None = None) -> Assessment:
     rules = _ruleset(args.rules) if rules is None else rules
-    records = _read(args, progress) if records is None else records
+    records = _read(args) if records is None else records
     if getattr(args, "branch", None):
         records = records.for_branch(args.branch)
-    if progress:
-        progress.step("计分")
-    return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True)
+    with cluster(getattr(args, "dask", None)) as client:
+        return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
+                      client=client, progress=_progress(args))
 
 
 def _width(text: str) -> int:
@@ -157,17 +159,30 @@ def _open_first(result: Assessment, output: str) -> str:
 
 # -- commands --------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _fresh_cache_undone(args: argparse.Namespace) -> Iterator[None]:
+    """A cache folder this run creates is removed again if the run fails (a failed run leaves
+    nothing behind; an existing cache keeps what it gained: it is only a cache)."""
+    folder = _cache(args)
+    fresh = folder is not None and not folder.exists()
+    try:
+        yield
+    except BaseException:
+        if fresh and folder is not None and is_cache_dir(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     public = _public(args)  # usage problems, before the work
     notice = Notice(days=args.notice_days, contact=args.contact)
-    progress = _Progress(3)
-    result = _assess(args, progress)
-    progress.step("写出复核工作簿")
     # every target is checked before any is written; a failed run leaves no file behind
-    written = write_outputs(result, args.output, public=public,
-                            mask_names=args.mask_names, per_branch=args.per_branch or None,
-                            ledger=args.ledger, org=args.org, date=_run_date(args.date),
-                            notice=notice)
+    with _fresh_cache_undone(args):
+        result = _assess(args)
+        written = write_outputs(result, args.output, public=public,
+                                mask_names=args.mask_names, per_branch=args.per_branch or None,
+                                ledger=args.ledger, org=args.org, date=_run_date(args.date),
+                                notice=notice, progress=_progress(args))
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()
     folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()

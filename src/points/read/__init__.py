@@ -10,6 +10,7 @@ records whatever ruleset scores them.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -26,12 +27,14 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..vocab.errors import ArgumentError, ReaderError
 from ..vocab.issues import concat_issues, make_issues
+from ..vocab.progress import Progress, tell
 from .arrays import no_gc
+from .cache import lookup, prepare_cache, scan_and_store
 from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import Merger
 from .roster import build_roster, resolve_people
-from .scan import FileScan, scan_file
+from .scan import FileScan
 from .scores import score_tables
 from .tables import build_tables
 
@@ -59,16 +62,46 @@ def _workers(workers: int | None, files: list[str]) -> int:
     return max(1, min(2, os.cpu_count() or 1, len(files)))
 
 
-def _scan_all(files: list[str], year: int | None, workers: int | None) -> list[FileScan]:
-    n = _workers(workers, files)
-    if n == 1:
-        return [scan_file(f, year) for f in files]
+def _pool(n: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("fork" if _fork() else "spawn")
+    return ProcessPoolExecutor(n, mp_context=context)
+
+
+def _scan_all(files: list[str], year: int | None, workers: int | None, folder: Path | None,
+              progress: Progress | None) -> list[FileScan]:
+    """Every file's scan, in the order of ``files``: from the cache folder when it holds the
+    file's present content, the others scanned (and stored)."""
+    tell(progress, "scan", 0, len(files))
+    scans = [None if folder is None else lookup(folder, f, year) for f in files]
+    at = [i for i, s in enumerate(scans) if s is None]
+    todo = [files[i] for i in at]
+    done = len(files) - len(todo)
+    if done:
+        tell(progress, "scan", done, len(files))
+    n = _workers(workers, todo or files)  # checks ``workers`` even when every file is cached
+    n = n if todo else 1
     with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see _fork)
         warnings.simplefilter("ignore", DeprecationWarning)
-        with ProcessPoolExecutor(n, mp_context=context) as pool:
-            return list(pool.map(scan_file, files, repeat(year),
-                                 chunksize=max(1, min(32, len(files) // (8 * n)))))
+        with contextlib.ExitStack() as stack:
+            mapping = map if n == 1 else stack.enter_context(_pool(n)).map
+            chunk = {} if n == 1 else {"chunksize": max(1, min(32, len(todo) // (8 * n)))}
+            fresh = mapping(scan_and_store, todo, repeat(year), repeat(folder), **chunk)
+            for count, (i, scan) in enumerate(zip(at, fresh, strict=True), done + 1):
+                scans[i] = scan
+                tell(progress, "scan", count, len(files))
+    return [s for s in scans if s is not None]
+
+
+def _cache_folder(cache: str | Path | None) -> Path | None:
+    if cache is None:
+        return None
+    if not isinstance(cache, str | Path):
+        raise ArgumentError(f"cache（缓存文件夹）：应为文件夹路径或 None，实际是 {cache!r}")
+    try:
+        return prepare_cache(cache)
+    except OSError as error:
+        raise ArgumentError(f"无法使用缓存文件夹 {cache}（{error.strerror or error}）；"
+                            "请换一个文件夹，或不用缓存") from None
 
 
 def _skipped(skipped: tuple[tuple[str, str], ...]) -> pd.DataFrame:
@@ -78,7 +111,8 @@ def _skipped(skipped: tuple[tuple[str, str], ...]) -> pd.DataFrame:
 
 
 def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | None = None, *,
-                   year: int | None = None, workers: int | None = None) -> Records:
+                   year: int | None = None, workers: int | None = None,
+                   cache: str | Path | None = None, progress: Progress | None = None) -> Records:
     """Read workbooks (files, or folders of them) into canonical :class:`~points.Records`.
 
     ``paths``: files and folders. ``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods`` and
@@ -99,6 +133,12 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     of cores) on Linux when the files add up to 4 MB or more, else 1; elsewhere ask for them
     explicitly (they are spawned, so a script needs an ``if __name__ == "__main__"`` guard).
     The result is the same either way.
+
+    ``cache``: a folder for the scan cache (:mod:`points.read.cache`; made if missing): each
+    file's scan is kept there by the file's content, so a later run reads again only the
+    files that changed. The result is the same as without it; the folder can be deleted at
+    any time. ``progress``: a callback told of the files scanned (see
+    :mod:`points.vocab.progress`).
     """
     del ruleset  # reading does not depend on the rules
     inputs = collect_inputs([paths] if isinstance(paths, str | Path) else paths)
@@ -107,7 +147,7 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         raise ReaderError("没有可读取的表格文件（.xlsx、.xlsm、.xlsb、.xls、.ods、.csv）"
                           + (f"：{found}" if found else ""))
     with no_gc():
-        scans = _scan_all(list(inputs.files), year, workers)
+        scans = _scan_all(list(inputs.files), year, workers, _cache_folder(cache), progress)
         merger = Merger()
         for scan in scans:
             merger.merge(scan)

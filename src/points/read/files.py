@@ -3,7 +3,8 @@ accounted for with the reason it is not (a data issue ``skipped_file``).
 
 Spreadsheets (``.xlsx``, ``.xlsm``, ``.xlsb``, ``.xls``, ``.ods``) and ``.csv`` lists are read,
 their extensions in any case. Workbooks ``points`` wrote (they carry its marker) are skipped,
-so a re-run in the same folder never reads last run's results back. Only regular files of a
+so a re-run in the same folder never reads last run's results back; the scan cache's folder
+(:mod:`.cache`) is passed over without a word. Only regular files of a
 sane size are opened: a pipe or a device would hang the reader, a huge file exhaust memory.
 A file named explicitly that cannot be read is an error (the user asked for it); in a folder
 it is skipped with an issue, so that one stray file never stops a branch's run.
@@ -20,6 +21,7 @@ import attrs
 
 from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.text import readable_path
+from .cache import is_cache_dir
 from .package import is_points_output
 
 __all__ = ["MAX_BYTES", "READABLE", "Inputs", "collect_inputs"]
@@ -79,6 +81,8 @@ def collect_inputs(paths: Iterable[str | Path]) -> Inputs:
         path = Path(given)
         if path.is_dir():
             for child in sorted(path.iterdir()):
+                if child.is_dir() and is_cache_dir(child):
+                    continue  # the scan cache (see .cache): not input, and not worth a word
                 reason = "子文件夹，未读取（只读所给文件夹本层的文件）" if child.is_dir() \
                     else _problem(child)
                 if reason:

@@ -60,11 +60,12 @@ class FileScan:
         self.cell_sources: pa.Array = pa.array([], pa.string())
 
 
-def scan_file(path: str, year: int | None) -> FileScan:
-    """Read one workbook and scan its sheets (the unit of work of a worker process)."""
+def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileScan:
+    """Read one workbook (whose bytes are ``data`` when the caller has read them) and scan
+    its sheets (the unit of work of a worker process)."""
     with no_gc():
         try:
-            data = Path(path).read_bytes()
+            data = Path(path).read_bytes() if data is None else data
         except OSError as error:
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)

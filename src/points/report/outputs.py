@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError
+from ..vocab.progress import Progress, tell
 from .common import check_folder, check_targets, folder_made
 from .review import Notice, branch_paths, write_per_branch, write_review
 from .sheets.ledger import LedgerOption, ledger_choice, ledger_path
@@ -61,25 +62,41 @@ def plan_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path 
 def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path | None = None,
                   mask_names: bool = False, per_branch: str | Path | None = None,
                   ledger: LedgerOption = "auto", org: str | None = None,
-                  date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
+                  date: dt.date | None = None, notice: Notice | None = None,
+                  progress: Progress | None = None) -> list[Path]:
     """Write the review workbook to ``output`` (with its ledger as ``ledger`` says), the 公示
     version to ``public`` (names masked with ``mask_names``; ``notice``: its 公示期 and contact;
     a folder: one per branch and the whole) and one workbook per branch into
     ``per_branch``, all or nothing: the targets are checked first (:func:`plan_outputs`), and
     if a write still fails, no target is changed and a per-branch folder created for the run
     is removed again. ``org`` and ``date``: the organisation and run date on every page (see
-    :func:`.review.write_review`). Returns the paths written."""
+    :func:`.review.write_review`). ``progress``: a callback told of the workbooks written
+    (see :mod:`points.vocab.progress`). Returns the paths written."""
     plan_outputs(a, output, public=public, per_branch=per_branch, ledger=ledger)
     public_folder = None if public is None or not is_folder(public) else Path(public)
+    books = 1 + (0 if public is None else 1 if public_folder is None
+                 else len(branch_paths(a, public_folder)))
+    first = books  # the per-branch workbooks come after these
+    books += 0 if per_branch is None else len(branch_paths(a, Path(per_branch)))
+
+    def after(base: int) -> Progress | None:
+        return None if progress is None else \
+            lambda _, done, __: tell(progress, "write", base + done, books)
+
+    tell(progress, "write", 0, books)
     with folder_made(None if per_branch is None else Path(per_branch)), \
             folder_made(public_folder), all_or_nothing():
         written = write_review(a, output, ledger=ledger, org=org, date=date)
+        tell(progress, "write", 1, books)
         if public_folder is not None:
             written += list(write_per_branch(a, public_folder, public=True, org=org, date=date,
-                                             mask_names=mask_names, notice=notice).values())
+                                             mask_names=mask_names, notice=notice,
+                                             progress=after(1)).values())
         elif public is not None:
             written += write_review(a, public, public=True, mask_names=mask_names, org=org,
                                     date=date, notice=notice)
+            tell(progress, "write", 2, books)
         if per_branch is not None:
-            written += list(write_per_branch(a, per_branch, org=org, date=date).values())
+            written += list(write_per_branch(a, per_branch, org=org, date=date,
+                                             progress=after(first)).values())
     return written

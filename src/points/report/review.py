@@ -54,6 +54,7 @@ import pyarrow.compute as pc
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
+from ..vocab.progress import Progress, tell
 from .common import check_target, check_targets, folder_made, new_book
 from .page import default_org, run_date
 from .sheets.branches import write_branches
@@ -191,25 +192,29 @@ def branch_views(a: AssessmentTables) -> Iterator[tuple[str, AssessmentTables]]:
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
                      mask_names: bool = False, org: str | None = None,
-                     date: dt.date | None = None, notice: Notice | None = None
+                     date: dt.date | None = None, notice: Notice | None = None,
+                     progress: Progress | None = None
                      ) -> dict[str, Path]:
     """One workbook per branch in ``directory`` (created if missing), named after the branch,
     plus ``全部支部.xlsx``: the whole without the ledger, all or nothing (every target is
     checked first; a folder created for them is removed again on failure). Returns branch →
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
     given), the whole's ``org`` (see :func:`write_review`). With ``public``, each is the 公示
-    version (``notice``: its 公示期 and contact)."""
+    version (``notice``: its 公示期 and contact). ``progress``: a callback told of the
+    workbooks written (see :mod:`points.vocab.progress`)."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
         check_targets(((path, ".xlsx") for path in out.values()), a)
         with all_or_nothing():
-            for branch, view in branch_views(a):
+            for done, (branch, view) in enumerate(branch_views(a), 1):
                 write_review(view, out[branch], public=public, ledger="sheets",
                              mask_names=mask_names, org=_branch_org(org, branch), date=date,
                              notice=notice)
+                tell(progress, "write", done, len(out))
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
                          org=org, date=date, notice=notice)
+            tell(progress, "write", len(out), len(out))
     return out
 
 

@@ -16,8 +16,9 @@ import pandas as pd
 from ..records import Records
 from ..rules.model import Ruleset
 from ..vocab.frames import sort_frame
-from ..vocab.issues import concat_issues
+from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
+from .checks import GROUP_COLUMNS
 from .events import EVENT_COLUMNS, attendance_events
 from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
@@ -47,6 +48,10 @@ class MemberScores:
     logs: pd.DataFrame
     flag_rows: tuple[pd.DataFrame, ...]
     evidence_rows: tuple[pd.DataFrame, ...]
+    #: The issues among ``issues`` that count records of several members (one per unknown
+    #: activity, item, date …), with their group and count: partitions of the members merge
+    #: them (:func:`points.backends.partition.combine_scores`).
+    grouped_issues: pd.DataFrame
 
 
 def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
@@ -55,6 +60,16 @@ def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
         issues.extend(produced.issues)
         s = attrs.evolve(s, blocks=(*s.blocks, produced.rows))
     return s
+
+
+def _grouped(issues: list[pd.DataFrame]) -> pd.DataFrame:
+    grouped = [f for f in issues if GROUP_COLUMNS[0] in f.columns and len(f)]
+    if not grouped:
+        return empty_issues().assign(_group=pd.Series(dtype="string"),
+                                     _count=pd.Series(dtype="int64"),
+                                     _template=pd.Series(dtype="string"))
+    out = pd.concat(grouped, ignore_index=True)[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
+    return out.astype({"_group": "string", "_count": "int64", "_template": "string"})
 
 
 def previous_totals(records: Records, ruleset: Ruleset, calendar: Calendar) -> pd.Series | None:
@@ -116,4 +131,5 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
         totals=totals_table(ledger, scope, ruleset),
         monthly=monthly_table(ledger, scope, ruleset, calendar),
         issues=concat_issues(issues), events=events, logs=all_logs,
+        grouped_issues=_grouped(issues),
         flag_rows=tuple(flags.flags), evidence_rows=tuple(flags.evidence))

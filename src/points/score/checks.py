@@ -13,13 +13,20 @@ from ..vocab.frames import positions, sort_frame
 from ..vocab.issues import make_issues
 from .calendar import Calendar
 
-__all__ = ["fmt_date", "grouped_issue", "history", "in_window", "in_year", "member_facts",
-           "member_positions"]
+__all__ = ["COUNT_MARK", "GROUP_COLUMNS", "fmt_date", "grouped_issue", "history", "in_window",
+           "in_year", "member_facts", "member_positions"]
 
 
 def fmt_date(dates: pd.Series) -> pd.Series:
     """Dates as ``2024-03-15`` text."""
     return dates.dt.strftime("%Y-%m-%d").astype("string")
+
+
+#: Where a grouped issue's count stands in its message template.
+COUNT_MARK = "\x00count"
+#: The columns a grouped issue carries besides the issue's: its group (code and keys as text),
+#: its row count and its message with :data:`COUNT_MARK` for the count.
+GROUP_COLUMNS = ["_group", "_count", "_template"]
 
 
 def grouped_issue(frame: pd.DataFrame, keys: list[str], code: str,
@@ -28,13 +35,22 @@ def grouped_issue(frame: pd.DataFrame, keys: list[str], code: str,
     """One issue per group of ``keys``, at the group's first address (in address order).
 
     ``text(first, n)`` builds the messages from each group's first row and its row count.
+    A group may span members: the issues also carry what is needed to merge the groups of
+    several partitions of the members (:data:`GROUP_COLUMNS`, see
+    :func:`points.backends.partition.combine_scores`); :func:`.concat_issues` drops them.
     """
     ordered = sort_frame(frame, [*keys, "source"])
     groups = ordered.groupby(keys, sort=True, dropna=False)
     first = groups.first().reset_index()
-    count = pd.Series(groups.size().to_numpy(), index=first.index).astype("string")
-    return make_issues(code, text(first, count), first["source"],
-                       first["member_id"] if member else None)
+    count = pd.Series(groups.size().to_numpy(), index=first.index)
+    out = make_issues(code, text(first, count.astype("string")), first["source"],
+                      first["member_id"] if member else None)
+    group = pd.Series(code, index=first.index, dtype="string")
+    for key in keys:
+        group = group + "\x1f" + first[key].astype("string").fillna("\x00")
+    template = text(first, pd.Series(COUNT_MARK, index=first.index, dtype="string"))
+    return out.assign(_group=group.to_numpy(), _count=count.to_numpy(),
+                      _template=template.astype("string").to_numpy())
 
 
 def member_positions(frame: pd.DataFrame, members: pd.DataFrame, label: str,

@@ -1,0 +1,113 @@
+"""Benchmark: re-scoring a city after one branch fixes one cell (#14 item 3, the scan cache).
+
+    python benchmarks/bench_rescore.py [--scale 0.125 1] [--data DIR]
+
+For each scale the city of benchmarks/city.py (generated once into ``--data``, reused) is
+copied to a scratch folder, then, each as a child process (``python -m points score``, this
+checkout's ``src/`` first on the path, the default outputs):
+
+1. ``--no-cache``: every file scanned, nothing kept (the run before the cache existed;
+   skipped with ``--no-plain``);
+2. cold cache: every file scanned and its scan kept in ``积分缓存`` beside the output;
+3. one cell of one branch workbook changed (openpyxl), then the same command: that file is
+   scanned again, every other scan comes from the cache;
+
+and, after changing another cell, the warm run's stages in one process: read (cache), assess,
+write. Wall time of each; the ratio warm / no cache. Scoring and writing are not cached (a
+changed ruleset must never reuse stale scoring), so they are the floor of a re-score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import city
+
+SRC = Path(__file__).parent.parent / "src"
+
+STAGES = r"""
+import json, sys, time
+from pathlib import Path
+import points
+from points.report.outputs import write_outputs
+folder, out = Path(sys.argv[1]), Path(sys.argv[2])
+t = time.perf_counter(); records = points.read_workbooks(folder, cache=out / "积分缓存")
+read = time.perf_counter() - t
+t = time.perf_counter(); result = points.assess(records); scored = time.perf_counter() - t
+t = time.perf_counter(); write_outputs(result, out / "city.xlsx"); wrote = time.perf_counter() - t
+print(json.dumps({"read": read, "assess": scored, "write": wrote}))
+"""
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
+def _score(folder: Path, out: Path, *extra: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "points", "score", str(folder), "-o",
+                    str(out / "city.xlsx"), "-q", *extra], check=True, env=_env(),
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def _touch_one_cell(folder: Path, nth: int) -> str:
+    """Change one mark in one branch's sign-in workbook (as a secretary fixing a cell)."""
+    import openpyxl
+
+    path = sorted(p for p in folder.glob("*签到表.xlsx"))[nth]
+    book = openpyxl.load_workbook(path)
+    sheet = next(ws for ws in book.worksheets if ws.max_row > 5)
+    cell = sheet.cell(4, sheet.max_column - 1)
+    cell.value = "请假" if cell.value != "请假" else "√"
+    book.save(path)
+    return path.name
+
+
+def bench(scale: float, data: Path, plain_run: bool = True) -> dict[str, object]:
+    source = city.generate(data, scale) / "workbooks"
+    with tempfile.TemporaryDirectory(prefix="bench-rescore-") as scratch:
+        folder, out = Path(scratch) / "city", Path(scratch) / "out"
+        shutil.copytree(source, folder)
+        out.mkdir()
+        plain = _score(folder, out, "--no-cache") if plain_run else float("nan")
+        cold = _score(folder, out)
+        changed = _touch_one_cell(folder, 0)
+        warm = _score(folder, out)
+        _touch_one_cell(folder, 1)
+        staged = subprocess.run([sys.executable, "-c", STAGES, str(folder), str(out)], env=_env(),
+                                check=True, capture_output=True, text=True)
+        stages = json.loads(staged.stdout.strip().splitlines()[-1])
+        entries = len(list((out / "积分缓存").glob("*.arrow")))
+    return {"scale": scale, "files": len(list(source.glob("*.xlsx"))), "changed": changed,
+            "no_cache_s": round(plain, 1), "cold_cache_s": round(cold, 1),
+            "one_file_changed_s": round(warm, 1), "ratio": round(warm / plain, 2),
+            "stages_after_one_change_s": {k: round(v, 1) for k, v in stages.items()},
+            "cache_entries": entries}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, nargs="+", default=[0.125])
+    parser.add_argument("--no-plain", dest="plain", action="store_false",
+                        help="skip the run without a cache (step 1)")
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "points-bench-city")
+    args = parser.parse_args()
+    for scale in args.scale:
+        print(json.dumps(bench(scale, args.data, args.plain), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

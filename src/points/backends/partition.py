@@ -1,0 +1,139 @@
+"""What every backend shares: the members split into partitions by branch, and the partitions'
+scores put back together exactly as one run over everyone would have made them.
+
+:func:`points.score.score_members` depends on one member's records only, so it runs on each
+partition on its own; the population-wide half (:func:`points.judge.judge`) runs once on the
+combined scores. A partition is a set of whole branches (never a branch split), balanced by
+records; records whose member is on no roster go with the first partition, where they are
+reported as unknown members just as in one run. The record-level data issues stay out of the
+partitions and are added once when the scores are combined.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from ..records import Records
+from ..score import MemberScores
+from ..score.checks import COUNT_MARK, GROUP_COLUMNS
+from ..vocab.frames import sort_frame
+from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
+
+__all__ = ["combine_scores", "partition_records"]
+
+#: The tables of :class:`~points.Records` kept per member (split with the roster).
+RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
+
+
+def _branches(records: Records) -> pd.Series:
+    """Each roster row's branch as text ("" when missing, all such members together)."""
+    return records.roster["branch"].astype("string").fillna("").astype(object)
+
+
+def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.ndarray]:
+    """The branches in ``parts`` groups of about equal records (branches in name order, each
+    group a run of them), and each branch's records."""
+    ids = records.roster["member_id"]
+    weight = pd.Series(1, index=ids.to_numpy())
+    for name in RECORD_TABLES:
+        counts = getattr(records, name)["member_id"].value_counts()
+        weight = weight.add(counts, fill_value=0)
+    per_branch = weight.reindex(ids.to_numpy()).fillna(0).groupby(
+        _branches(records).to_numpy()).sum().sort_index()
+    # each group ends with the branch whose running total reaches its share
+    ends = np.searchsorted(np.cumsum(per_branch.to_numpy()),
+                           np.arange(1, parts) * per_branch.sum() / parts, side="left") + 1
+    names = per_branch.index.astype(str).tolist()
+    bounds = [0, *np.unique(np.minimum(ends, len(names))).tolist(), len(names)]
+    groups = [names[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    return groups, per_branch.to_numpy()
+
+
+def partition_records(records: Records, parts: int) -> list[Records]:
+    """``records`` split into at most ``parts`` partitions of whole branches (none empty),
+    without the record-level issues (see :func:`combine_scores`)."""
+    groups, _ = _branch_groups(records, max(1, parts))
+    branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
+                          index=[b for g in groups for b in g])
+    roster_part = _branches(records).map(branch_of).to_numpy(dtype="int64")
+    ids = pd.Index(records.roster["member_id"])
+    split = {"roster": _split(records.roster, roster_part, len(groups))}
+    for name in RECORD_TABLES:  # each row copied once, into its partition, in its order
+        frame = getattr(records, name)
+        at = ids.get_indexer(frame["member_id"])
+        where = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)  # unknown: the first
+        split[name] = _split(frame, where, len(groups))
+    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()}
+                                     for k in range(len(groups))]
+    return [attrs.evolve(records, issues=empty_issues(), **t) for t in tables]
+
+
+def _split(frame: pd.DataFrame, part: np.ndarray, parts: int) -> list[pd.DataFrame]:
+    """``frame``'s rows by partition number, each partition's rows in their order."""
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(parts + 1))
+    return [frame.take(order[a:b]).reset_index(drop=True)
+            for a, b in itertools.pairwise(bounds.tolist())]
+
+
+def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
+    whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return whole if keys is None else sort_frame(whole, keys).reset_index(drop=True)
+
+
+#: How each table of :class:`~points.score.MemberScores` is ordered in one run: the keys it is
+#: (stably) sorted by — every table is in member order, a member's rows in their own order.
+ORDER: dict[str, list[str]] = {
+    "members": ["member_id"], "ledger": ["member_id", "date"], "totals": ["member_id"],
+    "monthly": ["member_id"], "events": ["member_id"], "logs": ["member_id"]}
+
+
+def combine_scores(records: Records, parts: list[MemberScores]) -> MemberScores:
+    """The scores of the partitions of ``records`` as :func:`points.score.score_members`
+    would give them for all of ``records`` at once (the record-level issues added back)."""
+    first = parts[0]
+    tables = {name: _frame([getattr(p, name) for p in parts], keys)
+              for name, keys in ORDER.items()}
+    # The flags stay one frame per kind and partition: the review list sorts them by member
+    # first (stably), and each member's rows are in the order of one run.
+    flags = tuple(f for p in parts for f in p.flag_rows)
+    evidence = tuple(f for p in parts for f in p.evidence_rows)
+    grouped = pd.concat([p.grouped_issues for p in parts], ignore_index=True)
+    return MemberScores(ruleset=first.ruleset, calendar=first.calendar, **tables,
+                        issues=concat_issues([records.issues, *_issues(parts, grouped)]),
+                        flag_rows=flags, evidence_rows=evidence,
+                        grouped_issues=_merge_groups(grouped))
+
+
+def _issues(parts: list[MemberScores], grouped: pd.DataFrame) -> list[pd.DataFrame]:
+    """The partitions' issues: each grouped one once, its groups merged across partitions."""
+    plain = concat_issues([p.issues for p in parts])
+    if not len(grouped):
+        return [plain]
+    seen = pd.MultiIndex.from_frame(grouped[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    mine = pd.MultiIndex.from_frame(plain[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    merged = _merge_groups(grouped)
+    return [plain[~mine.isin(seen)], merged[ISSUE_COLUMNS]]
+
+
+def _merge_groups(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Groups of the same kind and keys from several partitions as one: rows counted
+    together, at the first address of all (as :func:`points.score.checks.grouped_issue`
+    does over everyone)."""
+    if not len(grouped):
+        return grouped
+    ordered = sort_frame(grouped, ["_group", "source"])
+    by = ordered.groupby("_group", sort=False)
+    first = ordered.drop_duplicates("_group").set_index("_group")
+    total = by["_count"].sum().reindex(first.index)
+    first["message"] = pd.Series([t.replace(COUNT_MARK, str(n)) for t, n in zip(
+        first["_template"].tolist(), total.tolist(), strict=True)], index=first.index,
+        dtype="string")
+    first["_count"] = total
+    out = first.reset_index()[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
+    return out.astype(dict.fromkeys([*ISSUE_COLUMNS, "_group", "_template"], "string"))

@@ -1,0 +1,280 @@
+"""The scan cache: each file's :class:`~.scan.FileScan` kept on disk, keyed by the file's
+content, so that a re-run after one branch fixes one file scans that file only.
+
+An entry's key is the SHA-256 of the file's content, its name (cell addresses carry it), the
+year given for dates without one, and the reader's version (the source of :mod:`points.read`
+and :mod:`points.vocab`, hashed, and the versions of the libraries that read cells): a changed
+file, a renamed one or a new version of the reader never finds a stale entry. Scans do not
+depend on the ruleset, so a changed ruleset reuses every entry (scoring is never cached).
+
+An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays as one-row list columns
+and its small parts (sheets, texts, cell issues) as JSON in the schema's metadata. Mixed cell values (text,
+numbers, dates, error cells) are stored as a type tag and a text per distinct value — no
+pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
+leaves no half entry); an entry that cannot be read is ignored and written again. The folder
+holds a ``CACHEDIR.TAG`` (the public cache-directory convention), by which
+:func:`.files.collect_inputs` knows to pass over it silently, and backup tools too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .raw import CellError
+from .scan import FileScan, scan_file
+
+__all__ = ["CACHE_NAME", "TAG_NAME", "is_cache_dir", "load_scan", "lookup", "prepare_cache",
+           "scan_and_store", "store_scan"]
+
+#: The default cache folder's name (beside the output workbook).
+CACHE_NAME = "积分缓存"
+#: The marker file of a cache folder and its first line (https://bford.info/cachedir/).
+TAG_NAME = "CACHEDIR.TAG"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的扫描缓存：每个表格文件读过一次的结果，按文件内容保存，"
+             "下次只重读改过的文件。可以随时整个删除，下次运行会重新生成。\n")
+#: The libraries that read cells (their versions are part of the key).
+_READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
+#: The entry format; bump when the layout below changes.
+FORMAT = 1
+_SUFFIX = ".arrow"
+# LZ4 makes entries ~3.5x smaller (cell addresses repeat) and still loads in about a
+# millisecond; Arrow's threads cost more than they save on entries this small.
+_WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+_READ = pa.ipc.IpcReadOptions(use_threads=False)
+
+# Mixed cell values: exact type → tag, and the text each is written as and read back from.
+_ENCODE: dict[type, tuple[int, Callable[[Any], str]]] = {
+    str: (0, str), CellError: (1, str), float: (2, repr), int: (3, str), bool: (4, str),
+    dt.datetime: (5, dt.datetime.isoformat), dt.date: (6, dt.date.isoformat),
+    dt.time: (7, dt.time.isoformat),
+    dt.timedelta: (8, lambda v: f"{v.days},{v.seconds},{v.microseconds}"),
+    type(None): (9, lambda v: "")}
+
+
+def _timedelta(text: str) -> dt.timedelta:
+    days, seconds, micro = (int(p) for p in text.split(","))
+    return dt.timedelta(days=days, seconds=seconds, microseconds=micro)
+
+
+_DECODE: dict[int, Callable[[str], Any]] = {
+    0: str, 1: CellError, 2: float, 3: int, 4: lambda t: t == "True",
+    5: dt.datetime.fromisoformat, 6: dt.date.fromisoformat, 7: dt.time.fromisoformat,
+    8: _timedelta, 9: lambda t: None}
+
+
+@cache
+def reader_version() -> str:
+    """A hash of the reader's source (:mod:`points.read`, :mod:`points.vocab`), the versions
+    of the libraries that read the files, and the entry format: any change to the code that
+    makes a scan makes new keys."""
+    digest = hashlib.sha256(f"points-scan-{FORMAT}".encode())
+    for package in _READERS:  # a new reader library may read a cell differently
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}={metadata.version(package)}".encode())
+    root = resources.files("points")
+    for package in ("read", "vocab"):
+        for item in sorted(root.joinpath(package).iterdir(), key=lambda i: i.name):
+            if item.name.endswith(".py"):
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()
+
+
+def entry_key(sha256: str, name: str, year: int | None) -> str:
+    """The name of the entry for a file's content, file name and year."""
+    text = "\0".join((reader_version(), sha256, name, str(year)))
+    # a name in another encoding (GBK bytes on a UTF-8 system) keeps its bytes as surrogates
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def is_cache_dir(path: Path) -> bool:
+    """``path`` is a cache folder (it holds a ``CACHEDIR.TAG`` with the signature)."""
+    try:
+        with open(path / TAG_NAME, "rb") as tag:
+            return tag.read(len(_SIGNATURE)) == _SIGNATURE.encode()
+    except OSError:
+        return False
+
+
+def prepare_cache(folder: str | Path) -> Path:
+    """Make the cache folder (and its tag) if needed; return it. An unusable folder raises
+    :class:`OSError` (the caller decides whether that stops the run)."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    if not is_cache_dir(path):
+        _atomic_write(path / TAG_NAME, _TAG_TEXT.encode())
+    return path
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# -- arrays ------------------------------------------------------------------------------------
+
+class _Unsupported(Exception):
+    """A value the entry format cannot hold: that file's scan is simply not cached."""
+
+
+def _mixed(values: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """An object array as (codes, tags, texts): one tag and text per distinct (value, type)."""
+    if not len(values):
+        empty = np.zeros(0, "int32")
+        return pa.array(empty), pa.array(np.zeros(0, "int8")), pa.array([], pa.string())
+    value_codes, _ = pd.factorize(values, use_na_sentinel=False)
+    type_codes, types = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    pair = value_codes.astype("int64") * len(types) + type_codes
+    floats = type_codes == (list(types).index(float) if float in list(types) else -1)
+    if floats.any():  # 0.0 == -0.0: keep the sign apart
+        sign = np.signbit(values[floats].astype("float64"))
+        pair[floats] = pair[floats] * 2 + sign
+        pair[~floats] *= 2
+    _, first, codes = np.unique(pair, return_index=True, return_inverse=True)
+    tags, texts = [], []
+    for value in values[first].tolist():
+        if type(value) not in _ENCODE:
+            raise _Unsupported(type(value).__name__)
+        tag, text = _ENCODE[type(value)]
+        tags.append(tag)
+        texts.append(text(value))
+    return (pa.array(codes.astype("int32")), pa.array(np.array(tags, dtype="int8")),
+            pa.array(texts, pa.string()))
+
+
+def _unmixed(codes: np.ndarray, tags: np.ndarray, texts: list[str]) -> np.ndarray:
+    distinct = np.empty(len(tags), dtype=object)
+    distinct[:] = [_DECODE[int(t)](s) for t, s in zip(tags.tolist(), texts, strict=True)]
+    return distinct[codes] if len(codes) else np.array([], dtype=object)
+
+
+def _one_row(values: pa.Array) -> pa.Array:
+    return pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
+
+
+def _columns(scan: FileScan) -> tuple[dict[str, pa.Array], list[list[Any]]]:
+    """The scan's arrays as one-row list columns, and their layout (kind, part, field, dtype)."""
+    columns: dict[str, pa.Array] = {"cell_sources": _one_row(scan.cell_sources.cast(pa.string()))}
+    layout: list[list[Any]] = []
+    for kind, parts in scan.parts.items():
+        for number, part in enumerate(parts):
+            for field, array in part.items():
+                name = f"{kind}/{number}/{field}"
+                layout.append([kind, number, field, array.dtype.str if array.dtype != object
+                               else "object"])
+                if array.dtype == object:
+                    for suffix, values in zip(("codes", "tags", "texts"), _mixed(array),
+                                              strict=True):
+                        columns[f"{name}#{suffix}"] = _one_row(values)
+                elif array.dtype.kind in "biufM":
+                    columns[name] = _one_row(pa.array(array))
+                else:
+                    raise _Unsupported(array.dtype.str)
+    return columns, layout
+
+
+def _array(table: pa.Table, name: str) -> pa.Array:
+    return table.column(name).chunk(0).flatten()
+
+
+def _restore(table: pa.Table, layout: list[list[Any]], scan: FileScan) -> None:
+    for kind, number, field, dtype in layout:
+        name = f"{kind}/{number}/{field}"
+        parts = scan.parts[kind]
+        while len(parts) <= number:
+            parts.append({})
+        if dtype == "object":
+            parts[number][field] = _unmixed(
+                _array(table, name + "#codes").to_numpy(),
+                _array(table, name + "#tags").to_numpy(), _array(table, name + "#texts").to_pylist())
+        else:
+            parts[number][field] = _array(table, name).to_numpy(zero_copy_only=False).astype(dtype)
+
+
+# -- entries -----------------------------------------------------------------------------------
+
+def store_scan(folder: Path, scan: FileScan, year: int | None) -> None:
+    """Write ``scan``'s entry (atomically). A value the format cannot hold, or a folder that
+    cannot be written, leaves the file uncached: never an error."""
+    name = Path(scan.path).name
+    try:
+        columns, layout = _columns(scan)
+    except _Unsupported:
+        return
+    meta = {"format": FORMAT, "reader": reader_version(), "sha256": scan.sha256, "name": name,
+            "year": year, "sheets": scan.sheets, "hints": scan.hints,
+            "activities": scan.activities, "marks": scan.marks,
+            "cell_issues": scan.cell_issues, "n_people": scan.n_people, "layout": layout}
+    table = pa.table(columns).replace_schema_metadata(
+        {"points-scan": json.dumps(meta)})  # ASCII: surrogates in a name survive as \udcXX
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=_WRITE) as writer:
+        writer.write_table(table)
+    with contextlib.suppress(OSError):
+        _atomic_write(folder / (entry_key(scan.sha256, name, year) + _SUFFIX),
+                      sink.getvalue().to_pybytes())
+
+
+def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileScan | None:
+    """The cached scan of ``path`` (whose content hashes to ``sha256``), or None when there is
+    no usable entry (missing, damaged, or made for other content, name, year or reader)."""
+    name = Path(path).name
+    entry = folder / (entry_key(sha256, name, year) + _SUFFIX)
+    try:
+        table = pa.ipc.open_file(pa.py_buffer(entry.read_bytes()), options=_READ).read_all()
+        meta = json.loads((table.schema.metadata or {})[b"points-scan"])
+        if (meta["format"], meta["reader"], meta["sha256"], meta["name"], meta["year"]) != (
+                FORMAT, reader_version(), sha256, name, year):
+            return None
+        scan = FileScan(path)
+        scan.sha256 = sha256
+        scan.sheets = [(str(f), str(s), int(r), int(c)) for f, s, r, c in meta["sheets"]]
+        scan.hints, scan.activities, scan.marks = meta["hints"], meta["activities"], meta["marks"]
+        scan.cell_issues = [(str(c), str(m), str(a)) for c, m, a in meta["cell_issues"]]
+        scan.n_people = int(meta["n_people"])
+        scan.cell_sources = _array(table, "cell_sources").cast(pa.string())
+        _restore(table, meta["layout"], scan)
+    except Exception:  # any damage means "no entry": the file is scanned again
+        return None
+    return scan
+
+
+def lookup(folder: Path, path: str, year: int | None) -> FileScan | None:
+    """``path``'s scan from the cache folder when it holds one for the file's present
+    content, else None (a file that cannot be read is left to :func:`.scan.scan_file`, which
+    says why)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return load_scan(folder, path, hashlib.sha256(data).hexdigest(), year)
+
+
+def scan_and_store(path: str, year: int | None, folder: Path | None) -> FileScan:
+    """Scan ``path`` and, with a cache folder, store the scan there (the unit of work of a
+    worker process)."""
+    scan = scan_file(path, year)
+    if folder is not None:
+        store_scan(folder, scan, year)
+    return scan

@@ -1,0 +1,135 @@
+"""The scan cache (#14 item 3): a re-run reads again only the files that changed, gives the
+same records as a run without it, and survives a damaged entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import points
+from conftest import EXAMPLE_FILES, examples
+from points.read.cache import CACHE_NAME, TAG_NAME, _mixed, _unmixed, is_cache_dir
+
+TABLES = ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues")
+
+
+def _same(a: points.Records, b: points.Records) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.files == b.files
+
+
+def _entries(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.arrow")}
+
+
+@pytest.fixture
+def town(tmp_path: Path) -> Path:
+    folder = tmp_path / "town"
+    folder.mkdir()
+    for path in EXAMPLE_FILES:
+        shutil.copy(path, folder)
+    return folder
+
+
+def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(
+        town: Path, tmp_path: Path, example_records: points.Records) -> None:
+    cache = town / CACHE_NAME  # inside the input folder, as `points score town -o town/…` does
+    cold = points.read_workbooks(town, cache=cache)
+    first = _entries(cache)
+    assert len(first) == len(EXAMPLE_FILES) and is_cache_dir(cache)
+    told: list[tuple[str, int, int]] = []
+    warm = points.read_workbooks(town, cache=cache, progress=lambda *a: told.append(a))
+    n = len(EXAMPLE_FILES)
+    assert told == [("scan", 0, n), ("scan", n, n)]  # every scan from the cache at once
+    _same(cold, warm)
+    assert _entries(cache) == first  # nothing scanned again, nothing rewritten
+    assert "skipped_file" not in set(warm.issues["code"])  # the cache folder is not input
+    pd.testing.assert_frame_equal(warm.attendance, example_records.attendance)
+
+    path = next(p for p in town.glob("*.xlsx") if "新华村" in p.name)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.cell(sheet.max_row, 1).value = "改过的单元格"
+    book.save(path)
+    told.clear()
+    fixed = points.read_workbooks(town, cache=cache, progress=lambda *a: told.append(a))
+    assert told == [("scan", 0, n), ("scan", n - 1, n), ("scan", n, n)]
+    _same(fixed, points.read_workbooks(town))  # the edit is seen, as without a cache
+    after = _entries(cache)
+    assert {k: v for k, v in after.items() if k in first} == first
+    assert len(after) == len(first) + 1  # exactly one file scanned again
+
+
+def test_a_damaged_entry_is_ignored_and_written_again(town: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "缓存"
+    plain = points.read_workbooks(town, cache=cache)
+    entries = sorted(cache.glob("*.arrow"))
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # a crash, a bad disk
+    entries[1].write_bytes(b"")
+    _same(plain, points.read_workbooks(town, cache=cache))
+    assert all(p.stat().st_size > 1000 for p in entries)  # rewritten whole
+    assert not list(cache.glob(".tmp-*"))
+
+
+def test_a_cache_that_cannot_be_a_folder_is_a_clear_error(town: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(points.ArgumentError, match="无法使用缓存文件夹"):
+        points.read_workbooks(town, cache=blocker)
+
+
+def test_only_a_tagged_folder_is_passed_over(town: Path) -> None:
+    (town / "其他").mkdir()
+    (town / "旧缓存").mkdir()
+    (town / "旧缓存" / TAG_NAME).write_text("not the signature")
+    skipped = points.read_workbooks(town).issues
+    assert sorted(skipped.loc[skipped["code"] == "skipped_file", "source"].map(
+        lambda s: Path(s).name)) == ["其他", "旧缓存"]
+
+
+CELL_VALUES = st.one_of(
+    st.text(max_size=5), st.floats(allow_nan=True), st.integers(-2**62, 2**62), st.booleans(),
+    st.datetimes().map(lambda d: d.replace(fold=0)), st.dates(),  # cells have no fold
+    st.times().map(lambda t: t.replace(fold=0)), st.timedeltas(), st.none(),
+    st.text(max_size=3).map(points.read.cache.CellError))
+
+
+@given(st.lists(CELL_VALUES, max_size=30))
+@settings(max_examples=examples(5))
+def test_mixed_cell_values_come_back_with_their_exact_types(values: list[object]) -> None:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    codes, tags, texts = _mixed(array)
+    back = _unmixed(codes.to_numpy(), tags.to_numpy(), texts.to_pylist()).tolist()
+    assert [type(v) for v in back] == [type(v) for v in values]
+    assert [repr(v) for v in back] == [repr(v) for v in values]
+
+
+def test_dates_and_numbers_that_compare_equal_stay_apart() -> None:
+    values = [1, 1.0, True, dt.date(2024, 1, 1), dt.datetime(2024, 1, 1), "1", 0.0, -0.0]
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    back = _unmixed(*(a.to_numpy() if i < 2 else a.to_pylist()
+                      for i, a in enumerate(_mixed(array)))).tolist()
+    assert [type(v) for v in back] == [type(v) for v in values]
+    assert back[:6] == values[:6] and repr(back[6:]) == "[0.0, -0.0]"
+
+
+def test_a_file_name_in_another_encoding_is_cached_too(town: Path, tmp_path: Path) -> None:
+    roster = next(p for p in town.glob("*.xlsx") if "名册" in p.name)
+    roster.rename(town / os.fsdecode("河西镇名册".encode("gbk") + b".xlsx"))  # GBK bytes
+    cache = tmp_path / "缓存"
+    cold = points.read_workbooks(town, cache=cache)
+    first = _entries(cache)
+    _same(cold, points.read_workbooks(town, cache=cache))
+    assert _entries(cache) == first and len(first) == len(EXAMPLE_FILES)

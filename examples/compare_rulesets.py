@@ -39,6 +39,9 @@ def main() -> None:
     print(f"{before.title} → {after.title}：{len(diff)} 人")
     print(f"  等次变化 {diff['grade_changed'].sum()} 人，档次变化 {diff['band_changed'].sum()} 人，"
           f"支部排名变化 {diff['rank_changed'].sum()} 人")
+    rating = after.rating or before.rating  # 评星定级 ([rating]), e.g. 星级: named by its label
+    if rating is not None:
+        print(f"  {rating.label}变化 {diff['rating_changed'].sum()} 人")
     members = diff[diff["kind"] == "member"]
     moves = pd.crosstab(members["grade_before"].fillna("—"), members["grade_after"].fillna("—"))
     changed = diff[diff["grade_changed"] | diff["band_changed"]]

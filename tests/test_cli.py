@@ -73,8 +73,9 @@ def test_compare_lists_who_changes_and_writes_the_whole_comparison(
     assert len(rows) == 153
     xh005 = next(r for r in rows if r[0] == "XH005")
     assert xh005[4:9] == (57, 100, 43, "不合格", "合格") and xh005[14] == "等次、排名"
-    assert cli.main(["compare", str(EXAMPLES), "--with", "dujiangyan"]) == 0  # the same rules
-    assert "等次变化 0 人，档次变化 0 人，支部排名变化 0 人" in capsys.readouterr().out
+    # the same rules, with a [rating]: its changes are counted under its label
+    assert cli.main(["compare", str(EXAMPLES), "-r", "fangzi", "--with", "fangzi"]) == 0
+    assert "等次变化 0 人，档次变化 0 人，星级变化 0 人，支部排名变化 0 人" in capsys.readouterr().out
 
 
 def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,16 +1,19 @@
-"""compare_assessments: the same people under two rulesets — who changes grade, band or rank."""
+"""compare_assessments: the same people under two rulesets — who changes grade, band, rating or rank."""
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import attrs
+import openpyxl
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
 from conftest import FLAT_RULES, build, examples
+from points.rules.model import Rating, RatingBand
 
 FLAT = points.load_ruleset(FLAT_RULES)
 PEOPLE = [("A", "一支部", "在职党员", 95), ("B", "一支部", "在职党员", 85),
@@ -86,3 +89,35 @@ def test_row_order_never_changes_the_comparison(order: list[tuple[str, str, str,
         points.assess(records(order), with_top_line(FLAT, 80), year=2024))
     pd.testing.assert_frame_equal(
         points.compare_assessments(people_under(), people_under(80)), shuffled)
+
+
+def with_rating(rules: points.Ruleset, top: float) -> points.Ruleset:
+    """The same rules with a two-band ``[rating]`` named 红黄榜 (红榜 from ``top``)."""
+    bands = (RatingBand(name="红榜", min=top), RatingBand(name="黄榜", min=0))
+    return attrs.evolve(rules, rating=Rating(label="红黄榜", bands=bands))
+
+
+def test_ratings_are_compared_and_named_by_their_label(tmp_path: Path) -> None:
+    plain = people_under()
+    rated, stricter = (points.assess(records(PEOPLE), with_rating(FLAT, top), year=2024)
+                       for top in (80, 90))
+    diff = points.compare_assessments(plain, rated).set_index("member_id")
+    assert diff.loc["A", "rating_after"] == "红榜" and pd.isna(diff.loc["A", "rating_before"])
+    assert diff.loc["A", "rating_changed"] and not diff.loc["A", "grade_changed"]
+    assert pd.isna(diff.loc["E", "rating_after"]) and not diff.loc["E", "rating_changed"]  # 发展对象
+    diff = points.compare_assessments(rated, stricter)
+    moved = diff[diff["rating_changed"]]
+    assert list(moved["member_id"]) == ["B", "D"]  # 85 and 88: 红榜 → 黄榜; 95 stays
+    assert (moved["rating_before"] + moved["rating_after"] == "红榜黄榜").all()
+    assert not diff[["grade_changed", "band_changed", "rank_changed"]].any().any()
+    out = points.write_comparison(diff, tmp_path / "对比.xlsx", before=rated, after=stricter)
+    rows = list(openpyxl.load_workbook(out, read_only=True)["规则对比"].iter_rows(values_only=True))
+    at = {header: k for k, header in enumerate(rows[0])}
+    b = next(row for row in rows if row[0] == "B")
+    assert (b[at["原红黄榜"]], b[at["新红黄榜"]], b[at["变化项"]]) == ("红榜", "黄榜", "红黄榜")
+    assert "原星级" not in at
+    plain_out = points.write_comparison(points.compare_assessments(plain, plain),
+                                        tmp_path / "无.xlsx", before=plain, after=plain)
+    header = next(openpyxl.load_workbook(plain_out, read_only=True)["规则对比"].iter_rows(
+        values_only=True))
+    assert not any("红黄榜" in str(h) or "星级" in str(h) for h in header)

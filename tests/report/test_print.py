@@ -276,7 +276,15 @@ def test_branch_statistics_are_stacked_with_every_label(written: Path,
     ws = book["支部统计"]
     column_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert column_a.index("分数段") < column_a.index("提示")  # stacked below the main table
-    assert ws.max_column == len([c for c in ws[1] if c.value])  # nothing beside it
+    assert ws.max_column <= 10  # every table readable on A4 landscape, nothing beside it
+    # the flag counts per branch: stacked tables of 支部 and up to nine flags, same data
+    rows = list(ws.iter_rows(values_only=True))
+    tops = [k for k, row in enumerate(rows) if row[0] == "支部"]
+    assert len(tops) >= 3 and tops[0] == 0 and tops[-1] < column_a.index("分数段")
+    per_flag = {label: sum(r[i] for r in rows[top + 1:top + 1 + tops[1] - 2])
+                for top in tops[1:] for i, label in enumerate(rows[top]) if i and label}
+    codes = column_a.index("提示")
+    assert per_flag == {r[0]: r[1] for r in rows[codes + 1:] if r[0]}  # = 提示/数量
     with zipfile.ZipFile(written) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3

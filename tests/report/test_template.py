@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import openpyxl
+import pandas as pd
 import pytest
 
 import points
 from points import cli
-from points.report.template import choices
+from points.report.template import choices, write_template
 
 
 def _lists(ws: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, list[str]]:
@@ -50,3 +52,31 @@ def test_choices_fit_excel() -> None:
     assert choices(["甲", "乙,丙", 'x"y', "甲", "丁"]) == ["甲", "丁"]
     long = choices([f"事项{i:03d}" for i in range(100)])
     assert len(",".join(long)) + 2 <= 255 and long[0] == "事项000"
+
+
+@pytest.mark.parametrize("name", points.shipped_rulesets())
+def test_the_template_scores_without_issues_under_every_shipped_ruleset(
+        name: str, tmp_path: Path) -> None:
+    rs = points.load_ruleset(name)
+    path = tmp_path / "积分模板.xlsx"
+    write_template(path, year=2024, ruleset=rs)
+    result = points.assess(points.read_workbooks([path]), rs, year=2024)
+    assert result.issues.empty, result.issues[["code", "source"]].to_string()
+    categories = dict(zip(result.members["name"], result.members["category"], strict=True))
+    members = [c for c in rs.categories if c.kind == "member"]
+    assert categories["张三"] == members[0].name  # its own names, not the default's
+    assert categories["李四"] == next(c.name for c in members if c.probation)
+    assert set(result.events["activity"]) <= {a.name for a in rs.activities}
+    assert len(result.events) == 62  # 12 + 19 activities, both members
+
+
+def test_the_template_dates_fall_in_the_rulesets_cycle(tmp_path: Path) -> None:
+    rs = attrs.evolve(points.default_ruleset(), cycle_start="07-01")  # July to June
+    path = tmp_path / "积分模板.xlsx"
+    write_template(path, year=2024, ruleset=rs)
+    assert openpyxl.load_workbook(path)["主题党日"]["D2"].value == "2023年7月10日"
+    result = points.assess(points.read_workbooks([path]), rs, year=2024)
+    assert result.issues.empty, result.issues[["code", "source"]].to_string()
+    dates = result.events["date"]
+    assert (dates.min(), dates.max()) == (pd.Timestamp("2023-07-05"), pd.Timestamp("2024-06-28"))
+    assert len(result.events) == 62 and set(result.rankings["grade"]) == {"合格"}

@@ -264,10 +264,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     before = _assess(args, records=records)
     after = _assess(args, rules=other, records=records)
     diff = compare_assessments(before, after)
-    changed = diff[diff["grade_changed"] | diff["band_changed"]]
+    rating = after.ruleset.rating or before.ruleset.rating
+    changed = diff[diff["grade_changed"] | diff["band_changed"]
+                   | (diff["rating_changed"] & (rating is not None))]
     print(f"{before.ruleset.title} → {after.ruleset.title}；{after.period_text}；{len(diff)} 人")
+    rated = "" if rating is None else f"{rating.label}变化 {int(diff['rating_changed'].sum())} 人，"
     print(f"等次变化 {int(diff['grade_changed'].sum())} 人，档次变化 {int(diff['band_changed'].sum())} 人，"
-          f"支部排名变化 {int(diff['rank_changed'].sum())} 人")
+          f"{rated}支部排名变化 {int(diff['rank_changed'].sum())} 人")
     if len(changed):
         shown = changed.head(SHOWN_CHANGES)
         table = pd.DataFrame({
@@ -276,7 +279,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                           shown["total_after"].map("{:.1f}".format)),
             "等次": _arrow(shown["grade_before"], shown["grade_after"]),
             "档次": _arrow(shown["band_before"], shown["band_after"])})
-        print("\n等次或档次变化的人：")
+        if rating is not None:
+            table[rating.label] = _arrow(shown["rating_before"], shown["rating_after"])
+        print(f"\n等次{'、档次或' + rating.label if rating else '或档次'}变化的人：")
         print(_table(table.astype("string").fillna("")))
         if len(changed) > SHOWN_CHANGES:
             rest = len(changed) - SHOWN_CHANGES

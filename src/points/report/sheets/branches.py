@@ -1,8 +1,9 @@
 """支部统计: per branch the head count, mean, attendance (出勤率 = attended / scheduled of its
-members' activities, and 请假率 apart, :mod:`points.score.rates`), grades, flags and candidates;
-below it the score
-distribution (分数段/人数) and the flags by code (提示/数量), then three charts, one below the
-other, each with every category labelled: stacked, the sheet prints at a readable size."""
+members' activities, and 请假率 apart, :mod:`points.score.rates`), grades and candidates; below
+it the flags per branch (提示条数), in stacked tables of at most :data:`FLAGS_PER_TABLE` flags
+each (支部 repeated), so that no table is wider than an A4 landscape page can print at a
+readable size; below them the score distribution (分数段/人数) and the flags by code
+(提示/数量), then three charts, one below the other, each with every category labelled."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ SHEET = "支部统计"
 #: Pixels: a row's default height, and the printable width and height of an A4 landscape page
 #: (at 96 dpi, within the margins of :meth:`points.report.xlsx.Book.sheet`, less a little).
 ROW, PAGE_WIDTH, PAGE_HEIGHT = 20, 980, 600
+#: Flag columns in each stacked 提示条数 table (with 支部: ten columns, readable on A4 landscape).
+FLAGS_PER_TABLE = 9
+#: Width (characters) of a flag column: its header wraps to a few lines.
+FLAG_WIDTH = 10
 
 
 def _bins(totals: pd.Series) -> pd.DataFrame:
@@ -44,8 +49,10 @@ def _bins(totals: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"分数段": pd.Series(labels, dtype="string"), "人数": counts})
 
 
-def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """The main table: 支部, 人数, 平均分, one column per grade and per flag code, 发展对象人数."""
+def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The main table (支部, 人数, 平均分, 出勤率, 请假率, one column per grade, 发展对象人数)
+    and the flag counts (支部 and one column per flag code), both a row per branch."""
     members = people[people["kind"] == "member"]
     branches = pd.Index(sorted(people["branch"].unique()), name="支部")
     table = pd.DataFrame(index=branches)
@@ -62,12 +69,13 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]) -> 
     for grade in grades:
         table[grade] = (counts[grade] if grade in counts else pd.Series(dtype="int64")
                         ).reindex(branches).fillna(0).astype("int64")
-    flagged = a.flags.groupby(["branch", "code"]).size().unstack(fill_value=0)
-    for code in codes:
-        table[FLAG_CODES[code].label] = flagged[code].reindex(branches).fillna(0).astype("int64")
     table["发展对象人数"] = (people[people["kind"] == "candidate"].groupby("branch").size()
                         .reindex(branches).fillna(0).astype("int64"))
-    return table.reset_index()
+    flagged = a.flags.groupby(["branch", "code"]).size().unstack(fill_value=0)
+    flags = pd.DataFrame(index=branches)
+    for code in codes:
+        flags[FLAG_CODES[code].label] = flagged[code].reindex(branches).fillna(0).astype("int64")
+    return table.reset_index(), flags.reset_index()
 
 
 class _Layout(NamedTuple):
@@ -75,6 +83,7 @@ class _Layout(NamedTuple):
     charts, and the number of rows of each table."""
 
     branches: int
+    flags_tops: list[int]
     bins_top: int
     bins: int
     codes_top: int
@@ -82,10 +91,29 @@ class _Layout(NamedTuple):
     charts_top: int
 
 
-def _layout(nb: int, nbins: int, ncodes: int) -> _Layout:
-    bins_top = nb + 2
+def _layout(nb: int, nflags: int, nbins: int, ncodes: int) -> _Layout:
+    tables = math.ceil(nflags / FLAGS_PER_TABLE)
+    flags_tops = [nb + 2 + k * (nb + 2) for k in range(tables)]
+    bins_top = nb + 2 + tables * (nb + 2)
     codes_top = bins_top + nbins + 2
-    return _Layout(nb, bins_top, nbins, codes_top, ncodes, codes_top + ncodes + 2)
+    return _Layout(nb, flags_tops, bins_top, nbins, codes_top, ncodes, codes_top + ncodes + 2)
+
+
+def _flag_tables(book: Book, ws: Worksheet, flags: pd.DataFrame, at: _Layout) -> None:
+    """The flag counts as stacked tables of 支部 and up to :data:`FLAGS_PER_TABLE` flags, the
+    counts a column at a time (a count per branch is never missing: zero when none)."""
+    labels = list(flags.columns[1:])
+    for k, top in enumerate(at.flags_tops):
+        part = labels[k * FLAGS_PER_TABLE:(k + 1) * FLAGS_PER_TABLE]
+        book.write_text(ws, top, 0, "支部", "header")
+        for row, branch in enumerate(flags["支部"].astype(str), start=top + 1):
+            book.write_text(ws, row, 0, branch)  # names pass the same guard as everywhere
+        lines = 1
+        for index, label in enumerate(part, start=1):
+            book.write_text(ws, top, index, label, "header")
+            ws.write_column(top + 1, index, flags[label].astype(float).tolist(), book.formats["int"])
+            lines = max(lines, math.ceil(display_width(pd.Series([label])) / (FLAG_WIDTH - 1)))
+        ws.set_row(top, 15 * min(lines, 6))
 
 
 def _chart(book: Book, kind: str, title: str, series: str, categories: list[Any],
@@ -140,9 +168,10 @@ def _charts(book: Book, ws: Worksheet, at: _Layout, width: int) -> None:
 
 def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None:
     """Add the 支部统计 sheet for ``people`` (see :func:`.people.people`): the table per
-    branch, below it 分数段/人数 and 提示/数量, then the charts, one below the other."""
+    branch, below it the flag counts per branch, 分数段/人数 and 提示/数量, then the charts,
+    one below the other."""
     codes = [c for c in FLAG_CODES if c in set(a.flags["code"])]
-    table = _per_branch(a, people, codes)
+    table, flags = _per_branch(a, people, codes)
     bins = _bins(people.loc[people["kind"] == "member", "total"])
     by_code = pd.DataFrame({"提示": [FLAG_CODES[c].label for c in codes],
                             "数量": [int((a.flags["code"] == c).sum()) for c in codes]})
@@ -150,11 +179,18 @@ def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> Non
                Column("出勤率", "percent", 8), Column("请假率", "percent", 8)]
     columns += [Column(str(h), "int", 9) for h in table.columns[5:]]
     ws = book.table(SHEET, table, columns, freeze_columns=1, repeat=False)
-    at = _layout(len(table), len(bins), len(by_code))
+    at = _layout(len(table), len(codes), len(bins), len(by_code))
+    _flag_tables(book, ws, flags, at)
     book.cells(ws, at.bins_top, bins, [Column("分数段"), Column("人数", "int")])
     book.cells(ws, at.codes_top, by_code, [Column("提示"), Column("数量", "int")])
     labels = pd.concat([table["支部"], by_code["提示"]]).astype("string")
     first = min(max(display_width(labels) + 2, 10), 36)
     ws.set_column(0, 0, first)
     widths = [first, *book.widths(ws)[1:]]
+    if codes:  # the flag columns wrap their headers at a width of their own
+        n = min(len(codes), FLAGS_PER_TABLE)
+        widths += [0.0] * (n + 1 - len(widths))
+        for index in range(1, n + 1):
+            widths[index] = max(widths[index], FLAG_WIDTH)
+            ws.set_column(index, index, widths[index])
     _charts(book, ws, at, max(int(sum(w * 7 + 5 for w in widths)), 600))

@@ -20,7 +20,7 @@ import pandas as pd
 from ..vocab.frames import per_distinct
 from ..vocab.text import cell_text, normalize_series
 from .merge import Merger, concat_parts
-from .tables import _dated
+from .tables import dated_rows
 
 __all__ = ["number_of", "score_tables"]
 
@@ -86,7 +86,7 @@ def _numbers(m: Merger, raw: dict[str, np.ndarray], field: str, label: str,
 
 def _quizzes(m: Merger, ids: Any) -> pd.DataFrame:
     raw = concat_parts(m.parts["quiz"])
-    frame, ok = _dated(m, raw, ids)
+    frame, ok = dated_rows(m, raw, ids)
     frame["exam"] = normalize_series(pd.Series(raw["exam"], dtype=object))
     frame["score"] = _numbers(m, raw, "score", "得分", frame, ok)
     keep = ok & frame["score"].notna().to_numpy() & (frame["exam"] != "").to_numpy()

@@ -21,7 +21,7 @@ from .dates import parse_dates
 from .merge import Merger, concat_parts
 from .scan import ERROR_MARK
 
-__all__ = ["build_tables"]
+__all__ = ["build_tables", "dated_rows"]
 
 ATTENDANCE = ["member_id", "date", "activity", "mark", "source"]
 
@@ -43,7 +43,7 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
         "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
 
 
-def _dated(m: Merger, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.DataFrame, np.ndarray]:
+def dated_rows(m: Merger, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.DataFrame, np.ndarray]:
     """Member, date and address of list rows; rows with a bad date are data issues."""
     values = pd.Series(raw["date"], dtype=object)
     parsed = parse_dates(values, None)
@@ -68,7 +68,7 @@ def _attendance(m: Merger, ids: Any) -> pd.DataFrame | None:
         frames.append(_cells(m, ids))
     if m.parts["list"]:
         raw = concat_parts(m.parts["list"])
-        frame, ok = _dated(m, raw, ids)
+        frame, ok = dated_rows(m, raw, ids)
         frame["activity"] = normalize_series(pd.Series(raw["activity"], dtype=object))
         frame["mark"] = pd.Series(raw["status"], dtype="string")  # normalised by the scans
         frames.append(frame[ok][ATTENDANCE])
@@ -96,7 +96,7 @@ def build_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
                                            "negatives": None, "bonuses": None, "appraisals": None}
     if m.parts["log"]:
         raw = concat_parts(m.parts["log"])
-        frame, ok = _dated(m, raw, id_array)
+        frame, ok = dated_rows(m, raw, id_array)
         frame["item"] = normalize_series(pd.Series(raw["item"], dtype=object))
         is_bonus = raw["bonus_sheet"].astype(bool)
         out["bonuses"] = _required(m, frame[ok & is_bonus], "item", "事项")

@@ -105,8 +105,8 @@ def history(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, cal: Calenda
         issues.append(grouped_issue(
             rows.assign(_sheet=rows["source"].str.rsplit("!", n=1).str[0]), ["_sheet"], "history",
             lambda f, n: "此表有 " + n + " 条" + label + "记录早于 " + cal.name
-            + "（第一条 " + fmt_date(f["date"]) + "），作为往年记录只用于连续缺席等规则的回溯，"
-            "不计分；如是日期写错，请改正"))
+            + "（第一条 " + fmt_date(f["date"]) + "），作为往年记录不计入本期，只供回看往年的规则使用"
+            "（连续缺席、上一周期结转等）；如是日期写错，请改正"))
     joined = since[np.where(pos >= 0, pos, 0)]
     return before & (np.isnat(joined) | (dates >= joined))
 

@@ -7,6 +7,7 @@ must call Python.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +22,17 @@ __all__ = ["empty_table", "intern", "join_runs", "natural_key", "per_distinct", 
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
-    """A table with no rows: ``columns`` typed as text unless ``dtypes`` says otherwise."""
-    dtypes = dtypes or {}
-    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
+    """A table with no rows: ``columns`` typed as text unless ``dtypes`` says otherwise.
+
+    Built once per shape and handed out as a shallow copy (copy-on-write: changing the copy
+    never changes the template), since every step of every assessment asks for some."""
+    return _empty(tuple(columns), tuple(sorted((dtypes or {}).items()))).copy(deep=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _empty(columns: tuple[str, ...], dtypes: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    types = dict(dtypes)
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "string")) for c in columns})
 
 
 def per_distinct(values: np.ndarray, convert: Callable[[Any], Any]) -> np.ndarray:

@@ -178,6 +178,8 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path,
     out = capsys.readouterr().out
     assert out.startswith("\\x1b[2J\\x1b]0;规则\\x07都江堰\\x85🎉")  # visible, inert
     assert cli.terminal_text("a\x00b\x7fc\td\r\n") == "a\\x00b\\x7fc\td\r\n"
+    # a right-to-left override would show "gpj.exe" as "exe.jpg": written out instead
+    assert cli.terminal_text("张三\u202egpj.exe") == "张三\\u202egpj.exe"
 
 
 def test_printing_never_fails_on_a_console_that_cannot_encode(tmp_path: Path) -> None:
@@ -195,3 +197,4 @@ def test_printing_never_fails_on_a_console_that_cannot_encode(tmp_path: Path) ->
     console.flush()
     assert "规则\\U0001f389.toml" in raw.getvalue().decode("gbk")
     assert sys.stderr is before
+    assert console.errors == "strict"  # the caller's stream is given back as it was

@@ -23,14 +23,21 @@ from .parser import parser
 
 __all__ = ["main", "main_exit", "parser", "terminal_text"]
 
-#: C0 controls but tab, LF and CR; DEL; C1 controls (ESC starts a terminal escape sequence).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: C0 controls but tab, LF and CR; DEL; C1 controls (ESC starts a terminal escape sequence);
+#: the bidirectional overrides and isolates, which reorder what a line seems to say.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_text(text: str) -> str:
     """``text`` safe for a terminal: each control character written as its visible escape
-    (``\\x1b``, ``\\x07`` …), so it can neither clear the screen nor retitle the window."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    (``\\x1b``, ``\\x07``, ``\\u202e`` …), so it can neither clear the screen, retitle the
+    window nor reverse a line."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class _Terminal:
@@ -50,6 +57,7 @@ class _Terminal:
 def _terminal() -> Iterator[None]:
     """stdout and stderr made safe for the length of one command (restored after)."""
     out, err = sys.stdout, sys.stderr
+    errors = [getattr(stream, "errors", None) for stream in (out, err)]
     for stream in (out, err):
         if hasattr(stream, "reconfigure"):  # an emoji on a GBK console: printed as \U0001f389
             stream.reconfigure(errors="backslashreplace")
@@ -58,6 +66,9 @@ def _terminal() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
+        for stream, before in zip((out, err), errors, strict=True):
+            if before is not None and hasattr(stream, "reconfigure"):  # as the caller had it
+                stream.reconfigure(errors=before)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

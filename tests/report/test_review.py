@@ -25,7 +25,8 @@ EXAMPLES = EXAMPLE_FILES
 
 CONTRACT = {
     "汇总": ["党员编号", "姓名", "支部", "类别", "日常表现", "民主评议", "先锋示范", "扣分", "调整",
-             "总积分", "建议等次", "支部排名", "出勤率", "请假", "提示数", "转正建议"],
+             "总积分", "建议等次", "支部排名", "出勤率", "请假", "提示数", "转正建议",
+             "择优档次"],
     "复核提示": ["党员编号", "姓名", "支部", "提示", "依据", "建议处理", "类别", "级别", "距六个月",
                  "提示代码"],
     "依据明细": ["党员编号", "姓名", "支部", "提示", "月份", "日期", "记录", "状态", "说明", "来源",
@@ -84,8 +85,14 @@ def test_summary_holds_the_totals_grades_and_flag_counts(written: Path,
     flagged = example.flags["member_id"].value_counts()
     assert summary["提示数"].to_dict() == {m: int(flagged.get(m, 0)) for m in summary.index}
     grades = example.rankings.set_index("member_id")
-    expected = grades["grade"].fillna(grades["candidate_band"])
-    assert summary["建议等次"].to_dict() == expected.to_dict()
+    # a grade for members; candidates' bands in a column of their own, never in 建议等次
+    def shown(column: pd.Series) -> dict[str, str]:  # (a blank cell reads as None)
+        return column.astype(object).where(column.notna(), "").to_dict()
+
+    assert shown(summary["建议等次"]) == shown(grades["grade"])
+    assert shown(summary["择优档次"]) == shown(grades["candidate_band"])
+    candidates = grades["kind"] == "candidate"
+    assert grades.loc[candidates, "candidate_band"].notna().all() and candidates.any()
     # within a branch, people are listed by their rank
     for _, part in summary.groupby("支部", sort=False):
         members = part[part["类别"].isin(["发展对象", "入党积极分子"]) == False]  # noqa: E712

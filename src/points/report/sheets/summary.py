@@ -11,7 +11,6 @@ from ...judge.assessment import AssessmentTables
 from ...score.rates import attendance_rates
 from ..xlsx import Book, Column
 from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
-from .people import suggested
 
 __all__ = ["PROVISIONAL", "SIGN_OFF", "write_summary"]
 
@@ -31,7 +30,7 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
         frame[d.label] = totals[d.id].reindex(people["member_id"]).to_numpy()
     frame["调整"] = totals["adjustment"].reindex(people["member_id"]).to_numpy()
     frame["总积分"] = people["total"]
-    frame["建议等次"] = suggested(people)
+    frame["建议等次"] = people["grade"].astype("string")  # members; candidates have 择优档次
     if a.ruleset.rating is not None:
         frame[a.ruleset.rating.label] = people["rating"]
     frame["支部排名"] = people["branch_rank"]
@@ -41,6 +40,7 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
     frame["请假"] = rates["leave"].to_numpy()
     frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
     frame["转正建议"] = people["probation_band"]
+    frame["择优档次"] = people["candidate_band"].astype("string")
     return frame
 
 
@@ -57,13 +57,14 @@ def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None
         columns.append(Column(rating.label, "text", 14))
     columns += [Column("支部排名", "int", 10), Column("出勤率", "percent", 8),
                 Column("请假", "int", 6), Column("提示数", "int", 8),
-                Column("转正建议", "text", 14)]
+                Column("转正建议", "text", 14), Column("择优档次", "text", 12)]
     ws = book.table("汇总", frame, columns, freeze_columns=2)
     if a.as_of is not None:  # a run before the year is over: the grades are provisional
         ws.set_header(book.header(PROVISIONAL), margin=0.35)
     n = len(frame)
     col = {c.header: i for i, c in enumerate(columns)}
     grade_colours(book, ws, a, n, col["建议等次"])
+    grade_colours(book, ws, a, n, col["择优档次"])  # (the first band green)
     if rating is not None:
         colour_if(book, ws, n, col[rating.label], [rating.bands[0].name], GREEN)
         colour_if(book, ws, n, col[rating.label], [b.name for b in rating.bands if b.flag], ORANGE)

@@ -25,7 +25,7 @@ import points
 
 # No deadline: an example's time on a shared 2-core machine says nothing about a bug.
 settings.register_profile("dev", max_examples=10, deadline=None)
-settings.register_profile("ci", max_examples=40, deadline=None, print_blob=True)
+settings.register_profile("ci", max_examples=30, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE",
                                      "ci" if os.environ.get("CI") == "true" else "dev"))
 

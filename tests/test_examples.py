@@ -34,6 +34,8 @@ def test_the_generator_writes_exactly_the_committed_workbooks(tmp_path: Path) ->
     assert sorted(p.name for p in written) == [p.name for p in PATHS]
     for path in PATHS:
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    # and nothing else lives there: no run (a test's included) leaves outputs or a cache in it
+    assert sorted(p.name for p in PATHS[0].parent.iterdir()) == [p.name for p in PATHS]
 
 
 def test_a_small_town_of_every_category_and_every_sheet_shape(year: points.Assessment) -> None:

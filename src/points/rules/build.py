@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Literal
 
-from ..vocab.codes import FLAG_CODES
 from ..vocab.errors import RulesetError
 from ..vocab.text import normalize_name, suggestion_zh
 from .check import (
@@ -60,7 +59,14 @@ from .schema import (
     TOP,
     Section,
 )
-from .sections import check_carry, check_cycle_start, read_minimums, read_scores
+from .sections import (
+    check_carry,
+    check_cycle_start,
+    complete,
+    read_bands,
+    read_minimums,
+    read_scores,
+)
 
 __all__ = ["build_ruleset"]
 
@@ -112,12 +118,6 @@ def build_ruleset(doc: dict[str, Any], source: str, sha256: str) -> Ruleset:
     )
 
 
-def _complete(values: Mapping[str, Any], section: Section) -> bool:
-    """True when every value that must be set is (None marks a key with a problem)."""
-    return all(values[k.name] is not None for k in section
-               if k.name in values and (k.required or k.default is not None))
-
-
 # -- dimensions, activities, log items, categories --------------------------------------------
 def _dimensions(c: Checker, doc: Mapping[str, Any]) -> list[Dimension]:
     table = c.table(doc.get("dimensions"), "$.dimensions")
@@ -128,7 +128,7 @@ def _dimensions(c: Checker, doc: Mapping[str, Any]) -> list[Dimension]:
         path = key_path("$.dimensions", dim_id)
         c.identifier(dim_id, path)
         values = c.read(c.open(value, DIMENSION, path), DIMENSION, path)
-        if _complete(values, DIMENSION):
+        if complete(values, DIMENSION):
             out.append(Dimension(id=dim_id, **values))
     c.dimension_ids = list(table)
     return out
@@ -145,7 +145,7 @@ def _activities(c: Checker, table: Mapping[str, Any]) -> list[Activity]:
         if (values["absence_points"] or values["late_points"]) and "deductions" not in c.dimension_ids:
             c.fail(path, "absence_points、late_points 需要一个 'deductions' 维度"
                          "（[dimensions.deductions]）")
-        if _complete(values, ACTIVITY):
+        if complete(values, ACTIVITY):
             out.append(Activity(name=name, **values))
     return out
 
@@ -161,7 +161,7 @@ def _items(c: Checker, table: Mapping[str, Any], where: str, section: Section) -
         keys = section.with_key(section["points"].with_default(0.0)) if zero_out else section
         values = {"zero_out": zero_out, **c.read(spec, keys.without("zero_out"), path)}
         check_default_dimension(c, spec, values, section, path)
-        if _complete(values, section):
+        if complete(values, section):
             out.append(Item(name=name, kind=kind, **values))
     return out
 
@@ -180,7 +180,7 @@ def _categories(c: Checker, table: Mapping[str, Any], activities: list[str]) -> 
                 c.fail(key_path(key_path(path, "skip_dimensions"), i),
                        f"未定义的维度 {shown(dim)}" + suggestion_zh(dim, c.dimension_ids))
         values = c.read(spec, CATEGORY.without("activity_points", "skip_dimensions"), path)
-        if _complete(values, CATEGORY):
+        if complete(values, CATEGORY):
             out.append(Category(name=name, activity_points=overrides, skip_dimensions=skip,
                                 **values))
     return out
@@ -209,19 +209,8 @@ def _appraisal(c: Checker, value: Any) -> Appraisal | None:
 
 def _bands(c: Checker, value: Any, where: str) -> tuple[Band, ...]:
     """A list of bands from the highest ``min`` down; band flags must be known flag codes."""
-    if not isinstance(value, list) or not value:
-        c.fail(where, f"应为档次列表，如 [{{ name = \"合格\", min = 70 }}]，实际是 {shown(value)}")
-        return ()
-    out = []
-    for i, spec in enumerate(value):
-        path = key_path(where, i)
-        values = c.read(c.open(spec, BAND, path), BAND, path)
-        flag = values["flag"]
-        if flag is not None and flag not in FLAG_CODES:
-            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
-            values["flag"] = None
-        if _complete(values, BAND):
-            out.append(Band(**values))
+    out = [Band(**values) for values in read_bands(
+        c, value, where, BAND, '档次列表，如 [{ name = "合格", min = 70 }]')]
     mins = [b.min for b in out]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
         c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")
@@ -307,19 +296,10 @@ def _rating(c: Checker, value: Any) -> Rating | None:
 
 
 def _rating_bands(c: Checker, value: Any, where: str) -> tuple[RatingBand, ...]:
-    if not isinstance(value, list) or not value:
-        c.fail(where, f"应为档次列表，如 [{{ name = \"★★★★★\", min = 90 }}]，实际是 {shown(value)}")
+    out = [RatingBand(**values) for values in read_bands(
+        c, value, where, RATING_BAND, '档次列表，如 [{ name = "★★★★★", min = 90 }]')]
+    if not out:
         return ()
-    out = []
-    for i, spec in enumerate(value):
-        path = key_path(where, i)
-        values = c.read(c.open(spec, RATING_BAND, path), RATING_BAND, path)
-        flag = values["flag"]
-        if flag is not None and flag not in FLAG_CODES:
-            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
-            values["flag"] = None
-        if _complete(values, RATING_BAND):
-            out.append(RatingBand(**values))
     mins = [b.min for b in out]
     if mins != sorted(mins, reverse=True):
         c.fail(where, f"档次要按 min 从高到低排列，实际是 {shown(mins)}")

@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..vocab.codes import FLAG_CODES
 from ..vocab.text import suggestion_zh
 from .check import Checker, check_default_dimension, key_path, shown
 from .model import Dimension, Minimum, ScoreBand, ScoreRule
-from .schema import MINIMUM, QUIZ, SCORE_BAND, STUDY
+from .schema import MINIMUM, QUIZ, SCORE_BAND, STUDY, Section
 
 __all__ = ["check_carry", "check_cycle_start", "read_minimums", "read_scores"]
 
@@ -48,16 +49,36 @@ def read_minimums(c: Checker, doc: Mapping[str, Any], activities: list[str],
     return out
 
 
-def _score_bands(c: Checker, value: Any, where: str) -> tuple[ScoreBand, ...]:
+def complete(values: Mapping[str, Any], section: Section) -> bool:
+    """True when every value that must be set is (None marks a key with a problem)."""
+    return all(values[k.name] is not None for k in section
+               if k.name in values and (k.required or k.default is not None))
+
+
+def read_bands(c: Checker, value: Any, where: str, section: Section, example: str
+               ) -> list[dict[str, Any]]:
+    """The complete entries of a list of band tables, each read by ``section`` (a ``flag`` must
+    be a known flag code); a problem, and none, when ``value`` is not a non-empty list
+    (``example``: ``档次列表，如 [{ name = "合格", min = 70 }]``)."""
     if not isinstance(value, list) or not value:
-        c.fail(where, f"应为分数段列表，如 [{{ min = 90, points = 1.5 }}]，实际是 {shown(value)}")
-        return ()
+        c.fail(where, f"应为{example}，实际是 {shown(value)}")
+        return []
     out = []
     for i, spec in enumerate(value):
         path = key_path(where, i)
-        values = c.read(c.open(spec, SCORE_BAND, path), SCORE_BAND, path)
-        if values["min"] is not None and values["points"] is not None:
-            out.append(ScoreBand(**values))
+        values = c.read(c.open(spec, section, path), section, path)
+        flag = values.get("flag")
+        if flag is not None and flag not in FLAG_CODES:
+            c.fail(key_path(path, "flag"), f"未知的提示代码 {shown(flag)}" + suggestion_zh(flag, FLAG_CODES))
+            values["flag"] = None
+        if complete(values, section):
+            out.append(values)
+    return out
+
+
+def _score_bands(c: Checker, value: Any, where: str) -> tuple[ScoreBand, ...]:
+    out = [ScoreBand(**values) for values in read_bands(
+        c, value, where, SCORE_BAND, "分数段列表，如 [{ min = 90, points = 1.5 }]")]
     mins = [b.min for b in out]
     if len(set(mins)) != len(mins):
         c.fail(where, f"分数段的 min 不能重复，实际是 {shown(mins)}")

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..judge.assessment import AssessmentTables
+from ..score.calendar import month_index
 from ..score.flags.runs import missed_month_runs
 from ..score.rates import attendance_rates, with_branch
 from .common import check_target, new_book
@@ -56,8 +57,7 @@ def report_title(a: AssessmentTables) -> str:
 
 def _runs(a: AssessmentTables, rows: pd.DataFrame) -> pd.DataFrame:
     """``连续未参加`` (current run of missed months) and ``距六个月`` per person of ``rows``."""
-    start = a.calendar.start
-    since = start.year * 12 + start.month - 1
+    since = int(month_index(pd.Series([a.calendar.start])).iloc[0])
     _, runs = missed_month_runs(a.events, since)
     current = runs.set_index("member_id")["current_length"].reindex(rows["member_id"]).fillna(0)
     six = a.ruleset.flags.six_month_run

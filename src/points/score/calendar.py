@@ -12,9 +12,15 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["Calendar", "cycle_month"]
+__all__ = ["MONTHS_PER", "Calendar", "cycle_month", "month_index"]
 
-_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+#: Months in each kind of period (scoring periods, minimum frequencies).
+MONTHS_PER = {"year": 12, "quarter": 3, "month": 1}
+
+
+def month_index(dates: pd.Series) -> pd.Series:
+    """Months counted across years: ``year × 12 + month − 1``."""
+    return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
 
 
 def cycle_month(cycle_start: str) -> int:
@@ -35,7 +41,7 @@ class Calendar:
         self.as_of = as_of
         self.cutoff = min(self.year_end, as_of) if as_of is not None else self.year_end
         self.full_year = self.cutoff >= self.year_end
-        self.months_per_period = _MONTHS[period]
+        self.months_per_period = MONTHS_PER[period]
 
     @property
     def name(self) -> str:

@@ -9,9 +9,10 @@ import pandas as pd
 
 from ...rules.model import FlagRules
 from ...vocab.statuses import STATUS_LABELS
+from ..calendar import month_index
 from .base import MemberFlags
 from .rows import flag_rows, record_evidence
-from .runs import dues_runs, in_run, missed_month_runs, month_index, run_detail, run_months
+from .runs import dues_runs, in_run, missed_month_runs, run_detail, run_months
 
 __all__ = ["continuity_flags"]
 

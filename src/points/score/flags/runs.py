@@ -19,14 +19,9 @@ import pandas as pd
 
 from ...vocab.frames import sort_frame
 from ...vocab.statuses import ATTENDED, UNEXCUSED
+from ..calendar import month_index
 
-__all__ = ["dues_runs", "in_run", "missed_month_runs", "month_index", "month_text", "run_detail",
-           "run_months"]
-
-
-def month_index(dates: pd.Series) -> pd.Series:
-    """Months counted across years: ``year × 12 + month − 1``."""
-    return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
+__all__ = ["dues_runs", "in_run", "missed_month_runs", "month_text", "run_detail", "run_months"]
 
 
 def month_text(index: pd.Series) -> pd.Series:

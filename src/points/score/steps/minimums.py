@@ -19,19 +19,12 @@ import pandas as pd
 
 from ...rules.model import Minimum
 from ...vocab.statuses import ATTENDED
+from ..calendar import MONTHS_PER, month_index
 from ..ledger import dimension_applies, ledger_rows
 from ..members import Timeline
 from .base import Produced, Scoring
 
-__all__ = ["MONTHS_PER", "describe", "shortfalls", "step"]
-
-#: Months in each kind of period of a minimum.
-MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
-
-
-def _months(dates: pd.Series) -> pd.Series:
-    """Months counted across years: ``year × 12 + month − 1``."""
-    return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
+__all__ = ["describe", "shortfalls", "step"]
 
 
 def _period_table(first: int, last: int, k: int, shift: int) -> pd.DataFrame:
@@ -66,8 +59,8 @@ def shortfalls(m: Minimum, members: pd.DataFrame, events: pd.DataFrame, first: p
     for some categories judges a period by the category at its end (``timeline``: who was
     still 发展对象 or 预备党员 then)."""
     k = MONTHS_PER[m.per]
-    periods = _period_table(int(_months(pd.Series([first])).iloc[0]),
-                            int(_months(pd.Series([last])).iloc[0]), k, shift)
+    periods = _period_table(int(month_index(pd.Series([first])).iloc[0]),
+                            int(month_index(pd.Series([last])).iloc[0]), k, shift)
     grid = members[["member_id", "category", "window_start", "window_end", "source"]].merge(
         periods, how="cross")
     grid = grid[(grid["p_start"] >= grid["window_start"]) & (grid["p_end"] <= grid["window_end"])
@@ -79,7 +72,7 @@ def shortfalls(m: Minimum, members: pd.DataFrame, events: pd.DataFrame, first: p
     these = events if m.activity is None else events[events["activity"] == m.activity]
     these = these[these["member_id"].isin(grid["member_id"])]
     counts = pd.DataFrame({
-        "member_id": these["member_id"], "key": (_months(these["date"]) - shift) // k,
+        "member_id": these["member_id"], "key": (month_index(these["date"]) - shift) // k,
         "attended": these["status"].isin(list(ATTENDED)).astype("int64"),
         "first": these["source"]}).groupby(["member_id", "key"], sort=False).agg(
         attended=("attended", "sum"), first=("first", "first"))

@@ -2,8 +2,9 @@
 
 XlsxWriter writes each sheet's header, formats, column widths, filters, frozen panes, print
 set-up, conditional formats and charts. The data rows of a table are then built as XML text
-column by column with vectorized string operations (no Python loop per cell) and spliced into
-the sheet when the file is saved. The cells are *inline strings*, numbers and date serials:
+a kind of cell at a time with vectorized string operations (no Python loop per cell, see
+:mod:`.cells`) and spliced into the sheet when the file is saved. The cells are *inline
+strings*, numbers and date serials:
 
 - text is never stored as a formula; text that Excel would turn into a formula when edited
   (starting with ``= + - @``, their full-width forms ``＝ ＋ － ＠``, a tab or a carriage
@@ -31,14 +32,11 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -46,31 +44,18 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
+from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
 
-__all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", "atomic_write",
-           "literal_text", "safe_filename", "write_file"]
+__all__ = ["CUT", "INFINITY", "MAX_CELL", "MAX_ROWS", "RISKY", "Book", "Column", "Kind",
+           "all_or_nothing", "atomic_write", "literal_text", "rows_xml", "safe_filename",
+           "write_file"]
 
 #: Rows an Excel sheet holds, the header row included.
 MAX_ROWS = 1_048_576
-MAX_CELL = 32_767
-CUT = "…（内容过长，已截断）"
-_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
-_ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
-#: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
-#: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
-RISKY = r"^[=+\-@\t\r＝＋－＠]"
-#: How ``inf`` and ``-inf`` are shown: as text (U+2212 for the minus, so that it is not risky).
-INFINITY = ("∞", "\u2212∞")
-_LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
-_EPOCH = pd.Timestamp("1899-12-30")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_EMPTY = pa.scalar("", pa.large_string())
-
-Kind = Literal["text", "points", "int", "percent", "date", "wrap"]
-_NUMBERS = ("points", "int", "percent")
 
 
 class Column(NamedTuple):
@@ -79,115 +64,6 @@ class Column(NamedTuple):
     header: str
     kind: Kind = "text"
     max_width: float = 40
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype("string"))
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pc.cast(array, pa.large_string())
-
-
-def display_width(values: pd.Series) -> int:
-    """The widest text of ``values`` in Excel column units: a Chinese character counts two.
-
-    (UTF-8 bytes + characters) / 2 is 1 for ASCII and 2 for the 3-byte CJK characters."""
-    text = pc.fill_null(_arrow_text(values), "")
-    width = pc.max(pc.add(pc.binary_length(text), pc.utf8_length(text))).as_py()
-    return 0 if width is None else (width + 1) // 2
-
-
-def _join(*parts: Any) -> pa.Array:
-    """Element-wise concatenation of large-string arrays and literal texts."""
-    parts = tuple(pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts)
-    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
-
-
-def _text_cells(values: pd.Series, ref: pa.Array, style: int, quoted: int) -> pa.Array:
-    text = _arrow_text(values)
-    present = pc.fill_null(pc.not_equal(text, ""), False)
-    text = pc.replace_substring_regex(pc.fill_null(text, ""), _ILLEGAL_RE2, "\ufffd")
-    long = pc.greater(pc.utf8_length(text), MAX_CELL)
-    if pc.any(long).as_py():
-        cut = _join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
-        text = pc.if_else(long, cut, text)
-    risky = pc.match_substring_regex(text, RISKY)
-    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        text = pc.replace_substring(text, old, new)
-    text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
-    styles = pc.if_else(risky, pa.scalar(str(quoted), pa.large_string()),
-                        pa.scalar(str(style), pa.large_string()))
-    cells = _join('<c r="', ref, '" s="', styles, '" t="inlineStr"><is><t xml:space="preserve">',
-                  text, "</t></is></c>")
-    return pc.if_else(present, cells, _join('<c r="', ref, f'" s="{style}"/>'))
-
-
-def _number_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
-                                                                    copy=True)
-    small = np.abs(numbers) < _LARGE
-    numbers[small] = np.round(numbers[small], 9)
-    finite = np.isfinite(numbers)
-    shown = pc.cast(pa.array(np.where(finite, numbers, 0.0), pa.float64()), pa.large_string())
-    cells = pc.if_else(pa.array(finite),
-                       _join('<c r="', ref, f'" s="{style}"><v>', shown, "</v></c>"),
-                       _join('<c r="', ref, f'" s="{style}"/>'))
-    infinite = np.isinf(numbers)
-    if infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
-        sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
-        text = _join('<c r="', ref, f'" s="{style}" t="inlineStr"><is><t>', sign, "</t></is></c>")
-        cells = pc.if_else(pa.array(infinite), text, cells)
-    return cells
-
-
-def _date_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
-    dates = pd.to_datetime(values, errors="coerce")
-    return _number_cells((dates - _EPOCH) / pd.Timedelta(days=1), ref, style)
-
-
-def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]) -> pa.Array:
-    """`` ht="…" customHeight="1"`` for rows whose wrapped text needs more than one line."""
-    lines = pa.array(np.ones(len(part), dtype="int64"))
-    for index, kind in enumerate(kinds):
-        if kind != "wrap":
-            continue
-        text = pc.fill_null(_arrow_text(part.iloc[:, index]), "")
-        width = pc.divide(pc.add(pc.binary_length(text), pc.utf8_length(text)), 2)
-        usable = max(widths[index] - 1, 1) * 1.15  # the estimate counts a little wide
-        wrapped = pc.ceil(pc.divide(pc.cast(width, pa.float64()), usable))
-        breaks = pc.add(pc.count_substring(text, "\n"), 1)
-        lines = pc.max_element_wise(lines, pc.cast(wrapped, pa.int64()), breaks)
-    height = pc.min_element_wise(pc.multiply(lines, 15), 409)
-    attribute = _join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
-    return pc.if_else(pc.greater(lines, 1), attribute, _EMPTY)
-
-
-def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
-             widths: Sequence[float], first_row: int = 2, block: int = 100_000
-             ) -> Iterator[memoryview]:
-    """The ``<row>`` elements of ``frame`` (already in sheet order) from ``first_row`` on, as
-    UTF-8 chunks of ``block`` rows; rows with wrapped text get the height it needs for the
-    column ``widths``."""
-    for start in range(0, len(frame), block):
-        part = frame.iloc[start:start + block].reset_index(drop=True)
-        first = first_row + start
-        numbers = pc.cast(pa.array(np.arange(first, first + len(part))), pa.large_string())
-        cells = []
-        for index, kind in enumerate(kinds):
-            ref = _join(column_letter(index), numbers)
-            values = part.iloc[:, index]
-            if kind in _NUMBERS:
-                cells.append(_number_cells(values, ref, styles[kind]))
-            elif kind == "date":
-                cells.append(_date_cells(values, ref, styles[kind]))
-            else:
-                cells.append(_text_cells(values, ref, styles[kind], styles[kind + "_quoted"]))
-        heights = _row_heights(part, kinds, widths)
-        rows = _join('<row r="', numbers, '"', heights, ">", *cells, "</row>")
-        # The values of a string array lie back to back in one buffer: the joined rows.
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1,
-                                offset=rows.offset * 8)
-        yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 class Book:
@@ -271,12 +147,13 @@ class Book:
         ws.freeze_panes(1, freeze_columns)
         ws.autofilter(0, 0, max(len(frame), 1), (filter_columns or len(columns)) - 1)
         widths, lines = [], 2
-        for index, column in enumerate(columns):
+        shown = [frame.iloc[:, i].dt.strftime("%Y-%m-%d") if c.kind == "date" else frame.iloc[:, i]
+                 for i, c in enumerate(columns)]
+        for index, (column, widest) in enumerate(zip(columns, display_widths(shown),
+                                                     strict=True)):
             self.write_text(ws, 0, index, column.header, "header")
-            values = frame.iloc[:, index]
-            shown = values.dt.strftime("%Y-%m-%d") if column.kind == "date" else values
-            header = display_width(pd.Series([column.header]))
-            width = max(min(header, 8), display_width(shown)) + 2  # long headers wrap
+            header = text_width(column.header)
+            width = max(min(header, 8), widest) + 2  # long headers wrap
             widths.append(float(min(max(width, 6), column.max_width)))
             lines = max(lines, math.ceil(header / max(widths[-1] - 1, 1)))
             ws.set_column(index, index, widths[-1])
@@ -303,9 +180,9 @@ class Book:
             self.write_text(ws, top, index, column.header, "header")
         for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for index, (column, value) in enumerate(zip(columns, values, strict=True)):
-                if column.kind in _NUMBERS and pd.isna(value):
+                if column.kind in NUMBERS and pd.isna(value):
                     ws.write_blank(row, index, None, self.formats[column.kind])
-                elif column.kind in _NUMBERS:
+                elif column.kind in NUMBERS:
                     ws.write_number(row, index, float(value), self.formats[column.kind])
                 else:
                     self.write_text(ws, row, index, "" if pd.isna(value) else str(value))

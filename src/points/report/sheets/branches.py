@@ -17,7 +17,8 @@ import pandas as pd
 from ...judge.assessment import AssessmentTables
 from ...score.rates import attendance_rates, with_branch
 from ...vocab.codes import FLAG_CODES
-from ..xlsx import Book, Column, display_width
+from ..cells import display_width, text_width
+from ..xlsx import Book, Column
 
 if TYPE_CHECKING:
     from xlsxwriter.chart import Chart
@@ -112,7 +113,7 @@ def _flag_tables(book: Book, ws: Worksheet, flags: pd.DataFrame, at: _Layout) ->
         for index, label in enumerate(part, start=1):
             book.write_text(ws, top, index, label, "header")
             ws.write_column(top + 1, index, flags[label].astype(float).tolist(), book.formats["int"])
-            lines = max(lines, math.ceil(display_width(pd.Series([label])) / (FLAG_WIDTH - 1)))
+            lines = max(lines, math.ceil(text_width(label) / (FLAG_WIDTH - 1)))
         ws.set_row(top, 15 * min(lines, 6))
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.frames import positions
 from ...vocab.statuses import STATUS_LABELS
+from ..cells import text_array
 from ..common import check_target
 from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
 
@@ -44,35 +46,41 @@ LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "da
                   Column("维度", "text", 10), Column("规则编号", "text", 30)]
 
 
+#: The text dtypes of the sheet's columns: ``string`` (missing is ``<NA>``), and for 姓名 the
+#: default ``str`` (missing is ``nan``), as a column built from Python objects gets.
+_NA_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow")
+_NAN_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
 def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     """The ledger with Chinese headers, as the 积分明细 sheet shows it. Its texts are made
-    once per distinct (item, status, rule) and spread back (a ledger has millions of rows and
-    a few hundred kinds of row)."""
+    once per distinct (item, status, rule), dimension and member, and spread back with one
+    Arrow ``take`` each (a ledger has millions of rows and a few hundred kinds of row)."""
     led = a.ledger
     kinds = led.groupby(["item", "status", "rule"], sort=False, dropna=False).ngroup().to_numpy()
     first = pd.Series(np.arange(len(led))).groupby(kinds, sort=True).first().to_numpy()
     rule = _rule_text(a, led.iloc[first])
     labels = a.dimension_labels
-    dimension = led["dimension"].astype("string")
-    dim_codes, dims = pd.factorize(dimension)
-    dim_text = pd.Series(dims, dtype="string").map(labels).astype("string").fillna(
-        pd.Series(dims, dtype="string"))
-    name = a.members["name"]
+    dim_codes, distinct = pd.factorize(led["dimension"])
+    dims = pd.Series(distinct, dtype="string")
+    dim_text = dims.map(labels).astype("string").fillna(dims)
     at = positions(led["member_id"], a.members["member_id"])
     return pd.DataFrame({
         "党员编号": led["member_id"],
-        "姓名": pd.concat([name, pd.Series([None], dtype=name.dtype)], ignore_index=True)
-        .iloc[at].to_numpy(),
+        "姓名": _take(a.members["name"], at, led.index, _NAN_TEXT),
         "日期": led["date"], "规则": _take(rule, kinds, led.index), "积分": led["points"],
         "来源": led["source"],
         "维度": _take(dim_text, dim_codes, led.index),
         "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
 
 
-def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` at ``codes`` (-1: missing), on ``index``."""
-    padded = pd.concat([values, pd.Series([pd.NA], dtype="string")], ignore_index=True)
-    return pd.Series(padded.iloc[codes].to_numpy(), index=index, dtype="string")
+def _take(values: pd.Series, codes: np.ndarray, index: pd.Index,
+          dtype: pd.StringDtype[Any] = _NA_TEXT) -> pd.Series:
+    """``values`` at ``codes`` (-1: missing), on ``index``, as text of ``dtype``: one Arrow
+    ``take`` (no Python string per row)."""
+    taken = text_array(values).take(pa.array(codes, mask=codes < 0))
+    return pd.Series(dtype.__from_arrow__(taken), index=index,  # type: ignore[attr-defined]
+                     copy=False)  # (the stubs do not declare the hook ``to_pandas`` uses)
 
 
 def _rule_text(a: AssessmentTables, led: pd.DataFrame) -> pd.Series:

@@ -85,6 +85,7 @@ class Book:
                                 else [Code("&A")])
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
         self._links: dict[int, tuple[int, pd.Series, pd.Series]] = {}
+        self._shared: set[int] = set()
         wb = self.workbook
         border = {"border": 1, "valign": "top"}
         head = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
@@ -133,11 +134,12 @@ class Book:
 
     def table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column], *,
               freeze_columns: int = 0, filter_columns: int | None = None,
-              repeat: bool = True) -> Worksheet:
+              repeat: bool = True, shared: bool = False) -> Worksheet:
         """A sheet holding ``frame`` (one column per entry of ``columns``) as a filterable table
         with a frozen header row (repeated on every printed page unless not ``repeat``) and
         widths that fit the text (long headers wrap). The filter covers the first
-        ``filter_columns`` columns (all by default)."""
+        ``filter_columns`` columns (all by default). ``shared``: ``frame`` is the same object
+        in many workbooks of a run (and never changes): its widths and rows are made once."""
         if len(frame) + 1 > MAX_ROWS:
             raise OutputError(name, f"有 {len(frame):,} 行，超出 Excel 每张表 {MAX_ROWS - 1:,} 行的上限；"
                                     "请按支部分别写出（--per-branch），或把积分明细另存（--ledger parquet）")
@@ -147,9 +149,7 @@ class Book:
         ws.freeze_panes(1, freeze_columns)
         ws.autofilter(0, 0, max(len(frame), 1), (filter_columns or len(columns)) - 1)
         widths, lines = [], 2
-        shown = [frame.iloc[:, i].dt.strftime("%Y-%m-%d") if c.kind == "date" else frame.iloc[:, i]
-                 for i, c in enumerate(columns)]
-        for index, (column, widest) in enumerate(zip(columns, display_widths(shown),
+        for index, (column, widest) in enumerate(zip(columns, _widest(frame, columns, shared),
                                                      strict=True)):
             self.write_text(ws, 0, index, column.header, "header")
             header = text_width(column.header)
@@ -159,6 +159,8 @@ class Book:
             ws.set_column(index, index, widths[-1])
         ws.set_row(0, 15 * min(lines, 6))
         self._rows[ws.index] = (frame, [c.kind for c in columns], widths)
+        if shared:
+            self._shared.add(ws.index)
         return ws
 
     def widths(self, ws: Worksheet) -> list[float]:
@@ -232,9 +234,38 @@ class Book:
         cols = max(len(kinds), (ws.dim_colmax or 0) + 1)
         head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
         stream.write(head)
-        for chunk in rows_xml(frame, kinds, styles, widths):
-            stream.write(chunk)
+        if ws.index in self._shared:
+            stream.write(_remembered(frame, ("rows", tuple(kinds), tuple(styles.items()),
+                                             tuple(widths)),
+                                     lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
+        else:
+            for chunk in rows_xml(frame, kinds, styles, widths):
+                stream.write(chunk)
         stream.write(with_hyperlinks(tail, links))
+
+
+#: What :func:`_remembered` keeps: (frame, what) → (the frame, the value); a few entries.
+_MEMO: dict[tuple[int, Any], tuple[pd.DataFrame, Any]] = {}
+
+
+def _remembered(frame: pd.DataFrame, what: Any, make: Any) -> Any:
+    """``make()``, remembered for this very ``frame`` object (kept alive by the memo, so
+    that its id stays its own) and ``what``: for the tables many workbooks share."""
+    key = (id(frame), what)
+    if key not in _MEMO:
+        if len(_MEMO) >= 16:
+            _MEMO.clear()
+        _MEMO[key] = (frame, make())
+    return _MEMO[key][1]
+
+
+def _widest(frame: pd.DataFrame, columns: Sequence[Column], shared: bool) -> list[int]:
+    """The display width of each column's widest value (a date as ``yyyy-mm-dd``)."""
+    def make() -> list[int]:
+        return display_widths([frame.iloc[:, i].dt.strftime("%Y-%m-%d") if c.kind == "date"
+                               else frame.iloc[:, i] for i, c in enumerate(columns)])
+
+    return list(_remembered(frame, ("widths", tuple(columns)), make)) if shared else make()
 
 def _entry(name: str) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)

@@ -194,11 +194,14 @@ def _columns(scan: FileScan) -> tuple[dict[str, pa.Array], list[list[Any]]]:
     return columns, layout
 
 
-def _array(table: pa.Table, name: str) -> pa.Array:
-    return table.column(name).chunk(0).flatten()
+def _arrays(table: pa.Table) -> dict[str, pa.Array]:
+    """The values of each one-row list column by name (:func:`_one_row` wrote each whole, its
+    one list from 0 to the end: no call per column to cut them out)."""
+    return {name: column.chunk(0).values
+            for name, column in zip(table.column_names, table.columns, strict=True)}
 
 
-def _restore(table: pa.Table, layout: list[list[Any]], scan: FileScan) -> None:
+def _restore(arrays: dict[str, pa.Array], layout: list[list[Any]], scan: FileScan) -> None:
     for kind, number, field, dtype in layout:
         name = f"{kind}/{number}/{field}"
         parts = scan.parts[kind]
@@ -206,10 +209,11 @@ def _restore(table: pa.Table, layout: list[list[Any]], scan: FileScan) -> None:
             parts.append({})
         if dtype == "object":
             parts[number][field] = _unmixed(
-                _array(table, name + "#codes").to_numpy(),
-                _array(table, name + "#tags").to_numpy(), _array(table, name + "#texts").to_pylist())
+                arrays[name + "#codes"].to_numpy(), arrays[name + "#tags"].to_numpy(),
+                arrays[name + "#texts"].to_pylist())
         else:
-            parts[number][field] = _array(table, name).to_numpy(zero_copy_only=False).astype(dtype)
+            parts[number][field] = arrays[name].to_numpy(zero_copy_only=False).astype(
+                dtype, copy=False)
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -253,8 +257,9 @@ def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileSca
         scan.hints, scan.activities, scan.marks = meta["hints"], meta["activities"], meta["marks"]
         scan.cell_issues = [(str(c), str(m), str(a)) for c, m, a in meta["cell_issues"]]
         scan.n_people = int(meta["n_people"])
-        scan.cell_sources = _array(table, "cell_sources").cast(pa.string())
-        _restore(table, meta["layout"], scan)
+        arrays = _arrays(table)
+        scan.cell_sources = arrays["cell_sources"].cast(pa.string())
+        _restore(arrays, meta["layout"], scan)
     except Exception:  # any damage means "no entry": the file is scanned again
         return None
     return scan

@@ -37,8 +37,8 @@ import pyarrow as pa
 from .raw import CellError
 from .scan import FileScan, scan_file
 
-__all__ = ["CACHE_NAME", "TAG_NAME", "is_cache_dir", "load_scan", "lookup", "prepare_cache",
-           "scan_and_store", "store_scan"]
+__all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "load_scan",
+           "lookup", "prepare_cache", "scan_and_store", "store_scan"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -265,21 +265,40 @@ def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileSca
     return scan
 
 
-def lookup(folder: Path, path: str, year: int | None) -> FileScan | None:
+#: The most bytes of input files :func:`lookup` hands on to be scanned without reading them
+#: again (beyond it, a worker reads its file itself: the parent's memory stays bounded).
+KEEP_BYTES = 256 * 2**20
+
+
+class Content:
+    """A file's bytes as read for the cache lookup, and their SHA-256: handed on to the scan,
+    so that a file missing from the cache is read and hashed once."""
+
+    def __init__(self, data: bytes, sha256: str) -> None:
+        self.data, self.sha256 = data, sha256
+
+
+def lookup(folder: Path, path: str, year: int | None, keep: bool = True
+           ) -> tuple[FileScan | None, Content | None]:
     """``path``'s scan from the cache folder when it holds one for the file's present
-    content, else None (a file that cannot be read is left to :func:`.scan.scan_file`, which
-    says why)."""
+    content, else None and (when ``keep``) the file's :class:`Content` for
+    :func:`scan_and_store` (None, None for a file that cannot be read: left to
+    :func:`.scan.scan_file`, which says why)."""
     try:
         data = Path(path).read_bytes()
     except OSError:
-        return None
-    return load_scan(folder, path, hashlib.sha256(data).hexdigest(), year)
+        return None, None
+    sha256 = hashlib.sha256(data).hexdigest()
+    scan = load_scan(folder, path, sha256, year)
+    return scan, None if scan is not None or not keep else Content(data, sha256)
 
 
-def scan_and_store(path: str, year: int | None, folder: Path | None) -> FileScan:
-    """Scan ``path`` and, with a cache folder, store the scan there (the unit of work of a
-    worker process)."""
-    scan = scan_file(path, year)
+def scan_and_store(path: str, year: int | None, folder: Path | None,
+                   content: Content | None = None) -> FileScan:
+    """Scan ``path`` (whose bytes are ``content`` when the caller has read them) and, with a
+    cache folder, store the scan there (the unit of work of a worker process)."""
+    data, sha256 = (None, None) if content is None else (content.data, content.sha256)
+    scan = scan_file(path, year, data, sha256)
     if folder is not None:
         store_scan(folder, scan, year)
     return scan

@@ -60,9 +60,10 @@ class FileScan:
         self.cell_sources: pa.Array = pa.array([], pa.string())
 
 
-def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileScan:
-    """Read one workbook (whose bytes are ``data`` when the caller has read them) and scan
-    its sheets (the unit of work of a worker process)."""
+def scan_file(path: str, year: int | None, data: bytes | None = None,
+              sha256: str | None = None) -> FileScan:
+    """Read one workbook (whose bytes are ``data``, hashing to ``sha256``, when the caller
+    has read them) and scan its sheets (the unit of work of a worker process)."""
     with no_gc():
         try:
             data = Path(path).read_bytes() if data is None else data
@@ -70,7 +71,7 @@ def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileSca
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)
         scan = _Scanner(FileScan(path), year).run(raws)
-        scan.sha256 = hashlib.sha256(data).hexdigest()
+        scan.sha256 = sha256 or hashlib.sha256(data).hexdigest()
     return scan
 
 

@@ -7,10 +7,11 @@ and :mod:`points.vocab`, hashed, and the versions of the libraries that read cel
 file, a renamed one or a new version of the reader never finds a stale entry. Scans do not
 depend on the ruleset, so a changed ruleset reuses every entry (scoring is never cached).
 
-An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays as one-row list columns
-and its small parts (sheets, texts, cell issues) as JSON in the schema's metadata. Mixed cell values (text,
-numbers, dates, error cells) are stored as a type tag and a text per distinct value — no
-pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
+An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays laid end to end in a
+handful of one-row list columns (one per numpy dtype, and the cell addresses), and its small
+parts (sheets, texts, cell issues, where each array lies) as JSON in the schema's metadata.
+Mixed cell values (text, numbers, dates, error cells) are stored as a type tag and a text per
+distinct value — no pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
 leaves no half entry); an entry that cannot be read is ignored and written again. The folder
 holds a ``CACHEDIR.TAG`` (the public cache-directory convention), by which
 :func:`.files.collect_inputs` knows to pass over it silently, and backup tools too.
@@ -50,7 +51,7 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的扫描缓存：每个表格文�
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
-FORMAT = 1
+FORMAT = 2
 _SUFFIX = ".arrow"
 # LZ4 makes entries ~3.5x smaller (cell addresses repeat) and still loads in about a
 # millisecond; Arrow's threads cost more than they save on entries this small.
@@ -138,11 +139,13 @@ class _Unsupported(Exception):
     """A value the entry format cannot hold: that file's scan is simply not cached."""
 
 
-def _mixed(values: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _mixed(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """An object array as (codes, tags, texts): one tag and text per distinct (value, type)."""
     if not len(values):
-        empty = np.zeros(0, "int32")
-        return pa.array(empty), pa.array(np.zeros(0, "int8")), pa.array([], pa.string())
+        return np.zeros(0, "int32"), np.zeros(0, "int8"), []
+    if set(map(type, values)) == {str}:  # text only (names, ids): equal values are the same
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return codes.astype("int32"), np.zeros(len(uniques), "int8"), uniques.tolist()
     value_codes, _ = pd.factorize(values, use_na_sentinel=False)
     type_codes, types = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
     pair = value_codes.astype("int64") * len(types) + type_codes
@@ -159,8 +162,7 @@ def _mixed(values: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
         tag, text = _ENCODE[type(value)]
         tags.append(tag)
         texts.append(text(value))
-    return (pa.array(codes.astype("int32")), pa.array(np.array(tags, dtype="int8")),
-            pa.array(texts, pa.string()))
+    return codes.astype("int32"), np.array(tags, dtype="int8"), texts
 
 
 def _unmixed(codes: np.ndarray, tags: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -173,24 +175,51 @@ def _one_row(values: pa.Array) -> pa.Array:
     return pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
 
 
+class _Columns:
+    """The arrays of a scan laid end to end, one column per kind of storage (each numpy
+    dtype; the codes, tags and texts of mixed values): a handful of columns per entry, not
+    one per array, whatever the number of sheets."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[str, list[Any]] = {}
+        self.size: dict[str, int] = {}
+
+    def put(self, column: str, values: Any) -> list[int]:
+        """Append ``values`` to ``column``; return where they are (start, stop)."""
+        start = self.size.get(column, 0)
+        self.pieces.setdefault(column, []).append(values)
+        self.size[column] = start + len(values)
+        return [start, start + len(values)]
+
+    def arrays(self) -> dict[str, pa.Array]:
+        out = {}
+        for column, pieces in self.pieces.items():
+            if column == "texts":
+                out[column] = _one_row(pa.array([t for p in pieces for t in p], pa.string()))
+            else:
+                out[column] = _one_row(pa.array(np.concatenate(pieces)))
+        return out
+
+
 def _columns(scan: FileScan) -> tuple[dict[str, pa.Array], list[list[Any]]]:
-    """The scan's arrays as one-row list columns, and their layout (kind, part, field, dtype)."""
-    columns: dict[str, pa.Array] = {"cell_sources": _one_row(scan.cell_sources.cast(pa.string()))}
+    """The scan's arrays as one-row list columns, and their layout: (kind, part, field, dtype,
+    where) per array (for an object array, where its codes, tags and texts are)."""
+    store = _Columns()
     layout: list[list[Any]] = []
     for kind, parts in scan.parts.items():
         for number, part in enumerate(parts):
             for field, array in part.items():
-                name = f"{kind}/{number}/{field}"
-                layout.append([kind, number, field, array.dtype.str if array.dtype != object
-                               else "object"])
                 if array.dtype == object:
-                    for suffix, values in zip(("codes", "tags", "texts"), _mixed(array),
-                                              strict=True):
-                        columns[f"{name}#{suffix}"] = _one_row(values)
+                    codes, tags, texts = _mixed(array)
+                    layout.append([kind, number, field, "object", store.put("codes", codes),
+                                   store.put("tags", tags), store.put("texts", texts)])
                 elif array.dtype.kind in "biufM":
-                    columns[name] = _one_row(pa.array(array))
+                    layout.append([kind, number, field, array.dtype.str,
+                                   store.put(array.dtype.str, array)])
                 else:
                     raise _Unsupported(array.dtype.str)
+    columns = store.arrays()
+    columns["cell_sources"] = _one_row(scan.cell_sources.cast(pa.string()))
     return columns, layout
 
 
@@ -202,18 +231,20 @@ def _arrays(table: pa.Table) -> dict[str, pa.Array]:
 
 
 def _restore(arrays: dict[str, pa.Array], layout: list[list[Any]], scan: FileScan) -> None:
-    for kind, number, field, dtype in layout:
-        name = f"{kind}/{number}/{field}"
+    numbers = {name: array.to_numpy(zero_copy_only=False, writable=True)
+               for name, array in arrays.items() if name not in ("texts", "cell_sources")}
+    texts = arrays["texts"].to_pylist() if "texts" in arrays else []
+    for kind, number, field, dtype, *where in layout:
         parts = scan.parts[kind]
         while len(parts) <= number:
             parts.append({})
         if dtype == "object":
-            parts[number][field] = _unmixed(
-                arrays[name + "#codes"].to_numpy(), arrays[name + "#tags"].to_numpy(),
-                arrays[name + "#texts"].to_pylist())
+            (c0, c1), (t0, t1), (x0, x1) = where
+            parts[number][field] = _unmixed(numbers["codes"][c0:c1], numbers["tags"][t0:t1],
+                                            texts[x0:x1])
         else:
-            parts[number][field] = arrays[name].to_numpy(zero_copy_only=False).astype(
-                dtype, copy=False)
+            (start, stop), = where
+            parts[number][field] = numbers[dtype][start:stop].astype(dtype, copy=False)
 
 
 # -- entries -----------------------------------------------------------------------------------

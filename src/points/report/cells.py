@@ -37,7 +37,7 @@ __all__ = [
 
 MAX_CELL = 32_767
 CUT = "…（内容过长，已截断）"
-_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
+ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
 _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
 #: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
 #: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
@@ -47,6 +47,8 @@ INFINITY = ("∞", "\u2212∞")
 _LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
 _EPOCH = pd.Timestamp("1899-12-30")
 _EMPTY = pa.scalar("", pa.large_string())
+#: Text columns as pandas gives them: ``string`` (missing: ``<NA>``), Arrow-backed.
+NA_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow")
 
 Kind = Literal["text", "points", "int", "percent", "date", "wrap"]
 NUMBERS = ("points", "int", "percent")
@@ -65,6 +67,14 @@ def text_array(values: pd.Series) -> pa.Array:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return pc.cast(array, pa.large_string())
+
+
+def text_series(array: pa.Array, index: pd.Index, dtype: pd.StringDtype[Any] = NA_TEXT
+                ) -> pd.Series:
+    """An Arrow text array as a pandas text column of ``dtype`` on ``index``, without a copy
+    or a Python string per value."""
+    values = dtype.__from_arrow__(array)  # type: ignore[attr-defined]  # (the hook to_pandas uses; not in the stubs)
+    return pd.Series(values, index=index, copy=False)
 
 
 def _widths(text: pa.Array) -> pa.Array:
@@ -95,10 +105,19 @@ def text_width(text: str) -> int:
     return (len(text.encode()) + len(text) + 1) // 2
 
 
-def _join(*parts: Any) -> pa.Array:
+def join(*parts: Any) -> pa.Array:
     """Element-wise concatenation of large-string arrays and literal texts."""
     parts = tuple(pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts)
     return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+def joined(texts: pa.Array) -> memoryview:
+    """The UTF-8 of a ``large_string`` array's values end to end (they lie back to back in
+    one buffer: no copy)."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=len(texts) + 1,
+                            offset=texts.offset * 8)
+    data = texts.buffers()[2]
+    return memoryview(b"") if data is None else memoryview(data)[offsets[0]:offsets[-1]]
 
 
 def _spread(texts: list[str], n: int) -> pa.Array:
@@ -110,18 +129,18 @@ def _spread(texts: list[str], n: int) -> pa.Array:
 
 def _text_cells(text: pa.Array, ref: pa.Array, style: pa.Array, quoted: pa.Array) -> pa.Array:
     present = pc.fill_null(pc.not_equal(text, ""), False)
-    text = pc.replace_substring_regex(pc.fill_null(text, ""), _ILLEGAL_RE2, "\ufffd")
+    text = pc.replace_substring_regex(pc.fill_null(text, ""), ILLEGAL_RE2, "\ufffd")
     long = pc.greater(pc.utf8_length(text), MAX_CELL)
     if pc.any(long).as_py():
-        cut = _join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
+        cut = join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
         text = pc.if_else(long, cut, text)
     risky = pc.match_substring_regex(text, RISKY)
     for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
         text = pc.replace_substring(text, old, new)
     text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
-    cells = _join('<c r="', ref, '" s="', pc.if_else(risky, quoted, style),
+    cells = join('<c r="', ref, '" s="', pc.if_else(risky, quoted, style),
                   '" t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>")
-    return pc.if_else(present, cells, _join('<c r="', ref, '" s="', style, '"/>'))
+    return pc.if_else(present, cells, join('<c r="', ref, '" s="', style, '"/>'))
 
 
 def _numbers(values: pd.Series, kind: Kind) -> np.ndarray:
@@ -139,12 +158,12 @@ def _number_cells(numbers: np.ndarray, ref: pa.Array, style: pa.Array) -> pa.Arr
     finite = np.isfinite(numbers)
     shown = pc.cast(pa.array(np.where(finite, numbers, 0.0), pa.float64()), pa.large_string())
     cells = pc.if_else(pa.array(finite),
-                       _join('<c r="', ref, '" s="', style, '"><v>', shown, "</v></c>"),
-                       _join('<c r="', ref, '" s="', style, '"/>'))
+                       join('<c r="', ref, '" s="', style, '"><v>', shown, "</v></c>"),
+                       join('<c r="', ref, '" s="', style, '"/>'))
     infinite = np.isinf(numbers)
     if infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
         sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
-        text = _join('<c r="', ref, '" s="', style, '" t="inlineStr"><is><t>', sign,
+        text = join('<c r="', ref, '" s="', style, '" t="inlineStr"><is><t>', sign,
                      "</t></is></c>")
         cells = pc.if_else(pa.array(infinite), text, cells)
     return cells
@@ -163,7 +182,7 @@ def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[flo
         breaks = pc.add(pc.count_substring(text, "\n"), 1)
         lines = pc.max_element_wise(lines, pc.cast(wrapped, pa.int64()), breaks)
     height = pc.min_element_wise(pc.multiply(lines, 15), 409)
-    attribute = _join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
+    attribute = join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
     return pc.if_else(pc.greater(lines, 1), attribute, _EMPTY)
 
 
@@ -177,7 +196,7 @@ def _block_cells(part: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, in
     for columns, text in ((texts, True), (others, False)):
         if not columns:
             continue
-        ref = _join(_spread([column_letter(i) for i in columns], n),
+        ref = join(_spread([column_letter(i) for i in columns], n),
                     pa.concat_arrays([numbers] * len(columns)))
         style = _spread([str(styles[kinds[i]]) for i in columns], n)
         if text:
@@ -205,8 +224,4 @@ def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
         numbers = pc.cast(pa.array(np.arange(first, first + len(part))), pa.large_string())
         cells = _block_cells(part, kinds, styles, numbers)
         heights = _row_heights(part, kinds, widths)
-        rows = _join('<row r="', numbers, '"', heights, ">", *cells, "</row>")
-        # The values of a string array lie back to back in one buffer: the joined rows.
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1,
-                                offset=rows.offset * 8)
-        yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+        yield joined(join('<row r="', numbers, '"', heights, ">", *cells, "</row>"))

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ...judge.assessment import AssessmentTables
 from ...vocab.frames import positions
 from ...vocab.statuses import STATUS_LABELS
-from ..cells import text_array
+from ..cells import NA_TEXT, text_array, text_series
 from ..common import check_target
 from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
 
@@ -46,9 +46,8 @@ LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "da
                   Column("维度", "text", 10), Column("规则编号", "text", 30)]
 
 
-#: The text dtypes of the sheet's columns: ``string`` (missing is ``<NA>``), and for 姓名 the
-#: default ``str`` (missing is ``nan``), as a column built from Python objects gets.
-_NA_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow")
+#: The text dtype of 姓名: the default ``str`` (missing is ``nan``), as a column built from
+#: Python objects gets (the others are ``string``, missing ``<NA>``).
 _NAN_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
@@ -75,12 +74,10 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index,
-          dtype: pd.StringDtype[Any] = _NA_TEXT) -> pd.Series:
+          dtype: pd.StringDtype[Any] = NA_TEXT) -> pd.Series:
     """``values`` at ``codes`` (-1: missing), on ``index``, as text of ``dtype``: one Arrow
     ``take`` (no Python string per row)."""
-    taken = text_array(values).take(pa.array(codes, mask=codes < 0))
-    return pd.Series(dtype.__from_arrow__(taken), index=index,  # type: ignore[attr-defined]
-                     copy=False)  # (the stubs do not declare the hook ``to_pandas`` uses)
+    return text_series(text_array(values).take(pa.array(codes, mask=codes < 0)), index, dtype)
 
 
 def _rule_text(a: AssessmentTables, led: pd.DataFrame) -> pd.Series:

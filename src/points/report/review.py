@@ -56,6 +56,7 @@ from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
 from ..vocab.progress import Progress, tell
 from .common import check_target, check_targets, folder_made, new_book
+from .files import alongside
 from .page import default_org, run_date
 from .pool import run_chunks
 from .sheets.branches import write_branches
@@ -103,8 +104,8 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     write_summary(book, a, rows)
     write_flags(book, a)
     write_evidence(book, a, target.parent, rows_per_sheet)
-    with all_or_nothing():
-        written = write_ledger(book, a, target, ledger, rows_per_sheet,
+    with all_or_nothing(), alongside() as side:  # the ledger file written while the book is
+        written = write_ledger(book, a, target, ledger, rows_per_sheet, side=side,
                                printed=a.members["branch"].nunique() <= 1)
         write_candidates(book, a)
         write_branches(book, a, rows)

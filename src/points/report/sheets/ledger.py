@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -141,22 +142,24 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
-                 rows_per_sheet: int, *, printed: bool = True) -> list[Path]:
+                 rows_per_sheet: int, *, printed: bool = True,
+                 side: Callable[[Callable[[], None]], None] | None = None) -> list[Path]:
     """Add the 积分明细 sheet(s) to the workbook at ``path``, or write the ledger beside it and
     a sheet that says where; return the side files written. Unless ``printed``, each sheet's
-    print area is its header row alone (see :func:`unprinted`)."""
+    print area is its header row alone (see :func:`unprinted`). ``side``: runs the writing
+    of the side file (e.g. in a second thread, :func:`points.report.files.alongside`)."""
     if option == "none":
         return []
     frame = ledger_table(a)
-    side = ledger_path(path, option)
-    if side is not None:
-        check_target(side, a, side.suffix)
-        _write_side(side, frame, option)
+    file = ledger_path(path, option)
+    if file is not None:
+        check_target(file, a, file.suffix)
+        (side or _now)(lambda: _write_side(file, frame, option))
         ws = book.sheet("积分明细")
-        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {side.name}（与本工作簿同一文件夹）"
+        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {file.name}（与本工作簿同一文件夹）"
                         + ("；各支部的积分明细在各支部的工作簿中（points score 加 --per-branch 写出）"
                            if len(frame) > SHEET_LEDGER_ROWS else ""))
-        return [side]
+        return [file]
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):
         name = "积分明细" if part == 0 else f"积分明细{part + 1}"
@@ -165,6 +168,10 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
         if not printed:
             unprinted(book, ws, len(frame))
     return []
+
+
+def _now(call: Callable[[], None]) -> None:
+    call()
 
 
 def unprinted(book: Book, ws: Worksheet, rows: int) -> None:

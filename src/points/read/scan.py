@@ -9,7 +9,9 @@ Matching people to the roster needs every file and happens in :mod:`.merge`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +94,19 @@ def _is_error(values: np.ndarray) -> np.ndarray:
         if len(values) else np.zeros(0, dtype=bool)
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _normal(text: str) -> str:
+    """:func:`normalize_name` of a text, remembered: a worker meets each branch's names in
+    its roster, sign-in sheets and logs."""
+    return normalize_name(text)
+
+
+def _as_text(convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``convert`` (:func:`cell_text` or :func:`id_text`: both are :func:`normalize_name` for
+    a text) with texts looked up in :func:`_normal`."""
+    return lambda value: _normal(value) if isinstance(value, str) else convert(value)
+
+
 class _Scanner:
     """Fills a :class:`FileScan` sheet by sheet."""
 
@@ -143,10 +158,10 @@ class _Scanner:
             parts = self.scan.parts[kind]
             if parts:
                 whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-                whole["member_id"] = per_distinct(whole["member_id"], id_text)
+                whole["member_id"] = per_distinct(whole["member_id"], _as_text(id_text))
                 for field in ("name", "branch", "category"):
                     if field in whole:
-                        whole[field] = per_distinct(whole[field], cell_text)
+                        whole[field] = per_distinct(whole[field], _as_text(cell_text))
                 self.scan.parts[kind] = [whole]
 
     def _missing(self, sheet: Sheet, missing: list[str]) -> None:
@@ -194,6 +209,8 @@ class _Scanner:
     def _person_cells(self, sheet: Sheet, field: str, rows: np.ndarray) -> np.ndarray:
         """A person column with its error cells reported and read as empty."""
         cells = sheet.column(field, rows)
+        if CellError not in set(map(type, cells)):
+            return cells
         bad = [i for i, v in enumerate(cells.tolist()) if isinstance(v, CellError)]
         for i in bad:
             self._issue("bad_cell", f"{HEADERS[field][0]}单元格是“{cells[i]}”，不是{HEADERS[field][0]}，"

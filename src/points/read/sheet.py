@@ -40,8 +40,9 @@ def norm(value: Any) -> str:
 
 def _grid(cells: list[list[Any]]) -> np.ndarray:
     """The cells as a 2-D object array (rows padded with "" when their lengths differ)."""
-    width = max((len(r) for r in cells), default=0)
-    if all(len(r) == width for r in cells):
+    lengths = list(map(len, cells))
+    width = max(lengths, default=0)
+    if min(lengths, default=0) == width:
         grid = np.empty((len(cells), width), dtype=object)
         if cells and width:
             grid[:] = cells

@@ -14,7 +14,8 @@ Mixed cell values (text, numbers, dates, error cells) are stored as a type tag a
 distinct value — no pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
 leaves no half entry); an entry that cannot be read is ignored and written again. The folder
 holds a ``CACHEDIR.TAG`` (the public cache-directory convention), by which
-:func:`.files.collect_inputs` knows to pass over it silently, and backup tools too.
+:func:`.files.collect_inputs` knows to pass over it silently, and backup tools too. The folder,
+the tag and the writes are :mod:`points.vocab.store`'s, shared with the score cache.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import metadata, resources
@@ -35,29 +34,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..vocab.store import CACHE_NAME, TAG_NAME, atomic_write, ipc_bytes, is_cache_dir, prepare_cache, read_ipc
 from .raw import CellError
 from .scan import FileScan, scan_file
 
 __all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "load_scan",
            "lookup", "prepare_cache", "scan_and_store", "store_scan"]
 
-#: The default cache folder's name (beside the output workbook).
-CACHE_NAME = "积分缓存"
-#: The marker file of a cache folder and its first line (https://bford.info/cachedir/).
-TAG_NAME = "CACHEDIR.TAG"
-_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-_TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的扫描缓存：每个表格文件读过一次的结果，按文件内容保存，"
-             "下次只重读改过的文件。可以随时整个删除，下次运行会重新生成。\n")
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
 FORMAT = 2
 _SUFFIX = ".arrow"
-# LZ4 makes entries ~3.5x smaller (cell addresses repeat) and still loads in about a
-# millisecond; Arrow's threads cost more than they save on entries this small.
-_WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
-_READ = pa.ipc.IpcReadOptions(use_threads=False)
-
 # Mixed cell values: exact type → tag, and the text each is written as and read back from.
 _ENCODE: dict[type, tuple[int, Callable[[Any], str]]] = {
     str: (0, str), CellError: (1, str), float: (2, repr), int: (3, str), bool: (4, str),
@@ -100,37 +88,6 @@ def entry_key(sha256: str, name: str, year: int | None) -> str:
     text = "\0".join((reader_version(), sha256, name, str(year)))
     # a name in another encoding (GBK bytes on a UTF-8 system) keeps its bytes as surrogates
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def is_cache_dir(path: Path) -> bool:
-    """``path`` is a cache folder (it holds a ``CACHEDIR.TAG`` with the signature)."""
-    try:
-        with open(path / TAG_NAME, "rb") as tag:
-            return tag.read(len(_SIGNATURE)) == _SIGNATURE.encode()
-    except OSError:
-        return False
-
-
-def prepare_cache(folder: str | Path) -> Path:
-    """Make the cache folder (and its tag) if needed; return it. An unusable folder raises
-    :class:`OSError` (the caller decides whether that stops the run)."""
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    if not is_cache_dir(path):
-        _atomic_write(path / TAG_NAME, _TAG_TEXT.encode())
-    return path
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # -- arrays ------------------------------------------------------------------------------------
@@ -263,12 +220,8 @@ def store_scan(folder: Path, scan: FileScan, year: int | None) -> None:
             "cell_issues": scan.cell_issues, "n_people": scan.n_people, "layout": layout}
     table = pa.table(columns).replace_schema_metadata(
         {"points-scan": json.dumps(meta)})  # ASCII: surrogates in a name survive as \udcXX
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=_WRITE) as writer:
-        writer.write_table(table)
     with contextlib.suppress(OSError):
-        _atomic_write(folder / (entry_key(scan.sha256, name, year) + _SUFFIX),
-                      sink.getvalue().to_pybytes())
+        atomic_write(folder / (entry_key(scan.sha256, name, year) + _SUFFIX), ipc_bytes(table))
 
 
 def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileScan | None:
@@ -277,7 +230,7 @@ def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileSca
     name = Path(path).name
     entry = folder / (entry_key(sha256, name, year) + _SUFFIX)
     try:
-        table = pa.ipc.open_file(pa.py_buffer(entry.read_bytes()), options=_READ).read_all()
+        table = read_ipc(entry.read_bytes())
         meta = json.loads((table.schema.metadata or {})[b"points-scan"])
         if (meta["format"], meta["reader"], meta["sha256"], meta["name"], meta["year"]) != (
                 FORMAT, reader_version(), sha256, name, year):

@@ -44,8 +44,10 @@ class FileScan:
     numbers index it); ``hints``: the normalised title, sheet name and file name of each
     sheet (where a branch name may be written); ``parts``: column arrays per table kind
     (``roster``, ``people``, ``attendance``, ``list``, ``log``, ``appraisal``) with local
-    sheet and person numbers; ``activities`` and ``marks``: the texts that the matrix parts'
-    ``activity`` and ``mark`` codes index; ``cell_issues``: ``(code, message, address)``.
+    sheet and person numbers (one ``attendance`` part: the matrix sheets' rectangles end
+    to end, ``sheet``, ``n_rows`` and ``n_cols`` per rectangle); ``activities`` and
+    ``marks``: the texts that the matrix parts' ``activity`` and ``mark`` codes index;
+    ``cell_issues``: ``(code, message, address)``.
     """
 
     def __init__(self, path: str) -> None:
@@ -126,9 +128,12 @@ class _Scanner:
                     self._issue("hidden_sheet", "此工作表是隐藏的，已照常读取；如不应计分，请删除它",
                                 where)
                 self._sheet(raw)
-        if self.scan.parts["attendance"]:
-            self.scan.cell_sources = rectangle_sources(self.scan.parts["attendance"],
-                                                       self.scan.sheets)
+        parts = self.scan.parts["attendance"]
+        if parts:
+            self.scan.cell_sources = rectangle_sources(parts, self.scan.sheets)
+            # one part per file: a few arrays to pickle, store and merge, not seven per sheet
+            self.scan.parts["attendance"] = [{k: np.concatenate([p[k] for p in parts])
+                                              for k in parts[0]}]
         self._normalise_people()
         return self.scan
 
@@ -284,6 +289,7 @@ class _Scanner:
         # one rectangle per sheet: per-row and per-column facts once, a mark per cell
         self.scan.parts["attendance"].append({
             "sheet": np.array([sheet.number]),
+            "n_rows": np.array([len(rows)]), "n_cols": np.array([len(use_cols)]),
             "person": self._people(sheet, rows, sheet.filled[np.ix_(rows, use_cols)].any(axis=1)),
             "rows": rows, "cols": use_cols,
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),

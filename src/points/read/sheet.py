@@ -111,9 +111,8 @@ class Sheet:
         if block.size == 0:
             return np.array([], dtype="int64")
         filled = self.filled[start:].any(axis=1)
-        first = block[:, 0].copy()
-        for j in range(1, min(3, block.shape[1])):
-            first = np.where(first == "", block[:, j], first)
+        # the first filled of the first three cells ("" when none is)
+        first = block[np.arange(len(block)), np.argmax(self.filled[start:, :3], axis=1)]
         head = np.strings.lstrip(first.astype(_TEXT)).astype(f"U{_NOTE_WIDTH}")  # cut to width
         notes = np.zeros(len(block), dtype=bool)
         for prefix in _NOTE_PREFIXES:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
-from ..vocab.frames import sort_frame
+from ..vocab.frames import map_distinct, sort_frame
 from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
@@ -117,8 +117,8 @@ def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, changes: Tim
                               issues, blank_is_absent=rs.marks.blank == "absent")
     acts = {a.name: a for a in rs.activities}
     return frame.assign(
-        activity_id=frame["activity"].map({n: a.id for n, a in acts.items()}).astype("string"),
-        org_life=frame["activity"].map({n: a.org_life for n, a in acts.items()}).astype(bool),
+        activity_id=map_distinct(frame["activity"], {n: a.id for n, a in acts.items()}, "string"),
+        org_life=map_distinct(frame["activity"], {n: a.org_life for n, a in acts.items()}, "bool"),
     ).reset_index(drop=True)
 
 

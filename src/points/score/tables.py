@@ -9,9 +9,11 @@ over the months as the running sum crosses it; the months still add up to the to
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
+from ..vocab.frames import positions
 from .calendar import Calendar
 from .ledger import ADJUSTMENT, dimension_applies
 from .steps.caps import item_caps
@@ -19,11 +21,37 @@ from .steps.caps import item_caps
 __all__ = ["monthly_table", "totals_table"]
 
 
+def _row_positions(rows: pd.DataFrame, index: pd.Index | pd.MultiIndex) -> np.ndarray:
+    """The position in ``index`` (unique; its level names are columns of ``rows``) of each
+    row, -1 where it has none: each key is coded once against the index's distinct values."""
+    keys = index.to_frame(index=False)
+    combined = np.zeros(len(rows), dtype="int64")
+    wanted = np.zeros(len(keys), dtype="int64")
+    missing = np.zeros(len(rows), dtype=bool)
+    for name in keys.columns:
+        distinct = keys[name].drop_duplicates()
+        code = positions(rows[name], distinct)
+        missing |= code < 0
+        combined = combined * (len(distinct) + 1) + code
+        wanted = wanted * (len(distinct) + 1) + positions(keys[name], distinct)
+    found = pd.Index(wanted).get_indexer(pd.Index(combined))
+    found[missing] = -1
+    return found
+
+
 def _dimension_table(ledger: pd.DataFrame, keys: list[str], columns: list[str],
                      index: pd.Index | pd.MultiIndex) -> pd.DataFrame:
-    table = (ledger.groupby([*keys, "dimension"])["points"].sum().unstack("dimension")
-             .reindex(index=index, columns=columns).fillna(0.0))
-    table.columns = pd.Index(columns)
+    """Points per ``columns`` (dimensions) for each entry of ``index`` (its levels are
+    ``keys``), 0 where there are none; rows outside ``index`` or ``columns`` left out. Summed
+    per integer (row, column) code, as a groupby on the text keys would, in row order."""
+    row = _row_positions(ledger[keys], index)
+    col = positions(ledger["dimension"], columns)
+    valid = (row >= 0) & (col >= 0)
+    sums = pd.Series(ledger["points"].to_numpy()[valid]).groupby(
+        [row[valid], col[valid]]).sum()
+    values = np.zeros((len(index), len(columns)))
+    values[sums.index.get_level_values(0), sums.index.get_level_values(1)] = sums.to_numpy()
+    table = pd.DataFrame(values, index=index, columns=pd.Index(columns))
     table["total"] = table.sum(axis=1)
     return table.round(6)
 
@@ -44,16 +72,25 @@ def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | dict[str, float
              ) -> pd.DataFrame:
     """``groups, month, points``: what the running sum of ``rows`` per ``groups`` and month
     loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); a dict
-    gives each ``rule`` (one of ``groups``) its own cap."""
-    sums = rows.groupby([*groups, "month"], observed=True)["points"].sum()
+    gives each ``rule`` (one of ``groups``) its own cap. The groups are integer codes in the
+    order of their values while summing, decoded for the rows returned."""
+    coded = {g: pd.factorize(rows[g], sort=True) for g in groups}
+    frame = pd.DataFrame({**{g: codes for g, (codes, _) in coded.items()},
+                          "month": rows["month"].to_numpy(), "points": rows["points"].to_numpy()})
+    sums = frame.groupby([*groups, "month"])["points"].sum()
     running = sums.groupby(level=groups).cumsum()
-    bound = (sums.index.get_level_values("rule").map(cap).to_numpy(dtype="float64")
-             if isinstance(cap, dict) else cap)
+    if isinstance(cap, dict):
+        bounds = np.array([cap[r] for r in coded["rule"][1]], dtype="float64")
+        bound: float | np.ndarray = bounds[sums.index.get_level_values("rule").to_numpy()]
+    else:
+        bound = cap
     clipped = running.clip(-bound, bound)
     before = clipped.groupby(level=groups).shift(1, fill_value=0.0)
     loss = ((clipped - before) - sums).round(6)
-    frame = loss[loss != 0].reset_index()
-    return frame[[*groups, "month", "points"]]
+    out = loss[loss != 0].reset_index()
+    for g, (_, uniques) in coded.items():
+        out[g] = uniques.take(out[g].to_numpy())
+    return out[[*groups, "month", "points"]]
 
 
 def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
@@ -63,8 +100,8 @@ def _caps_in_their_month(ledger: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame
     rule = ledger["rule"].astype("string").fillna("")
     dropped = (rule.str.startswith("dimcap.") | (rule == "total_cap")
                | rule.isin([c for c, _ in caps.values()]))
-    body = ledger[~dropped.to_numpy()][["member_id", "month", "period", "dimension", "rule",
-                                         "points"]]
+    body = ledger[["member_id", "month", "period", "dimension", "rule", "points"]][
+        ~dropped.to_numpy()]
     parts = [body]
     items = body[body["rule"].isin(list(caps)).to_numpy()]
     if len(items):

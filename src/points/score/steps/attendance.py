@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import positions
+from ...vocab.frames import map_distinct, positions
 from ...vocab.statuses import EFFECTIVE
 from ..ledger import ledger_rows
 from .base import Produced, Scoring
@@ -59,7 +59,8 @@ def step(s: Scoring) -> Produced:
                        index=lost.index, dtype="string")
     rows = pd.concat([
         ledger_rows(member_id=got["member_id"], date=got["date"], period=period[got.index],
-                    dimension=got["activity"].map(dims), rule="credit." + got["activity_id"],
+                    dimension=map_distinct(got["activity"], dims, "string"),
+                    rule=map_distinct(got["activity_id"], lambda a: "credit." + a, "string"),
                     item=got["activity"], status=got["status"], points=credit[got.index],
                     source=got["source"], index=got.index),
         ledger_rows(member_id=lost["member_id"], date=lost["date"], period=period[lost.index],

@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["empty_table", "intern", "join_runs", "map_distinct", "natural_key", "natural_ranks",
-           "per_distinct", "positions", "sort_frame", "source_key"]
+           "per_distinct", "positions", "sort_frame", "sort_keys",
+           "source_key"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -138,14 +139,11 @@ def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:
     return np.append(found, -1)[codes]
 
 
-def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``frame`` sorted by ``keys`` (``source`` in natural address order), stably.
-
-    Faster than ``DataFrame.sort_values`` on text columns: text keys become integer codes
-    and one ``numpy.lexsort`` orders the rows.
-    """
-    if len(frame) < 2:
-        return frame
+def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
+    """The arrays :func:`sort_frame` orders ``frame`` by (least significant first, for
+    ``numpy.lexsort``): text as the rank of its value, ``source`` in natural address order.
+    Each array is per row, so a subset of the rows sorts by the same arrays taken at it
+    (``numpy.lexsort([a[rows] for a in arrays])``)."""
     arrays: list[np.ndarray] = []
     for key in reversed(keys):
         column = frame[key]
@@ -161,4 +159,15 @@ def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             arrays.append(np.append(ranks, -1)[column.cat.codes.to_numpy()])
         else:  # factorizing sorts only the distinct values
             arrays.append(pd.factorize(column.astype("string").fillna(""), sort=True)[0])
-    return frame.iloc[np.lexsort(arrays)]
+    return arrays
+
+
+def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` sorted by ``keys`` (``source`` in natural address order), stably.
+
+    Faster than ``DataFrame.sort_values`` on text columns: text keys become integer codes
+    and one ``numpy.lexsort`` orders the rows.
+    """
+    if len(frame) < 2:
+        return frame
+    return frame.iloc[np.lexsort(sort_keys(frame, keys))]

@@ -131,7 +131,7 @@ def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any],
     return pd.Series(table.astype(dtype).array.take(codes), index=values.index)
 
 
-def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:
+def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
     """The position of each value in ``labels`` (-1 when absent), looking up each distinct
     value once: much faster than ``Index.get_indexer`` on long text columns."""
     codes, uniques = pd.factorize(values)

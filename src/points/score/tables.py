@@ -21,6 +21,14 @@ from .steps.caps import item_caps
 __all__ = ["monthly_table", "totals_table"]
 
 
+def sum_by(key: np.ndarray, points: np.ndarray) -> pd.Series:
+    """``points`` summed per integer ``key``, by key: a groupby on the keys in sorted order
+    (a stable sort keeps each group's points in their order, so the sums are the same), much
+    faster than grouping keys that come in any order."""
+    order = np.argsort(key, kind="stable")
+    return pd.Series(points[order]).groupby(key[order]).sum()
+
+
 def _sum_table(row: np.ndarray, col: np.ndarray, points: np.ndarray,
                index: pd.Index | pd.MultiIndex, columns: list[str]) -> pd.DataFrame:
     """The points summed per entry of ``index`` (``row``: the position of each point in it)
@@ -28,7 +36,7 @@ def _sum_table(row: np.ndarray, col: np.ndarray, points: np.ndarray,
     position -1 are left out. One groupby on an integer key: the sums a groupby on the text
     keys would give, added in the same (row) order."""
     valid = (row >= 0) & (col >= 0)
-    sums = pd.Series(points[valid]).groupby(row[valid] * len(columns) + col[valid]).sum()
+    sums = sum_by(row[valid] * len(columns) + col[valid], points[valid])
     values = np.zeros(len(index) * len(columns))
     values[sums.index.to_numpy()] = sums.to_numpy()
     table = pd.DataFrame(values.reshape(len(index), len(columns)), index=index,
@@ -56,15 +64,17 @@ def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | np.ndarray) -> 
     loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); an array
     gives each ``rule`` code (one of ``groups``) its own cap. The columns are integer codes;
     groups and month are summed on one integer key."""
-    coded = {g: pd.factorize(rows[g].to_numpy(), sort=True) for g in [*groups, "month"]}
+    values = {g: rows[g].to_numpy().astype("int64") for g in [*groups, "month"]}
+    low = {g: int(v.min()) if len(v) else 0 for g, v in values.items()}
+    size = {g: int(v.max()) - low[g] + 1 if len(v) else 1 for g, v in values.items()}
     key = np.zeros(len(rows), dtype="int64")
-    for codes, uniques in coded.values():
-        key = key * len(uniques) + codes
-    sums = pd.Series(rows["points"].to_numpy()).groupby(key).sum()
+    for g, v in values.items():  # in the order of the values: groups, then month
+        key = key * size[g] + (v - low[g])
+    sums = sum_by(key, rows["points"].to_numpy())
     parts, rest = {}, sums.index.to_numpy()
-    for g, (_, uniques) in reversed(coded.items()):
-        parts[g], rest = uniques[rest % len(uniques)], rest // len(uniques)
-    group = sums.index.to_numpy() // len(coded["month"][1])  # the groups without the month
+    for g in reversed(values):
+        parts[g], rest = rest % size[g] + low[g], rest // size[g]
+    group = sums.index.to_numpy() // size["month"]  # the groups without the month
     running = sums.groupby(group).cumsum()
     bound = cap[parts["rule"]] if isinstance(cap, np.ndarray) else cap
     clipped = running.clip(-bound, bound)

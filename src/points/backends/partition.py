@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..records import Records
 from ..score import MemberScores
-from ..score.checks import COUNT_MARK, GROUP_COLUMNS
+from ..score.checks import merge_groups
 from ..vocab.frames import sort_frame
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
@@ -107,33 +107,15 @@ def combine_scores(records: Records, parts: list[MemberScores]) -> MemberScores:
     return MemberScores(ruleset=first.ruleset, calendar=first.calendar, **tables,
                         issues=concat_issues([records.issues, *_issues(parts, grouped)]),
                         flag_rows=flags, evidence_rows=evidence,
-                        grouped_issues=_merge_groups(grouped))
+                        grouped_issues=grouped)
 
 
 def _issues(parts: list[MemberScores], grouped: pd.DataFrame) -> list[pd.DataFrame]:
-    """The partitions' issues: each grouped one once, its groups merged across partitions."""
+    """The partitions' issues: each grouped one once, its rows merged across partitions."""
     plain = concat_issues([p.issues for p in parts])
     if not len(grouped):
         return [plain]
-    seen = pd.MultiIndex.from_frame(grouped[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    seen = pd.concat([merge_groups(p.grouped_issues) for p in parts], ignore_index=True)
+    key = pd.MultiIndex.from_frame(seen[ISSUE_COLUMNS].astype("string").fillna("\x00"))
     mine = pd.MultiIndex.from_frame(plain[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    merged = _merge_groups(grouped)
-    return [plain[~mine.isin(seen)], merged[ISSUE_COLUMNS]]
-
-
-def _merge_groups(grouped: pd.DataFrame) -> pd.DataFrame:
-    """Groups of the same kind and keys from several partitions as one: rows counted
-    together, at the first address of all (as :func:`points.score.checks.grouped_issue`
-    does over everyone)."""
-    if not len(grouped):
-        return grouped
-    ordered = sort_frame(grouped, ["_group", "source"])
-    by = ordered.groupby("_group", sort=False)
-    first = ordered.drop_duplicates("_group").set_index("_group")
-    total = by["_count"].sum().reindex(first.index)
-    first["message"] = pd.Series([t.replace(COUNT_MARK, str(n)) for t, n in zip(
-        first["_template"].tolist(), total.tolist(), strict=True)], index=first.index,
-        dtype="string")
-    first["_count"] = total
-    out = first.reset_index()[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
-    return out.astype(dict.fromkeys([*ISSUE_COLUMNS, "_group", "_template"], "string"))
+    return [plain[~mine.isin(key)], merge_groups(grouped)[ISSUE_COLUMNS]]

@@ -24,13 +24,13 @@ from ..score.checks import merge_groups
 from ..vocab.frames import sort_frame
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["combine_scores", "partition_records"]
+__all__ = ["branch_names", "combine_scores", "partition_records", "record_parts", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
 
 
-def _branches(records: Records) -> pd.Series:
+def branch_names(records: Records) -> pd.Series:
     """Each roster row's branch as text ("" when missing, all such members together)."""
     return records.roster["branch"].astype("string").fillna("").astype(object)
 
@@ -44,7 +44,7 @@ def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.nd
         counts = getattr(records, name)["member_id"].value_counts()
         weight = weight.add(counts, fill_value=0)
     per_branch = weight.reindex(ids.to_numpy()).fillna(0).groupby(
-        _branches(records).to_numpy()).sum().sort_index()
+        branch_names(records).to_numpy()).sum().sort_index()
     # each group ends with the branch whose running total reaches its share
     ends = np.searchsorted(np.cumsum(per_branch.to_numpy()),
                            np.arange(1, parts) * per_branch.sum() / parts, side="left") + 1
@@ -60,16 +60,27 @@ def partition_records(records: Records, parts: int) -> list[Records]:
     groups, _ = _branch_groups(records, max(1, parts))
     branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
                           index=[b for g in groups for b in g])
-    roster_part = _branches(records).map(branch_of).to_numpy(dtype="int64")
+    roster_part = branch_names(records).map(branch_of).to_numpy(dtype="int64")
+    return split_records(records, roster_part, len(groups))
+
+
+def record_parts(records: Records, roster_part: np.ndarray) -> dict[str, np.ndarray]:
+    """Each record's partition, table by table, given each roster row's: its member's, or
+    the first (0) for records whose member is on no roster."""
     ids = pd.Index(records.roster["member_id"])
-    split = {"roster": _split(records.roster, roster_part, len(groups))}
-    for name in RECORD_TABLES:  # each row copied once, into its partition, in its order
-        frame = getattr(records, name)
-        at = ids.get_indexer(frame["member_id"])
-        where = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)  # unknown: the first
-        split[name] = _split(frame, where, len(groups))
-    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()}
-                                     for k in range(len(groups))]
+    out = {"roster": roster_part}
+    for name in RECORD_TABLES:
+        at = ids.get_indexer(getattr(records, name)["member_id"])
+        out[name] = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)
+    return out
+
+
+def split_records(records: Records, roster_part: np.ndarray, parts: int) -> list[Records]:
+    """``records`` in ``parts`` partitions by each roster row's partition number (records of
+    members on no roster with the first), without the record-level issues."""
+    split = {name: _split(getattr(records, name), where, parts)  # each row copied once
+             for name, where in record_parts(records, roster_part).items()}
+    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()} for k in range(parts)]
     return [attrs.evolve(records, issues=empty_issues(), **t) for t in tables]
 
 

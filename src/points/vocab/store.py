@@ -33,6 +33,7 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：每个表格文件读�
 # LZ4 makes entries several times smaller (cell addresses repeat) and still loads fast;
 # Arrow's threads cost more than they save on entries this small.
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+_PLAIN = pa.ipc.IpcWriteOptions(use_threads=False)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
 
 
@@ -68,15 +69,17 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def ipc_bytes(table: pa.Table) -> bytes:
-    """``table`` as an Arrow IPC file (LZ4-compressed)."""
+def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
+    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
+    of entries that are compressed already)."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=_WRITE) as writer:
+    options = _WRITE if compress else _PLAIN
+    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return bytes(sink.getvalue().to_pybytes())
 
 
-def read_ipc(data: bytes) -> pa.Table:
+def read_ipc(data: bytes | pa.Buffer) -> pa.Table:
     """The table of an Arrow IPC file's bytes (raises on damage: the caller ignores it)."""
     return pa.ipc.open_file(pa.py_buffer(data), options=_READ).read_all()
 

@@ -84,16 +84,19 @@ def read_ipc(data: bytes | pa.Buffer) -> pa.Table:
     return pa.ipc.open_file(pa.py_buffer(data), options=_READ).read_all()
 
 
-def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "") -> int:
-    """Remove the entries of ``folder`` named ``prefix…suffix`` that are not in ``keep`` (file
-    names); return how many went. Errors are ignored (another run may be pruning the same
-    folder); temporary files are left alone (another run may be writing them)."""
+def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
+          skip: str | None = None) -> int:
+    """Remove the entries of ``folder`` named ``prefix…suffix`` (and not ``skip…``) that are
+    not in ``keep`` (file names); return how many went. Errors are ignored (another run may
+    be pruning the same folder); temporary files are left alone (another run may be writing
+    them)."""
     kept = set(keep)
     gone = 0
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry, never per record
             name = entry.name
-            if name.startswith(prefix) and name.endswith(suffix) and name not in kept:
+            if (name.startswith(prefix) and name.endswith(suffix) and name not in kept
+                    and not (skip and name.startswith(skip))):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     gone += 1

@@ -44,7 +44,7 @@ from ..score import Calendar, MemberScores
 from ..vocab.issues import concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
-from .digest import chunk_digests, chunks
+from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .partition import RECORD_TABLES, combine_scores, split_records
 from .split import split_scores
 
@@ -118,12 +118,27 @@ def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
             *(("evidence_rows", f) for f in scores.evidence_rows)]
 
 
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table that reads back with the same dtypes: a categorical column
+    keeps its categories even with no rows (Arrow drops the dictionary of an empty column)."""
+    table = pa.Table.from_pandas(frame, preserve_index=None)
+    for column, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = np.asarray(values.array.codes)
+            array = pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), pa.array(values.dtype.categories),
+                ordered=bool(values.dtype.ordered))
+            at = table.schema.get_field_index(str(column))
+            table = table.set_column(at, table.schema.field(at).with_type(array.type), array)
+    return table
+
+
 def _store(folder: Path, key: str, scores: MemberScores) -> None:
     """Write a chunk's entry (atomically); a folder that cannot be written leaves it out."""
     names, blobs = [], []
     for name, frame in _frames(scores):
         names.append(name)
-        blobs.append(ipc_bytes(pa.Table.from_pandas(frame, preserve_index=None)))
+        blobs.append(ipc_bytes(_arrow(frame)))
     table = pa.table({"name": pa.array(names, pa.string()),
                       "data": pa.array(blobs, pa.large_binary())})
     table = table.replace_schema_metadata(
@@ -166,11 +181,13 @@ def _subset(records: Records, roster_chunk: np.ndarray, missing: list[int]) -> R
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
-                 score: Scorer, progress: Progress | None = None) -> MemberScores:
+                 score: Scorer, progress: Progress | None = None,
+                 size: int = CHUNK_BRANCHES) -> MemberScores:
     """``score(records)`` with each chunk's scores taken from the cache ``folder`` when it
     holds them, the others scored together (``score``: how a set of records is scored, here
-    or on a cluster) and kept. The result is the same as ``score(records)``'s."""
-    roster_chunk, n = chunks(records)
+    or on a cluster) and kept. The result is the same as ``score(records)``'s. ``size``:
+    branches per chunk, on average."""
+    roster_chunk, n = chunks(records, size)
     if n == 0 or not records.roster["member_id"].is_unique:
         return score(records)  # nothing to split by (a duplicate member is reported there)
     branches = int(records.roster["branch"].nunique())

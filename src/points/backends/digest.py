@@ -37,13 +37,14 @@ CHUNK_BRANCHES = 16
 _MAX_RUNS = 20_000
 
 
-def chunks(records: Records) -> tuple[np.ndarray, int]:
-    """Each roster row's chunk (numbered in branch-name order), and the number of chunks."""
+def chunks(records: Records, size: int = CHUNK_BRANCHES) -> tuple[np.ndarray, int]:
+    """Each roster row's chunk (numbered in branch-name order), and the number of chunks:
+    about ``size`` branches each (1: one branch a chunk)."""
     codes, names = pd.factorize(branch_names(records), sort=True)
     if not len(names):
         return np.zeros(0, "int64"), 0
     hashed = pd.util.hash_pandas_object(pd.Series(names, dtype="string"), index=False)
-    ends = (hashed.to_numpy() % np.uint64(CHUNK_BRANCHES)) == 0
+    ends = (hashed.to_numpy() % np.uint64(size)) == 0
     of_name = np.cumsum(ends) - ends  # the ends strictly before each name
     return of_name[codes].astype("int64"), int(of_name[-1]) + 1
 

@@ -75,7 +75,11 @@ def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
     sink = pa.BufferOutputStream()
     options = _WRITE if compress else _PLAIN
     with pa.ipc.new_file(sink, table.schema, options=options) as writer:
-        writer.write_table(table)
+        if table.num_rows or not all(c.num_chunks for c in table.columns):
+            writer.write_table(table)
+        else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
+            writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
+                                               schema=table.schema))
     return bytes(sink.getvalue().to_pybytes())
 
 

@@ -55,6 +55,18 @@ def test_score_keeps_its_scan_cache_beside_the_output(
     assert capsys.readouterr().err == ""  # stderr is not a terminal here: no progress
 
 
+def test_a_file_no_longer_read_leaves_the_cache(tmp_path: Path) -> None:
+    roster, *others = EXAMPLE_FILES[-3:]  # 河西镇党员名册 first, as sorted
+    out = str(tmp_path / "复核.xlsx")
+    assert cli.main(["score", str(roster), *map(str, others), "-o", out, "-q"]) == 0
+    scans = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")
+             if not p.name.startswith(SCORE_PREFIX)}
+    assert cli.main(["score", str(roster), str(others[0]), "-o", out, "-q"]) == 0
+    left = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")}
+    assert len(scans) == 3 and len(left & scans) == 2  # the scan of the file left out is gone
+    assert len([n for n in left if n.startswith(SCORE_PREFIX)]) >= 1
+
+
 @pytest.mark.parametrize(("argv", "cache"), [
     (["score", "x.xlsx", "-o", "{tmp}/复核.xlsx"], f"{{tmp}}/{CACHE_NAME}"),
     (["score", "x.xlsx", "-o", "{tmp}/复核.xlsx", "--no-cache"], None),

@@ -87,6 +87,9 @@ def test_a_cached_rerun_writes_the_plain_runs_bytes(example_records: points.Reco
     again, plain = points.assess(changed, cache=cache), points.assess(changed)
     assert not plain.totals.equals(example.totals)  # the change shows
     _same(plain, again)
+    plain.to_excel(plain_book)
+    again.to_excel(warm_book)
+    assert plain_book.read_bytes() == warm_book.read_bytes()
     assert _entries(cache) != kept  # the changed chunk's new entry replaced the old
 
 

@@ -3,8 +3,10 @@ records change, and a digest of each chunk's records (the score cache's keys,
 :mod:`.cache`).
 
 The branches are taken in name order (as :mod:`.partition` does) and a chunk ends after each
-branch whose name hashes to a multiple of :data:`CHUNK_BRANCHES`: a chunk is about that many
-branches, and a branch added, removed or changed moves the boundaries of its own chunk only.
+branch whose name hashes to a multiple of :data:`CHUNK_BRANCHES`, or when it has twice that
+many: a chunk is about that many branches. The boundaries depend on the branches' names only,
+so a changed file moves none; a branch added or removed moves those of its own chunk (and of
+the next few, after a chunk cut for its length).
 Members without a branch are in the chunk of the first name (the empty one); records whose
 member is on no roster go with the first chunk, as in any partition.
 
@@ -39,13 +41,17 @@ _MAX_RUNS = 20_000
 
 def chunks(records: Records, size: int = CHUNK_BRANCHES) -> tuple[np.ndarray, int]:
     """Each roster row's chunk (numbered in branch-name order), and the number of chunks:
-    about ``size`` branches each (1: one branch a chunk)."""
+    about ``size`` branches each (1: one branch a chunk), at most twice that."""
     codes, names = pd.factorize(branch_names(records), sort=True)
     if not len(names):
         return np.zeros(0, "int64"), 0
     hashed = pd.util.hash_pandas_object(pd.Series(names, dtype="string"), index=False)
-    ends = (hashed.to_numpy() % np.uint64(size)) == 0
-    of_name = np.cumsum(ends) - ends  # the ends strictly before each name
+    ends = ((hashed.to_numpy() % np.uint64(size)) == 0).tolist()
+    of_name, chunk, length = np.zeros(len(names), "int64"), 0, 0
+    for k, end in enumerate(ends):  # once per branch
+        of_name[k], length = chunk, length + 1
+        if end or length == 2 * size:
+            chunk, length = chunk + 1, 0
     return of_name[codes].astype("int64"), int(of_name[-1]) + 1
 
 

@@ -17,7 +17,16 @@ from hypothesis import strategies as st
 
 import points
 from conftest import EXAMPLE_FILES, examples
-from points.read.cache import CACHE_NAME, TAG_NAME, _mixed, _unmixed, is_cache_dir
+from points.read.cache import (
+    CACHE_NAME,
+    TAG_NAME,
+    _mixed,
+    _unmixed,
+    is_cache_dir,
+    load_scan,
+    lookup,
+    scan_and_store,
+)
 
 TABLES = ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues")
 
@@ -70,6 +79,23 @@ def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(
     assert len(after) == len(first) + 1  # exactly one file scanned again
 
 
+def test_a_file_missing_from_the_cache_is_read_and_hashed_once(town: Path, tmp_path: Path) -> None:
+    """The bytes read to look a file up are the ones scanned and stored: the file is not read
+    again (here it is gone before its scan, and the scan is of what the lookup read)."""
+    cache = tmp_path / "缓存"
+    cache.mkdir()
+    path = str(next(town.glob("*.xlsx")))
+    scan, content = lookup(cache, path, None)
+    assert scan is None and content is not None
+    assert lookup(cache, path, None, keep=False) == (None, None)  # not kept: read again later
+    os.unlink(path)
+    stored = scan_and_store(path, None, cache, content)
+    assert stored.sha256 == content.sha256 and stored.sheets
+    again = load_scan(cache, path, content.sha256, None)
+    assert again is not None and again.sheets == stored.sheets
+    assert lookup(cache, path, None) == (None, None)  # gone: left to the scan to say so
+
+
 def test_a_damaged_entry_is_ignored_and_written_again(town: Path, tmp_path: Path) -> None:
     cache = tmp_path / "缓存"
     plain = points.read_workbooks(town, cache=cache)
@@ -110,7 +136,7 @@ def test_mixed_cell_values_come_back_with_their_exact_types(values: list[object]
     array = np.empty(len(values), dtype=object)
     array[:] = values
     codes, tags, texts = _mixed(array)
-    back = _unmixed(codes.to_numpy(), tags.to_numpy(), texts.to_pylist()).tolist()
+    back = _unmixed(codes, tags, texts).tolist()
     assert [type(v) for v in back] == [type(v) for v in values]
     assert [repr(v) for v in back] == [repr(v) for v in values]
 
@@ -119,8 +145,7 @@ def test_dates_and_numbers_that_compare_equal_stay_apart() -> None:
     values = [1, 1.0, True, dt.date(2024, 1, 1), dt.datetime(2024, 1, 1), "1", 0.0, -0.0]
     array = np.empty(len(values), dtype=object)
     array[:] = values
-    back = _unmixed(*(a.to_numpy() if i < 2 else a.to_pylist()
-                      for i, a in enumerate(_mixed(array)))).tolist()
+    back = _unmixed(*_mixed(array)).tolist()
     assert [type(v) for v in back] == [type(v) for v in values]
     assert back[:6] == values[:6] and repr(back[6:]) == "[0.0, -0.0]"
 

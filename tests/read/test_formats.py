@@ -25,7 +25,7 @@ def _convert(files: list[Path], fmt: str, folder: Path) -> None:
 
 
 def _roster_as_csv(source: Path, target: Path) -> None:
-    frame = pd.read_excel(source, header=None, dtype=object).fillna("")
+    frame = pd.read_excel(source, header=None, dtype=object, engine="openpyxl").fillna("")
     frame = frame.map(lambda v: v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else v)
     frame.to_csv(target, index=False, header=False, encoding="utf-8-sig")
 

@@ -13,10 +13,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import points
 import workbooks as wb
-from points.read.package import _extent
+from conftest import examples
+from points.read.package import MAX_CELLS, _extent, _scan
 from points.read.raw import CellError
 from points.read.workbook import read_sheets
 
@@ -67,6 +70,43 @@ def test_the_extent_is_read_from_every_reference() -> None:
     assert _extent(b'<c r="ZZZZ1"/>') == (1, 475254)  # not a column: beyond any
     assert _extent(b'<c ref="XFD1"/><c sqref="XFD9"/>') == (0, 0)
     assert _extent(b"") == (0, 0)
+
+
+def test_a_sheet_surely_small_is_not_counted_cell_by_cell() -> None:
+    small = _scan(b'<dimension ref="A1:C5"/><row r="9999"><c r="ZZ9999"/></row>')
+    assert (small.rows, small.cols) == (5, 3)  # within 9,999 x 702: the dimension's
+    # the dimension's rows times the columns the cells name: counted
+    tall = _scan(b'<dimension ref="A1:A1048576"/><c r="ZZ9"/>')
+    assert (tall.rows, tall.cols) == (1048576, 702)
+    assert (_scan(b'<c r="A10000"/>').rows, _scan(b'<c r="AAA1"/>').cols) == (10000, 703)
+
+
+def test_long_text_and_odd_numbers_are_flagged() -> None:
+    def long(xml: bytes) -> bool:
+        return _scan(xml).long_text
+
+    assert long(b"x" * 32768) and not long(b"x" * 32767)  # before the first tag
+    assert long(b"<t>" + b"x" * 32766 + b"</t>") and not long(b"<t>" + b"x" * 32765 + b"</t>")
+    assert long(b"<c/><t>" + b"x" * 32766) and not long(b"<c/><t>" + b"x" * 32765)
+    assert [_scan(b"<c><v>" + v + b"</v></c>").odd_number
+            for v in (b"NaN", b"-inf", b"+INF", b"1e5", b"-1")] == [True, True, True, False, False]
+    both = _scan(b"<v>nan</v><t>" + b"x" * 40000 + b"</t><v>2</v>")
+    assert both.odd_number and both.long_text
+
+
+_REF = st.tuples(st.text("ABCDXYZ", min_size=1, max_size=4), st.integers(1, 2_000_000))
+
+
+@settings(max_examples=examples(3))
+@given(refs=st.lists(_REF, max_size=6), dim=st.none() | _REF)
+def test_the_quick_extent_decides_as_the_exact_one(refs: list[tuple[str, int]],
+                                                   dim: tuple[str, int] | None) -> None:
+    xml = (b"" if dim is None else f'<dimension ref="A1:{dim[0]}{dim[1]}"/>'.encode()) + b"".join(
+        f'<c r="{c}{r}"/>'.encode() for c, r in refs)
+    quick, exact = _scan(xml), _extent(xml)
+    assert (quick.rows * quick.cols > MAX_CELLS) == (exact[0] * exact[1] > MAX_CELLS)
+    if exact[0] * exact[1] > MAX_CELLS:
+        assert (quick.rows, quick.cols) == exact
 
 
 @pytest.mark.parametrize("value", [b"NaN", b"-INF", b"nan"])

@@ -29,7 +29,7 @@ from ..vocab.errors import ArgumentError, ReaderError
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from .arrays import no_gc
-from .cache import lookup, prepare_cache, scan_and_store
+from .cache import KEEP_BYTES, Content, lookup, prepare_cache, scan_and_store
 from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import Merger
@@ -72,7 +72,16 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
     """Every file's scan, in the order of ``files``: from the cache folder when it holds the
     file's present content, the others scanned (and stored)."""
     tell(progress, "scan", 0, len(files))
-    scans = [None if folder is None else lookup(folder, f, year) for f in files]
+    scans: list[FileScan | None] = []
+    contents: list[Content | None] = []  # the bytes read for the lookup, scanned from memory
+    kept = 0
+    for f in files:
+        scan, content = (None, None) if folder is None else lookup(folder, f, year,
+                                                                    kept < KEEP_BYTES)
+        scans.append(scan)
+        if scan is None:
+            contents.append(content)
+            kept += len(content.data) if content is not None else 0
     at = [i for i, s in enumerate(scans) if s is None]
     todo = [files[i] for i in at]
     done = len(files) - len(todo)
@@ -85,7 +94,7 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
         with contextlib.ExitStack() as stack:
             mapping = map if n == 1 else stack.enter_context(_pool(n)).map
             chunk = {} if n == 1 else {"chunksize": max(1, min(32, len(todo) // (8 * n)))}
-            fresh = mapping(scan_and_store, todo, repeat(year), repeat(folder), **chunk)
+            fresh = mapping(scan_and_store, todo, repeat(year), repeat(folder), contents, **chunk)
             for count, (i, scan) in enumerate(zip(at, fresh, strict=True), done + 1):
                 scans[i] = scan
                 tell(progress, "scan", count, len(files))

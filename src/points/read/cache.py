@@ -8,10 +8,11 @@ file, a renamed one or a new version of the reader never finds a stale entry. Sc
 depend on the ruleset, so a changed ruleset reuses every entry (scores have their own cache,
 keyed by the ruleset too: :mod:`points.backends.cache`).
 
-An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays as one-row list columns
-and its small parts (sheets, texts, cell issues) as JSON in the schema's metadata. Mixed cell values (text,
-numbers, dates, error cells) are stored as a type tag and a text per distinct value — no
-pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
+An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays laid end to end in a
+handful of one-row list columns (one per numpy dtype, and the cell addresses), and its small
+parts (sheets, texts, cell issues, where each array lies) as JSON in the schema's metadata.
+Mixed cell values (text, numbers, dates, error cells) are stored as a type tag and a text per
+distinct value — no pickle, nothing executable. Entries are written to a temporary name and renamed (a crash
 leaves no half entry); an entry that cannot be read is ignored and written again. The folder
 holds a ``CACHEDIR.TAG`` (the public cache-directory convention), by which
 :func:`.files.collect_inputs` knows to pass over it silently, and backup tools too. The folder,
@@ -38,13 +39,13 @@ from ..vocab.store import CACHE_NAME, TAG_NAME, atomic_write, ipc_bytes, is_cach
 from .raw import CellError
 from .scan import FileScan, scan_file
 
-__all__ = ["CACHE_NAME", "TAG_NAME", "is_cache_dir", "load_scan", "lookup", "prepare_cache",
-           "scan_and_store", "store_scan"]
+__all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "load_scan",
+           "lookup", "prepare_cache", "scan_and_store", "store_scan"]
 
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
-FORMAT = 1
+FORMAT = 2
 _SUFFIX = ".arrow"
 # Mixed cell values: exact type → tag, and the text each is written as and read back from.
 _ENCODE: dict[type, tuple[int, Callable[[Any], str]]] = {
@@ -96,11 +97,13 @@ class _Unsupported(Exception):
     """A value the entry format cannot hold: that file's scan is simply not cached."""
 
 
-def _mixed(values: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _mixed(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """An object array as (codes, tags, texts): one tag and text per distinct (value, type)."""
     if not len(values):
-        empty = np.zeros(0, "int32")
-        return pa.array(empty), pa.array(np.zeros(0, "int8")), pa.array([], pa.string())
+        return np.zeros(0, "int32"), np.zeros(0, "int8"), []
+    if set(map(type, values)) == {str}:  # text only (names, ids): equal values are the same
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return codes.astype("int32"), np.zeros(len(uniques), "int8"), uniques.tolist()
     value_codes, _ = pd.factorize(values, use_na_sentinel=False)
     type_codes, types = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
     pair = value_codes.astype("int64") * len(types) + type_codes
@@ -117,8 +120,7 @@ def _mixed(values: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
         tag, text = _ENCODE[type(value)]
         tags.append(tag)
         texts.append(text(value))
-    return (pa.array(codes.astype("int32")), pa.array(np.array(tags, dtype="int8")),
-            pa.array(texts, pa.string()))
+    return codes.astype("int32"), np.array(tags, dtype="int8"), texts
 
 
 def _unmixed(codes: np.ndarray, tags: np.ndarray, texts: list[str]) -> np.ndarray:
@@ -131,43 +133,76 @@ def _one_row(values: pa.Array) -> pa.Array:
     return pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
 
 
+class _Columns:
+    """The arrays of a scan laid end to end, one column per kind of storage (each numpy
+    dtype; the codes, tags and texts of mixed values): a handful of columns per entry, not
+    one per array, whatever the number of sheets."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[str, list[Any]] = {}
+        self.size: dict[str, int] = {}
+
+    def put(self, column: str, values: Any) -> list[int]:
+        """Append ``values`` to ``column``; return where they are (start, stop)."""
+        start = self.size.get(column, 0)
+        self.pieces.setdefault(column, []).append(values)
+        self.size[column] = start + len(values)
+        return [start, start + len(values)]
+
+    def arrays(self) -> dict[str, pa.Array]:
+        out = {}
+        for column, pieces in self.pieces.items():
+            if column == "texts":
+                out[column] = _one_row(pa.array([t for p in pieces for t in p], pa.string()))
+            else:
+                out[column] = _one_row(pa.array(np.concatenate(pieces)))
+        return out
+
+
 def _columns(scan: FileScan) -> tuple[dict[str, pa.Array], list[list[Any]]]:
-    """The scan's arrays as one-row list columns, and their layout (kind, part, field, dtype)."""
-    columns: dict[str, pa.Array] = {"cell_sources": _one_row(scan.cell_sources.cast(pa.string()))}
+    """The scan's arrays as one-row list columns, and their layout: (kind, part, field, dtype,
+    where) per array (for an object array, where its codes, tags and texts are)."""
+    store = _Columns()
     layout: list[list[Any]] = []
     for kind, parts in scan.parts.items():
         for number, part in enumerate(parts):
             for field, array in part.items():
-                name = f"{kind}/{number}/{field}"
-                layout.append([kind, number, field, array.dtype.str if array.dtype != object
-                               else "object"])
                 if array.dtype == object:
-                    for suffix, values in zip(("codes", "tags", "texts"), _mixed(array),
-                                              strict=True):
-                        columns[f"{name}#{suffix}"] = _one_row(values)
+                    codes, tags, texts = _mixed(array)
+                    layout.append([kind, number, field, "object", store.put("codes", codes),
+                                   store.put("tags", tags), store.put("texts", texts)])
                 elif array.dtype.kind in "biufM":
-                    columns[name] = _one_row(pa.array(array))
+                    layout.append([kind, number, field, array.dtype.str,
+                                   store.put(array.dtype.str, array)])
                 else:
                     raise _Unsupported(array.dtype.str)
+    columns = store.arrays()
+    columns["cell_sources"] = _one_row(scan.cell_sources.cast(pa.string()))
     return columns, layout
 
 
-def _array(table: pa.Table, name: str) -> pa.Array:
-    return table.column(name).chunk(0).flatten()
+def _arrays(table: pa.Table) -> dict[str, pa.Array]:
+    """The values of each one-row list column by name (:func:`_one_row` wrote each whole, its
+    one list from 0 to the end: no call per column to cut them out)."""
+    return {name: column.chunk(0).values
+            for name, column in zip(table.column_names, table.columns, strict=True)}
 
 
-def _restore(table: pa.Table, layout: list[list[Any]], scan: FileScan) -> None:
-    for kind, number, field, dtype in layout:
-        name = f"{kind}/{number}/{field}"
+def _restore(arrays: dict[str, pa.Array], layout: list[list[Any]], scan: FileScan) -> None:
+    numbers = {name: array.to_numpy(zero_copy_only=False, writable=True)
+               for name, array in arrays.items() if name not in ("texts", "cell_sources")}
+    texts = arrays["texts"].to_pylist() if "texts" in arrays else []
+    for kind, number, field, dtype, *where in layout:
         parts = scan.parts[kind]
         while len(parts) <= number:
             parts.append({})
         if dtype == "object":
-            parts[number][field] = _unmixed(
-                _array(table, name + "#codes").to_numpy(),
-                _array(table, name + "#tags").to_numpy(), _array(table, name + "#texts").to_pylist())
+            (c0, c1), (t0, t1), (x0, x1) = where
+            parts[number][field] = _unmixed(numbers["codes"][c0:c1], numbers["tags"][t0:t1],
+                                            texts[x0:x1])
         else:
-            parts[number][field] = _array(table, name).to_numpy(zero_copy_only=False).astype(dtype)
+            (start, stop), = where
+            parts[number][field] = numbers[dtype][start:stop].astype(dtype, copy=False)
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -207,28 +242,48 @@ def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileSca
         scan.hints, scan.activities, scan.marks = meta["hints"], meta["activities"], meta["marks"]
         scan.cell_issues = [(str(c), str(m), str(a)) for c, m, a in meta["cell_issues"]]
         scan.n_people = int(meta["n_people"])
-        scan.cell_sources = _array(table, "cell_sources").cast(pa.string())
-        _restore(table, meta["layout"], scan)
+        arrays = _arrays(table)
+        scan.cell_sources = arrays["cell_sources"].cast(pa.string())
+        _restore(arrays, meta["layout"], scan)
     except Exception:  # any damage means "no entry": the file is scanned again
         return None
     return scan
 
 
-def lookup(folder: Path, path: str, year: int | None) -> FileScan | None:
+#: The most bytes of input files :func:`lookup` hands on to be scanned without reading them
+#: again (beyond it, a worker reads its file itself: the parent's memory stays bounded).
+KEEP_BYTES = 256 * 2**20
+
+
+class Content:
+    """A file's bytes as read for the cache lookup, and their SHA-256: handed on to the scan,
+    so that a file missing from the cache is read and hashed once."""
+
+    def __init__(self, data: bytes, sha256: str) -> None:
+        self.data, self.sha256 = data, sha256
+
+
+def lookup(folder: Path, path: str, year: int | None, keep: bool = True
+           ) -> tuple[FileScan | None, Content | None]:
     """``path``'s scan from the cache folder when it holds one for the file's present
-    content, else None (a file that cannot be read is left to :func:`.scan.scan_file`, which
-    says why)."""
+    content, else None and (when ``keep``) the file's :class:`Content` for
+    :func:`scan_and_store` (None, None for a file that cannot be read: left to
+    :func:`.scan.scan_file`, which says why)."""
     try:
         data = Path(path).read_bytes()
     except OSError:
-        return None
-    return load_scan(folder, path, hashlib.sha256(data).hexdigest(), year)
+        return None, None
+    sha256 = hashlib.sha256(data).hexdigest()
+    scan = load_scan(folder, path, sha256, year)
+    return scan, None if scan is not None or not keep else Content(data, sha256)
 
 
-def scan_and_store(path: str, year: int | None, folder: Path | None) -> FileScan:
-    """Scan ``path`` and, with a cache folder, store the scan there (the unit of work of a
-    worker process)."""
-    scan = scan_file(path, year)
+def scan_and_store(path: str, year: int | None, folder: Path | None,
+                   content: Content | None = None) -> FileScan:
+    """Scan ``path`` (whose bytes are ``content`` when the caller has read them) and, with a
+    cache folder, store the scan there (the unit of work of a worker process)."""
+    data, sha256 = (None, None) if content is None else (content.data, content.sha256)
+    scan = scan_file(path, year, data, sha256)
     if folder is not None:
         store_scan(folder, scan, year)
     return scan

@@ -3,7 +3,9 @@
 
 Nothing in the package is trusted: a sheet's extent is the furthest cell or row its XML
 names (``<dimension>`` may be missing or lie, and a stray cell at XFD1048576 would make the
-reader allocate 17 billion cells), found by a vectorised look at the bytes. Cells holding an
+reader allocate 17 billion cells): a regular-expression search of the bytes tells the sheets
+that are surely small (every reference within ZZ9999), and the others' references are counted
+by a vectorised look at the bytes. Cells holding an
 error value or a formula saved without its value (which python-calamine reads as empty, so a
 ``#N/A`` would look like an absence), and numbers that are not finite (``NaN``, ``-INF``: in a
 date-formatted cell python-calamine panics on them) are found by position; when a cell would
@@ -14,6 +16,7 @@ all the same.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import zipfile
@@ -25,7 +28,7 @@ from defusedxml import ElementTree
 from ..vocab.codes import OUTPUT_PROPERTY
 from .raw import MAX_TEXT
 
-__all__ = ["SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
+__all__ = ["MAX_CELLS", "SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -36,8 +39,19 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _KNOWN_ERRORS = {b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"}
 #: Bytes of sheet XML looked at in one go by :func:`_scan` (bounds its scratch memory).
 _CHUNK = 1 << 24
-_N_OR_I = np.zeros(256, bool)
-_N_OR_I[list(b"nNiI")] = True
+#: A sheet whose extent holds more cells than this is not read (a stray cell at XFD1048576
+#: makes a range of 17 billion cells).
+MAX_CELLS = 20_000_000
+#: A reference naming a column past ZZ or a row past 9999 (or anything with ``r="`` that
+#: looks so: it only sends the sheet to the exact count). Without one, every cell and row lies
+#: within 9,999 rows × 702 columns, and the exact extent matters only when ``<dimension>``
+#: claims more (see :func:`_facts`).
+_BIG_REF = re.compile(rb"""r=["'](?:[A-Z]{3}|[A-Z]{0,2}[0-9]{5})""")
+_SMALL = (9_999, 702)
+#: A value that may be a NaN or an infinity; a run of more than MAX_TEXT bytes after a tag
+#: (two searches are quicker than one for either).
+_ODD = re.compile(rb"<v>[+-]?[nNiI]")
+_LONG = re.compile(rb"<[^<]{%d}" % (MAX_TEXT + 1))
 
 
 class _Facts:
@@ -51,12 +65,12 @@ class _Facts:
         #: a ``<v>`` value starting with n, N, i or I (after a sign): it may be a NaN or an
         #: infinity, on which python-calamine panics in a date-formatted cell
         self.odd_number = False
-        self.last_tag = -1
 
 
 class SheetPart:
-    """One worksheet's XML part: its extent (the last row and column any cell or row names),
-    its cells that python-calamine misreads as ``{(row, col): text}`` (0-based), the XML to
+    """One worksheet's XML part: its extent (the last row and column any cell or row names;
+    only the ``<dimension>``'s when the real one is known to be within :data:`MAX_CELLS`), its
+    cells that python-calamine misreads as ``{(row, col): text}`` (0-based), the XML to
     give python-calamine instead of the file's (``clean``, None when the file's will do) and
     whether it may hold text over :data:`MAX_TEXT` characters (``long_text``)."""
 
@@ -125,28 +139,30 @@ def _refs(chunk: np.ndarray) -> tuple[int, int]:
     return rows, cols
 
 
-def _tags(chunk: np.ndarray, start: int, facts: _Facts) -> None:
-    """Update ``facts.long_text`` and ``facts.odd_number`` from the tags (``<``) in ``chunk``
-    (the bytes from ``start`` on, with 16 more after its end)."""
-    tags = np.flatnonzero(chunk[:-16] == 60)
-    if len(tags):
-        gaps = np.diff(tags, prepend=facts.last_tag - start)
-        facts.long_text |= bool(gaps.max() > MAX_TEXT + 1)
-        facts.last_tag = start + int(tags[-1])
-        values = tags[(chunk[tags + 1] == 118) & (chunk[tags + 2] == 62)] + 3  # <v>
-        first, second = chunk[values], chunk[values + 1]
-        facts.odd_number |= bool((_N_OR_I[first] | (((first == 43) | (first == 45))
-                                                    & _N_OR_I[second])).any())
+def _flags(xml: bytes, facts: _Facts) -> None:
+    """Set ``facts.long_text`` and ``facts.odd_number`` (searches of the bytes in C)."""
+    first = xml.find(b"<")
+    facts.long_text = (len(xml) if first < 0 else first) > MAX_TEXT or bool(_LONG.search(xml))
+    facts.odd_number = bool(_ODD.search(xml))
 
 
-def _scan(xml: bytes) -> _Facts:
+def _scan(xml: bytes, exact: bool = False) -> _Facts:
     """The sheet's extent — the last row and column (1-based) that any cell or row of its XML
     names, or that its ``<dimension>`` claims (the reader may trust it), whichever is
-    further — and whether it may hold long text or numbers that are not finite."""
+    further — and whether it may hold long text or numbers that are not finite.
+
+    The extent is counted exactly (a vectorised pass over the bytes) when ``exact`` or when
+    it may exceed :data:`MAX_CELLS`; otherwise (no reference past ZZ9999, and a
+    ``<dimension>`` that keeps within it) it is left at the ``<dimension>``'s, which is then
+    known to be within the limit."""
     facts = _Facts()
     dim = _DIMENSION.search(xml[:4096])
     if dim:
         facts.rows, facts.cols = int(dim.group(2)), _column(dim.group(1)) + 1
+    _flags(xml, facts)
+    bound = max(facts.rows, _SMALL[0]) * max(facts.cols, _SMALL[1])
+    if not (exact or bound > MAX_CELLS or _BIG_REF.search(xml)):
+        return facts
     data = np.frombuffer(xml, np.uint8)
     for start in range(0, len(data), _CHUNK):
         first = max(0, start - 16)  # chunks overlap: a reference may straddle two
@@ -156,14 +172,12 @@ def _scan(xml: bytes) -> _Facts:
             chunk = np.concatenate([chunk, np.zeros(end + 16 - first - len(chunk), np.uint8)])
         rows, cols = _refs(chunk)
         facts.rows, facts.cols = max(facts.rows, rows), max(facts.cols, cols)
-        _tags(chunk, first, facts)
-    facts.long_text |= len(data) - facts.last_tag - 1 > MAX_TEXT
     return facts
 
 
 def _extent(xml: bytes) -> tuple[int, int]:
-    """The last row and column of the sheet XML (see :func:`_scan`)."""
-    facts = _scan(xml)
+    """The last row and column of the sheet XML, counted exactly (see :func:`_scan`)."""
+    facts = _scan(xml, exact=True)
     return facts.rows, facts.cols
 
 
@@ -207,10 +221,9 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    try:
-        shared_long = _scan(book.read("xl/sharedStrings.xml")).long_text
-    except KeyError:
-        shared_long = False
+    shared = _Facts()
+    with contextlib.suppress(KeyError):
+        _flags(book.read("xl/sharedStrings.xml"), shared)
     parts = []
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
@@ -222,7 +235,7 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
         facts = _scan(xml)
         errors, clean = _misread(xml, facts.odd_number)
         parts.append(SheetPart(sheet.get("name", ""), path, facts.rows, facts.cols, errors,
-                               clean, shared_long or facts.long_text))
+                               clean, shared.long_text or facts.long_text))
     return parts
 
 

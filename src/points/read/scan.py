@@ -60,9 +60,10 @@ class FileScan:
         self.cell_sources: pa.Array = pa.array([], pa.string())
 
 
-def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileScan:
-    """Read one workbook (whose bytes are ``data`` when the caller has read them) and scan
-    its sheets (the unit of work of a worker process)."""
+def scan_file(path: str, year: int | None, data: bytes | None = None,
+              sha256: str | None = None) -> FileScan:
+    """Read one workbook (whose bytes are ``data``, hashing to ``sha256``, when the caller
+    has read them) and scan its sheets (the unit of work of a worker process)."""
     with no_gc():
         try:
             data = Path(path).read_bytes() if data is None else data
@@ -70,7 +71,7 @@ def scan_file(path: str, year: int | None, data: bytes | None = None) -> FileSca
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
         raws = read_sheets(path, data)
         scan = _Scanner(FileScan(path), year).run(raws)
-        scan.sha256 = hashlib.sha256(data).hexdigest()
+        scan.sha256 = sha256 or hashlib.sha256(data).hexdigest()
     return scan
 
 
@@ -89,16 +90,6 @@ def _is_error(values: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return np.array([isinstance(u, CellError) for u in uniques], dtype=bool)[codes] \
         if len(values) else np.zeros(0, dtype=bool)
-
-
-def _codes(values: np.ndarray, names: list[str], known: dict[str, int]) -> np.ndarray:
-    """Each value's number in ``names`` (:func:`mark_text`; "" for an empty cell), looking
-    up each distinct value once."""
-    if not len(values):
-        return np.zeros(0, "int32")
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    numbers = np.array([intern(mark_text(v), known, names) for v in uniques], dtype="int32")
-    return numbers[codes]
 
 
 class _Scanner:
@@ -211,14 +202,16 @@ class _Scanner:
         return cells
 
     def _bad_marks(self, sheet: Sheet, values: np.ndarray, rows: np.ndarray,
-                   cols: np.ndarray) -> None:
-        """Report the error cells among mark cells (``values`` row by row over ``cols``)."""
+                   cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Report the error cells among mark cells (``values`` row by row over ``cols``);
+        return the values' codes and distinct values (:func:`pandas.factorize`)."""
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         errors = [i for i, u in enumerate(uniques) if isinstance(u, CellError)]
-        for at in np.flatnonzero(np.isin(codes, errors)).tolist():
+        for at in np.flatnonzero(np.isin(codes, errors)).tolist() if errors else ():
             r, c = int(rows[at // len(cols)]), int(cols[at % len(cols)])
             self._issue("bad_cell", f"签到单元格是“{values[at]}”，不是签到符号，此记录未计分"
                         "（空白才算未签到）", sheet.address(r, c))
+        return codes, uniques
 
     # -- matrices --------------------------------------------------------------------------
     def _date_columns(self, sheet: Sheet) -> dict[str, Any] | None:
@@ -267,18 +260,19 @@ class _Scanner:
         if not len(rows) or not used:
             return
         use_cols = np.array([u[0] for u in used], dtype="int64")
-        block = sheet.grid[np.ix_(rows, use_cols)]
-        marks = block.ravel()
-        self._bad_marks(sheet, marks, rows, use_cols)
+        marks = sheet.grid[np.ix_(rows, use_cols)].ravel()
+        codes, uniques = self._bad_marks(sheet, marks, rows, use_cols)
+        numbers = np.array([intern(mark_text(v), self.mark_code, self.scan.marks)
+                            for v in uniques], dtype="int32")
         # one rectangle per sheet: per-row and per-column facts once, a mark per cell
         self.scan.parts["attendance"].append({
             "sheet": np.array([sheet.number]),
-            "person": self._people(sheet, rows, (block != "").any(axis=1)),
+            "person": self._people(sheet, rows, sheet.filled[np.ix_(rows, use_cols)].any(axis=1)),
             "rows": rows, "cols": use_cols,
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),
             "activity": np.array([intern(u[2], self.activity_code, self.scan.activities)
                                   for u in used], dtype="int32"),
-            "mark": _codes(marks, self.scan.marks, self.mark_code)})
+            "mark": numbers[codes]})
 
     def _used_columns(self, sheet: Sheet, rows: np.ndarray, date_row: int, cols: list[int],
                       parsed: list[tuple[Any, str, str]], activity: list[str]
@@ -286,7 +280,7 @@ class _Scanner:
         """(column, date, activity) of each dated column; the others are reported when they
         hold data or a date that cannot be read."""
         used = []
-        filled = (sheet.grid[np.ix_(rows, np.asarray(cols))] != "").any(axis=0) if len(rows) \
+        filled = sheet.filled[np.ix_(rows, np.asarray(cols))].any(axis=0) if len(rows) \
             else np.zeros(len(cols), dtype=bool)
         for c, (date, _, verdict), act, has_data in zip(cols, parsed, activity, filled.tolist(),
                                                         strict=True):

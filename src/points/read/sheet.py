@@ -69,6 +69,11 @@ class Sheet:
     def address(self, row: int, col: int) -> str:
         return f"{self.raw.file}!{self.raw.name}!{LETTERS[col + self.c0]}{row + self.r0 + 1}"
 
+    @functools.cached_property
+    def filled(self) -> np.ndarray:
+        """Which cells of the grid hold something (made again after :meth:`fill_merged`)."""
+        return self.grid != ""
+
     def text(self, row: int, col: int) -> str:
         value = self.grid[row, col]
         return "" if value == "" or value is None else norm(value)
@@ -79,6 +84,7 @@ class Sheet:
             if r1 < 0 or c1 < 0 or r1 > last_row:
                 continue
             self.grid[r1:min(r2, last_row) + 1, c1:c2 + 1] = self.grid[r1, c1]
+        self.__dict__.pop("filled", None)
 
     def find_header(self) -> None:
         """The first row (of the first 20) naming a person column and one more known column
@@ -103,7 +109,7 @@ class Sheet:
         block = self.grid[start:]
         if block.size == 0:
             return np.array([], dtype="int64")
-        filled = (block != "").any(axis=1)
+        filled = self.filled[start:].any(axis=1)
         first = block[:, 0].copy()
         for j in range(1, min(3, block.shape[1])):
             first = np.where(first == "", block[:, j], first)

@@ -25,7 +25,7 @@ import python_calamine as pc
 from ..vocab.errors import WorkbookError
 from ..vocab.text import readable_path
 from .csvfile import read_csv
-from .package import SheetPart, ods_merges, sheet_parts
+from .package import MAX_CELLS, SheetPart, ods_merges, sheet_parts
 from .raw import MAX_TEXT, CellError, RawSheet, too_long
 
 __all__ = ["MAX_CELLS", "CellError", "RawSheet", "read_sheets"]
@@ -35,9 +35,6 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIPPED = (".xlsx", ".xlsm", ".xlsb", ".ods")
 #: The part a package of each of these kinds cannot be without.
 _PART = {".ods": "content.xml", ".xlsb": "xl/workbook.bin"}
-#: A sheet whose used range holds more cells than this is not read (a stray cell at XFD1048576
-#: makes a range of 17 billion cells).
-MAX_CELLS = 20_000_000
 
 
 def _check_file(path: Path, data: bytes) -> None:

@@ -20,7 +20,7 @@ from ..score.checks import merge_groups
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues
 from .partition import ORDER
 
-__all__ = ["split_scores"]
+__all__ = ["plain_issues", "split_scores"]
 
 
 def _rows(frame: pd.DataFrame, part: np.ndarray, parts: int, reset: bool
@@ -32,7 +32,7 @@ def _rows(frame: pd.DataFrame, part: np.ndarray, parts: int, reset: bool
     return [p.reset_index(drop=True) for p in pieces] if reset else pieces
 
 
-def _plain_issues(scores: MemberScores) -> pd.DataFrame:
+def plain_issues(scores: MemberScores) -> pd.DataFrame:
     """The issues that are not grouped ones (those are rebuilt per chunk from their rows)."""
     merged = merge_groups(scores.grouped_issues)
     if not len(merged):
@@ -55,7 +55,7 @@ def split_scores(scores: MemberScores, records: Records, roster_chunk: np.ndarra
         at = ids.get_indexer(members)
         return np.where(at >= 0, local[roster_chunk[np.maximum(at, 0)]], unknown)
 
-    plain = _plain_issues(scores)
+    plain = plain_issues(scores)
     frames = [*scores.flag_rows, *scores.evidence_rows]
     if plain["member_id"].isna().any() or any("member_id" not in f.columns for f in frames):
         return None

@@ -46,7 +46,7 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
-from .partition import RECORD_TABLES, combine_scores, split_records
+from .partition import RECORD_TABLES, combine_scores, record_parts
 from .split import plain_issues, split_scores
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
@@ -115,9 +115,11 @@ def common_key(records: Records, ruleset: Ruleset, calendar: Calendar) -> str:
 
 def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
     """The frames an entry holds: the issues without the grouped ones, which are rebuilt
-    from their rows of one member each when chunks are loaded together."""
+    from their rows of one member each when chunks are loaded together; the tables of
+    :data:`_FRAMES` with a plain row number (so that loaded chunks line up)."""
     plain = {"issues": plain_issues(scores)}
-    return [*((name, plain.get(name, getattr(scores, name))) for name in _FRAMES),
+    return [*((name, plain.get(name, getattr(scores, name)).reset_index(drop=True))
+              for name in _FRAMES),
             *(("flag_rows", f) for f in scores.flag_rows),
             *(("evidence_rows", f) for f in scores.evidence_rows)]
 
@@ -215,13 +217,14 @@ def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> Membe
 Scorer = Callable[[Records], MemberScores]
 
 
-def _subset(records: Records, roster_chunk: np.ndarray, missing: list[int]) -> Records:
+def _subset(records: Records, parts: dict[str, np.ndarray], missing: list[int]) -> Records:
     """The records of the ``missing`` chunks (with those of members on no roster when the
-    first chunk is among them, as a partition has them)."""
-    chosen = np.isin(roster_chunk, missing)
-    first = 0 in missing
-    part = np.where(chosen, 0 if first else 1, 1 if first else 0)
-    return split_records(records, part, 2)[0 if first else 1]
+    first chunk is among them, as they are in the first chunk), only their rows copied."""
+    tables = {}
+    for name, part in parts.items():
+        frame = getattr(records, name)
+        tables[name] = frame[np.isin(part, missing)].reset_index(drop=True)
+    return attrs.evolve(records, **tables)
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
@@ -237,8 +240,9 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
+    parts = record_parts(records, roster_chunk)
     keys = [hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, roster_chunk, n)]
+            for d in chunk_digests(records, parts, n)]
     found = [_read(folder, key) for key in keys]  # once per chunk
     missing = [k for k, got in enumerate(found) if got is None]
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
@@ -247,16 +251,15 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
         tell(progress, "score", branches, branches)
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-    parts = _scores([f for f in found if f is not None], ruleset, calendar)
+    loaded = _scores([f for f in found if f is not None], ruleset, calendar)
     if missing:
-        scored = score(_subset(bare, roster_chunk, missing))
-        pieces = split_scores(scored, records, roster_chunk, missing)
-        _keep(folder, keys, pieces)
-        parts.append(scored)  # the changed chunks as one more partition
+        scored = score(_subset(bare, parts, missing))
+        _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
+        loaded.append(scored)  # the changed chunks as one more partition
     else:
         _keep(folder, keys, {})
     tell(progress, "score", branches, branches)
-    return combine_scores(records, parts)
+    return combine_scores(records, loaded)
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, MemberScores] | None) -> None:

@@ -44,7 +44,8 @@ class _Scorer:
     """score_members, noting which branches each call was given."""
 
     def __init__(self, rules: points.Ruleset, calendar: Calendar) -> None:
-        self.rules, self.calendar, self.asked = rules, calendar, []  # type: ignore[var-annotated]
+        self.rules, self.calendar = rules, calendar
+        self.asked: list[list[str]] = []
 
     def __call__(self, records: Records) -> MemberScores:
         self.asked.append(sorted(records.roster["branch"].astype(str).unique()))

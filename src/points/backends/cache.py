@@ -47,7 +47,7 @@ from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .partition import RECORD_TABLES, combine_scores, record_parts
-from .split import plain_issues, split_scores
+from .split import split_scores
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
 
@@ -114,12 +114,11 @@ def common_key(records: Records, ruleset: Ruleset, calendar: Calendar) -> str:
 # -- entries -----------------------------------------------------------------------------------
 
 def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
-    """The frames an entry holds: the issues without the grouped ones, which are rebuilt
-    from their rows of one member each when chunks are loaded together; the tables of
-    :data:`_FRAMES` with a plain row number (so that loaded chunks line up)."""
-    plain = {"issues": plain_issues(scores)}
-    return [*((name, plain.get(name, getattr(scores, name)).reset_index(drop=True))
-              for name in _FRAMES),
+    """The frames an entry holds (``scores`` of one chunk, from :func:`.split.split_scores`:
+    its issues without the grouped ones, which are rebuilt from their rows of one member each
+    when chunks are loaded together); the tables of :data:`_FRAMES` with a plain row number
+    (so that loaded chunks line up)."""
+    return [*((name, getattr(scores, name).reset_index(drop=True)) for name in _FRAMES),
             *(("flag_rows", f) for f in scores.flag_rows),
             *(("evidence_rows", f) for f in scores.evidence_rows)]
 

@@ -45,7 +45,7 @@ __all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "l
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
-FORMAT = 2
+FORMAT = 3
 _SUFFIX = ".arrow"
 # Mixed cell values: exact type → tag, and the text each is written as and read back from.
 _ENCODE: dict[type, tuple[int, Callable[[Any], str]]] = {

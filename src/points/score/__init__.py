@@ -11,11 +11,12 @@ member flags of :mod:`.flags` are raised.
 from __future__ import annotations
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import sort_frame
+from ..vocab.frames import sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
@@ -122,7 +123,9 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     # million addresses.
     rows = s.rows()[LEDGER_COLUMNS]
     s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
-    ledger = sort_frame(rows, ["member_id", "date"]).reset_index(drop=True)
+    order = np.lexsort(sort_keys(rows, ["member_id", "date"]))
+    ledger = pd.DataFrame({c: rows.pop(c).take(order).reset_index(drop=True)  # column by column:
+                           for c in LEDGER_COLUMNS})  # never two copies of the whole ledger
     del rows
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)

@@ -179,7 +179,7 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
     (each table converted once), else one a chunk (categoricals, whose categories differ by
     chunk, are combined as partitions are)."""
     whole: dict[str, pd.DataFrame] = {}
-    with contextlib.suppress(pa.ArrowInvalid):
+    with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):  # tables that differ
         for name in _FRAMES:
             tables = [entry[name][0] for entry in entries]
             if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):

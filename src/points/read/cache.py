@@ -5,7 +5,8 @@ An entry's key is the SHA-256 of the file's content, its name (cell addresses ca
 year given for dates without one, and the reader's version (the source of :mod:`points.read`
 and :mod:`points.vocab`, hashed, and the versions of the libraries that read cells): a changed
 file, a renamed one or a new version of the reader never finds a stale entry. Scans do not
-depend on the ruleset, so a changed ruleset reuses every entry (scoring is never cached).
+depend on the ruleset, so a changed ruleset reuses every entry (scores have their own cache,
+keyed by the ruleset too: :mod:`points.backends.cache`).
 
 An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays laid end to end in a
 handful of one-row list columns (one per numpy dtype, and the cell addresses), and its small

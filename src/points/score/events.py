@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
-from ..vocab.frames import sort_frame
+from ..vocab.frames import map_distinct, sort_keys
 from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
@@ -36,9 +36,9 @@ def resolve_statuses(attendance: pd.DataFrame, rs: Ruleset) -> pd.Series:
     vocabulary = rs.marks.vocabulary
     looked = [("blank" if key == "" else vocabulary.get(key))
               for key in (normalize_name(u) for u in uniques)]
-    status = pd.Series(np.array([*looked, None], dtype=object)[codes] if len(codes) else [],
-                       index=attendance.index, dtype="string")
-    return given.where(given.notna(), status)
+    status = pd.Series(pd.array([*looked, None], dtype="string").take(codes),
+                       index=attendance.index)
+    return status if given.isna().all() else given.where(given.notna(), status)
 
 
 def resolve_activities(written: pd.Series, rs: Ruleset) -> pd.Series:
@@ -48,8 +48,7 @@ def resolve_activities(written: pd.Series, rs: Ruleset) -> pd.Series:
     names = rs.activity_names()
     codes, uniques = pd.factorize(written.astype("string").fillna(""))
     found = [_activity_of(normalize_name(u), names) for u in uniques]
-    return pd.Series(np.array([*found, None], dtype=object)[codes] if len(codes) else [],
-                     index=written.index, dtype="string")
+    return pd.Series(pd.array([*found, None], dtype="string").take(codes), index=written.index)
 
 
 def _activity_of(key: str, names: dict[str, str]) -> str | None:
@@ -103,32 +102,41 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
                    quiet_after=blank)
     keep = in_window(frame, keep, pos, members)
     frame = frame.assign(activity=canonical).drop(columns="mark")
-    return (_events(frame, keep, pos, changes, rs, issues),
-            _events(frame, past, pos, changes, rs, issues))
+    # the one sort of the events: member, date, activity, then address (natural order); the
+    # keys are made once for the period's events and the history's
+    order = sort_keys(frame, ["member_id", "date", "activity", "source"])
+    return (_events(frame, keep, pos, order, changes, rs, issues),
+            _events(frame, past, pos, order, changes, rs, issues))
 
 
-def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, changes: Timeline,
-            rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
-    frame = frame[keep]
+def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, order: list[np.ndarray],
+            changes: Timeline, rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
+    rows = np.flatnonzero(keep)
+    rows = rows[np.lexsort([a[rows] for a in order])]
+    frame = frame.iloc[rows]
     frame["category_index"] = changes.category_at(  # the category the member had that day
-        pos[keep], frame["date"].to_numpy(dtype="datetime64[us]"))
-    # the one sort of the events: member, date, activity, then address (natural order)
-    frame = _collapse_repeats(sort_frame(frame, ["member_id", "date", "activity", "source"]),
-                              issues, blank_is_absent=rs.marks.blank == "absent")
+        pos[rows], frame["date"].to_numpy(dtype="datetime64[us]"))
+    # member, date and activity (the three most significant keys) equal to the row before
+    same = np.ones(max(len(rows) - 1, 0), dtype=bool)
+    for a in order[-3:]:
+        at = a[rows]
+        same &= at[1:] == at[:-1]
+    frame = _collapse_repeats(frame, np.r_[False, same] | np.r_[same, False], issues,
+                              blank_is_absent=rs.marks.blank == "absent")
     acts = {a.name: a for a in rs.activities}
     return frame.assign(
-        activity_id=frame["activity"].map({n: a.id for n, a in acts.items()}).astype("string"),
-        org_life=frame["activity"].map({n: a.org_life for n, a in acts.items()}).astype(bool),
+        activity_id=map_distinct(frame["activity"], {n: a.id for n, a in acts.items()}, "string"),
+        org_life=map_distinct(frame["activity"], {n: a.org_life for n, a in acts.items()}, "bool"),
     ).reset_index(drop=True)
 
 
-def _collapse_repeats(frame: pd.DataFrame, issues: list[pd.DataFrame], *,
+def _collapse_repeats(frame: pd.DataFrame, repeated: np.ndarray, issues: list[pd.DataFrame], *,
                       blank_is_absent: bool) -> pd.DataFrame:
-    """The same member, date and activity more than once: repeated alike, counted once (the
-    first); with different statuses, a conflict and not counted. ``×`` and a blank cell are
-    alike where a blank counts as absent."""
+    """The same member, date and activity more than once (``repeated``: the rows whose key
+    another row has): repeated alike, counted once (the first); with different statuses, a
+    conflict and not counted. ``×`` and a blank cell are alike where a blank counts as
+    absent."""
     key = ["member_id", "date", "activity"]
-    repeated = frame.duplicated(key, keep=False)
     if not repeated.any():
         return frame
     rep = frame[repeated]

@@ -26,6 +26,8 @@ Rule ids in the ledger:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -60,16 +62,29 @@ def ledger_rows(*, member_id: object, date: object, period: object, dimension: o
         columns = {k: np.asarray(v) if isinstance(v, pd.Series | pd.Index | np.ndarray | list)
                    else v for k, v in columns.items()}
         index = pd.RangeIndex(len(np.asarray(columns["member_id"])))
-    out = pd.DataFrame(columns, index=index)
-    for column in _TEXT:
-        out[column] = out[column].astype("string")
-    out["date"] = out["date"].astype("datetime64[us]")
-    out["period"] = out["period"].astype("int64")
-    out["points"] = out["points"].astype("float64")
+    out = pd.DataFrame({k: _typed(v, _DTYPES[k], index) for k, v in columns.items()},
+                       index=index)
     if drop_zero:
         out["points"] = out["points"].round(6)
-        out = out[out["points"] != 0]
-    return out[LEDGER_COLUMNS]
+        out = out[(out["points"] != 0).to_numpy()]
+    return out
+
+
+_DTYPES: dict[str, Any] = {"member_id": "string", "date": "datetime64[us]", "period": "int64",
+           "dimension": "string", "rule": "string", "item": "string", "status": "string",
+           "points": "float64", "source": "string"}
+
+
+def _typed(value: object, dtype: Any, index: pd.Index) -> pd.Series:
+    """One column of :func:`ledger_rows`: a Series aligned on ``index`` or a scalar spread
+    over it, as ``dtype`` (a column already of that type is not converted again)."""
+    if isinstance(value, pd.Series):
+        if not value.index.equals(index):
+            value = value.reindex(index)
+        return value if value.dtype == dtype else value.astype(dtype)
+    if isinstance(value, np.ndarray | list | pd.Index):
+        return pd.Series(value, index=index).astype(dtype)
+    return pd.Series(value, index=index, dtype=dtype)
 
 
 def dimension_applies(skip: pd.Series, dimension_id: str) -> np.ndarray:

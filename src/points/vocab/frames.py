@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["empty_table", "intern", "join_runs", "natural_key", "per_distinct", "positions", "sort_frame",
+__all__ = ["empty_table", "intern", "join_runs", "map_distinct", "natural_key", "natural_ranks",
+           "per_distinct", "positions", "sort_frame", "sort_keys",
            "source_key"]
 
 
@@ -76,8 +77,21 @@ _MAX_DIGITS = 18  # the longest run of digits an int64 always holds
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """A key that orders numbers inside text by value: ``6月`` < ``10月``, ``A9`` < ``A10``."""
+    return _natural_key(text)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    # cached: the same ``file!sheet!A`` prefixes are ranked by every sort of a run
     return tuple((1, int(part)) if part.isdigit() else (0, part)
                  for part in _DIGITS.split(text) if part)
+
+
+def natural_ranks(texts: list[str]) -> np.ndarray:
+    """The rank of each of ``texts`` (distinct) in natural order."""
+    order = np.empty(len(texts), dtype="int64")
+    order[sorted(range(len(texts)), key=lambda i: _natural_key(texts[i]))] = np.arange(len(texts))
+    return order
 
 
 def source_key(sources: pd.Series) -> list[np.ndarray]:
@@ -85,24 +99,39 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     file and sheet names by value (``6月`` before ``10月``) and the row number too (``A9`` before
     ``A10``). The text before the trailing digits is ranked once per distinct value; then the
     count of those digits, then their value (for equal prefixes, fewer digits is a smaller
-    number; for as many digits, the value orders them as their text does)."""
-    text = sources.astype("string").fillna("")
-    prefix = text.str.rstrip("0123456789")
-    digits = (text.str.len() - prefix.str.len()).to_numpy(dtype="int64")
-    codes, uniques = pd.factorize(prefix)
-    order = np.empty(len(uniques), dtype="int64")
-    order[sorted(range(len(uniques)), key=lambda i: natural_key(str(uniques[i])))] = np.arange(
-        len(uniques))
+    number; for as many digits, the value orders them as their text does). A categorical
+    column is ranked on its categories, once."""
+    if isinstance(sources.dtype, pd.CategoricalDtype):
+        codes = sources.cat.codes.to_numpy()
+        keys = source_key(pd.Series(sources.cat.categories, dtype="string"))
+        return [np.append(k, 0)[codes] if len(codes) else codes for k in keys]
+    text = pa.array(sources.astype("string").fillna("").array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    found = pc.struct_field(pc.extract_regex(text, r"(?P<d>[0-9]*)$"), [0])
+    digits = pc.utf8_length(found).to_numpy(zero_copy_only=False).astype("int64")
+    prefix = pc.dictionary_encode(pc.utf8_rtrim(text, characters="0123456789"))
+    codes = prefix.indices.to_numpy(zero_copy_only=False).astype("int64")
+    order = natural_ranks(prefix.dictionary.to_pylist())
     if len(digits) and digits.max() > _MAX_DIGITS:  # too long for an integer: rank the text
-        last = text.rank(method="dense").to_numpy()
+        last = pd.Series(text, dtype="string").rank(method="dense").to_numpy()
     else:  # the trailing digits as a number: much faster than ranking a million addresses
-        found = pc.struct_field(pc.extract_regex(pa.array(text.array), r"(?P<d>[0-9]*)$"),
-                                [0])
-        last = pc.cast(pc.if_else(pc.equal(found, ""), "0", found), pa.int64()).to_numpy()
+        last = pc.cast(pc.if_else(pc.equal(found, ""), "0", found), pa.int64()).to_numpy(
+            zero_copy_only=False)
     return [order[codes] if len(codes) else codes, digits, last]
 
 
-def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:
+def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any], Any],
+                 dtype: Any) -> pd.Series:
+    """``values.map(mapping).astype(dtype)``, looking up each distinct value once and taking
+    the results by integer code (a long text column is never mapped value by value)."""
+    codes, uniques = pd.factorize(values)
+    found = pd.Series(uniques, dtype=object).map(mapping)
+    table = pd.concat([found, pd.Series([np.nan], dtype=object)], ignore_index=True)
+    return pd.Series(table.astype(dtype).array.take(codes), index=values.index)
+
+
+def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
     """The position of each value in ``labels`` (-1 when absent), looking up each distinct
     value once: much faster than ``Index.get_indexer`` on long text columns."""
     codes, uniques = pd.factorize(values)
@@ -110,14 +139,11 @@ def positions(values: pd.Series, labels: pd.Series | list[str]) -> np.ndarray:
     return np.append(found, -1)[codes]
 
 
-def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``frame`` sorted by ``keys`` (``source`` in natural address order), stably.
-
-    Faster than ``DataFrame.sort_values`` on text columns: text keys become integer codes
-    and one ``numpy.lexsort`` orders the rows.
-    """
-    if len(frame) < 2:
-        return frame
+def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
+    """The arrays :func:`sort_frame` orders ``frame`` by (least significant first, for
+    ``numpy.lexsort``): text as the rank of its value, ``source`` in natural address order.
+    Each array is per row, so a subset of the rows sorts by the same arrays taken at it
+    (``numpy.lexsort([a[rows] for a in arrays])``)."""
     arrays: list[np.ndarray] = []
     for key in reversed(keys):
         column = frame[key]
@@ -128,6 +154,20 @@ def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             if pd.api.types.is_float_dtype(column):
                 values = np.nan_to_num(values, nan=np.inf)
             arrays.append(values)
+        elif isinstance(column.dtype, pd.CategoricalDtype):  # rank the categories once
+            ranks = pd.factorize(pd.Series(column.cat.categories, dtype="string"), sort=True)[0]
+            arrays.append(np.append(ranks, -1)[column.cat.codes.to_numpy()])
         else:  # factorizing sorts only the distinct values
             arrays.append(pd.factorize(column.astype("string").fillna(""), sort=True)[0])
-    return frame.iloc[np.lexsort(arrays)]
+    return arrays
+
+
+def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` sorted by ``keys`` (``source`` in natural address order), stably.
+
+    Faster than ``DataFrame.sort_values`` on text columns: text keys become integer codes
+    and one ``numpy.lexsort`` orders the rows.
+    """
+    if len(frame) < 2:
+        return frame
+    return frame.iloc[np.lexsort(sort_keys(frame, keys))]

@@ -41,7 +41,8 @@ def continuity_flags(out: MemberFlags) -> None:
     s, rules = out.scoring, out.scoring.ruleset.flags
     since = int(month_index(pd.Series([s.calendar.start])).iloc[0])
     candidates = set(out.members.loc[out.members["kind"] == "candidate", "member_id"])
-    org, missed = missed_month_runs(pd.concat([out.history_events, s.events]), since)
+    org, missed = missed_month_runs(pd.concat([  # only the records of organisational life
+        f[f["org_life"].to_numpy(dtype=bool)] for f in (out.history_events, s.events)]), since)
     dues, dues_longest = dues_runs(pd.concat([out.history_logs, out.logs]), rules.dues_item, since)
     missed = missed.assign(candidate=missed["member_id"].isin(candidates))
     dues_longest = dues_longest[~dues_longest["member_id"].isin(candidates)]

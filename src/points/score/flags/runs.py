@@ -55,14 +55,22 @@ def _longest(runs: pd.DataFrame) -> pd.DataFrame:
 def missed_month_runs(events: pd.DataFrame, since: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(organisational-life records with their month, each member's longest run of missed
     months that reaches month ``since`` or later)."""
-    org = events[events["org_life"]]
+    org = events[events["org_life"].to_numpy(dtype=bool)]
     org = org.assign(month=month_index(org["date"]))
+    member, ids = pd.factorize(org["member_id"], sort=True)  # member and month: one integer
+    month = org["month"].to_numpy()
+    low = int(month.min()) if len(month) else 0
+    span = int(month.max()) - low + 1 if len(month) else 1
     status = org["status"]
-    months = pd.DataFrame({
-        "member_id": org["member_id"], "month": org["month"],
-        "attended": status.isin(list(ATTENDED)), "unexcused": status.isin(list(UNEXCUSED)),
-    }).groupby(["member_id", "month"], sort=True).agg(
-        attended=("attended", "any"), unexcused=("unexcused", "any")).reset_index()
+    grouped = pd.DataFrame({
+        "key": member.astype("int64") * span + (month - low),
+        "attended": status.isin(list(ATTENDED)).to_numpy(dtype=bool),
+        "unexcused": status.isin(list(UNEXCUSED)).to_numpy(dtype=bool),
+    }).groupby("key", sort=True).agg(attended=("attended", "any"), unexcused=("unexcused", "any"))
+    key = grouped.index.to_numpy()
+    months = pd.DataFrame({"member_id": ids.take(key // span), "month": key % span + low,
+                           "attended": grouped["attended"].to_numpy(),
+                           "unexcused": grouped["unexcused"].to_numpy()})
     missed = (~months["attended"] & months["unexcused"]).to_numpy()
     member = months["member_id"].to_numpy()
     new_member = np.r_[True, member[1:] != member[:-1]] if len(months) else np.array([], bool)

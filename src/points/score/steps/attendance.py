@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import positions
+from ...vocab.frames import map_distinct, positions
 from ...vocab.statuses import EFFECTIVE
 from ..ledger import ledger_rows
 from .base import Produced, Scoring
@@ -49,22 +49,28 @@ def step(s: Scoring) -> Produced:
     act = positions(events["activity"], [a.name for a in rs.activities])
     status = positions(events["status"], [*EFFECTIVE, "blank"])
     status[status == len(EFFECTIVE)] = EFFECTIVE.index("absent")  # blank counts as absent
-    credit = pd.Series(credit_of[cat, act, status], index=events.index)
-    penalty = pd.Series(penalty_of[cat, act, status], index=events.index)
+    credit = credit_of[cat, act, status]
+    penalty = penalty_of[cat, act, status]
+    got, lost = np.flatnonzero(credit != 0), np.flatnonzero(penalty != 0)
+    at = np.r_[got, lost]  # the credits, then the deductions: one take of each column
+    credited = np.r_[np.ones(len(got), dtype=bool), np.zeros(len(lost), dtype=bool)]
     dims = {a.name: a.dimension for a in rs.activities}
-    period = s.calendar.period_of(events["date"])
-    got = events[(credit != 0).to_numpy()]
-    lost = events[(penalty != 0).to_numpy()]
-    prefix = pd.Series(np.where(lost["status"] == "late", "late.", "absence."),
-                       index=lost.index, dtype="string")
-    rows = pd.concat([
-        ledger_rows(member_id=got["member_id"], date=got["date"], period=period[got.index],
-                    dimension=got["activity"].map(dims), rule="credit." + got["activity_id"],
-                    item=got["activity"], status=got["status"], points=credit[got.index],
-                    source=got["source"], index=got.index),
-        ledger_rows(member_id=lost["member_id"], date=lost["date"], period=period[lost.index],
-                    dimension="deductions", rule=prefix + lost["activity_id"],
-                    item=lost["activity"], status=lost["status"], points=penalty[lost.index],
-                    source=lost["source"], index=lost.index),
-    ], ignore_index=True)
+    late = (events["status"] == "late").fillna(False).to_numpy(dtype=bool)
+    activity = events["activity"].take(at).reset_index(drop=True)
+    activity_id = events["activity_id"].take(at).reset_index(drop=True)
+    rule_of = {a.id: (f"credit.{a.id}", f"late.{a.id}", f"absence.{a.id}")
+               for a in rs.activities}
+    which = np.where(credited, 0, np.where(late[at], 1, 2))
+    rule = pd.Series(pd.array([r for a in rs.activities for r in rule_of[a.id]], dtype="string")
+                     .take(positions(activity_id, [a.id for a in rs.activities]) * 3 + which))
+    dimension = map_distinct(activity, dims, "string").where(credited, "deductions")
+    def taken(column: str) -> pd.Series:
+        return events[column].take(at).reset_index(drop=True)
+
+    rows = ledger_rows(
+        member_id=taken("member_id"), date=taken("date"),
+        period=s.calendar.period_of(events["date"]).to_numpy()[at], dimension=dimension,
+        rule=rule, item=activity, status=taken("status"),
+        points=np.r_[credit[got], penalty[lost]], source=taken("source"),
+        index=pd.RangeIndex(len(at)))
     return Produced(rows=apply_caps(rows, rs, presorted=True))

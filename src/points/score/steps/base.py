@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
+from ...vocab.frames import positions
 from ..calendar import Calendar
 from ..ledger import empty_rows
 from ..members import Timeline
@@ -62,11 +64,14 @@ class Scoring:
     def running_totals(self) -> pd.Series:
         """Each in-scope member's total so far (the sum of their rows), by ``member_id``."""
         scope = self.scope.index
-        total = pd.Series(0.0, index=scope)
-        for block in self.blocks:
+        total = np.zeros(len(scope))
+        for block in self.blocks:  # each block summed per member (on positions), then added
             if len(block):
-                total = total.add(block.groupby("member_id")["points"].sum(), fill_value=0.0)
-        return total.reindex(scope).fillna(0.0)
+                pos = positions(block["member_id"], scope)
+                mine = pos >= 0
+                sums = pd.Series(block["points"].to_numpy()[mine]).groupby(pos[mine]).sum()
+                total[sums.index.to_numpy()] += sums.to_numpy()
+        return pd.Series(total, index=scope)
 
     def last_period(self) -> pd.Series:
         """Each in-scope member's last scoring period in their window."""

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import positions, sort_frame
+from ...vocab.frames import map_distinct, positions, sort_frame
 from ..ledger import ledger_rows
 
 __all__ = ["apply_caps", "item_caps"]
@@ -40,7 +40,7 @@ def apply_caps(rows: pd.DataFrame, ruleset: Ruleset, *, presorted: bool = False)
     keys = ["member_id", "period", "rule"]
     if not presorted:
         capped = sort_frame(capped, [*keys, "date", "source"])
-    cap_value = capped["rule"].map({r: c for r, (_, c) in caps.items()}).astype("float64")
+    cap_value = map_distinct(capped["rule"], {r: c for r, (_, c) in caps.items()}, "float64")
     group = (pd.factorize(capped["member_id"])[0].astype("int64") * 64
              + capped["period"].to_numpy()) * len(caps) + positions(capped["rule"], list(caps))
     grouped = capped["points"].groupby(group, sort=False)
@@ -54,6 +54,7 @@ def apply_caps(rows: pd.DataFrame, ruleset: Ruleset, *, presorted: bool = False)
     adjust = (sign * cap_value[first.index] - total[first.index]).round(6)
     cap_rows = ledger_rows(
         member_id=first["member_id"], date=first["date"], period=first["period"],
-        dimension=first["dimension"], rule=first["rule"].map({r: cr for r, (cr, _) in caps.items()}),
+        dimension=first["dimension"],
+        rule=map_distinct(first["rule"], {r: cr for r, (cr, _) in caps.items()}, "string"),
         item=first["item"], points=adjust, source=first["source"], index=first.index)
     return pd.concat([rows, cap_rows], ignore_index=True)

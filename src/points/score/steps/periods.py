@@ -13,7 +13,7 @@ import pandas as pd
 
 from ...rules.model import Dimension, Ruleset
 from ...vocab.frames import per_distinct
-from ..ledger import ADJUSTMENT, dimension_applies, ledger_rows
+from ..ledger import ADJUSTMENT, dimension_applies, empty_rows, ledger_rows
 from .base import Produced, Scoring
 
 __all__ = ["step"]
@@ -90,8 +90,11 @@ def _dimension(g: pd.DataFrame, p: int, dim: Dimension, val: np.ndarray, prev: n
 def _period_totals(s: Scoring, grid: pd.DataFrame, out: list[pd.DataFrame]) -> list[pd.Series]:
     rs: Ruleset = s.ruleset
     period_dims = [d for d in rs.dimensions if d.scope == "period"]
-    sums = (s.rows().groupby(["member_id", "period", "dimension"])["points"].sum()
-            .unstack("dimension"))
+    keys = ["member_id", "period", "dimension"]
+    frames = [b[[*keys, "points"]] for b in s.blocks if len(b)]  # not the long text columns
+    rows = pd.concat(frames, ignore_index=True) if frames else empty_rows()[[*keys, "points"]]
+    sums = rows.groupby(keys)["points"].sum().unstack("dimension")
+    del rows
     prev_total = pd.Series(0.0, index=s.scope.index)
     totals: list[pd.Series] = []
     for p in s.calendar.periods():

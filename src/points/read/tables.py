@@ -28,18 +28,24 @@ ATTENDANCE = ["member_id", "date", "activity", "mark", "source"]
 
 def _cells(m: Merger, ids: Any) -> pd.DataFrame:
     """The matrix rectangles expanded to one row per cell (the sources were made by the
-    scans)."""
+    scans), without the cells of unknown people and the error cells (each already reported):
+    rows are chosen on the integer codes first, so no column is built for a dropped cell."""
     parts = m.parts["attendance"]
     raw = {k: np.concatenate([p[k] for p in parts])
            for k in ("person", "dates", "activity", "mark")}
     r, c = rectangle_index(parts)
+    person = raw["person"][r]
+    keep = ~pd.isna(ids)[person] if len(ids) else np.zeros(len(person), bool)
+    if ERROR_MARK in m.marks:
+        keep &= raw["mark"] != m.marks.index(ERROR_MARK)
+    at = np.flatnonzero(keep)
     activities = pd.array(m.activities, dtype="string")
     marks = pd.array(m.marks, dtype="string")
-    sources = pa.chunked_array(m.cell_sources, pa.string())
+    sources = pa.chunked_array(m.cell_sources, pa.string()).take(pa.array(at))
     return pd.DataFrame({
-        "member_id": pd.Series(ids.take(raw["person"][r])), "date": raw["dates"][c],
-        "activity": pd.Series(activities.take(raw["activity"][c])),
-        "mark": pd.Series(marks.take(raw["mark"])),
+        "member_id": pd.Series(ids.take(person[at])), "date": raw["dates"][c[at]],
+        "activity": pd.Series(activities.take(raw["activity"][c[at]])),
+        "mark": pd.Series(marks.take(raw["mark"][at])),
         "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
 
 
@@ -71,20 +77,21 @@ def _attendance(m: Merger, ids: Any) -> pd.DataFrame | None:
         frame, ok = dated_rows(m, raw, ids)
         frame["activity"] = normalize_series(pd.Series(raw["activity"], dtype=object))
         frame["mark"] = pd.Series(raw["status"], dtype="string")  # normalised by the scans
+        ok &= (frame["mark"] != ERROR_MARK).to_numpy()
         frames.append(frame[ok][ATTENDANCE])
     if not frames:
         return None
-    out = pd.concat(frames, ignore_index=True)
-    keep = out["member_id"].notna().to_numpy() & (out["mark"] != ERROR_MARK).to_numpy()
-    return _required(m, out[keep], "activity", "活动类型").reset_index(drop=True)
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return _required(m, out, "activity", "活动类型").reset_index(drop=True)
 
 
 def _required(m: Merger, frame: pd.DataFrame, column: str, label: str) -> pd.DataFrame:
     """``frame`` without the rows whose ``column`` is empty; each is a data issue."""
     empty = (frame[column] == "").to_numpy()
-    if empty.any():
-        m.issue("missing_value", pd.Series(f"此行没有填写{label}，未计分", index=frame.index[empty]),
-                frame.loc[empty, "source"], frame.loc[empty, "member_id"])
+    if not empty.any():
+        return frame
+    m.issue("missing_value", pd.Series(f"此行没有填写{label}，未计分", index=frame.index[empty]),
+            frame.loc[empty, "source"], frame.loc[empty, "member_id"])
     return frame[~empty]
 
 

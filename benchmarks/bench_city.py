@@ -9,7 +9,8 @@ in the temp dir, kept so that later runs reuse it), then these jobs run on the s
 as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` rounds):
 
 - ``points``   ``points score CITY -o OUT/city.xlsx`` (the venv's command, default options: a
-               city's ledger goes to Parquet beside the workbook, ``--ledger auto``)
+               city's ledger goes to Parquet beside the workbook, ``--ledger auto``; every
+               round a first run: the scan and score caches beside it are removed before)
 - ``sheets``   the same with ``--ledger sheets`` (the ledger split over sheets of the workbook,
                the default before ``auto``)
 - ``floor``    every cell of every sheet of every file read by the fastest reader and nothing
@@ -367,6 +368,8 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     for round_ in range(args.repeat):
         for job in jobs.values():
             uses_points = job.name in ("points", "sheets")
+            if uses_points:  # every round a first run: the caches beside the output are written
+                shutil.rmtree(out / "积分缓存", ignore_errors=True)
             run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)
             job.runs.append(run)
             print(f"  round {round_ + 1}: {job.name:<8} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "

@@ -108,17 +108,34 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     text = pa.array(sources.astype("string").fillna("").array)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    found = pc.struct_field(pc.extract_regex(text, r"(?P<d>[0-9]*)$"), [0])
-    digits = pc.utf8_length(found).to_numpy(zero_copy_only=False).astype("int64")
-    prefix = pc.dictionary_encode(pc.utf8_rtrim(text, characters="0123456789"))
+    trimmed = pc.utf8_rtrim(text, characters="0123456789")
+    digits = (pc.utf8_length(text).to_numpy(zero_copy_only=False)
+              - pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)).astype("int64")
+    prefix = pc.dictionary_encode(trimmed)
     codes = prefix.indices.to_numpy(zero_copy_only=False).astype("int64")
     order = natural_ranks(prefix.dictionary.to_pylist())
     if len(digits) and digits.max() > _MAX_DIGITS:  # too long for an integer: rank the text
         last = pd.Series(text, dtype="string").rank(method="dense").to_numpy()
     else:  # the trailing digits as a number: much faster than ranking a million addresses
-        last = pc.cast(pc.if_else(pc.equal(found, ""), "0", found), pa.int64()).to_numpy(
-            zero_copy_only=False)
+        last = _trailing_number(text, digits)
     return [order[codes] if len(codes) else codes, digits, last]
+
+
+def _trailing_number(text: pa.Array, digits: np.ndarray) -> np.ndarray:
+    """The value of the last ``digits`` characters of each text (ASCII digits, one byte each
+    in UTF-8), read from the Arrow buffers one place value at a time."""
+    last = np.zeros(len(digits), dtype="int64")
+    data = text.buffers()[2]
+    if not len(digits) or data is None:
+        return last
+    width = "int64" if pa.types.is_large_string(text.type) else "int32"
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset:text.offset + len(text) + 1]
+    ends = offsets[1:].astype("int64")
+    chars = np.frombuffer(data, dtype="uint8")
+    for k in range(1, int(digits.max()) + 1):
+        has = np.flatnonzero(digits >= k)
+        last[has] += (chars[ends[has] - k].astype("int64") - 48) * 10 ** (k - 1)
+    return last
 
 
 def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any], Any],

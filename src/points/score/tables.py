@@ -95,6 +95,7 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
     dropped = (rules.str.startswith("dimcap.") | (rules == "total_cap")
                | rules.isin([c for c, _ in caps.values()])).to_numpy()
     body = rows[~dropped[rows["rule"].to_numpy()]]
+    del rows  # the caller hands over its only reference: one copy of the ledger's numbers
     parts = [body]
     items = body[rules.isin(list(caps)).to_numpy()[body["rule"].to_numpy()]]
     if len(items):
@@ -113,6 +114,7 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
             groups = ["member", "period"] if dim.scope == "period" else ["member"]
             parts.append(_clipped(rows, groups, float(dim.cap)).assign(
                 dimension=dims.index(dim.id)))
+    del whole
     if ruleset.total_cap is not None:
         parts.append(_clipped(pd.concat(parts, ignore_index=True), ["member"],
                               float(ruleset.total_cap)).assign(dimension=dims.index(ADJUSTMENT)))
@@ -137,11 +139,13 @@ def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
     at[member, month] = np.arange(len(member))
     pos = positions(ledger["member_id"], scope["member_id"])
     rule, rules = pd.factorize(ledger["rule"].fillna(""), sort=True)
-    rows = pd.DataFrame({"member": pos, "month": cal.month_number(ledger["date"]).to_numpy(),
-                         "period": ledger["period"].to_numpy(),
-                         "dimension": positions(ledger["dimension"], columns), "rule": rule,
-                         "points": ledger["points"].to_numpy()})[pos >= 0]
-    rows = _caps_in_their_month(rows, pd.Series(rules, dtype="string"), columns, ruleset)
+    rows = _caps_in_their_month(pd.DataFrame({  # the numbers only, as 32-bit codes
+        "member": pos.astype("int32"),
+        "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
+        "period": ledger["period"].to_numpy().astype("int32"),
+        "dimension": positions(ledger["dimension"], columns).astype("int32"),
+        "rule": rule.astype("int32"), "points": ledger["points"].to_numpy()})[pos >= 0],
+        pd.Series(rules, dtype="string"), columns, ruleset)
     m, mo = rows["member"].to_numpy(), rows["month"].to_numpy()
     inside = (mo >= 0) & (mo <= last)
     row = np.where(inside, at[m, mo.clip(0, last)], -1)

@@ -102,9 +102,9 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     number; for as many digits, the value orders them as their text does). A categorical
     column is ranked on its categories, once."""
     if isinstance(sources.dtype, pd.CategoricalDtype):
-        codes = sources.cat.codes.to_numpy()
-        keys = source_key(pd.Series(sources.cat.categories, dtype="string"))
-        return [np.append(k, 0)[codes] if len(codes) else codes for k in keys]
+        codes = sources.cat.codes.to_numpy()  # missing (-1): the last, "", as for text
+        keys = source_key(pd.Series([*sources.cat.categories, ""], dtype="string"))
+        return [k[codes] for k in keys]
     text = pa.array(sources.astype("string").fillna("").array)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
@@ -172,8 +172,8 @@ def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
                 values = np.nan_to_num(values, nan=np.inf)
             arrays.append(values)
         elif isinstance(column.dtype, pd.CategoricalDtype):  # rank the categories once
-            ranks = pd.factorize(pd.Series(column.cat.categories, dtype="string"), sort=True)[0]
-            arrays.append(np.append(ranks, -1)[column.cat.codes.to_numpy()])
+            distinct = pd.Series([*column.cat.categories, ""], dtype="string")  # "": missing
+            arrays.append(pd.factorize(distinct, sort=True)[0][column.cat.codes.to_numpy()])
         else:  # factorizing sorts only the distinct values
             arrays.append(pd.factorize(column.astype("string").fillna(""), sort=True)[0])
     return arrays

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import EXAMPLE_FILES
 from points import cli
-from points.cli import commands
+from points.backends.cache import PREFIX as SCORE_PREFIX
+from points.cli.cachedir import cache_folder
 from points.cli.progress import ProgressLine
 from points.read.cache import CACHE_NAME
 
@@ -48,8 +49,22 @@ def test_score_keeps_its_scan_cache_beside_the_output(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = [str(p) for p in EXAMPLE_FILES]
     assert cli.main(["score", *files, "-o", str(tmp_path / "复核.xlsx")]) == 0
-    assert len(list((tmp_path / CACHE_NAME).glob("*.arrow"))) == len(EXAMPLE_FILES)
+    entries = [p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")]
+    scores = [name for name in entries if name.startswith(SCORE_PREFIX)]
+    assert len(entries) - len(scores) == len(EXAMPLE_FILES) and scores  # scans and scores
     assert capsys.readouterr().err == ""  # stderr is not a terminal here: no progress
+
+
+def test_a_file_no_longer_read_leaves_the_cache(tmp_path: Path) -> None:
+    roster, *others = EXAMPLE_FILES[-3:]  # 河西镇党员名册 first, as sorted
+    out = str(tmp_path / "复核.xlsx")
+    assert cli.main(["score", str(roster), *map(str, others), "-o", out, "-q"]) == 0
+    scans = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")
+             if not p.name.startswith(SCORE_PREFIX)}
+    assert cli.main(["score", str(roster), str(others[0]), "-o", out, "-q"]) == 0
+    left = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")}
+    assert len(scans) == 3 and len(left & scans) == 2  # the scan of the file left out is gone
+    assert len([n for n in left if n.startswith(SCORE_PREFIX)]) >= 1
 
 
 @pytest.mark.parametrize(("argv", "cache"), [
@@ -64,7 +79,7 @@ def test_where_each_command_keeps_its_cache(tmp_path: Path, argv: list[str],
                                             cache: str | None) -> None:
     args = cli.parser().parse_args([a.replace("{tmp}", str(tmp_path)) for a in argv])
     expected = None if cache is None else Path(cache.replace("{tmp}", str(tmp_path)))
-    assert commands._cache(args) == expected
+    assert cache_folder(args) == expected
 
 
 def test_a_dask_address_that_is_not_one_is_a_one_line_error(

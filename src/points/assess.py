@@ -120,7 +120,8 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
 
 def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,
            as_of: dt.date | str | pd.Timestamp | None = None, strict_year: bool = False,
-           client: Any = None, progress: Progress | None = None) -> Assessment:
+           client: Any = None, progress: Progress | None = None,
+           cache: str | Path | None = None) -> Assessment:
     """Score one year of ``records`` under ``ruleset`` (the default ruleset when None).
 
     ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
@@ -134,6 +135,12 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     scored partitioned by branch over its cluster (:mod:`points.backends.dask`), then judged
     once here; the result is the same as without it. ``progress``: a callback told of the
     branches scored (see :mod:`points.vocab.progress`).
+
+    ``cache``: a cache folder (made if missing; may be the one given to
+    :func:`points.read_workbooks`): each chunk of branches' scores is kept there, keyed by its
+    records, the ruleset's content, the period and the program's version, and a later run
+    scores only the chunks whose records changed (:mod:`points.backends.cache`); the result
+    is the same as without it. Entries this run did not use are removed from the folder.
     """
     if not isinstance(records, Records):
         raise TypeError(f"records: expected points.Records, got {type(records).__name__}; "
@@ -143,6 +150,6 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
         raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
                         "load one with points.load_ruleset(path)")
     calendar = calendar_for(records, ruleset, year, as_of, strict=strict_year)
-    scores = score_on(records, ruleset, calendar, client=client, progress=progress)
+    scores = score_on(records, ruleset, calendar, client=client, progress=progress, cache=cache)
     tables = judge(scores, records.files)
     return Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})

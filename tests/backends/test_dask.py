@@ -56,7 +56,10 @@ def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
             distributed.Client(cluster) as client:
         spread = points.assess(province, client=client,
                                progress=lambda *a: told.append(a))
+        cached = points.assess(province, client=client, cache=tmp_path / "缓存")  # split, kept
     _same(plain, spread)
+    _same(plain, cached)
+    _same(plain, points.assess(province, cache=tmp_path / "缓存"))  # every chunk loaded
     assert told[0] == ("score", 0, 6) and told[-1] == ("score", 6, 6) and len(told) > 2
     one, other = tmp_path / "one.xlsx", tmp_path / "other.xlsx"
     plain.to_excel(one)

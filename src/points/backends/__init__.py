@@ -7,30 +7,47 @@ members, :func:`points.judge.judge` once on all of them); a backend says *where*
 - :mod:`.dask` — partitioned by branch over a Dask cluster (``distributed.Client``); the
   partitions' scores are gathered and combined (:mod:`.partition`) before the one judgement.
 
-Both give the same tables, row for row. A new backend (another cluster engine) is one more
-module here that scores the partitions of :func:`.partition.partition_records` and returns
-:func:`.partition.combine_scores` of them.
+Both give the same tables, row for row. With a cache folder, :mod:`.cache` keeps each chunk of
+branches' scores and scores only the chunks whose records changed, on either backend. A new
+backend (another cluster engine) is one more module here that scores the partitions of
+:func:`.partition.partition_records` and returns :func:`.partition.combine_scores` of them.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores
 from ..vocab.progress import Progress
+from ..vocab.store import prepare_cache
+from .cache import score_cached
 from .local import score_local
 
 __all__ = ["score_on"]
 
 
 def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: Any = None,
-             progress: Progress | None = None) -> MemberScores:
+             progress: Progress | None = None, cache: str | Path | None = None) -> MemberScores:
     """Every member of ``records`` scored, here (``client`` None) or over the Dask cluster
-    of ``client`` (a ``distributed.Client``)."""
-    if client is None:
-        return score_local(records, ruleset, calendar, progress)
-    from .dask import score_dask  # only when asked for: dask is an optional dependency
+    of ``client`` (a ``distributed.Client``). ``cache``: a cache folder (:mod:`.cache`):
+    the chunks of branches whose records, ruleset and period are unchanged since a run that
+    kept them are loaded, the others scored (here or on the cluster) and kept; a folder that
+    cannot be made means no cache."""
 
-    return score_dask(records, ruleset, calendar, client, progress=progress)
+    def score(part: Records, told: Progress | None = None) -> MemberScores:
+        if client is None:
+            return score_local(part, ruleset, calendar, told)
+        from .dask import score_dask  # only when asked for: dask is an optional dependency
+
+        return score_dask(part, ruleset, calendar, client, progress=told)
+
+    if cache is None:
+        return score(records, progress)
+    try:
+        folder = prepare_cache(cache)
+    except OSError:
+        return score(records, progress)
+    return score_cached(records, ruleset, calendar, folder, score, progress)

@@ -20,17 +20,17 @@ import pandas as pd
 
 from ..records import Records
 from ..score import MemberScores
-from ..score.checks import COUNT_MARK, GROUP_COLUMNS
+from ..score.checks import merge_groups
 from ..vocab.frames import sort_frame
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["combine_scores", "partition_records"]
+__all__ = ["branch_names", "combine_scores", "partition_records", "record_parts", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
 
 
-def _branches(records: Records) -> pd.Series:
+def branch_names(records: Records) -> pd.Series:
     """Each roster row's branch as text ("" when missing, all such members together)."""
     return records.roster["branch"].astype("string").fillna("").astype(object)
 
@@ -44,7 +44,7 @@ def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.nd
         counts = getattr(records, name)["member_id"].value_counts()
         weight = weight.add(counts, fill_value=0)
     per_branch = weight.reindex(ids.to_numpy()).fillna(0).groupby(
-        _branches(records).to_numpy()).sum().sort_index()
+        branch_names(records).to_numpy()).sum().sort_index()
     # each group ends with the branch whose running total reaches its share
     ends = np.searchsorted(np.cumsum(per_branch.to_numpy()),
                            np.arange(1, parts) * per_branch.sum() / parts, side="left") + 1
@@ -60,16 +60,27 @@ def partition_records(records: Records, parts: int) -> list[Records]:
     groups, _ = _branch_groups(records, max(1, parts))
     branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
                           index=[b for g in groups for b in g])
-    roster_part = _branches(records).map(branch_of).to_numpy(dtype="int64")
+    roster_part = branch_names(records).map(branch_of).to_numpy(dtype="int64")
+    return split_records(records, roster_part, len(groups))
+
+
+def record_parts(records: Records, roster_part: np.ndarray) -> dict[str, np.ndarray]:
+    """Each record's partition, table by table, given each roster row's: its member's, or
+    the first (0) for records whose member is on no roster."""
     ids = pd.Index(records.roster["member_id"])
-    split = {"roster": _split(records.roster, roster_part, len(groups))}
-    for name in RECORD_TABLES:  # each row copied once, into its partition, in its order
-        frame = getattr(records, name)
-        at = ids.get_indexer(frame["member_id"])
-        where = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)  # unknown: the first
-        split[name] = _split(frame, where, len(groups))
-    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()}
-                                     for k in range(len(groups))]
+    out = {"roster": roster_part}
+    for name in RECORD_TABLES:
+        at = ids.get_indexer(getattr(records, name)["member_id"])
+        out[name] = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)
+    return out
+
+
+def split_records(records: Records, roster_part: np.ndarray, parts: int) -> list[Records]:
+    """``records`` in ``parts`` partitions by each roster row's partition number (records of
+    members on no roster with the first), without the record-level issues."""
+    split = {name: _split(getattr(records, name), where, parts)  # each row copied once
+             for name, where in record_parts(records, roster_part).items()}
+    tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()} for k in range(parts)]
     return [attrs.evolve(records, issues=empty_issues(), **t) for t in tables]
 
 
@@ -107,33 +118,15 @@ def combine_scores(records: Records, parts: list[MemberScores]) -> MemberScores:
     return MemberScores(ruleset=first.ruleset, calendar=first.calendar, **tables,
                         issues=concat_issues([records.issues, *_issues(parts, grouped)]),
                         flag_rows=flags, evidence_rows=evidence,
-                        grouped_issues=_merge_groups(grouped))
+                        grouped_issues=grouped)
 
 
 def _issues(parts: list[MemberScores], grouped: pd.DataFrame) -> list[pd.DataFrame]:
-    """The partitions' issues: each grouped one once, its groups merged across partitions."""
+    """The partitions' issues: each grouped one once, its rows merged across partitions."""
     plain = concat_issues([p.issues for p in parts])
     if not len(grouped):
         return [plain]
-    seen = pd.MultiIndex.from_frame(grouped[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    seen = pd.concat([merge_groups(p.grouped_issues) for p in parts], ignore_index=True)
+    key = pd.MultiIndex.from_frame(seen[ISSUE_COLUMNS].astype("string").fillna("\x00"))
     mine = pd.MultiIndex.from_frame(plain[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    merged = _merge_groups(grouped)
-    return [plain[~mine.isin(seen)], merged[ISSUE_COLUMNS]]
-
-
-def _merge_groups(grouped: pd.DataFrame) -> pd.DataFrame:
-    """Groups of the same kind and keys from several partitions as one: rows counted
-    together, at the first address of all (as :func:`points.score.checks.grouped_issue`
-    does over everyone)."""
-    if not len(grouped):
-        return grouped
-    ordered = sort_frame(grouped, ["_group", "source"])
-    by = ordered.groupby("_group", sort=False)
-    first = ordered.drop_duplicates("_group").set_index("_group")
-    total = by["_count"].sum().reindex(first.index)
-    first["message"] = pd.Series([t.replace(COUNT_MARK, str(n)) for t, n in zip(
-        first["_template"].tolist(), total.tolist(), strict=True)], index=first.index,
-        dtype="string")
-    first["_count"] = total
-    out = first.reset_index()[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
-    return out.astype(dict.fromkeys([*ISSUE_COLUMNS, "_group", "_template"], "string"))
+    return [plain[~mine.isin(key)], merge_groups(grouped)[ISSUE_COLUMNS]]

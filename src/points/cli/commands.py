@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import math
 import re
-import shutil
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +17,6 @@ import pandas as pd
 from ..assess import Assessment, assess
 from ..judge import compare_assessments
 from ..read import read_workbooks
-from ..read.cache import CACHE_NAME, is_cache_dir
 from ..records import Records
 from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
@@ -32,6 +29,7 @@ from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
 from ..vocab.text import normalize_name
+from .cachedir import cache_folder, fresh_cache_undone, prune_scans
 from .cluster import check_spec, cluster
 from .progress import ProgressLine
 
@@ -54,22 +52,9 @@ def _progress(args: argparse.Namespace) -> ProgressLine:
     return ProgressLine(quiet=getattr(args, "quiet", False))
 
 
-def _cache(args: argparse.Namespace) -> Path | None:
-    """``--cache DIR``; without it, ``积分缓存`` beside ``-o`` (``points score``), else none;
-    ``--no-cache``: none."""
-    if getattr(args, "no_cache", False):
-        return None
-    if getattr(args, "cache", None):
-        return Path(args.cache)
-    output = getattr(args, "output", None)
-    if not output or not Path(output).parent.is_dir():
-        return None  # (a missing output folder is reported when the outputs are checked)
-    return Path(output).parent / CACHE_NAME
-
-
 def _read(args: argparse.Namespace) -> Records:
     check_spec(getattr(args, "dask", None))
-    return read_workbooks(args.files, year=args.year, cache=_cache(args),  # folders: whole
+    return read_workbooks(args.files, year=args.year, cache=cache_folder(args),  # folders: whole
                           progress=_progress(args))
 
 
@@ -79,9 +64,11 @@ def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
     records = _read(args) if records is None else records
     if getattr(args, "branch", None):
         records = records.for_branch(args.branch)
+    # one branch of a city is quick to score, and keeping it would push the city's chunks out
+    cache = None if getattr(args, "branch", None) else cache_folder(args)
     with cluster(getattr(args, "dask", None)) as client:
         return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
-                      client=client, progress=_progress(args))
+                      client=client, progress=_progress(args), cache=cache)
 
 
 def _width(text: str) -> int:
@@ -159,30 +146,17 @@ def _open_first(result: Assessment, output: str) -> str:
 
 # -- commands --------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _fresh_cache_undone(args: argparse.Namespace) -> Iterator[None]:
-    """A cache folder this run creates is removed again if the run fails (a failed run leaves
-    nothing behind; an existing cache keeps what it gained: it is only a cache)."""
-    folder = _cache(args)
-    fresh = folder is not None and not folder.exists()
-    try:
-        yield
-    except BaseException:
-        if fresh and folder is not None and is_cache_dir(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-
 def cmd_score(args: argparse.Namespace) -> int:
     public = _public(args)  # usage problems, before the work
     notice = Notice(days=args.notice_days, contact=args.contact)
     # every target is checked before any is written; a failed run leaves no file behind
-    with _fresh_cache_undone(args):
+    with fresh_cache_undone(args):
         result = _assess(args)
         written = write_outputs(result, args.output, public=public,
                                 mask_names=args.mask_names, per_branch=args.per_branch or None,
                                 ledger=args.ledger, org=args.org, date=_run_date(args.date),
                                 notice=notice, progress=_progress(args))
+    prune_scans(args, result)
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()
     folders |= {Path(args.public)} if args.public and is_folder(args.public) else set()

@@ -33,9 +33,10 @@ def _reading(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--branch", metavar="支部", help="只给这个支部计分（名册可以是全镇的）")
     sub.add_argument("--as-of", metavar="DATE", help="统计截至日期，如 2024-06-30（按月预警）")
     sub.add_argument("--cache", metavar="DIR",
-                     help="扫描缓存文件夹：每个表格读过一次就存下，下次只重读改过的文件（score 默认："
-                          "复核工作簿旁的“积分缓存”文件夹，可随时删除；其他命令默认不用缓存）")
-    sub.add_argument("--no-cache", action="store_true", help="不用扫描缓存，每个文件都重新读")
+                     help="缓存文件夹：每个表格读过一次就存下，各组支部的计分结果也存下，下次只重读改过的文件、"
+                          "只重算记录改过的支部（score 默认：复核工作簿旁的“积分缓存”文件夹，可随时删除；"
+                          "其他命令默认不用缓存）")
+    sub.add_argument("--no-cache", action="store_true", help="不用缓存，每个文件都重新读、全部重新计分")
     sub.add_argument("--dask", metavar="集群",
                      help="在 Dask 集群上按支部分块计分：local（本机启动 2 个工作进程）或调度器地址，"
                           "如 tcp://10.0.0.5:8786；结果与不用集群时相同")

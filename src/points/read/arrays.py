@@ -1,8 +1,9 @@
 """Cell addresses and matrix rectangles as whole arrays, and the reading switches.
 
 A matrix sheet travels from a scan to the merge as one rectangle (its rows, its columns, a
-value per cell); these helpers expand rectangles to cells and make every cell's
-``file!sheet!A1`` address with Arrow kernels, without a Python call per cell.
+value per cell; a file's rectangles laid end to end in one part, with their sizes); these
+helpers expand rectangles to cells and make every cell's ``file!sheet!A1`` address with
+Arrow kernels, without a Python call per cell.
 """
 
 from __future__ import annotations
@@ -47,11 +48,17 @@ def column_prefixes(sheets: list[SheetInfo], sheet: np.ndarray, column: np.ndarr
             for s, c in zip(sheet.tolist(), (column + c0[sheet]).tolist(), strict=True)]
 
 
+def _sizes(parts: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of each rectangle of the matrix parts (``n_rows``, ``n_cols``:
+    a part holds one rectangle per sheet, laid end to end)."""
+    return (np.concatenate([p["n_rows"] for p in parts]).astype("int64"),
+            np.concatenate([p["n_cols"] for p in parts]).astype("int64"))
+
+
 def rectangle_index(parts: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """For every cell of the matrix parts (each part row by row): its index into the parts'
-    concatenated ``rows`` and into their concatenated ``cols``."""
-    n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
-    n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
+    """For every cell of the matrix parts (each rectangle row by row): its index into the
+    parts' concatenated ``rows`` and into their concatenated ``cols``."""
+    n_rows, n_cols = _sizes(parts)
     cells = n_rows * n_cols
     width = np.repeat(n_cols, cells)
     k = np.arange(int(cells.sum()), dtype="int64") - np.repeat(np.cumsum(cells) - cells, cells)
@@ -60,10 +67,9 @@ def rectangle_index(parts: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, np.
 
 
 def rectangle_sources(parts: list[dict[str, np.ndarray]], sheets: list[SheetInfo]) -> pa.Array:
-    """The address of every cell of the matrix parts (each part row by row)."""
+    """The address of every cell of the matrix parts (each rectangle row by row)."""
     sheet = np.concatenate([p["sheet"] for p in parts])
-    n_rows = np.array([len(p["rows"]) for p in parts], dtype="int64")
-    n_cols = np.array([len(p["cols"]) for p in parts], dtype="int64")
+    n_rows, n_cols = _sizes(parts)
     prefixes = column_prefixes(sheets, np.repeat(sheet, n_cols),
                                np.concatenate([p["cols"] for p in parts]))
     r0 = np.array([s[2] for s in sheets], dtype="int64")

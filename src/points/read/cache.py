@@ -5,7 +5,8 @@ An entry's key is the SHA-256 of the file's content, its name (cell addresses ca
 year given for dates without one, and the reader's version (the source of :mod:`points.read`
 and :mod:`points.vocab`, hashed, and the versions of the libraries that read cells): a changed
 file, a renamed one or a new version of the reader never finds a stale entry. Scans do not
-depend on the ruleset, so a changed ruleset reuses every entry (scoring is never cached).
+depend on the ruleset, so a changed ruleset reuses every entry (scores have their own cache,
+keyed by the ruleset too: :mod:`points.backends.cache`).
 
 An entry is one Arrow IPC file (LZ4-compressed): the scan's arrays laid end to end in a
 handful of one-row list columns (one per numpy dtype, and the cell addresses), and its small
@@ -44,7 +45,7 @@ __all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "l
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
 #: The entry format; bump when the layout below changes.
-FORMAT = 2
+FORMAT = 3
 _SUFFIX = ".arrow"
 # Mixed cell values: exact type → tag, and the text each is written as and read back from.
 _ENCODE: dict[type, tuple[int, Callable[[Any], str]]] = {

@@ -9,7 +9,9 @@ Matching people to the roster needs every file and happens in :mod:`.merge`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,10 @@ class FileScan:
     numbers index it); ``hints``: the normalised title, sheet name and file name of each
     sheet (where a branch name may be written); ``parts``: column arrays per table kind
     (``roster``, ``people``, ``attendance``, ``list``, ``log``, ``appraisal``) with local
-    sheet and person numbers; ``activities`` and ``marks``: the texts that the matrix parts'
-    ``activity`` and ``mark`` codes index; ``cell_issues``: ``(code, message, address)``.
+    sheet and person numbers (one ``attendance`` part: the matrix sheets' rectangles end
+    to end, ``sheet``, ``n_rows`` and ``n_cols`` per rectangle); ``activities`` and
+    ``marks``: the texts that the matrix parts' ``activity`` and ``mark`` codes index;
+    ``cell_issues``: ``(code, message, address)``.
     """
 
     def __init__(self, path: str) -> None:
@@ -92,6 +96,19 @@ def _is_error(values: np.ndarray) -> np.ndarray:
         if len(values) else np.zeros(0, dtype=bool)
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _normal(text: str) -> str:
+    """:func:`normalize_name` of a text, remembered: a worker meets each branch's names in
+    its roster, sign-in sheets and logs."""
+    return normalize_name(text)
+
+
+def _as_text(convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``convert`` (:func:`cell_text` or :func:`id_text`: both are :func:`normalize_name` for
+    a text) with texts looked up in :func:`_normal`."""
+    return lambda value: _normal(value) if isinstance(value, str) else convert(value)
+
+
 class _Scanner:
     """Fills a :class:`FileScan` sheet by sheet."""
 
@@ -111,9 +128,12 @@ class _Scanner:
                     self._issue("hidden_sheet", "此工作表是隐藏的，已照常读取；如不应计分，请删除它",
                                 where)
                 self._sheet(raw)
-        if self.scan.parts["attendance"]:
-            self.scan.cell_sources = rectangle_sources(self.scan.parts["attendance"],
-                                                       self.scan.sheets)
+        parts = self.scan.parts["attendance"]
+        if parts:
+            self.scan.cell_sources = rectangle_sources(parts, self.scan.sheets)
+            # one part per file: a few arrays to pickle, store and merge, not seven per sheet
+            self.scan.parts["attendance"] = [{k: np.concatenate([p[k] for p in parts])
+                                              for k in parts[0]}]
         self._normalise_people()
         return self.scan
 
@@ -143,10 +163,10 @@ class _Scanner:
             parts = self.scan.parts[kind]
             if parts:
                 whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-                whole["member_id"] = per_distinct(whole["member_id"], id_text)
+                whole["member_id"] = per_distinct(whole["member_id"], _as_text(id_text))
                 for field in ("name", "branch", "category"):
                     if field in whole:
-                        whole[field] = per_distinct(whole[field], cell_text)
+                        whole[field] = per_distinct(whole[field], _as_text(cell_text))
                 self.scan.parts[kind] = [whole]
 
     def _missing(self, sheet: Sheet, missing: list[str]) -> None:
@@ -194,6 +214,8 @@ class _Scanner:
     def _person_cells(self, sheet: Sheet, field: str, rows: np.ndarray) -> np.ndarray:
         """A person column with its error cells reported and read as empty."""
         cells = sheet.column(field, rows)
+        if CellError not in set(map(type, cells)):
+            return cells
         bad = [i for i, v in enumerate(cells.tolist()) if isinstance(v, CellError)]
         for i in bad:
             self._issue("bad_cell", f"{HEADERS[field][0]}单元格是“{cells[i]}”，不是{HEADERS[field][0]}，"
@@ -267,6 +289,7 @@ class _Scanner:
         # one rectangle per sheet: per-row and per-column facts once, a mark per cell
         self.scan.parts["attendance"].append({
             "sheet": np.array([sheet.number]),
+            "n_rows": np.array([len(rows)]), "n_cols": np.array([len(use_cols)]),
             "person": self._people(sheet, rows, sheet.filled[np.ix_(rows, use_cols)].any(axis=1)),
             "rows": rows, "cols": use_cols,
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),

@@ -40,8 +40,9 @@ def norm(value: Any) -> str:
 
 def _grid(cells: list[list[Any]]) -> np.ndarray:
     """The cells as a 2-D object array (rows padded with "" when their lengths differ)."""
-    width = max((len(r) for r in cells), default=0)
-    if all(len(r) == width for r in cells):
+    lengths = list(map(len, cells))
+    width = max(lengths, default=0)
+    if min(lengths, default=0) == width:
         grid = np.empty((len(cells), width), dtype=object)
         if cells and width:
             grid[:] = cells
@@ -110,9 +111,8 @@ class Sheet:
         if block.size == 0:
             return np.array([], dtype="int64")
         filled = self.filled[start:].any(axis=1)
-        first = block[:, 0].copy()
-        for j in range(1, min(3, block.shape[1])):
-            first = np.where(first == "", block[:, j], first)
+        # the first filled of the first three cells ("" when none is)
+        first = block[np.arange(len(block)), np.argmax(self.filled[start:, :3], axis=1)]
         head = np.strings.lstrip(first.astype(_TEXT)).astype(f"U{_NOTE_WIDTH}")  # cut to width
         notes = np.zeros(len(block), dtype=bool)
         for prefix in _NOTE_PREFIXES:

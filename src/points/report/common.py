@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,8 +28,16 @@ class _Inputs(Protocol):
 
 def not_an_input(path: Path, read: _Inputs) -> None:
     """Refuse to write over a file the assessment (or records) ``read`` was read from."""
-    if path.resolve() in {Path(p).resolve() for p, _ in read.files}:
+    if path.resolve() in _resolved(read.files, os.getcwd()):
         raise OutputError(path, "这是本次读取的输入文件，不能写在它上面；请换一个文件名")
+
+
+@functools.lru_cache(maxsize=4)
+def _resolved(files: tuple[tuple[str, str], ...], cwd: str) -> frozenset[Path]:
+    """The input files as absolute paths, resolved once for all the targets of a run (one
+    workbook per branch checks thousands of targets against thousands of inputs). ``cwd``:
+    a relative path depends on it."""
+    return frozenset(Path(cwd, p).resolve() for p, _ in files)
 
 
 def check_target(path: Path, read: _Inputs, suffix: str = ".xlsx") -> None:

@@ -8,10 +8,12 @@ fails writes nothing (and a file it would have replaced keeps its previous conte
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -19,7 +21,8 @@ from typing import Any
 
 from ..vocab.errors import OutputError, os_problem
 
-__all__ = ["all_or_nothing", "atomic_write", "safe_filename", "write_file"]
+__all__ = ["adopt", "all_or_nothing", "alongside", "atomic_write", "discard", "held", "safe_filename",
+           "write_file"]
 
 _STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
 
@@ -82,12 +85,63 @@ def all_or_nothing() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        discard(staged)
         raise
     finally:
         _STAGED.reset(token)
     _commit(staged)
+
+
+@contextmanager
+def held() -> Iterator[list[tuple[Path, Path]]]:
+    """Like :func:`all_or_nothing`, but the files written in the block are left as temporary
+    files and handed over: the block's list of ``(temporary, target)`` pairs, for
+    :func:`adopt` (in a worker process: the parent adopts them). If the block fails, the
+    temporaries are removed."""
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield staged
+    except BaseException:
+        discard(staged)
+        raise
+    finally:
+        _STAGED.reset(token)
+
+
+def adopt(staged: list[tuple[Path, Path]]) -> None:
+    """Files written as :func:`held` temporaries: they join the :func:`all_or_nothing` block
+    under way (or are renamed into place at once when there is none)."""
+    current = _STAGED.get()
+    if current is None:
+        _commit(staged)
+    else:
+        current.extend(staged)
+
+
+def discard(staged: list[tuple[Path, Path]]) -> None:
+    """Remove the temporaries of ``staged``."""
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def alongside() -> Iterator[Callable[[Callable[[], None]], None]]:
+    """A ``submit(call)`` that runs ``call()`` in a second thread, within the
+    :func:`all_or_nothing` block under way (the files it writes join it). The block waits
+    for every call and raises the first error (after the block's own, if it failed)."""
+    with ThreadPoolExecutor(1) as pool:
+        futures: list[Future[None]] = []
+
+        def submit(call: Callable[[], None]) -> None:
+            futures.append(pool.submit(contextvars.copy_context().run, call))
+
+        try:
+            yield submit
+        finally:
+            wait(futures)
+        for future in futures:
+            future.result()
 
 
 def _commit(staged: list[tuple[Path, Path]]) -> None:

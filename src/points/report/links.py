@@ -20,9 +20,13 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..vocab.text import XML_ILLEGAL, column_letter
+from ..vocab.text import column_letter
+from .cells import ILLEGAL_RE2, join, joined, text_array, text_series
 
 __all__ = ["MAX_LINKS", "REL_TYPE", "link_targets", "links_xml", "rels_part",
            "sheet_links", "with_hyperlinks"]
@@ -32,7 +36,7 @@ MAX_LINKS = 65_530
 REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
          b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
-_ADDRESS = r"^(.+?)!(.+)!([A-Z]{1,3}[1-9][0-9]{0,6})$"
+_ADDRESS = r"^(?P<file>.+?)!(?P<sheet>.+)!(?P<cell>[A-Z]{1,3}[1-9][0-9]{0,6})$"
 # As Excel (and XlsxWriter) escape a file path in a link; "%" first.
 _URL_ESCAPES = [("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"),
                 ("[", "%5b"), ("]", "%5d"), ("^", "%5e"), ("`", "%60"), ("{", "%7b"),
@@ -65,22 +69,25 @@ def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: P
                  ) -> tuple[pd.Series, pd.Series]:
     """``(target, location)`` for each source address ``file!sheet!A1``: the input file as
     seen from ``folder`` (``files``: the ``(path, SHA-256)`` pairs read) and ``'sheet'!A1``;
-    both missing where the source is not a cell address."""
-    parts = sources.astype("string").str.extract(_ADDRESS)
+    both missing where the source is not a cell address. Arrow kernels over the addresses;
+    the link of each distinct file made once."""
+    parts = pc.extract_regex(text_array(sources), _ADDRESS)
+    name, sheet, cell = (parts.field(k) for k in ("file", "sheet", "cell"))
     paths: dict[str, str] = {}
     for path, _ in files:
         paths.setdefault(Path(path).name, path)
-    names = parts[0].dropna().unique()
-    target = parts[0].map({n: _target(str(n), paths, folder) for n in names})
-    location = "'" + parts[1].str.replace("'", "''") + "'!" + parts[2]
-    return target.astype("string"), location.astype("string")
+    names = pc.dictionary_encode(name)
+    links = [_target(str(n), paths, folder) for n in names.dictionary.to_pylist()]
+    target = pa.array(links, pa.large_string()).take(names.indices)
+    location = join("'", pc.replace_substring(sheet, "'", "''"), "'!", cell)
+    return text_series(target, sources.index), text_series(location, sources.index)
 
 
-def _attribute(values: pd.Series) -> pd.Series:
+def _attribute(values: pa.Array) -> pa.Array:
     """``values`` as XML attribute text (characters XML cannot hold become ``\ufffd``)."""
-    values = values.str.replace(XML_ILLEGAL, "\ufffd", regex=True)
+    values = pc.replace_substring_regex(values, ILLEGAL_RE2, "\ufffd")
     for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        values = values.str.replace(old, new, regex=False)
+        values = pc.replace_substring(values, old, new)
     return values
 
 
@@ -89,19 +96,19 @@ def links_xml(column: int, target: pd.Series, location: pd.Series, first_id: int
     """The ``<hyperlinks>`` element for the cells of ``column`` (row ``first_row`` on) and
     the ``<Relationship>`` elements it refers to (ids from ``rId<first_id>`` on); empty when
     no row has a target. At most :data:`MAX_LINKS` links."""
-    rows = pd.Series(range(first_row, first_row + len(target)), dtype="int64").astype("string")
-    frame = pd.DataFrame({"row": rows.to_numpy(), "target": target.to_numpy(),
-                          "location": location.to_numpy()}).dropna().head(MAX_LINKS)
-    if frame.empty:
+    targets, locations = text_array(target), text_array(location)
+    rows = np.flatnonzero(pc.and_(pc.is_valid(targets), pc.is_valid(locations)).to_numpy(
+        zero_copy_only=False))[:MAX_LINKS]
+    if len(rows) == 0:
         return b"", b""
-    ids = "rId" + pd.Series(range(first_id, first_id + len(frame)), dtype="int64"
-                            ).astype("string").to_numpy()
-    cells = ('<hyperlink ref="' + column_letter(column) + frame["row"] + '" r:id="' + ids
-             + '" location="' + _attribute(frame["location"]) + '"/>')
-    rels = ('<Relationship Id="' + ids + f'" Type="{REL_TYPE}" Target="'
-            + _attribute(frame["target"]) + '" TargetMode="External"/>')
-    return (("<hyperlinks>" + "".join(cells) + "</hyperlinks>").encode(),
-            "".join(rels).encode())
+    ids = join("rId", pc.cast(pa.array(np.arange(first_id, first_id + len(rows))),
+                               pa.large_string()))
+    cells = join('<hyperlink ref="', column_letter(column),
+                  pc.cast(pa.array(rows + first_row), pa.large_string()), '" r:id="', ids,
+                  '" location="', _attribute(locations.take(rows)), '"/>')
+    rels = join('<Relationship Id="', ids, f'" Type="{REL_TYPE}" Target="',
+                 _attribute(targets.take(rows)), '" TargetMode="External"/>')
+    return b"<hyperlinks>" + joined(cells) + b"</hyperlinks>", bytes(joined(rels))
 
 
 def rels_part(more: bytes, existing: bytes = _RELS) -> bytes:

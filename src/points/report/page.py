@@ -25,7 +25,11 @@ import os
 import re
 from collections.abc import Sequence
 
+import pandas as pd
+import pyarrow.compute as pc
+
 from ..judge.assessment import AssessmentTables
+from .cells import text_array, text_series
 
 __all__ = ["LIMIT", "PAGES", "Code", "default_org", "escape", "page_text", "run_date"]
 
@@ -109,8 +113,9 @@ def default_org(a: AssessmentTables) -> str:
     shared = _TOWN_END.match(_common_prefix(branches)) if branches else None
     if shared:
         return shared.group(0)
-    sources = a.members["source"].dropna().astype("string")
-    files = sources.str.split("!", n=1).str[0].value_counts()
+    sources = text_array(a.members["source"].dropna())  # the file: before the first "!"
+    files = text_series(pc.replace_substring_regex(sources, "(?s)!.*", "", max_replacements=1),
+                        pd.RangeIndex(len(sources))).value_counts()
     for name in files.index:
         town = _TOWN.match(os.path.splitext(str(name))[0])
         if town:

@@ -56,7 +56,9 @@ from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
 from ..vocab.progress import Progress, tell
 from .common import check_target, check_targets, folder_made, new_book
+from .files import alongside
 from .page import default_org, run_date
+from .pool import run_chunks
 from .sheets.branches import write_branches
 from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
@@ -102,8 +104,8 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     write_summary(book, a, rows)
     write_flags(book, a)
     write_evidence(book, a, target.parent, rows_per_sheet)
-    with all_or_nothing():
-        written = write_ledger(book, a, target, ledger, rows_per_sheet,
+    with all_or_nothing(), alongside() as side:  # the ledger file written while the book is
+        written = write_ledger(book, a, target, ledger, rows_per_sheet, side=side,
                                printed=a.members["branch"].nunique() <= 1)
         write_candidates(book, a)
         write_branches(book, a, rows)
@@ -166,28 +168,41 @@ def _rows_by_branch(frame: pd.DataFrame, member_branch: np.ndarray, ids: pd.Seri
     return np.split(order, ends[:-1])[:n_branches]
 
 
+class _Split:
+    """Each table of ``a`` split once by branch (not filtered once per branch, which grows
+    with branches × records); :meth:`view` is one branch's :func:`branch_view`."""
+
+    def __init__(self, a: AssessmentTables) -> None:
+        names, member_branch = np.unique(a.members["branch"].astype("string").fillna(
+            "").to_numpy(dtype=object), return_inverse=True)
+        self.a, self.names = a, [str(n) for n in names.tolist()]
+        ids = a.members["member_id"]
+        self.rows = {t: _rows_by_branch(getattr(a, t), member_branch, ids, len(names))
+                     for t in _PER_MEMBER}
+        self.links = branch_files(a)
+        self.files = _file(a.issues["source"])
+        self.issue_rows = _rows_by_branch(a.issues, member_branch, ids, len(names))
+        self.quiet = a.issues["member_id"].isna().to_numpy()
+
+    def view(self, b: int) -> AssessmentTables:
+        """The part of the assessment about branch number ``b``."""
+        a, branch = self.a, self.names[b]
+        own = self.files.isin(self.links.loc[self.links["branch"] == branch, "file"]
+                              ).to_numpy() & self.quiet
+        mine = np.zeros(len(a.issues), dtype=bool)
+        mine[self.issue_rows[b]] = True
+        parts: dict[str, Any] = {t: getattr(a, t).iloc[self.rows[t][b]].reset_index(drop=True)
+                                 for t in _PER_MEMBER}
+        return attrs.evolve(a, issues=a.issues[mine | own].reset_index(drop=True), **parts)
+
+
 def branch_views(a: AssessmentTables) -> Iterator[tuple[str, AssessmentTables]]:
     """Every named branch's :func:`branch_view`, in branch order: each table is split once
     by branch (not filtered once per branch, which grows with branches × records)."""
-    names, member_branch = np.unique(a.members["branch"].astype("string").fillna("").to_numpy(
-        dtype=object), return_inverse=True)
-    ids = a.members["member_id"]
-    split = {t: _rows_by_branch(getattr(a, t), member_branch, ids, len(names))
-             for t in _PER_MEMBER}
-    links = branch_files(a)
-    files = _file(a.issues["source"])
-    issue_rows = _rows_by_branch(a.issues, member_branch, ids, len(names))
-    quiet = a.issues["member_id"].isna().to_numpy()
-    for b, branch in enumerate(names.tolist()):
-        if not branch:  # no branch named: in the whole only
-            continue
-        own = files.isin(links.loc[links["branch"] == branch, "file"]).to_numpy() & quiet
-        mine = np.zeros(len(a.issues), dtype=bool)
-        mine[issue_rows[b]] = True
-        parts: dict[str, Any] = {t: getattr(a, t).iloc[split[t][b]].reset_index(drop=True)
-                                 for t in _PER_MEMBER}
-        yield branch, attrs.evolve(a, issues=a.issues[mine | own].reset_index(drop=True),
-                                   **parts)
+    split = _Split(a)
+    for b, branch in enumerate(split.names):
+        if branch:  # no branch named: in the whole only
+            yield branch, split.view(b)
 
 
 def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool = False,
@@ -201,21 +216,41 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
     path, with the whole under ``""``. A branch's pages name the branch (after ``org`` when
     given), the whole's ``org`` (see :func:`write_review`). With ``public``, each is the 公示
     version (``notice``: its 公示期 and contact). ``progress``: a callback told of the
-    workbooks written (see :mod:`points.vocab.progress`)."""
+    workbooks written (see :mod:`points.vocab.progress`). Many branches are written by two
+    worker processes side by side (see :mod:`.pool`); the files are the same."""
     folder = Path(directory)
     out = branch_paths(a, folder)
     with folder_made(folder):
         check_targets(((path, ".xlsx") for path in out.values()), a)
         with all_or_nothing():
-            for done, (branch, view) in enumerate(branch_views(a), 1):
-                write_review(view, out[branch], public=public, ledger="sheets",
-                             mask_names=mask_names, org=_branch_org(org, branch), date=date,
-                             notice=notice)
+            split = _Split(a)
+            job = _Job(split, out, {"public": public, "mask_names": mask_names, "org": org,
+                                    "date": date, "notice": notice})
+            todo = [b for b, branch in enumerate(split.names) if branch]
+            for done in run_chunks(job.write, todo):
                 tell(progress, "write", done, len(out))
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
                          org=org, date=date, notice=notice)
             tell(progress, "write", len(out), len(out))
     return out
+
+
+@attrs.frozen
+class _Job:
+    """Writing the workbooks of some branches (in this process or a forked worker)."""
+
+    split: _Split
+    out: dict[str, Path]
+    options: dict[str, Any]
+
+    def write(self, branches: list[int]) -> None:
+        """The workbooks of branch numbers ``branches``."""
+        options = dict(self.options)
+        org = options.pop("org")
+        for b in branches:
+            branch = self.split.names[b]
+            write_review(self.split.view(b), self.out[branch], ledger="sheets",
+                         org=_branch_org(org, branch), **options)
 
 
 def _branch_org(org: str | None, branch: str) -> str | None:

@@ -2,8 +2,9 @@
 
 XlsxWriter writes each sheet's header, formats, column widths, filters, frozen panes, print
 set-up, conditional formats and charts. The data rows of a table are then built as XML text
-column by column with vectorized string operations (no Python loop per cell) and spliced into
-the sheet when the file is saved. The cells are *inline strings*, numbers and date serials:
+a kind of cell at a time with vectorized string operations (no Python loop per cell, see
+:mod:`.cells`) and spliced into the sheet when the file is saved. The cells are *inline
+strings*, numbers and date serials:
 
 - text is never stored as a formula; text that Excel would turn into a formula when edited
   (starting with ``= + - @``, their full-width forms ``＝ ＋ － ＠``, a tab or a carriage
@@ -31,14 +32,12 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -46,31 +45,18 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
+from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
 
-__all__ = ["INFINITY", "MAX_ROWS", "RISKY", "Book", "Column", "all_or_nothing", "atomic_write",
-           "literal_text", "safe_filename", "write_file"]
+__all__ = ["CUT", "INFINITY", "MAX_CELL", "MAX_ROWS", "RISKY", "Book", "Column", "Kind",
+           "all_or_nothing", "atomic_write", "literal_text", "rows_xml", "safe_filename",
+           "write_file"]
 
 #: Rows an Excel sheet holds, the header row included.
 MAX_ROWS = 1_048_576
-MAX_CELL = 32_767
-CUT = "…（内容过长，已截断）"
-_ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # XML_ILLEGAL, for Arrow's RE2
-_ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
-#: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
-#: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
-RISKY = r"^[=+\-@\t\r＝＋－＠]"
-#: How ``inf`` and ``-inf`` are shown: as text (U+2212 for the minus, so that it is not risky).
-INFINITY = ("∞", "\u2212∞")
-_LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
-_EPOCH = pd.Timestamp("1899-12-30")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_EMPTY = pa.scalar("", pa.large_string())
-
-Kind = Literal["text", "points", "int", "percent", "date", "wrap"]
-_NUMBERS = ("points", "int", "percent")
 
 
 class Column(NamedTuple):
@@ -79,115 +65,6 @@ class Column(NamedTuple):
     header: str
     kind: Kind = "text"
     max_width: float = 40
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype("string"))
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pc.cast(array, pa.large_string())
-
-
-def display_width(values: pd.Series) -> int:
-    """The widest text of ``values`` in Excel column units: a Chinese character counts two.
-
-    (UTF-8 bytes + characters) / 2 is 1 for ASCII and 2 for the 3-byte CJK characters."""
-    text = pc.fill_null(_arrow_text(values), "")
-    width = pc.max(pc.add(pc.binary_length(text), pc.utf8_length(text))).as_py()
-    return 0 if width is None else (width + 1) // 2
-
-
-def _join(*parts: Any) -> pa.Array:
-    """Element-wise concatenation of large-string arrays and literal texts."""
-    parts = tuple(pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts)
-    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
-
-
-def _text_cells(values: pd.Series, ref: pa.Array, style: int, quoted: int) -> pa.Array:
-    text = _arrow_text(values)
-    present = pc.fill_null(pc.not_equal(text, ""), False)
-    text = pc.replace_substring_regex(pc.fill_null(text, ""), _ILLEGAL_RE2, "\ufffd")
-    long = pc.greater(pc.utf8_length(text), MAX_CELL)
-    if pc.any(long).as_py():
-        cut = _join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
-        text = pc.if_else(long, cut, text)
-    risky = pc.match_substring_regex(text, RISKY)
-    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        text = pc.replace_substring(text, old, new)
-    text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
-    styles = pc.if_else(risky, pa.scalar(str(quoted), pa.large_string()),
-                        pa.scalar(str(style), pa.large_string()))
-    cells = _join('<c r="', ref, '" s="', styles, '" t="inlineStr"><is><t xml:space="preserve">',
-                  text, "</t></is></c>")
-    return pc.if_else(present, cells, _join('<c r="', ref, f'" s="{style}"/>'))
-
-
-def _number_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
-                                                                    copy=True)
-    small = np.abs(numbers) < _LARGE
-    numbers[small] = np.round(numbers[small], 9)
-    finite = np.isfinite(numbers)
-    shown = pc.cast(pa.array(np.where(finite, numbers, 0.0), pa.float64()), pa.large_string())
-    cells = pc.if_else(pa.array(finite),
-                       _join('<c r="', ref, f'" s="{style}"><v>', shown, "</v></c>"),
-                       _join('<c r="', ref, f'" s="{style}"/>'))
-    infinite = np.isinf(numbers)
-    if infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
-        sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
-        text = _join('<c r="', ref, f'" s="{style}" t="inlineStr"><is><t>', sign, "</t></is></c>")
-        cells = pc.if_else(pa.array(infinite), text, cells)
-    return cells
-
-
-def _date_cells(values: pd.Series, ref: pa.Array, style: int) -> pa.Array:
-    dates = pd.to_datetime(values, errors="coerce")
-    return _number_cells((dates - _EPOCH) / pd.Timedelta(days=1), ref, style)
-
-
-def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]) -> pa.Array:
-    """`` ht="…" customHeight="1"`` for rows whose wrapped text needs more than one line."""
-    lines = pa.array(np.ones(len(part), dtype="int64"))
-    for index, kind in enumerate(kinds):
-        if kind != "wrap":
-            continue
-        text = pc.fill_null(_arrow_text(part.iloc[:, index]), "")
-        width = pc.divide(pc.add(pc.binary_length(text), pc.utf8_length(text)), 2)
-        usable = max(widths[index] - 1, 1) * 1.15  # the estimate counts a little wide
-        wrapped = pc.ceil(pc.divide(pc.cast(width, pa.float64()), usable))
-        breaks = pc.add(pc.count_substring(text, "\n"), 1)
-        lines = pc.max_element_wise(lines, pc.cast(wrapped, pa.int64()), breaks)
-    height = pc.min_element_wise(pc.multiply(lines, 15), 409)
-    attribute = _join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
-    return pc.if_else(pc.greater(lines, 1), attribute, _EMPTY)
-
-
-def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
-             widths: Sequence[float], first_row: int = 2, block: int = 100_000
-             ) -> Iterator[memoryview]:
-    """The ``<row>`` elements of ``frame`` (already in sheet order) from ``first_row`` on, as
-    UTF-8 chunks of ``block`` rows; rows with wrapped text get the height it needs for the
-    column ``widths``."""
-    for start in range(0, len(frame), block):
-        part = frame.iloc[start:start + block].reset_index(drop=True)
-        first = first_row + start
-        numbers = pc.cast(pa.array(np.arange(first, first + len(part))), pa.large_string())
-        cells = []
-        for index, kind in enumerate(kinds):
-            ref = _join(column_letter(index), numbers)
-            values = part.iloc[:, index]
-            if kind in _NUMBERS:
-                cells.append(_number_cells(values, ref, styles[kind]))
-            elif kind == "date":
-                cells.append(_date_cells(values, ref, styles[kind]))
-            else:
-                cells.append(_text_cells(values, ref, styles[kind], styles[kind + "_quoted"]))
-        heights = _row_heights(part, kinds, widths)
-        rows = _join('<row r="', numbers, '"', heights, ">", *cells, "</row>")
-        # The values of a string array lie back to back in one buffer: the joined rows.
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1,
-                                offset=rows.offset * 8)
-        yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 class Book:
@@ -209,6 +86,7 @@ class Book:
                                 else [Code("&A")])
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
         self._links: dict[int, tuple[int, pd.Series, pd.Series]] = {}
+        self._shared: set[int] = set()
         wb = self.workbook
         border = {"border": 1, "valign": "top"}
         head = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
@@ -257,11 +135,12 @@ class Book:
 
     def table(self, name: str, frame: pd.DataFrame, columns: Sequence[Column], *,
               freeze_columns: int = 0, filter_columns: int | None = None,
-              repeat: bool = True) -> Worksheet:
+              repeat: bool = True, shared: bool = False) -> Worksheet:
         """A sheet holding ``frame`` (one column per entry of ``columns``) as a filterable table
         with a frozen header row (repeated on every printed page unless not ``repeat``) and
         widths that fit the text (long headers wrap). The filter covers the first
-        ``filter_columns`` columns (all by default)."""
+        ``filter_columns`` columns (all by default). ``shared``: ``frame`` is the same object
+        in many workbooks of a run (and never changes): its widths and rows are made once."""
         if len(frame) + 1 > MAX_ROWS:
             raise OutputError(name, f"有 {len(frame):,} 行，超出 Excel 每张表 {MAX_ROWS - 1:,} 行的上限；"
                                     "请按支部分别写出（--per-branch），或把积分明细另存（--ledger parquet）")
@@ -271,17 +150,18 @@ class Book:
         ws.freeze_panes(1, freeze_columns)
         ws.autofilter(0, 0, max(len(frame), 1), (filter_columns or len(columns)) - 1)
         widths, lines = [], 2
-        for index, column in enumerate(columns):
+        for index, (column, widest) in enumerate(zip(columns, _widest(frame, columns, shared),
+                                                     strict=True)):
             self.write_text(ws, 0, index, column.header, "header")
-            values = frame.iloc[:, index]
-            shown = values.dt.strftime("%Y-%m-%d") if column.kind == "date" else values
-            header = display_width(pd.Series([column.header]))
-            width = max(min(header, 8), display_width(shown)) + 2  # long headers wrap
+            header = text_width(column.header)
+            width = max(min(header, 8), widest) + 2  # long headers wrap
             widths.append(float(min(max(width, 6), column.max_width)))
             lines = max(lines, math.ceil(header / max(widths[-1] - 1, 1)))
             ws.set_column(index, index, widths[-1])
         ws.set_row(0, 15 * min(lines, 6))
         self._rows[ws.index] = (frame, [c.kind for c in columns], widths)
+        if shared:
+            self._shared.add(ws.index)
         return ws
 
     def widths(self, ws: Worksheet) -> list[float]:
@@ -303,9 +183,9 @@ class Book:
             self.write_text(ws, top, index, column.header, "header")
         for row, values in enumerate(frame.itertuples(index=False), start=top + 1):
             for index, (column, value) in enumerate(zip(columns, values, strict=True)):
-                if column.kind in _NUMBERS and pd.isna(value):
+                if column.kind in NUMBERS and pd.isna(value):
                     ws.write_blank(row, index, None, self.formats[column.kind])
-                elif column.kind in _NUMBERS:
+                elif column.kind in NUMBERS:
                     ws.write_number(row, index, float(value), self.formats[column.kind])
                 else:
                     self.write_text(ws, row, index, "" if pd.isna(value) else str(value))
@@ -325,21 +205,28 @@ class Book:
         links = sheet_links(source, self._links)
 
         def write(handle: Any) -> None:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out, \
+                    ThreadPoolExecutor(1) as pool:
+                behind = _Behind(pool)
                 for info in source.infolist():
                     data, name = source.read(info.filename), info.filename
                     sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
                     rels = re.fullmatch(r"xl/worksheets/_rels/sheet(\d+)\.xml\.rels", name)
                     if sheet and int(sheet.group(1)) - 1 in self._rows:
                         index = int(sheet.group(1)) - 1
+                        behind.wait()
                         with out.open(_entry(name), "w", force_zip64=True) as stream:
-                            self._write_sheet(stream, data, sheets[index], styles,
-                                              links.get(index, (b"", b""))[0])
+                            try:
+                                self._write_sheet(behind, stream, data, sheets[index], styles,
+                                                  links.get(index, (b"", b""))[0])
+                            finally:
+                                behind.wait()
                     elif rels and int(rels.group(1)) - 1 in links:
-                        out.writestr(_entry(name), rels_part(links[int(rels.group(1)) - 1][1],
-                                                             data))
+                        behind.do(out.writestr, _entry(name),
+                                  rels_part(links[int(rels.group(1)) - 1][1], data))
                     else:
-                        out.writestr(_entry(name), data)
+                        behind.do(out.writestr, _entry(name), data)
+                behind.wait()
                 for index, (_, more) in links.items():  # sheets with no relationships yet
                     name = f"xl/worksheets/_rels/sheet{index + 1}.xml.rels"
                     if more and name not in source.namelist():
@@ -347,17 +234,70 @@ class Book:
 
         atomic_write(path, write)
 
-    def _write_sheet(self, stream: Any, data: bytes, ws: Worksheet, styles: dict[str, int],
-                     links: bytes) -> None:
-        """The sheet's XML with the rows of its table and its hyperlinks spliced in."""
+    def _write_sheet(self, behind: _Behind, stream: Any, data: bytes, ws: Worksheet,
+                     styles: dict[str, int], links: bytes) -> None:
+        """The sheet's XML with the rows of its table and its hyperlinks spliced in; each part
+        compressed into ``stream`` while the next is built (see :class:`_Behind`)."""
         frame, kinds, widths = self._rows[ws.index]
         rows = max(len(frame) + 1, (ws.dim_rowmax or 0) + 1)
         cols = max(len(kinds), (ws.dim_colmax or 0) + 1)
         head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
-        stream.write(head)
-        for chunk in rows_xml(frame, kinds, styles, widths):
-            stream.write(chunk)
-        stream.write(with_hyperlinks(tail, links))
+        behind.do(stream.write, head)
+        if ws.index in self._shared:
+            behind.do(stream.write, _remembered(
+                frame, ("rows", tuple(kinds), tuple(styles.items()), tuple(widths)),
+                lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
+        else:
+            for chunk in rows_xml(frame, kinds, styles, widths):
+                behind.do(stream.write, chunk)
+        behind.do(stream.write, with_hyperlinks(tail, links))
+
+
+class _Behind:
+    """Calls run one at a time in a second thread, one call behind the caller: the zip's
+    compression (zlib lets go of the interpreter while it works) runs while the next rows
+    are built (so do Arrow's kernels). The calls run in the order given, so the file is the
+    same as when written in one thread."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self._pool = pool
+        self._last: Future[Any] | None = None
+
+    def do(self, call: Any, *args: Any) -> None:
+        """Run ``call(*args)`` once the previous call is done (its error raised here)."""
+        self.wait()
+        self._last = self._pool.submit(call, *args)
+
+    def wait(self) -> None:
+        """Wait for the last call (raising its error)."""
+        last, self._last = self._last, None
+        if last is not None:
+            last.result()
+
+
+#: What :func:`_remembered` keeps: (frame, what) → (the frame, the value); a few entries.
+_MEMO: dict[tuple[int, Any], tuple[pd.DataFrame, Any]] = {}
+
+
+def _remembered(frame: pd.DataFrame, what: Any, make: Any) -> Any:
+    """``make()``, remembered for this very ``frame`` object (kept alive by the memo, so
+    that its id stays its own) and ``what``: for the tables many workbooks share."""
+    key = (id(frame), what)
+    if key not in _MEMO:
+        if len(_MEMO) >= 16:
+            _MEMO.clear()
+        _MEMO[key] = (frame, make())
+    return _MEMO[key][1]
+
+
+def _widest(frame: pd.DataFrame, columns: Sequence[Column], shared: bool) -> list[int]:
+    """The display width of each column's widest value (a date as ``yyyy-mm-dd``)."""
+    def make() -> list[int]:
+        return display_widths([frame.iloc[:, i].dt.strftime("%Y-%m-%d") if c.kind == "date"
+                               else frame.iloc[:, i] for i, c in enumerate(columns)])
+
+    return list(_remembered(frame, ("widths", tuple(columns)), make)) if shared else make()
+
 
 def _entry(name: str) -> zipfile.ZipInfo:
     entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)

@@ -19,7 +19,7 @@ from ..rules.model import Ruleset
 from ..vocab.frames import sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
-from .checks import GROUP_COLUMNS
+from .checks import GROUP_COLUMNS, merge_groups
 from .events import EVENT_COLUMNS, attendance_events
 from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
@@ -50,8 +50,9 @@ class MemberScores:
     flag_rows: tuple[pd.DataFrame, ...]
     evidence_rows: tuple[pd.DataFrame, ...]
     #: The issues among ``issues`` that count records of several members (one per unknown
-    #: activity, item, date …), with their group and count: partitions of the members merge
-    #: them (:func:`points.backends.partition.combine_scores`).
+    #: activity, item, date …) as rows of one member each, with their group and count
+    #: (:func:`.checks.grouped_issue`): partitions of the members are split and merged by them
+    #: (:func:`points.backends.partition.combine_scores`).
     grouped_issues: pd.DataFrame
 
 
@@ -68,9 +69,17 @@ def _grouped(issues: list[pd.DataFrame]) -> pd.DataFrame:
     if not grouped:
         return empty_issues().assign(_group=pd.Series(dtype="string"),
                                      _count=pd.Series(dtype="int64"),
-                                     _template=pd.Series(dtype="string"))
+                                     _template=pd.Series(dtype="string"),
+                                     _member=pd.Series(dtype="string"))
     out = pd.concat(grouped, ignore_index=True)[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
-    return out.astype({"_group": "string", "_count": "int64", "_template": "string"})
+    return out.astype({"_group": "string", "_count": "int64", "_template": "string",
+                       "_member": "string"})
+
+
+def _issues(issues: list[pd.DataFrame], grouped: pd.DataFrame) -> pd.DataFrame:
+    """The issues: each grouped one once, its rows (one a member) merged."""
+    plain = [f for f in issues if GROUP_COLUMNS[0] not in f.columns]
+    return concat_issues([*plain, merge_groups(grouped)[ISSUE_COLUMNS]])
 
 
 def previous_totals(records: Records, ruleset: Ruleset, calendar: Calendar) -> pd.Series | None:
@@ -129,10 +138,10 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))
     for raise_flags in MEMBER_FLAGS:
         raise_flags(flags)
+    grouped = _grouped(issues)
     return MemberScores(
         ruleset=ruleset, calendar=calendar, members=scope, ledger=ledger,
         totals=totals_table(ledger, scope, ruleset),
         monthly=monthly_table(ledger, scope, ruleset, calendar),
-        issues=concat_issues(issues), events=events, logs=all_logs,
-        grouped_issues=_grouped(issues),
+        issues=_issues(issues, grouped), events=events, logs=all_logs, grouped_issues=grouped,
         flag_rows=tuple(flags.flags), evidence_rows=tuple(flags.evidence))

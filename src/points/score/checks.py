@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..vocab.frames import positions, sort_frame
-from ..vocab.issues import make_issues
+from ..vocab.issues import ISSUE_COLUMNS, make_issues
 from .calendar import Calendar
 
 __all__ = ["COUNT_MARK", "GROUP_COLUMNS", "fmt_date", "grouped_issue", "history", "in_window",
-           "in_year", "member_facts", "member_positions"]
+           "in_year", "member_facts", "member_positions", "merge_groups"]
 
 
 def fmt_date(dates: pd.Series) -> pd.Series:
@@ -25,22 +25,25 @@ def fmt_date(dates: pd.Series) -> pd.Series:
 #: Where a grouped issue's count stands in its message template.
 COUNT_MARK = "\x00count"
 #: The columns a grouped issue carries besides the issue's: its group (code and keys as text),
-#: its row count and its message with :data:`COUNT_MARK` for the count.
-GROUP_COLUMNS = ["_group", "_count", "_template"]
+#: its row count, its message with :data:`COUNT_MARK` for the count, and the member whose
+#: records the row counts.
+GROUP_COLUMNS = ["_group", "_count", "_template", "_member"]
 
 
 def grouped_issue(frame: pd.DataFrame, keys: list[str], code: str,
                   text: Callable[[pd.DataFrame, pd.Series], pd.Series],
                   member: bool = False) -> pd.DataFrame:
-    """One issue per group of ``keys``, at the group's first address (in address order).
+    """The rows of one issue per group of ``keys``, at the group's first address (in address
+    order): one row per group and member, which :func:`merge_groups` makes one issue.
 
-    ``text(first, n)`` builds the messages from each group's first row and its row count.
-    A group may span members: the issues also carry what is needed to merge the groups of
-    several partitions of the members (:data:`GROUP_COLUMNS`, see
-    :func:`points.backends.partition.combine_scores`); :func:`.concat_issues` drops them.
+    ``text(first, n)`` builds the messages from a row's first record and its record count.
+    A group may span members: a row per member lets any partition of the members (whole
+    branches, :mod:`points.backends.partition`) be scored, split and merged again exactly
+    (:data:`GROUP_COLUMNS`); :func:`.concat_issues` drops those columns.
     """
     ordered = sort_frame(frame, [*keys, "source"])
-    groups = ordered.groupby(keys, sort=True, dropna=False)
+    by = keys if "member_id" in keys else [*keys, "member_id"]
+    groups = ordered.groupby(by, sort=True, dropna=False)
     first = groups.first().reset_index()
     count = pd.Series(groups.size().to_numpy(), index=first.index)
     out = make_issues(code, text(first, count.astype("string")), first["source"],
@@ -50,7 +53,26 @@ def grouped_issue(frame: pd.DataFrame, keys: list[str], code: str,
         group = group + "\x1f" + first[key].astype("string").fillna("\x00")
     template = text(first, pd.Series(COUNT_MARK, index=first.index, dtype="string"))
     return out.assign(_group=group.to_numpy(), _count=count.to_numpy(),
-                      _template=template.astype("string").to_numpy())
+                      _template=template.astype("string").to_numpy(),
+                      _member=first["member_id"].astype("string").to_numpy())
+
+
+def merge_groups(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the same group (of one member each, or of several partitions) as one issue:
+    their records counted together, at the first address of all, its message built from
+    that row's template."""
+    if not len(grouped):
+        return grouped
+    ordered = sort_frame(grouped, ["_group", "source"])
+    by = ordered.groupby("_group", sort=False)
+    first = ordered.drop_duplicates("_group").set_index("_group")
+    total = by["_count"].sum().reindex(first.index)
+    first["message"] = pd.Series([t.replace(COUNT_MARK, str(n)) for t, n in zip(
+        first["_template"].tolist(), total.tolist(), strict=True)], index=first.index,
+        dtype="string")  # once per group, not per record
+    first["_count"] = total
+    out = first.reset_index()[[*ISSUE_COLUMNS, *GROUP_COLUMNS]]
+    return out.astype(dict.fromkeys([*ISSUE_COLUMNS, "_group", "_template", "_member"], "string"))
 
 
 def member_positions(frame: pd.DataFrame, members: pd.DataFrame, label: str,

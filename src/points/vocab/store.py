@@ -33,6 +33,7 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：每个表格文件读�
 # LZ4 makes entries several times smaller (cell addresses repeat) and still loads fast;
 # Arrow's threads cost more than they save on entries this small.
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+_PLAIN = pa.ipc.IpcWriteOptions(use_threads=False)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
 
 
@@ -68,29 +69,38 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def ipc_bytes(table: pa.Table) -> bytes:
-    """``table`` as an Arrow IPC file (LZ4-compressed)."""
+def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
+    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
+    of entries that are compressed already)."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=_WRITE) as writer:
-        writer.write_table(table)
+    options = _WRITE if compress else _PLAIN
+    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
+        if table.num_rows or not all(c.num_chunks for c in table.columns):
+            writer.write_table(table)
+        else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
+            writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
+                                               schema=table.schema))
     return bytes(sink.getvalue().to_pybytes())
 
 
-def read_ipc(data: bytes) -> pa.Table:
+def read_ipc(data: bytes | pa.Buffer) -> pa.Table:
     """The table of an Arrow IPC file's bytes (raises on damage: the caller ignores it)."""
     return pa.ipc.open_file(pa.py_buffer(data), options=_READ).read_all()
 
 
-def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "") -> int:
-    """Remove the entries of ``folder`` named ``prefix…suffix`` that are not in ``keep`` (file
-    names); return how many went. Errors are ignored (another run may be pruning the same
-    folder); temporary files are left alone (another run may be writing them)."""
+def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
+          skip: str | None = None) -> int:
+    """Remove the entries of ``folder`` named ``prefix…suffix`` (and not ``skip…``) that are
+    not in ``keep`` (file names); return how many went. Errors are ignored (another run may
+    be pruning the same folder); temporary files are left alone (another run may be writing
+    them)."""
     kept = set(keep)
     gone = 0
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry, never per record
             name = entry.name
-            if name.startswith(prefix) and name.endswith(suffix) and name not in kept:
+            if (name.startswith(prefix) and name.endswith(suffix) and name not in kept
+                    and not (skip and name.startswith(skip))):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     gone += 1

@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
-from ...score.rates import attendance_rates, with_branch
+from ...score.rates import attendance_rates
 from ...vocab.codes import FLAG_CODES
-from ..xlsx import Book, Column, display_width
+from ...vocab.frames import positions
+from ..cells import display_width, text_width
+from ..xlsx import Book, Column
 
 if TYPE_CHECKING:
     from xlsxwriter.chart import Chart
@@ -58,9 +60,7 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
     table = pd.DataFrame(index=branches)
     table["人数"] = members.groupby("branch").size().reindex(branches).fillna(0).astype("int64")
     table["平均分"] = members.groupby("branch")["total"].mean().reindex(branches).round(1)
-    events = with_branch(a.events, a.members)
-    rates = attendance_rates(events[(events["kind"] == "member").fillna(False).to_numpy()],
-                             ["branch"], pd.Index(branches, name="branch"))
+    rates = _branch_rates(a, branches)
     table["出勤率"] = rates["rate"].to_numpy()
     table["请假率"] = rates["leave_rate"].to_numpy()
     rs = a.ruleset
@@ -76,6 +76,19 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
     for code in codes:
         flags[FLAG_CODES[code].label] = flagged[code].reindex(branches).fillna(0).astype("int64")
     return table.reset_index(), flags.reset_index()
+
+
+def _branch_rates(a: AssessmentTables, branches: pd.Index) -> pd.DataFrame:
+    """:func:`attendance_rates` of the members' (not the candidates') events per branch of
+    ``branches``, in that order: the events grouped by branch number, not by text."""
+    people = a.members.drop_duplicates("member_id")
+    at = positions(a.events["member_id"], people["member_id"])
+    member = np.append((people["kind"] == "member").fillna(False).to_numpy(dtype=bool), False)
+    branch = np.append(positions(people["branch"], pd.Series(branches)), -1)
+    keep = member[at] & (branch[at] >= 0)
+    events = pd.DataFrame({"branch": branch[at][keep],
+                           "status": a.events["status"].to_numpy()[keep]})
+    return attendance_rates(events, ["branch"], pd.RangeIndex(len(branches), name="branch"))
 
 
 class _Layout(NamedTuple):
@@ -112,7 +125,7 @@ def _flag_tables(book: Book, ws: Worksheet, flags: pd.DataFrame, at: _Layout) ->
         for index, label in enumerate(part, start=1):
             book.write_text(ws, top, index, label, "header")
             ws.write_column(top + 1, index, flags[label].astype(float).tolist(), book.formats["int"])
-            lines = max(lines, math.ceil(display_width(pd.Series([label])) / (FLAG_WIDTH - 1)))
+            lines = max(lines, math.ceil(text_width(label) / (FLAG_WIDTH - 1)))
         ws.set_row(top, 15 * min(lines, 6))
 
 

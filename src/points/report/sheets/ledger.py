@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.frames import positions
 from ...vocab.statuses import STATUS_LABELS
+from ..cells import NA_TEXT, text_array, text_series
 from ..common import check_target
 from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
 
@@ -44,35 +47,38 @@ LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "da
                   Column("维度", "text", 10), Column("规则编号", "text", 30)]
 
 
+#: The text dtype of 姓名: the default ``str`` (missing is ``nan``), as a column built from
+#: Python objects gets (the others are ``string``, missing ``<NA>``).
+_NAN_TEXT: pd.StringDtype[Any] = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
 def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     """The ledger with Chinese headers, as the 积分明细 sheet shows it. Its texts are made
-    once per distinct (item, status, rule) and spread back (a ledger has millions of rows and
-    a few hundred kinds of row)."""
+    once per distinct (item, status, rule), dimension and member, and spread back with one
+    Arrow ``take`` each (a ledger has millions of rows and a few hundred kinds of row)."""
     led = a.ledger
     kinds = led.groupby(["item", "status", "rule"], sort=False, dropna=False).ngroup().to_numpy()
     first = pd.Series(np.arange(len(led))).groupby(kinds, sort=True).first().to_numpy()
     rule = _rule_text(a, led.iloc[first])
     labels = a.dimension_labels
-    dimension = led["dimension"].astype("string")
-    dim_codes, dims = pd.factorize(dimension)
-    dim_text = pd.Series(dims, dtype="string").map(labels).astype("string").fillna(
-        pd.Series(dims, dtype="string"))
-    name = a.members["name"]
+    dim_codes, distinct = pd.factorize(led["dimension"])
+    dims = pd.Series(distinct, dtype="string")
+    dim_text = dims.map(labels).astype("string").fillna(dims)
     at = positions(led["member_id"], a.members["member_id"])
     return pd.DataFrame({
         "党员编号": led["member_id"],
-        "姓名": pd.concat([name, pd.Series([None], dtype=name.dtype)], ignore_index=True)
-        .iloc[at].to_numpy(),
+        "姓名": _take(a.members["name"], at, led.index, _NAN_TEXT),
         "日期": led["date"], "规则": _take(rule, kinds, led.index), "积分": led["points"],
         "来源": led["source"],
         "维度": _take(dim_text, dim_codes, led.index),
         "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
 
 
-def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` at ``codes`` (-1: missing), on ``index``."""
-    padded = pd.concat([values, pd.Series([pd.NA], dtype="string")], ignore_index=True)
-    return pd.Series(padded.iloc[codes].to_numpy(), index=index, dtype="string")
+def _take(values: pd.Series, codes: np.ndarray, index: pd.Index,
+          dtype: pd.StringDtype[Any] = NA_TEXT) -> pd.Series:
+    """``values`` at ``codes`` (-1: missing), on ``index``, as text of ``dtype``: one Arrow
+    ``take`` (no Python string per row)."""
+    return text_series(text_array(values).take(pa.array(codes, mask=codes < 0)), index, dtype)
 
 
 def _rule_text(a: AssessmentTables, led: pd.DataFrame) -> pd.Series:
@@ -136,22 +142,24 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
-                 rows_per_sheet: int, *, printed: bool = True) -> list[Path]:
+                 rows_per_sheet: int, *, printed: bool = True,
+                 side: Callable[[Callable[[], None]], None] | None = None) -> list[Path]:
     """Add the 积分明细 sheet(s) to the workbook at ``path``, or write the ledger beside it and
     a sheet that says where; return the side files written. Unless ``printed``, each sheet's
-    print area is its header row alone (see :func:`unprinted`)."""
+    print area is its header row alone (see :func:`unprinted`). ``side``: runs the writing
+    of the side file (e.g. in a second thread, :func:`points.report.files.alongside`)."""
     if option == "none":
         return []
     frame = ledger_table(a)
-    side = ledger_path(path, option)
-    if side is not None:
-        check_target(side, a, side.suffix)
-        _write_side(side, frame, option)
+    file = ledger_path(path, option)
+    if file is not None:
+        check_target(file, a, file.suffix)
+        (side or _now)(lambda: _write_side(file, frame, option))
         ws = book.sheet("积分明细")
-        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {side.name}（与本工作簿同一文件夹）"
+        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {file.name}（与本工作簿同一文件夹）"
                         + ("；各支部的积分明细在各支部的工作簿中（points score 加 --per-branch 写出）"
                            if len(frame) > SHEET_LEDGER_ROWS else ""))
-        return [side]
+        return [file]
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):
         name = "积分明细" if part == 0 else f"积分明细{part + 1}"
@@ -160,6 +168,10 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
         if not printed:
             unprinted(book, ws, len(frame))
     return []
+
+
+def _now(call: Callable[[], None]) -> None:
+    call()
 
 
 def unprinted(book: Book, ws: Worksheet, rows: int) -> None:

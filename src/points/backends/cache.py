@@ -1,0 +1,223 @@
+"""The score cache: each chunk of branches' scores kept on disk beside the scan cache, so that
+a re-run after one branch changes one file re-scores that branch's chunk only.
+
+The members are cut into chunks of whole branches whose boundaries do not move when one
+branch's records change (:mod:`.digest`). A chunk's entry is keyed by the SHA-256 of its
+records (:func:`.digest.chunk_digests`), the ruleset's content (every setting, not the file's
+name or hash), the period (year, cycle, ``as_of``), the tables' columns and types, and the
+scoring code's version (the source of :mod:`points.score`, :mod:`points.rules`,
+:mod:`points.records`, :mod:`points.vocab` and :mod:`points.backends`, and the versions of
+numpy, pandas and pyarrow): a changed record, ruleset, period or program never finds a stale
+entry.
+
+A first run scores every member in one call (no cost per chunk) and splits the result by
+chunk: every per-member table by member, the grouped data issues by their rows of one member
+each (:func:`points.score.checks.grouped_issue`) — exactly what scoring each chunk alone
+gives. A re-run loads the chunks it has, scores the others together (one call) and splits
+them the same way; the chunks are combined as any partition is
+(:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
+table per frame (dtypes kept, categoricals included); no pickle. Entries are written
+atomically; a damaged one is ignored and written again. After a run, the entries it did not
+use are removed (:func:`points.vocab.store.prune`): the cache holds the last run's chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from functools import cache
+from importlib import metadata, resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..records import Records
+from ..rules.model import Ruleset
+from ..score import Calendar, MemberScores
+from ..vocab.issues import concat_issues, empty_issues
+from ..vocab.progress import Progress, tell
+from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
+from .digest import CHUNK_BRANCHES, chunk_digests, chunks
+from .partition import RECORD_TABLES, combine_scores, split_records
+from .split import split_scores
+
+__all__ = ["PREFIX", "score_cached", "scoring_version"]
+
+#: The entry format; bump when the layout below changes.
+FORMAT = 1
+#: Score entries' names: ``score-<key>.arrow`` (scan entries are ``<key>.arrow``).
+PREFIX = "score-"
+_SUFFIX = ".arrow"
+#: What the scores depend on besides the records, the ruleset and the period.
+_CODE = ("score", "rules", "vocab", "backends", "records.py", "_version.py")
+_LIBRARIES = ("numpy", "pandas", "pyarrow")
+#: The frames of :class:`~points.score.MemberScores`, one IPC table each in an entry.
+_FRAMES = ("members", "ledger", "totals", "monthly", "issues", "events", "logs", "grouped_issues")
+
+
+def _sources(item: Traversable, digest: Any) -> None:
+    if item.is_dir():
+        for child in sorted(item.iterdir(), key=lambda c: c.name):
+            _sources(child, digest)
+    elif item.name.endswith((".py", ".toml")):
+        digest.update(item.name.encode() + b"\0" + item.read_bytes())
+
+
+@cache
+def scoring_version() -> str:
+    """A hash of the scoring code's source and the libraries it computes with."""
+    digest = hashlib.sha256(f"points-score-{FORMAT}".encode())
+    for package in _LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}={metadata.version(package)}".encode())
+    root = resources.files("points")
+    for name in _CODE:
+        _sources(root.joinpath(name), digest)
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` (a ruleset and what it holds) as plain JSON data, in a fixed order."""
+    if attrs.has(type(value)):
+        return [type(value).__name__, {f.name: _canonical(getattr(value, f.name))
+                                       for f in attrs.fields(type(value)) if f.name != "sha256"}]
+    if isinstance(value, Mapping):
+        return ["map", [[_canonical(k), _canonical(v)] for k, v in value.items()]]
+    if isinstance(value, set | frozenset):
+        return ["set", sorted(json.dumps(_canonical(v), ensure_ascii=True) for v in value)]
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, str) or value is None or type(value) in (int, bool):
+        return value
+    return [type(value).__name__, repr(value)]  # floats exactly, fractions, dates
+
+
+def common_key(records: Records, ruleset: Ruleset, calendar: Calendar) -> str:
+    """What every chunk's key shares: code, ruleset, period, tables' columns and types."""
+    period = [calendar.year, str(calendar.as_of), calendar.first_month,
+              calendar.months_per_period, str(calendar.start), str(calendar.cutoff)]
+    schema = [[name, [[str(c), str(t)] for c, t in getattr(records, name).dtypes.items()]]
+              for name in ("roster", *RECORD_TABLES)]
+    text = json.dumps([scoring_version(), _canonical(ruleset), period, schema],
+                      ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- entries -----------------------------------------------------------------------------------
+
+def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
+    return [*((name, getattr(scores, name)) for name in _FRAMES),
+            *(("flag_rows", f) for f in scores.flag_rows),
+            *(("evidence_rows", f) for f in scores.evidence_rows)]
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table that reads back with the same dtypes: a categorical column
+    keeps its categories even with no rows (Arrow drops the dictionary of an empty column)."""
+    table = pa.Table.from_pandas(frame, preserve_index=None)
+    for column, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = np.asarray(values.array.codes)
+            array = pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), pa.array(values.dtype.categories),
+                ordered=bool(values.dtype.ordered))
+            at = table.schema.get_field_index(str(column))
+            table = table.set_column(at, table.schema.field(at).with_type(array.type), array)
+    return table
+
+
+def _store(folder: Path, key: str, scores: MemberScores) -> None:
+    """Write a chunk's entry (atomically); a folder that cannot be written leaves it out."""
+    names, blobs = [], []
+    for name, frame in _frames(scores):
+        names.append(name)
+        blobs.append(ipc_bytes(_arrow(frame)))
+    table = pa.table({"name": pa.array(names, pa.string()),
+                      "data": pa.array(blobs, pa.large_binary())})
+    table = table.replace_schema_metadata(
+        {"points-score": json.dumps({"format": FORMAT, "key": key})})
+    with contextlib.suppress(OSError):
+        atomic_write(folder / (PREFIX + key + _SUFFIX), ipc_bytes(table, compress=False))
+
+
+def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
+    """A chunk's scores from its entry, or None when there is no usable entry."""
+    try:
+        table = read_ipc((folder / (PREFIX + key + _SUFFIX)).read_bytes())
+        meta = json.loads((table.schema.metadata or {})[b"points-score"])
+        if meta != {"format": FORMAT, "key": key}:
+            return None
+        parts: dict[str, list[pd.DataFrame]] = {}
+        for name, blob in zip(table.column("name").to_pylist(), table.column("data"),
+                              strict=True):  # once per frame of the chunk
+            parts.setdefault(name, []).append(read_ipc(blob.as_buffer()).to_pandas())
+        return MemberScores(ruleset=ruleset, calendar=calendar,
+                            **{name: parts[name][0] for name in _FRAMES},
+                            flag_rows=tuple(parts.get("flag_rows", [])),
+                            evidence_rows=tuple(parts.get("evidence_rows", [])))
+    except Exception:  # any damage means "no entry": the chunk is scored again
+        return None
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+Scorer = Callable[[Records], MemberScores]
+
+
+def _subset(records: Records, roster_chunk: np.ndarray, missing: list[int]) -> Records:
+    """The records of the ``missing`` chunks (with those of members on no roster when the
+    first chunk is among them, as a partition has them)."""
+    chosen = np.isin(roster_chunk, missing)
+    first = 0 in missing
+    part = np.where(chosen, 0 if first else 1, 1 if first else 0)
+    return split_records(records, part, 2)[0 if first else 1]
+
+
+def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
+                 score: Scorer, progress: Progress | None = None,
+                 size: int = CHUNK_BRANCHES) -> MemberScores:
+    """``score(records)`` with each chunk's scores taken from the cache ``folder`` when it
+    holds them, the others scored together (``score``: how a set of records is scored, here
+    or on a cluster) and kept. The result is the same as ``score(records)``'s. ``size``:
+    branches per chunk, on average."""
+    roster_chunk, n = chunks(records, size)
+    if n == 0 or not records.roster["member_id"].is_unique:
+        return score(records)  # nothing to split by (a duplicate member is reported there)
+    branches = int(records.roster["branch"].nunique())
+    tell(progress, "score", 0, branches)
+    common = common_key(records, ruleset, calendar)
+    keys = [hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
+            for d in chunk_digests(records, roster_chunk, n)]
+    found = [_load(folder, key, ruleset, calendar) for key in keys]  # once per chunk
+    missing = [k for k, got in enumerate(found) if got is None]
+    bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+    if len(missing) == n:  # one call for everyone, split afterwards
+        scored = score(bare)
+        _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
+        tell(progress, "score", branches, branches)
+        return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
+    parts: list[MemberScores] = [f for f in found if f is not None]
+    if missing:
+        scored = score(_subset(bare, roster_chunk, missing))
+        pieces = split_scores(scored, records, roster_chunk, missing)
+        _keep(folder, keys, pieces)
+        parts = ([scored, *parts] if pieces is None  # not split: combined as one partition
+                 else [f if f is not None else pieces[k] for k, f in enumerate(found)])
+    else:
+        _keep(folder, keys, {})
+    tell(progress, "score", branches, branches)
+    return combine_scores(records, parts)
+
+
+def _keep(folder: Path, keys: list[str], pieces: dict[int, MemberScores] | None) -> None:
+    """Store the new chunks' entries; remove the entries of chunks this run did not use."""
+    for k, piece in (pieces or {}).items():
+        _store(folder, keys[k], piece)
+    prune(folder, [PREFIX + key + _SUFFIX for key in keys], _SUFFIX, PREFIX)

@@ -1,0 +1,110 @@
+"""The members in chunks of whole branches whose boundaries do not move when one branch's
+records change, and a digest of each chunk's records (the score cache's keys,
+:mod:`.cache`).
+
+The branches are taken in name order (as :mod:`.partition` does) and a chunk ends after each
+branch whose name hashes to a multiple of :data:`CHUNK_BRANCHES`, or when it has twice that
+many: a chunk is about that many branches. The boundaries depend on the branches' names only,
+so a changed file moves none; a branch added or removed moves those of its own chunk (and of
+the next few, after a chunk cut for its length).
+Members without a branch are in the chunk of the first name (the empty one); records whose
+member is on no roster go with the first chunk, as in any partition.
+
+A chunk's digest covers its roster rows and records, table by table and column by column, in
+their order: text columns by their Arrow buffers (the lengths, the bytes, the missing
+values), other columns by :func:`pandas.util.hash_pandas_object` (a categorical by its
+values, not its codes). Nothing is sorted or copied when, as read from the workbooks, each
+chunk's rows come in a few runs (one a file); the Python work is once per run and column,
+never per record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..records import Records
+from .partition import branch_names, record_parts
+
+__all__ = ["CHUNK_BRANCHES", "chunk_digests", "chunks"]
+
+#: Branches per chunk, on average (a chunk ends after a branch whose name hashes to a
+#: multiple of it): the branches re-scored with one that changed.
+CHUNK_BRANCHES = 16
+#: Past this many runs of one chunk's rows in a table, the rows are ordered by chunk first.
+_MAX_RUNS = 20_000
+
+
+def chunks(records: Records, size: int = CHUNK_BRANCHES) -> tuple[np.ndarray, int]:
+    """Each roster row's chunk (numbered in branch-name order), and the number of chunks:
+    about ``size`` branches each (1: one branch a chunk), at most twice that."""
+    codes, names = pd.factorize(branch_names(records), sort=True)
+    if not len(names):
+        return np.zeros(0, "int64"), 0
+    hashed = pd.util.hash_pandas_object(pd.Series(names, dtype="string"), index=False)
+    ends = ((hashed.to_numpy() % np.uint64(size)) == 0).tolist()
+    of_name, chunk, length = np.zeros(len(names), "int64"), 0, 0
+    for k, end in enumerate(ends):  # once per branch
+        of_name[k], length = chunk, length + 1
+        if end or length == 2 * size:
+            chunk, length = chunk + 1, 0
+    return of_name[codes].astype("int64"), int(of_name[-1]) + 1
+
+
+def _runs(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds of the runs of equal values in ``part`` (first rows, then one past the
+    end) and each run's value."""
+    if not len(part):
+        return np.zeros(1, "int64"), part
+    firsts = np.concatenate([[0], np.flatnonzero(np.diff(part)) + 1]).astype("int64")
+    return np.concatenate([firsts, [len(part)]]), part[firsts]
+
+
+Feed = Callable[[int, int], list[bytes | memoryview]]
+
+
+def _column(values: pd.Series) -> Feed:
+    """What a run ``[a, b)`` of ``values`` contributes to its chunk's digest."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.array(values.array)  # the Arrow data behind the column (one chunk)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        width = "int64" if pa.types.is_large_string(array.type) else "int32"
+        buffers = array.buffers()
+        offsets = np.frombuffer(buffers[1], width)[array.offset:array.offset + len(array) + 1] \
+            if buffers[1] is not None else np.zeros(len(array) + 1, width)
+        data = (np.frombuffer(buffers[2], "uint8") if len(buffers) > 2 and buffers[2] is not None
+                else np.zeros(0, "uint8"))
+        missing = array.is_null().to_numpy(zero_copy_only=False)
+        return lambda a, b: [np.diff(offsets[a:b + 1]).astype("int64").tobytes(),
+                             data[offsets[a]:offsets[b]].data,
+                             missing[a:b].tobytes()]
+    hashed = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    return lambda a, b: [hashed[a:b].tobytes()]
+
+
+def chunk_digests(records: Records, roster_chunk: np.ndarray, n: int) -> list[str]:
+    """The digest of each chunk's roster rows and records (see the module's text)."""
+    digests = [hashlib.sha256() for _ in range(n)]  # once per chunk
+    for name, part in record_parts(records, roster_chunk).items():
+        frame = getattr(records, name)
+        bounds, chunk_of_run = _runs(part)
+        if len(chunk_of_run) > _MAX_RUNS:  # scattered rows: put each chunk's together
+            order = np.argsort(part, kind="stable")
+            frame, part = frame.take(order), part[order]
+            bounds, chunk_of_run = _runs(part)
+        rows = np.bincount(part, minlength=n) if len(part) else np.zeros(n, "int64")
+        for column in frame.columns:
+            label = f"\0{name}\0{column}\0".encode()
+            for k in range(n):
+                digests[k].update(label + str(rows[k]).encode())
+            feed = _column(frame[column])
+            for a, b, k in zip(bounds[:-1].tolist(), bounds[1:].tolist(),
+                               chunk_of_run.tolist(), strict=True):
+                for piece in feed(a, b):
+                    digests[k].update(piece)
+    return [d.hexdigest() for d in digests]

@@ -1,0 +1,213 @@
+"""The score cache (#14 item 3): a re-run loads the chunks of branches whose records, ruleset
+and period are unchanged, scores the others, and gives the plain run's tables and workbook
+bytes; a changed ruleset or period reuses nothing; damage is ignored."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+import attrs
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import points
+from conftest import EXAMPLE_FILES, ROOT, build, examples
+from points.assess import calendar_for
+from points.backends.cache import PREFIX, _load, _store, common_key, score_cached
+from points.backends.digest import chunks
+from points.judge import AssessmentTables, judge
+from points.records import Records
+from points.rules import default_ruleset
+from points.score import Calendar, MemberScores, score_members
+from points.vocab.store import prepare_cache
+
+
+def _same(a: AssessmentTables, b: AssessmentTables) -> None:
+    for field in attrs.fields(AssessmentTables):
+        left, right = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(left, pd.DataFrame):
+            pd.testing.assert_frame_equal(left, right, obj=field.name)
+        else:
+            assert left == right, field.name
+
+
+def _entries(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob(PREFIX + "*.arrow")}
+
+
+class _Scorer:
+    """score_members, noting which branches each call was given."""
+
+    def __init__(self, rules: points.Ruleset, calendar: Calendar) -> None:
+        self.rules, self.calendar, self.asked = rules, calendar, []  # type: ignore[var-annotated]
+
+    def __call__(self, records: Records) -> MemberScores:
+        self.asked.append(sorted(records.roster["branch"].astype(str).unique()))
+        return score_members(records, self.rules, self.calendar)
+
+
+def _touch_one_mark(folder: Path) -> str:
+    """Change one mark in one branch's sign-in workbook, as a secretary fixing a cell."""
+    import openpyxl
+
+    path = folder / "河西社区党支部2024年签到表.xlsx"  # marks 到 假 迟 缺 in quarterly sheets
+    book = openpyxl.load_workbook(path)
+    cell = next(c for row in book.worksheets[0].iter_rows() for c in row if c.value == "到")
+    cell.value = "缺"
+    book.save(path)
+    return path.name
+
+
+def test_a_cached_rerun_writes_the_plain_runs_bytes(example_records: points.Records,
+                                                    example: points.Assessment,
+                                                    tmp_path: Path) -> None:
+    """The example year: cold, warm, then one file changed."""
+    cache = tmp_path / "缓存"
+    cold = points.assess(example_records, cache=cache)
+    kept = _entries(cache)
+    warm = points.assess(example_records, cache=cache)
+    assert kept and _entries(cache) == kept
+    _same(example, cold)
+    plain_book, warm_book = tmp_path / "plain.xlsx", tmp_path / "warm.xlsx"
+    example.to_excel(plain_book)
+    warm.to_excel(warm_book)
+    assert plain_book.read_bytes() == warm_book.read_bytes()
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in EXAMPLE_FILES:
+        shutil.copy(path, inputs)
+    _touch_one_mark(inputs)
+    changed = points.read_workbooks(inputs)
+    again, plain = points.assess(changed, cache=cache), points.assess(changed)
+    assert not plain.totals.equals(example.totals)  # the change shows
+    _same(plain, again)
+    plain.to_excel(plain_book)
+    again.to_excel(warm_book)
+    assert plain_book.read_bytes() == warm_book.read_bytes()
+    assert _entries(cache) != kept  # the changed chunk's new entry replaced the old
+
+
+def test_the_key_is_the_rulesets_content_and_the_period(example_records: points.Records,
+                                                         tmp_path: Path) -> None:
+    rules = default_ruleset()
+    calendar = calendar_for(example_records, rules)
+    key = common_key(example_records, rules, calendar)
+    copy = tmp_path / "另一个名字.toml"
+    copy.write_bytes((ROOT / "src/points/rules/shipped/dujiangyan.toml").read_bytes()
+                     + "\n# 只多了一行注释\n".encode())
+    assert common_key(example_records, points.load_ruleset(copy), calendar) == key
+    assert key not in {
+        common_key(example_records, points.load_ruleset("beijiang"), calendar),
+        common_key(example_records, attrs.evolve(rules, floor=-1.0), calendar),
+        common_key(example_records, rules, calendar_for(example_records, rules, as_of="2024-06-30")),
+        common_key(example_records, rules, Calendar(2023, None)),
+        common_key(attrs.evolve(example_records, roster=example_records.roster.astype(
+            {"branch": "category"})), rules, calendar)}
+
+
+@pytest.fixture(scope="module")
+def per_branch(example_records: points.Records) -> tuple[np.ndarray, int]:
+    roster_chunk, n = chunks(example_records, 1)
+    assert n == example_records.roster["branch"].fillna("").nunique() >= 4
+    return roster_chunk, n
+
+
+def test_only_the_changed_branch_is_scored_again(example_records: points.Records,
+                                                 example: points.Assessment,
+                                                 per_branch: tuple[np.ndarray, int],
+                                                 tmp_path: Path) -> None:
+    """One chunk a branch: a change, a damaged entry, another ruleset."""
+    rules = default_ruleset()
+    calendar = calendar_for(example_records, rules)
+    folder = prepare_cache(tmp_path / "c")
+    scorer = _Scorer(rules, calendar)
+    first = score_cached(example_records, rules, calendar, folder, scorer, size=1)
+    assert len(scorer.asked) == 1 and len(_entries(folder)) == per_branch[1]
+    _same(example, judge(first, example_records.files))
+    score_cached(example_records, rules, calendar, folder, scorer, size=1)
+    assert len(scorer.asked) == 1  # everything loaded
+
+    att = example_records.attendance
+    member = att["member_id"].iloc[len(att) // 2]
+    branch = example_records.roster.set_index("member_id").at[member, "branch"]
+    changed = attrs.evolve(example_records, attendance=att[att["member_id"] != member])
+    result = score_cached(changed, rules, calendar, folder, scorer, size=1)
+    assert scorer.asked[-1] == [branch]
+    _same(judge(result, ()), judge(score_members(changed, rules, calendar), ()))
+
+    entry = sorted(folder.glob(PREFIX + "*"))[0]
+    entry.write_bytes(entry.read_bytes()[:100])  # damaged: ignored, scored, written again
+    again = score_cached(changed, rules, calendar, folder, scorer, size=1)
+    assert len(scorer.asked) == 3 and len(scorer.asked[-1]) == 1
+    assert _load(folder, entry.name[len(PREFIX):-len(".arrow")], rules, calendar) is not None
+    _same(judge(result, ()), judge(again, ()))
+
+    other = attrs.evolve(rules, floor=-5.0)  # another ruleset: nothing reused
+    before = _entries(folder)
+    fresh = _Scorer(other, calendar)
+    score_cached(changed, other, calendar, folder, fresh, size=1)
+    assert len(fresh.asked) == 1 and len(fresh.asked[0]) == per_branch[1]
+    assert not _entries(folder) & before and len(_entries(folder)) == per_branch[1]
+
+
+def test_grouped_issues_across_chunks_are_counted_as_one_run(tmp_path: Path) -> None:
+    records = build(
+        members=[("a", "甲", "一支部", "正式党员"), ("b", "乙", "二支部", "正式党员"),
+                 ("c", "丙", "三支部", "正式党员")],
+        attendance=[("a", "2024-03-01", "读书会", "present"), ("b", "2024-04-01", "读书会", "present"),
+                    ("c", "2024-05-01", "支部党员大会", "present"),
+                    ("a", "2023-03-01", "支部党员大会", "present"),
+                    ("b", "2023-03-01", "支部党员大会", "present"),
+                    ("z", "2024-03-01", "支部党员大会", "present")])
+    rules = default_ruleset()
+    calendar = calendar_for(records, rules, year=2024)
+    plain = score_members(records, rules, calendar)
+    assert plain.issues["message"].str.contains("2条").any()  # one issue over two branches
+    folder = prepare_cache(tmp_path / "c")
+    for _ in range(2):  # cold, then warm
+        cached = score_cached(records, rules, calendar, folder, _Scorer(rules, calendar), size=1)
+        pd.testing.assert_frame_equal(plain.issues, cached.issues)
+        _same(judge(plain, ()), judge(cached, ()))
+
+
+@functools.cache
+def _small() -> MemberScores:
+    return score_members(build(members=[("a", "甲", "一支部", "正式党员")]), default_ruleset(),
+                         Calendar(2024, None))
+
+
+_COLUMNS = st.lists(st.sampled_from(["", "甲", "乙支部", None]), min_size=0, max_size=6)
+
+
+@given(_COLUMNS, st.booleans())
+@settings(max_examples=examples(1))
+def test_an_entry_keeps_every_frame_and_dtype(tmp_path_factory: pytest.TempPathFactory,
+                                              values: list[str | None], range_index: bool
+                                              ) -> None:
+    """Text, categories, dates, nullable integers and floats, any index: back as written."""
+    n = len(values)
+    frame = pd.DataFrame({
+        "member_id": pd.Series(values, dtype="string"),
+        "branch": pd.Series(values, dtype="category"),
+        "plain": pd.Series(values, dtype="str"),
+        "date": pd.Series(pd.to_datetime(["2024-01-02"] * n), dtype="datetime64[us]"),
+        "count": pd.Series(range(n), dtype="Int64"),
+        "points": pd.Series(np.linspace(-1, 1, n), dtype="float64")})
+    if not range_index:
+        frame.index = pd.Index(np.arange(n) * 3)
+    scores = attrs.evolve(_small(), ledger=frame, flag_rows=(frame, frame.iloc[:0]))
+    rules, calendar = scores.ruleset, scores.calendar
+    folder = prepare_cache(tmp_path_factory.getbasetemp() / "score-entries")
+    _store(folder, "k", scores)
+    back = _load(folder, "k", rules, calendar)
+    assert back is not None and len(back.flag_rows) == 2
+    for left, right in [(scores.ledger, back.ledger), *zip(scores.flag_rows, back.flag_rows,
+                                                           strict=True)]:
+        pd.testing.assert_frame_equal(left, right, check_index_type=True)
+    assert _load(folder, "another", rules, calendar) is None

@@ -130,9 +130,9 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)
     events = s.events[EVENT_COLUMNS]
-    recorded = pd.concat([events["member_id"], all_logs["member_id"],
-                          records.appraisals["member_id"],
-                          *(frame["member_id"] for frame in scores.values())]).unique()
+    recorded = pd.concat([ids.drop_duplicates() for ids in (  # distinct first: no long copy
+        events["member_id"], all_logs["member_id"], records.appraisals["member_id"],
+        *(frame["member_id"] for frame in scores.values()))]).unique()
     flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
                         pd.Series(recorded, dtype="string"),
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
-from ..vocab.frames import map_distinct, sort_keys
+from ..vocab.frames import sort_keys
 from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
@@ -127,10 +127,12 @@ def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, order: list[
     frame["category_index"] = changes.category_at(  # the category the member had that day
         pos[rows], frame["date"].to_numpy(dtype="datetime64[us]"))
     acts = {a.name: a for a in rs.activities}
-    return frame.assign(
-        activity_id=map_distinct(frame["activity"], {n: a.id for n, a in acts.items()}, "string"),
-        org_life=map_distinct(frame["activity"], {n: a.org_life for n, a in acts.items()}, "bool"),
-    ).reset_index(drop=True)
+    codes, names = pd.factorize(frame["activity"])  # each activity's facts looked up once
+    known = [acts.get(name) for name in names]
+    ids = pd.array([a.id if a else None for a in known] + [None], dtype="string")
+    life = np.array([a.org_life if a else True for a in known] + [True], dtype=bool)
+    return frame.assign(activity_id=pd.Series(ids.take(codes), index=frame.index),
+                        org_life=life[codes]).reset_index(drop=True)
 
 
 def _collapse_repeats(rep: pd.DataFrame, issues: list[pd.DataFrame], *,

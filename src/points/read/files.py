@@ -22,7 +22,7 @@ import attrs
 from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.text import readable_path
 from .cache import is_cache_dir
-from .package import is_points_output
+from .package import MARKER_PART, is_points_output
 
 __all__ = ["MAX_BYTES", "READABLE", "Inputs", "collect_inputs"]
 
@@ -59,13 +59,21 @@ def _problem(path: Path) -> str:
         return "不是普通文件（管道或设备），未读取"
     if info.st_size > MAX_BYTES:
         return f"文件过大（{info.st_size / 2**20:,.0f} MB，上限 {MAX_BYTES / 2**20:,.0f} MB），未读取"
-    if suffix in (".xlsx", ".xlsm") and _ours(path):
+    if suffix in (".xlsx", ".xlsm") and _ours(path, info.st_size):
         return "这是 points 写出的结果文件（复核工作簿、公示等），不作为输入读取"
     return ""
 
 
-def _ours(path: Path) -> bool:
+#: Files up to this size are first looked at whole for the name of the part that carries
+#: ``points``' marker (a branch workbook is tens of kB; reading it is cheaper than opening it
+#: as a zip).
+_QUICK_BYTES = 1 << 20
+
+
+def _ours(path: Path, size: int) -> bool:
     try:
+        if size <= _QUICK_BYTES and MARKER_PART not in path.read_bytes():
+            return False  # a zip names each part in plain bytes: no such part, no marker
         with zipfile.ZipFile(path) as book:
             return is_points_output(book)
     except (zipfile.BadZipFile, OSError):

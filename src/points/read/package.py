@@ -28,7 +28,7 @@ from defusedxml import ElementTree
 from ..vocab.codes import OUTPUT_PROPERTY
 from .raw import MAX_TEXT
 
-__all__ = ["MAX_CELLS", "SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
+__all__ = ["MARKER_PART", "MAX_CELLS", "SheetPart", "is_points_output", "ods_merges", "sheet_parts"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -81,10 +81,14 @@ class SheetPart:
         self.errors, self.clean, self.long_text = errors, clean, long_text
 
 
+#: The part of a workbook's package that holds its custom properties (``points``' marker).
+MARKER_PART = b"docProps/custom.xml"
+
+
 def is_points_output(book: zipfile.ZipFile) -> bool:
     """True when the workbook carries the marker every workbook ``points`` writes."""
     try:
-        custom = book.read("docProps/custom.xml")
+        custom = book.read(MARKER_PART.decode())
     except KeyError:
         return False
     return f'name="{OUTPUT_PROPERTY}"'.encode() in custom

@@ -71,48 +71,60 @@ def _member_ids(m: Merger, out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _branches(m: Merger, roster: pd.DataFrame, raw: dict[str, np.ndarray]) -> pd.Series:
-    """The branch of each person row: its 支部 cell, or for sheets without that column the
-    roster branch named in the sheet's title, sheet name or file name."""
-    branch = pd.Series(raw["branch"], dtype="string")
-    branches = sorted({b for b in roster["branch"].dropna() if b}, key=len, reverse=True)
-    if branches and raw["guess"].any():
+def _branches(m: Merger, roster: pd.DataFrame, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The branch of each person row (an object array of texts): its 支部 cell, or for sheets
+    without that column the roster branch named in the sheet's title, sheet name or file
+    name."""
+    branch = raw["branch"]
+    branches = sorted((b for b in roster["branch"].dropna().unique().tolist() if b),
+                      key=lambda b: (-len(b), b))
+    guess = raw["guess"].astype(bool)
+    if branches and guess.any():
         pattern = re.compile("|".join(re.escape(b) for b in branches))
-        found = [pattern.search(hint) for hint in m.hints]
+        found = [pattern.search(hint) for hint in m.hints]  # once per sheet
         per_sheet = np.array([f.group(0) if f else "" for f in found], dtype=object)
-        guess = raw["guess"].astype(bool)
-        branch = branch.where(~guess, pd.Series(per_sheet[raw["sheet"]], dtype="string"))
+        branch = np.where(guess, per_sheet[raw["sheet"]], branch)
     return branch
 
 
+def _texts(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype="string")
+
+
 def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
-    """Member id per person row (missing where it cannot be told)."""
+    """Member id per person row (missing where it cannot be told). The texts stay numpy
+    object arrays (normalised by the scans) until the ids are made text once at the end."""
     if not m.parts["people"]:
         return pd.Series(dtype="string")
     raw = concat_parts(m.parts["people"])
-    ids = pd.Series(raw["member_id"], dtype="string")  # normalised by the scans
-    names = pd.Series(raw["name"], dtype="string")
+    ids, names = raw["member_id"].copy(), raw["name"]
     branch = _branches(m, roster, raw)
-    need = ((ids == "") & (names != "")).to_numpy()
-    rows = pd.DataFrame({"person": np.flatnonzero(need), "name": names[need].to_numpy(),
-                         "branch": branch[need].to_numpy()})
-    known = roster[["member_id", "name", "branch"]].rename(columns={"branch": "home"})
+    need = np.flatnonzero((ids == "") & (names != ""))
+    rows = pd.DataFrame({"person": need, "name": names[need], "branch": branch[need]})
+    known = pd.DataFrame({"member_id": roster["member_id"].to_numpy(dtype=object),
+                          "name": roster["name"].to_numpy(dtype=object),
+                          "home": roster["branch"].to_numpy(dtype=object)})
     match = rows.merge(known, on="name", how="inner")
     match = match[(match["branch"] == "") | (match["branch"] == match["home"])]
     count = match.groupby("person").size().reindex(rows["person"], fill_value=0)
     single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
-    ids.iloc[single["person"].to_numpy()] = single["member_id"].to_numpy()
-    source = m.addresses(raw["sheet"], raw["row"], raw["col"])
-    nobody = ((ids == "") & (names == "")).to_numpy() & raw["data"].astype(bool)
-    if nobody.any():
+    ids[single["person"].to_numpy()] = single["member_id"].to_numpy()
+
+    def source(at: np.ndarray) -> pd.Series:  # addresses of the rows reported only
+        return m.addresses(raw["sheet"][at], raw["row"][at], raw["col"][at])
+
+    nobody = np.flatnonzero((ids == "") & (names == "") & raw["data"].astype(bool))
+    if len(nobody):
         m.issue("no_person", pd.Series("此行有记录，但没有姓名和党员编号，未计分；请补上姓名或编号",
-                                        index=np.flatnonzero(nobody)), source[nobody])
+                                        index=nobody), source(nobody))
     for code, mask, head, tail in (
             ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),
             ("ambiguous_name", count.to_numpy() > 1, "名册中有多名",
              "，无法确定是谁，请填写党员编号；此行记录未计分")):
         at = count.index[mask].to_numpy()
         if len(at):
-            where = ("（" + branch.iloc[at] + "）").where(branch.iloc[at] != "", "")
-            m.issue(code, head + "“" + names.iloc[at] + "”" + where + tail, source.iloc[at])
-    return ids.mask(ids == "")
+            home = _texts(branch[at])
+            where = ("（" + home + "）").where(home != "", "")
+            m.issue(code, head + "“" + _texts(names[at]) + "”" + where + tail, source(at))
+    out = _texts(ids)
+    return out.mask(out == "")

@@ -61,15 +61,22 @@ class Scoring:
         frames = [b for b in self.blocks if len(b)]
         return pd.concat(frames, ignore_index=True) if frames else empty_rows()
 
-    def running_totals(self) -> pd.Series:
-        """Each in-scope member's total so far (the sum of their rows), by ``member_id``."""
+    def running_totals(self, members: pd.Series | None = None) -> pd.Series:
+        """Each in-scope member's total so far (the sum of their rows), by ``member_id``; only
+        those of ``members`` when given (their rows alone are read)."""
         scope = self.scope.index
+        if members is not None:
+            scope = scope[scope.isin(members.unique())]
         total = np.zeros(len(scope))
         for block in self.blocks:  # each block summed per member (on positions), then added
             if len(block):
-                pos = positions(block["member_id"], scope)
+                ids, points = block["member_id"], block["points"].to_numpy()
+                if members is not None:
+                    theirs = ids.isin(scope).to_numpy()
+                    ids, points = ids[theirs], points[theirs]
+                pos = positions(ids, scope)
                 mine = pos >= 0
-                sums = pd.Series(block["points"].to_numpy()[mine]).groupby(pos[mine]).sum()
+                sums = pd.Series(points[mine]).groupby(pos[mine]).sum()
                 total[sums.index.to_numpy()] += sums.to_numpy()
         return pd.Series(total, index=scope)
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import examples
 from points.vocab.frames import (
+    distinct,
     empty_table,
     intern,
     join_runs,
@@ -187,3 +188,11 @@ def test_map_distinct_is_map_then_astype() -> None:
     assert got.index.tolist() == [5, 4, 3, 2, 1]
     assert got.tolist() == ["credit.党课", "credit.主题党日", pd.NA, "credit.党课", "credit.其他"]
     assert map_distinct(values.iloc[:0], ids, "string").dtype == "string"
+
+
+@CHEAP
+@given(st.lists(texts, max_size=30), st.booleans())
+def test_distinct_is_drop_duplicates(values: list[str | None], ordered: bool) -> None:
+    series = pd.Series(sorted(values, key=str) if ordered else values, dtype="string")
+    series.index = pd.Index(range(50, 50 + len(series)))
+    pd.testing.assert_series_equal(distinct(series), series.drop_duplicates())

@@ -17,9 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["empty_table", "intern", "join_runs", "map_distinct", "natural_key", "natural_ranks",
-           "per_distinct", "positions", "sort_frame", "sort_keys",
-           "source_key"]
+__all__ = ["distinct", "empty_table", "intern", "join_runs", "map_distinct", "natural_key",
+           "natural_ranks", "per_distinct", "positions", "sort_frame", "sort_keys", "source_key"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -146,6 +145,16 @@ def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any],
     found = pd.Series(uniques, dtype=object).map(mapping)
     table = pd.concat([found, pd.Series([np.nan], dtype=object)], ignore_index=True)
     return pd.Series(table.astype(dtype).array.take(codes), index=values.index)
+
+
+def distinct(values: pd.Series) -> pd.Series:
+    """``values.drop_duplicates()`` (first appearances, in order, with their labels), cheap on
+    a sorted column: only the first of each run of equal values is hashed."""
+    if len(values) < 2:
+        return values.drop_duplicates()
+    array = values.array
+    changed = pd.Series(array[1:] != array[:-1]).fillna(True).to_numpy(dtype=bool)
+    return values[np.r_[True, changed]].drop_duplicates()
 
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The totals and monthly tables' sums (points.score.tables.sum_by): the same floats, bit for
-bit, as a pandas groupby over the keys in their order, whatever order the keys come in."""
+bit, as a pandas groupby over the keys in their order (sorting the keys first would change
+how pandas adds them, and so the last bits)."""
 
 from __future__ import annotations
 

@@ -61,23 +61,19 @@ class Scoring:
         frames = [b for b in self.blocks if len(b)]
         return pd.concat(frames, ignore_index=True) if frames else empty_rows()
 
-    def running_totals(self, members: pd.Series | None = None) -> pd.Series:
-        """Each in-scope member's total so far (the sum of their rows), by ``member_id``; only
-        those of ``members`` when given (their rows alone are read)."""
+    def running_totals(self) -> pd.Series:
+        """Each in-scope member's total so far (the sum of their rows), by ``member_id``."""
         scope = self.scope.index
-        if members is not None:
-            scope = scope[scope.isin(members.unique())]
         total = np.zeros(len(scope))
-        for block in self.blocks:  # each block summed per member (on positions), then added
+        for block in self.blocks:  # each block summed per member, then added
             if len(block):
                 ids, points = block["member_id"], block["points"].to_numpy()
-                if members is not None:
-                    theirs = ids.isin(scope).to_numpy()
-                    ids, points = ids[theirs], points[theirs]
-                pos = positions(ids, scope)
-                mine = pos >= 0
-                sums = pd.Series(points[mine]).groupby(pos[mine]).sum()
-                total[sums.index.to_numpy()] += sums.to_numpy()
+                # grouped by the ids' sorted codes, as a groupby on the ids would be (whether
+                # pandas adds the groups with reduceat or compensated sums depends on it)
+                code, uniques = pd.factorize(ids, sort=True)
+                sums = pd.Series(points).groupby(code).sum()
+                at = np.append(positions(pd.Series(uniques), scope), -1)[sums.index.to_numpy()]
+                total[at[at >= 0]] += sums.to_numpy()[at >= 0]
         return pd.Series(total, index=scope)
 
     def last_period(self) -> pd.Series:

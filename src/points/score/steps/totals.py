@@ -22,7 +22,7 @@ def zero_out(s: Scoring) -> Produced:
         return Produced()
     first = sort_frame(zero_logs, ["member_id", "date", "source"]).drop_duplicates("member_id")
     first = first[first["member_id"].isin(s.scope.index)]
-    running = s.running_totals(first["member_id"])
+    running = s.running_totals()
     rows = ledger_rows(member_id=first["member_id"], date=first["date"],
                        period=s.calendar.period_of(first["date"]),
                        dimension=first["item_dimension"], rule="zero." + first["item_id"],

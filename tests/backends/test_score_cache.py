@@ -44,7 +44,8 @@ class _Scorer:
     """score_members, noting which branches each call was given."""
 
     def __init__(self, rules: points.Ruleset, calendar: Calendar) -> None:
-        self.rules, self.calendar, self.asked = rules, calendar, []  # type: ignore[var-annotated]
+        self.rules, self.calendar = rules, calendar
+        self.asked: list[list[str]] = []
 
     def __call__(self, records: Records) -> MemberScores:
         self.asked.append(sorted(records.roster["branch"].astype(str).unique()))
@@ -201,7 +202,9 @@ def test_an_entry_keeps_every_frame_and_dtype(tmp_path_factory: pytest.TempPathF
         "points": pd.Series(np.linspace(-1, 1, n), dtype="float64")})
     if not range_index:
         frame.index = pd.Index(np.arange(n) * 3)
-    scores = attrs.evolve(_small(), ledger=frame, flag_rows=(frame, frame.iloc[:0]))
+    # the per-member tables are numbered rows; flag frames keep their index
+    scores = attrs.evolve(_small(), ledger=frame.reset_index(drop=True),
+                          flag_rows=(frame, frame.iloc[:0]))
     rules, calendar = scores.ruleset, scores.calendar
     folder = prepare_cache(tmp_path_factory.getbasetemp() / "score-entries")
     _store(folder, "k", scores)

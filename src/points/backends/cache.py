@@ -41,11 +41,12 @@ import pyarrow as pa
 from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores
-from ..vocab.issues import concat_issues, empty_issues
+from ..score.checks import merge_groups
+from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
-from .partition import RECORD_TABLES, combine_scores, split_records
+from .partition import RECORD_TABLES, combine_scores, record_parts
 from .split import split_scores
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
@@ -113,7 +114,11 @@ def common_key(records: Records, ruleset: Ruleset, calendar: Calendar) -> str:
 # -- entries -----------------------------------------------------------------------------------
 
 def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
-    return [*((name, getattr(scores, name)) for name in _FRAMES),
+    """The frames an entry holds (``scores`` of one chunk, from :func:`.split.split_scores`:
+    its issues without the grouped ones, which are rebuilt from their rows of one member each
+    when chunks are loaded together); the tables of :data:`_FRAMES` with a plain row number
+    (so that loaded chunks line up)."""
+    return [*((name, getattr(scores, name).reset_index(drop=True)) for name in _FRAMES),
             *(("flag_rows", f) for f in scores.flag_rows),
             *(("evidence_rows", f) for f in scores.evidence_rows)]
 
@@ -147,23 +152,63 @@ def _store(folder: Path, key: str, scores: MemberScores) -> None:
         atomic_write(folder / (PREFIX + key + _SUFFIX), ipc_bytes(table, compress=False))
 
 
-def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
-    """A chunk's scores from its entry, or None when there is no usable entry."""
+Entry = dict[str, list[pa.Table]]
+
+
+def _read(folder: Path, key: str) -> Entry | None:
+    """A chunk's frames as Arrow tables from its entry, or None when there is no usable
+    entry (missing, damaged, or made for another key or format)."""
     try:
         table = read_ipc((folder / (PREFIX + key + _SUFFIX)).read_bytes())
         meta = json.loads((table.schema.metadata or {})[b"points-score"])
         if meta != {"format": FORMAT, "key": key}:
             return None
-        parts: dict[str, list[pd.DataFrame]] = {}
+        entry: Entry = {}
         for name, blob in zip(table.column("name").to_pylist(), table.column("data"),
                               strict=True):  # once per frame of the chunk
-            parts.setdefault(name, []).append(read_ipc(blob.as_buffer()).to_pandas())
-        return MemberScores(ruleset=ruleset, calendar=calendar,
-                            **{name: parts[name][0] for name in _FRAMES},
-                            flag_rows=tuple(parts.get("flag_rows", [])),
-                            evidence_rows=tuple(parts.get("evidence_rows", [])))
+            entry.setdefault(name, []).append(read_ipc(blob.as_buffer()))
+        if any(len(entry.get(name, ())) != 1 for name in _FRAMES):
+            return None
     except Exception:  # any damage means "no entry": the chunk is scored again
         return None
+    return entry
+
+
+def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[MemberScores]:
+    """Loaded chunks as scores: one partition for all of them when their tables line up
+    (each table converted once), else one a chunk (categoricals, whose categories differ by
+    chunk, are combined as partitions are)."""
+    whole: dict[str, pd.DataFrame] = {}
+    with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):  # tables that differ
+        for name in _FRAMES:
+            tables = [entry[name][0] for entry in entries]
+            if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):
+                break
+            whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
+    if len(whole) == len(_FRAMES) and len(entries) > 1:
+        return [MemberScores(
+            ruleset=ruleset, calendar=calendar, **_with_groups(whole),
+            flag_rows=tuple(t.to_pandas() for e in entries for t in e.get("flag_rows", [])),
+            evidence_rows=tuple(t.to_pandas() for e in entries
+                                for t in e.get("evidence_rows", [])))]
+    return [MemberScores(ruleset=ruleset, calendar=calendar,
+                         **_with_groups({name: entry[name][0].to_pandas() for name in _FRAMES}),
+                         flag_rows=tuple(t.to_pandas() for t in entry.get("flag_rows", [])),
+                         evidence_rows=tuple(t.to_pandas()
+                                             for t in entry.get("evidence_rows", [])))
+            for entry in entries]
+
+
+def _with_groups(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames with the grouped issues back among the issues, merged over the chunks."""
+    merged = merge_groups(frames["grouped_issues"])[ISSUE_COLUMNS]
+    return {**frames, "issues": concat_issues([frames["issues"], merged])}
+
+
+def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
+    """A chunk's scores from its entry, or None when there is no usable entry."""
+    entry = _read(folder, key)
+    return None if entry is None else _scores([entry], ruleset, calendar)[0]
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -171,13 +216,14 @@ def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> Membe
 Scorer = Callable[[Records], MemberScores]
 
 
-def _subset(records: Records, roster_chunk: np.ndarray, missing: list[int]) -> Records:
+def _subset(records: Records, parts: dict[str, np.ndarray], missing: list[int]) -> Records:
     """The records of the ``missing`` chunks (with those of members on no roster when the
-    first chunk is among them, as a partition has them)."""
-    chosen = np.isin(roster_chunk, missing)
-    first = 0 in missing
-    part = np.where(chosen, 0 if first else 1, 1 if first else 0)
-    return split_records(records, part, 2)[0 if first else 1]
+    first chunk is among them, as they are in the first chunk), only their rows copied."""
+    tables = {}
+    for name, part in parts.items():
+        frame = getattr(records, name)
+        tables[name] = frame[np.isin(part, missing)].reset_index(drop=True)
+    return attrs.evolve(records, **tables)
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
@@ -193,9 +239,10 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
+    parts = record_parts(records, roster_chunk)
     keys = [hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, roster_chunk, n)]
-    found = [_load(folder, key, ruleset, calendar) for key in keys]  # once per chunk
+            for d in chunk_digests(records, parts, n)]
+    found = [_read(folder, key) for key in keys]  # once per chunk
     missing = [k for k, got in enumerate(found) if got is None]
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
     if len(missing) == n:  # one call for everyone, split afterwards
@@ -203,17 +250,15 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
         tell(progress, "score", branches, branches)
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-    parts: list[MemberScores] = [f for f in found if f is not None]
+    loaded = _scores([f for f in found if f is not None], ruleset, calendar)
     if missing:
-        scored = score(_subset(bare, roster_chunk, missing))
-        pieces = split_scores(scored, records, roster_chunk, missing)
-        _keep(folder, keys, pieces)
-        parts = ([scored, *parts] if pieces is None  # not split: combined as one partition
-                 else [f if f is not None else pieces[k] for k, f in enumerate(found)])
+        scored = score(_subset(bare, parts, missing))
+        _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
+        loaded.append(scored)  # the changed chunks as one more partition
     else:
         _keep(folder, keys, {})
     tell(progress, "score", branches, branches)
-    return combine_scores(records, parts)
+    return combine_scores(records, loaded)
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, MemberScores] | None) -> None:

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..records import Records
-from .partition import branch_names, record_parts
+from .partition import branch_names
 
 __all__ = ["CHUNK_BRANCHES", "chunk_digests", "chunks"]
 
@@ -87,10 +87,11 @@ def _column(values: pd.Series) -> Feed:
     return lambda a, b: [hashed[a:b].tobytes()]
 
 
-def chunk_digests(records: Records, roster_chunk: np.ndarray, n: int) -> list[str]:
-    """The digest of each chunk's roster rows and records (see the module's text)."""
+def chunk_digests(records: Records, parts: dict[str, np.ndarray], n: int) -> list[str]:
+    """The digest of each chunk's roster rows and records (see the module's text); ``parts``:
+    each table's rows' chunks (:func:`.partition.record_parts`)."""
     digests = [hashlib.sha256() for _ in range(n)]  # once per chunk
-    for name, part in record_parts(records, roster_chunk).items():
+    for name, part in parts.items():
         frame = getattr(records, name)
         bounds, chunk_of_run = _runs(part)
         if len(chunk_of_run) > _MAX_RUNS:  # scattered rows: put each chunk's together

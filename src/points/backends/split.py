@@ -17,10 +17,10 @@ import pandas as pd
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.issues import ISSUE_COLUMNS, concat_issues
+from ..vocab.issues import ISSUE_COLUMNS
 from .partition import ORDER
 
-__all__ = ["split_scores"]
+__all__ = ["plain_issues", "split_scores"]
 
 
 def _rows(frame: pd.DataFrame, part: np.ndarray, parts: int, reset: bool
@@ -28,11 +28,12 @@ def _rows(frame: pd.DataFrame, part: np.ndarray, parts: int, reset: bool
     """``frame``'s rows by part (0 … ``parts`` - 1), each part's rows in their order."""
     order = np.argsort(part, kind="stable")
     bounds = np.searchsorted(part[order], np.arange(parts + 1)).tolist()
-    pieces = [frame.take(order[a:b]) for a, b in itertools.pairwise(bounds)]
+    taken = frame.take(order)  # one copy of the rows, then slices of it (no copy)
+    pieces = [taken.iloc[a:b] for a, b in itertools.pairwise(bounds)]
     return [p.reset_index(drop=True) for p in pieces] if reset else pieces
 
 
-def _plain_issues(scores: MemberScores) -> pd.DataFrame:
+def plain_issues(scores: MemberScores) -> pd.DataFrame:
     """The issues that are not grouped ones (those are rebuilt per chunk from their rows)."""
     merged = merge_groups(scores.grouped_issues)
     if not len(merged):
@@ -45,7 +46,9 @@ def _plain_issues(scores: MemberScores) -> pd.DataFrame:
 def split_scores(scores: MemberScores, records: Records, roster_chunk: np.ndarray,
                  chunks: list[int]) -> dict[int, MemberScores] | None:
     """``scores`` (of the members of ``chunks`` and no others) as each chunk's, or None when a
-    row cannot be placed (an issue about no member, a flag without one)."""
+    row cannot be placed (an issue about no member, a flag without one). A chunk's ``issues``
+    are its plain ones only: with the grouped ones merged from its ``grouped_issues``
+    (:func:`points.score.checks.merge_groups`), they are what scoring it alone gives."""
     ids = pd.Index(records.roster["member_id"])
     local = np.full(int(roster_chunk.max()) + 1 if len(roster_chunk) else 1, -1, "int64")
     local[chunks] = np.arange(len(chunks))
@@ -55,7 +58,7 @@ def split_scores(scores: MemberScores, records: Records, roster_chunk: np.ndarra
         at = ids.get_indexer(members)
         return np.where(at >= 0, local[roster_chunk[np.maximum(at, 0)]], unknown)
 
-    plain = _plain_issues(scores)
+    plain = plain_issues(scores)
     frames = [*scores.flag_rows, *scores.evidence_rows]
     if plain["member_id"].isna().any() or any("member_id" not in f.columns for f in frames):
         return None
@@ -73,6 +76,6 @@ def split_scores(scores: MemberScores, records: Records, roster_chunk: np.ndarra
     return {chunk: MemberScores(
         ruleset=scores.ruleset, calendar=scores.calendar,
         **{name: t[k] for name, t in tables.items()},
-        issues=concat_issues([issues[k], merge_groups(grouped[k])[ISSUE_COLUMNS]]),
+        issues=issues[k].reset_index(drop=True),
         grouped_issues=grouped[k], flag_rows=tuple(f[k] for f in flags),
         evidence_rows=tuple(f[k] for f in evidence)) for k, chunk in enumerate(chunks)}

@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +30,7 @@ PARALLEL_ITEMS = 8
 Work = Callable[[list[int]], None]
 Staged = list[tuple[Path, Path]]
 _WORK: Work | None = None  # what the forked workers run (set before they are forked)
+_LOCK = threading.Lock()
 
 
 def workers(items: int) -> int:
@@ -63,7 +65,13 @@ def run_chunks(work: Work, items: list[int]) -> Iterator[int]:
     """Call ``work`` on chunks of ``items`` (in order, in worker processes when there are many,
     see :func:`workers`) within the :func:`.files.all_or_nothing` block under way; yield how
     many items are done after each chunk. On failure nothing any chunk wrote is kept."""
+    global _WORK  # the forked workers find the work here
     n = workers(len(items))
+    with _LOCK:  # (one run's workers at a time: another thread's run writes here)
+        if n > 1 and _WORK is None:
+            _WORK = work
+        else:
+            n = 1
     if n == 1:
         for count, item in enumerate(items, 1):
             work([item])
@@ -71,8 +79,6 @@ def run_chunks(work: Work, items: list[int]) -> Iterator[int]:
         return
     size = max(1, min(16, len(items) // (8 * n)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    global _WORK  # the forked workers find the work here
-    _WORK = work
     try:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
             with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock"

@@ -124,14 +124,22 @@ def _file(sources: pd.Series) -> pd.Series:
 
 
 def branch_files(a: AssessmentTables) -> pd.DataFrame:
-    """``file, branch``: the input files that hold records of each branch's members."""
-    held = pd.concat([a.events[["member_id", "source"]], a.logs[["member_id", "source"]],
-                      a.issues.loc[a.issues["member_id"].notna(), ["member_id", "source"]]])
-    files = pd.DataFrame({"file": _file(held["source"]).to_numpy(),
-                          "member_id": held["member_id"].to_numpy()}).drop_duplicates()
-    branch = a.members.set_index("member_id")["branch"]
-    return files.assign(branch=files["member_id"].map(branch))[["file", "branch"]].dropna(
-        ).drop_duplicates().reset_index(drop=True)
+    """``file, branch``: the input files that hold records of each branch's members (each
+    pair once, in the order first met). Counted on integer codes of files and branches: a
+    city has millions of records and a few thousand such pairs."""
+    held = [a.events[["member_id", "source"]], a.logs[["member_id", "source"]],
+            a.issues.loc[a.issues["member_id"].notna(), ["member_id", "source"]]]
+    ids = pd.concat([h["member_id"] for h in held], ignore_index=True)
+    file_codes, files = pd.factorize(_file(pd.concat([h["source"] for h in held],
+                                                     ignore_index=True)))
+    branch_codes, branches = pd.factorize(a.members["branch"])
+    branch = np.append(branch_codes, -1)[positions(ids, a.members["member_id"])]
+    keep = np.flatnonzero((branch >= 0) & (file_codes >= 0))
+    pairs = file_codes[keep].astype("int64") * max(len(branches), 1) + branch[keep]
+    _, first = np.unique(pairs, return_index=True)
+    rows = keep[np.sort(first)]
+    return pd.DataFrame({"file": pd.Series(files, dtype="string").take(file_codes[rows]).array,
+                         "branch": pd.Series(branches, dtype="string").take(branch[rows]).array})
 
 
 def branch_view(a: AssessmentTables, branch: str) -> AssessmentTables:

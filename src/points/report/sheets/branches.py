@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
-from ...score.rates import attendance_rates
+from ...score.rates import COUNTS, attendance_rates
 from ...vocab.codes import FLAG_CODES
 from ...vocab.frames import positions
 from ..cells import display_width, text_width
@@ -79,16 +79,24 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
 
 
 def _branch_rates(a: AssessmentTables, branches: pd.Index) -> pd.DataFrame:
-    """:func:`attendance_rates` of the members' (not the candidates') events per branch of
-    ``branches``, in that order: the events grouped by branch number, not by text."""
+    """``rate`` and ``leave_rate`` (see :func:`attendance_rates`) of the members' (not the
+    candidates') events per branch of ``branches``, in that order. The events are counted by
+    branch number and status code; each distinct status is classed once (by
+    :func:`attendance_rates` itself), so no text is compared per event."""
     people = a.members.drop_duplicates("member_id")
     at = positions(a.events["member_id"], people["member_id"])
     member = np.append((people["kind"] == "member").fillna(False).to_numpy(dtype=bool), False)
-    branch = np.append(positions(people["branch"], pd.Series(branches)), -1)
-    keep = member[at] & (branch[at] >= 0)
-    events = pd.DataFrame({"branch": branch[at][keep],
-                           "status": a.events["status"].to_numpy()[keep]})
-    return attendance_rates(events, ["branch"], pd.RangeIndex(len(branches), name="branch"))
+    branch = np.append(positions(people["branch"], pd.Series(branches)), -1)[at]
+    keep = member[at] & (branch >= 0)
+    codes, statuses = pd.factorize(a.events["status"], use_na_sentinel=False)
+    classes = attendance_rates(pd.DataFrame({"code": np.arange(len(statuses)),
+                                             "status": statuses}), ["code"])
+    per = np.bincount(branch[keep] * len(statuses) + codes[keep],
+                      minlength=len(branches) * len(statuses)).reshape(len(branches), -1)
+    counts = pd.DataFrame(per @ classes[list(COUNTS)].to_numpy(dtype="int64"), columns=COUNTS)
+    scheduled = counts["scheduled"].where(counts["scheduled"] > 0)
+    return pd.DataFrame({"rate": (counts["attended"] / scheduled).astype("float64"),
+                         "leave_rate": (counts["leave"] / scheduled).astype("float64")})
 
 
 class _Layout(NamedTuple):
@@ -186,8 +194,9 @@ def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> Non
     codes = [c for c in FLAG_CODES if c in set(a.flags["code"])]
     table, flags = _per_branch(a, people, codes)
     bins = _bins(people.loc[people["kind"] == "member", "total"])
+    counted = a.flags["code"].value_counts()
     by_code = pd.DataFrame({"提示": [FLAG_CODES[c].label for c in codes],
-                            "数量": [int((a.flags["code"] == c).sum()) for c in codes]})
+                            "数量": [int(counted[c]) for c in codes]})
     columns = [Column("支部", "text", 30), Column("人数", "int", 8), Column("平均分", "points", 8),
                Column("出勤率", "percent", 8), Column("请假率", "percent", 8)]
     columns += [Column(str(h), "int", 9) for h in table.columns[5:]]

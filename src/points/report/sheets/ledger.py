@@ -22,9 +22,9 @@ import pyarrow as pa
 from ...judge.assessment import AssessmentTables
 from ...vocab.frames import positions
 from ...vocab.statuses import STATUS_LABELS
-from ..cells import NA_TEXT, text_array, text_series
+from ..cells import NA_TEXT, risky, text_array, text_series
 from ..common import check_target
-from ..xlsx import INFINITY, RISKY, Book, Column, atomic_write
+from ..xlsx import INFINITY, Book, Column, atomic_write
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -124,10 +124,10 @@ def literal_frame(frame: pd.DataFrame, *, infinity_as_text: bool) -> pd.DataFram
                 out[name] = (numbers.astype(object).where(~infinite, sign) if infinity_as_text
                              else numbers.where(~infinite))
             continue
-        text = values.astype("string")
-        risky = text.str.match(RISKY).fillna(False).to_numpy(dtype=bool)
-        if risky.any():
-            out[name] = text.where(~risky, "'" + text)
+        quote = risky(text_array(values)).to_numpy(zero_copy_only=False)
+        if quote.any():
+            text = values.astype("string")
+            out[name] = text.where(~quote, "'" + text)
     return out
 
 

@@ -1,5 +1,6 @@
 """Table helpers (points.vocab.frames): sort_frame is a plain stable sort with cell addresses in
-natural order; positions, per_distinct, intern and empty_table do what a loop would."""
+natural order (categoricals as their text, a subset by the keys of the whole); positions,
+per_distinct, map_distinct, intern and empty_table do what a loop would."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from hypothesis import strategies as st
 
 from conftest import examples
 from points.vocab.frames import (
+    distinct,
     empty_table,
     intern,
     join_runs,
+    map_distinct,
     per_distinct,
     positions,
     sort_frame,
+    sort_keys,
 )
 from points.vocab.text import column_letter
 
@@ -154,3 +158,41 @@ def test_join_runs_joins_each_run_as_str_join_would(pairs: list[tuple[str, str]]
     assert out["key"].tolist() == list(expected)
     assert out["texts"].tolist() == ["、".join(v) for v in expected.values()]
     assert out["n"].tolist() == [len(v) for v in expected.values()]
+
+
+@CHEAP
+@given(rows, keys, st.lists(st.booleans(), min_size=40, max_size=40))
+def test_categorical_text_and_subsets_sort_as_the_plain_text(data: list[tuple], by: list[str],
+                                                             picked: list[bool]) -> None:
+    frame = frame_of(data)
+    expected = sort_frame(frame, by).index.tolist()
+    coded = frame.astype({"source": "category", "text": "category"})
+    assert sort_frame(coded, by).index.tolist() == expected
+    # the keys of the whole frame, taken at some rows, sort those rows as sorting them alone
+    at = np.flatnonzero(np.array(picked[:len(frame)], dtype=bool))
+    order = sort_keys(frame, by)
+    assert at[np.lexsort([a[at] for a in order])].tolist() == (
+        sort_frame(frame.iloc[at], by).index.tolist())
+
+
+def test_map_distinct_is_map_then_astype() -> None:
+    values = pd.Series(["党课", "主题党日", None, "党课", "其他"], dtype="string")
+    ids = {"党课": "lecture", "主题党日": "day"}
+    pd.testing.assert_series_equal(map_distinct(values, ids, "string"),
+                                   values.map(ids).astype("string"))
+    points = {"党课": 2.5, "主题党日": 1.0}
+    pd.testing.assert_series_equal(map_distinct(values, points, "float64"),
+                                   values.map(points).astype("float64"))
+    shifted = values.set_axis([5, 4, 3, 2, 1])
+    got = map_distinct(shifted, lambda v: "credit." + v, "string")
+    assert got.index.tolist() == [5, 4, 3, 2, 1]
+    assert got.tolist() == ["credit.党课", "credit.主题党日", pd.NA, "credit.党课", "credit.其他"]
+    assert map_distinct(values.iloc[:0], ids, "string").dtype == "string"
+
+
+@CHEAP
+@given(st.lists(texts, max_size=30), st.booleans())
+def test_distinct_is_drop_duplicates(values: list[str | None], ordered: bool) -> None:
+    series = pd.Series(sorted(values, key=str) if ordered else values, dtype="string")
+    series.index = pd.Index(range(50, 50 + len(series)))
+    pd.testing.assert_series_equal(distinct(series), series.drop_duplicates())

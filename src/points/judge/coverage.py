@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..vocab.frames import sort_frame
+from ..vocab.frames import distinct, sort_frame
 from ..vocab.issues import empty_issues, make_issues
 
 __all__ = ["branches_without_records"]
@@ -14,7 +14,7 @@ __all__ = ["branches_without_records"]
 def branches_without_records(members: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """One data issue per such branch, at its first roster row, with its member count."""
     # the distinct ids first: isin over every record's id is slow for Arrow strings
-    recorded = events["member_id"].drop_duplicates()
+    recorded = distinct(events["member_id"])
     seen = set(members.loc[members["member_id"].isin(recorded), "branch"])
     quiet = members[~members["branch"].isin(seen) & (members["branch"] != "")]
     if quiet.empty or not seen:  # nothing recorded at all is the no_records flags' business

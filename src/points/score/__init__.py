@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import sort_keys
+from ..vocab.frames import distinct, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
@@ -130,9 +130,9 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)
     events = s.events[EVENT_COLUMNS]
-    recorded = pd.concat([events["member_id"], all_logs["member_id"],
-                          records.appraisals["member_id"],
-                          *(frame["member_id"] for frame in scores.values())]).unique()
+    recorded = pd.concat([distinct(ids) for ids in (  # distinct first: no long copy
+        events["member_id"], all_logs["member_id"], records.appraisals["member_id"],
+        *(frame["member_id"] for frame in scores.values()))]).unique()
     flags = MemberFlags(attrs.evolve(s, events=events), all_logs,
                         pd.Series(recorded, dtype="string"),
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))

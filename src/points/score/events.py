@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
-from ..vocab.frames import map_distinct, sort_keys
+from ..vocab.frames import sort_keys
 from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
@@ -113,33 +113,35 @@ def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, order: list[
             changes: Timeline, rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
     rows = np.flatnonzero(keep)
     rows = rows[np.lexsort([a[rows] for a in order])]
-    frame = frame.iloc[rows]
-    frame["category_index"] = changes.category_at(  # the category the member had that day
-        pos[rows], frame["date"].to_numpy(dtype="datetime64[us]"))
     # member, date and activity (the three most significant keys) equal to the row before
     same = np.ones(max(len(rows) - 1, 0), dtype=bool)
     for a in order[-3:]:
         at = a[rows]
         same &= at[1:] == at[:-1]
-    frame = _collapse_repeats(frame, np.r_[False, same] | np.r_[same, False], issues,
-                              blank_is_absent=rs.marks.blank == "absent")
+    repeated = np.r_[False, same] | np.r_[same, False]
+    if repeated.any():  # the few repeated rows looked at alone, then left out of the one take
+        dropped = _collapse_repeats(frame.iloc[rows[repeated]], issues,
+                                    blank_is_absent=rs.marks.blank == "absent")
+        rows = rows[~np.isin(frame.index[rows], dropped)]
+    frame = frame.iloc[rows]
+    frame["category_index"] = changes.category_at(  # the category the member had that day
+        pos[rows], frame["date"].to_numpy(dtype="datetime64[us]"))
     acts = {a.name: a for a in rs.activities}
-    return frame.assign(
-        activity_id=map_distinct(frame["activity"], {n: a.id for n, a in acts.items()}, "string"),
-        org_life=map_distinct(frame["activity"], {n: a.org_life for n, a in acts.items()}, "bool"),
-    ).reset_index(drop=True)
+    codes, names = pd.factorize(frame["activity"])  # each activity's facts looked up once
+    known = [acts.get(name) for name in names]
+    ids = pd.array([a.id if a else None for a in known] + [None], dtype="string")
+    life = np.array([a.org_life if a else True for a in known] + [True], dtype=bool)
+    return frame.assign(activity_id=pd.Series(ids.take(codes), index=frame.index),
+                        org_life=life[codes]).reset_index(drop=True)
 
 
-def _collapse_repeats(frame: pd.DataFrame, repeated: np.ndarray, issues: list[pd.DataFrame], *,
-                      blank_is_absent: bool) -> pd.DataFrame:
-    """The same member, date and activity more than once (``repeated``: the rows whose key
-    another row has): repeated alike, counted once (the first); with different statuses, a
+def _collapse_repeats(rep: pd.DataFrame, issues: list[pd.DataFrame], *,
+                      blank_is_absent: bool) -> np.ndarray:
+    """The same member, date and activity more than once (``rep``: the rows whose key another
+    row has, in order): repeated alike, counted once (the first); with different statuses, a
     conflict and not counted. ``×`` and a blank cell are alike where a blank counts as
-    absent."""
+    absent. Returns the index labels of the rows not counted."""
     key = ["member_id", "date", "activity"]
-    if not repeated.any():
-        return frame
-    rep = frame[repeated]
     alike = rep["status"].replace("blank", "absent") if blank_is_absent else rep["status"]
     n_status = alike.groupby([rep[k] for k in key], sort=False).transform("nunique")
     conflict = rep[n_status > 1]
@@ -161,4 +163,4 @@ def _collapse_repeats(frame: pd.DataFrame, repeated: np.ndarray, issues: list[pd
             "重复签到记录（与 " + pd.Series(kept_source.to_numpy(), index=dup.index)
             + " 相同），只计一次",
             dup["source"], dup["member_id"]))
-    return frame[~frame.index.isin(conflict.index) & ~frame.index.isin(dup.index)]
+    return np.r_[conflict.index.to_numpy(), dup.index.to_numpy()]

@@ -22,23 +22,36 @@ __all__ = ["monthly_table", "totals_table"]
 
 
 def sum_by(key: np.ndarray, points: np.ndarray) -> pd.Series:
-    """``points`` summed per integer ``key``, by key: a groupby on the keys in sorted order
-    (a stable sort keeps each group's points in their order, so the sums are the same), much
-    faster than grouping keys that come in any order."""
-    order = np.argsort(key, kind="stable")
-    return pd.Series(points[order]).groupby(key[order]).sum()
+    """``points`` summed per integer ``key``, by key, in the rows' order. Not sorted first:
+    pandas adds the groups of sorted keys with ``numpy.add.reduceat`` and those of unsorted
+    keys with compensated sums, so sorting would change the last bits of the sums that a
+    groupby on the ledger's text keys (never sorted: its dimensions alternate) gives."""
+    return pd.Series(points).groupby(key).sum()
 
 
-def _sum_table(row: np.ndarray, col: np.ndarray, points: np.ndarray,
+def _grouped_sums(codes: list[np.ndarray], sizes: list[int], points: np.ndarray
+                  ) -> tuple[list[np.ndarray], np.ndarray]:
+    """``points`` summed per combination of ``codes`` (each in ``range(size)``, in the order of
+    the values they stand for, as a groupby on those values numbers its groups): the codes of
+    each sum, and the sums."""
+    key = np.zeros(len(points), dtype="int64")
+    for code, size in zip(codes, sizes, strict=True):
+        key = key * size + code
+    sums = sum_by(key, points)
+    rest, parts = sums.index.to_numpy(), []
+    for size in reversed(sizes):
+        parts.append(rest % size)
+        rest = rest // size
+    return parts[::-1], sums.to_numpy()
+
+
+def _sum_table(row: np.ndarray, col: np.ndarray, sums: np.ndarray,
                index: pd.Index | pd.MultiIndex, columns: list[str]) -> pd.DataFrame:
-    """The points summed per entry of ``index`` (``row``: the position of each point in it)
-    and of ``columns`` (``col``), 0 where there are none, with their ``total``; points at a
-    position -1 are left out. One groupby on an integer key: the sums a groupby on the text
-    keys would give, added in the same (row) order."""
+    """The ``sums`` placed at their entry of ``index`` (``row``) and of ``columns`` (``col``;
+    -1: left out), 0 elsewhere, with their ``total``."""
     valid = (row >= 0) & (col >= 0)
-    sums = sum_by(row[valid] * len(columns) + col[valid], points[valid])
     values = np.zeros(len(index) * len(columns))
-    values[sums.index.to_numpy()] = sums.to_numpy()
+    values[row[valid] * len(columns) + col[valid]] = sums[valid]
     table = pd.DataFrame(values.reshape(len(index), len(columns)), index=index,
                          columns=pd.Index(columns))
     table["total"] = table.sum(axis=1)
@@ -49,8 +62,12 @@ def totals_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset) ->
     """One row per assessed member: each dimension's points (NaN where the dimension does not
     apply to the category), ``adjustment`` and ``total``."""
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
-    table = _sum_table(positions(ledger["member_id"], scope["member_id"]),
-                       positions(ledger["dimension"], columns), ledger["points"].to_numpy(),
+    member, members = pd.factorize(ledger["member_id"], sort=True)
+    dimension, dimensions = pd.factorize(ledger["dimension"], sort=True)
+    (m, d), sums = _grouped_sums([member, dimension], [len(members), len(dimensions)],
+                                 ledger["points"].to_numpy())
+    table = _sum_table(np.append(positions(pd.Series(members), scope["member_id"]), -1)[m],
+                       np.append(positions(pd.Series(dimensions), columns), -1)[d], sums,
                        pd.Index(scope["member_id"]), columns)
     out = scope[["member_id", "name", "branch", "category", "category_id", "kind"]].join(
         table.reset_index(drop=True))
@@ -95,6 +112,7 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
     dropped = (rules.str.startswith("dimcap.") | (rules == "total_cap")
                | rules.isin([c for c, _ in caps.values()])).to_numpy()
     body = rows[~dropped[rows["rule"].to_numpy()]]
+    del rows  # the caller hands over its only reference: one copy of the ledger's numbers
     parts = [body]
     items = body[rules.isin(list(caps)).to_numpy()[body["rule"].to_numpy()]]
     if len(items):
@@ -113,6 +131,7 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
             groups = ["member", "period"] if dim.scope == "period" else ["member"]
             parts.append(_clipped(rows, groups, float(dim.cap)).assign(
                 dimension=dims.index(dim.id)))
+    del whole
     if ruleset.total_cap is not None:
         parts.append(_clipped(pd.concat(parts, ignore_index=True), ["member"],
                               float(ruleset.total_cap)).assign(dimension=dims.index(ADJUSTMENT)))
@@ -135,18 +154,31 @@ def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
     columns = [d.id for d in ruleset.dimensions] + [ADJUSTMENT]
     at = np.full((len(scope), last + 1), -1)  # the table's row of each member and month
     at[member, month] = np.arange(len(member))
-    pos = positions(ledger["member_id"], scope["member_id"])
+    # members, rules and dimensions as codes in the order of their text, as groupbys on the
+    # text would number them
+    member, members = pd.factorize(ledger["member_id"], sort=True)
     rule, rules = pd.factorize(ledger["rule"].fillna(""), sort=True)
-    rows = pd.DataFrame({"member": pos, "month": cal.month_number(ledger["date"]).to_numpy(),
-                         "period": ledger["period"].to_numpy(),
-                         "dimension": positions(ledger["dimension"], columns), "rule": rule,
-                         "points": ledger["points"].to_numpy()})[pos >= 0]
-    rows = _caps_in_their_month(rows, pd.Series(rules, dtype="string"), columns, ruleset)
-    m, mo = rows["member"].to_numpy(), rows["month"].to_numpy()
-    inside = (mo >= 0) & (mo <= last)
-    row = np.where(inside, at[m, mo.clip(0, last)], -1)
-    table = _sum_table(row, rows["dimension"].to_numpy(), rows["points"].to_numpy(), index,
-                       columns)
+    dims = sorted({*ledger["dimension"].dropna().unique(), *columns})
+    rows = _caps_in_their_month(pd.DataFrame({  # the numbers only, as 32-bit codes
+        "member": member.astype("int32"),
+        "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
+        "period": ledger["period"].to_numpy().astype("int32"),
+        "dimension": positions(ledger["dimension"], dims).astype("int32"),
+        "rule": rule.astype("int32"), "points": ledger["points"].to_numpy()}),
+        pd.Series(rules, dtype="string"), dims, ruleset)
+    month = rows["month"].to_numpy().astype("int64")
+    low = int(month.min()) if len(month) else 0
+    (m, mo, d), sums = _grouped_sums(
+        [rows["member"].to_numpy().astype("int64"), month - low,
+         rows["dimension"].to_numpy().astype("int64")],
+        [len(members), int(month.max()) - low + 1 if len(month) else 1, len(dims)],
+        rows["points"].to_numpy())
+    mo = mo + low
+    pos = np.append(positions(pd.Series(members), scope["member_id"]), -1)[m]
+    inside = (pos >= 0) & (mo >= 0) & (mo <= last)
+    row = np.where(inside, at[pos.clip(0, None), mo.clip(0, last)], -1)
+    table = _sum_table(row, np.append(positions(pd.Series(dims), columns), -1)[d], sums,
+                       index, columns)
     table["cumulative"] = table.groupby(level="member_id")["total"].cumsum().round(6)
     table = table.reset_index()
     table["month"] = ((table["month"] + cal.first_month - 1) % 12 + 1).astype("int64")

@@ -17,9 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["empty_table", "intern", "join_runs", "map_distinct", "natural_key", "natural_ranks",
-           "per_distinct", "positions", "sort_frame", "sort_keys",
-           "source_key"]
+__all__ = ["distinct", "empty_table", "intern", "join_runs", "map_distinct", "natural_key",
+           "natural_ranks", "per_distinct", "positions", "sort_frame", "sort_keys", "source_key"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -102,23 +101,40 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
     number; for as many digits, the value orders them as their text does). A categorical
     column is ranked on its categories, once."""
     if isinstance(sources.dtype, pd.CategoricalDtype):
-        codes = sources.cat.codes.to_numpy()
-        keys = source_key(pd.Series(sources.cat.categories, dtype="string"))
-        return [np.append(k, 0)[codes] if len(codes) else codes for k in keys]
+        codes = sources.cat.codes.to_numpy()  # missing (-1): the last, "", as for text
+        keys = source_key(pd.Series([*sources.cat.categories, ""], dtype="string"))
+        return [k[codes] for k in keys]
     text = pa.array(sources.astype("string").fillna("").array)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    found = pc.struct_field(pc.extract_regex(text, r"(?P<d>[0-9]*)$"), [0])
-    digits = pc.utf8_length(found).to_numpy(zero_copy_only=False).astype("int64")
-    prefix = pc.dictionary_encode(pc.utf8_rtrim(text, characters="0123456789"))
+    trimmed = pc.utf8_rtrim(text, characters="0123456789")
+    digits = (pc.utf8_length(text).to_numpy(zero_copy_only=False)
+              - pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)).astype("int64")
+    prefix = pc.dictionary_encode(trimmed)
     codes = prefix.indices.to_numpy(zero_copy_only=False).astype("int64")
     order = natural_ranks(prefix.dictionary.to_pylist())
     if len(digits) and digits.max() > _MAX_DIGITS:  # too long for an integer: rank the text
         last = pd.Series(text, dtype="string").rank(method="dense").to_numpy()
     else:  # the trailing digits as a number: much faster than ranking a million addresses
-        last = pc.cast(pc.if_else(pc.equal(found, ""), "0", found), pa.int64()).to_numpy(
-            zero_copy_only=False)
+        last = _trailing_number(text, digits)
     return [order[codes] if len(codes) else codes, digits, last]
+
+
+def _trailing_number(text: pa.Array, digits: np.ndarray) -> np.ndarray:
+    """The value of the last ``digits`` characters of each text (ASCII digits, one byte each
+    in UTF-8), read from the Arrow buffers one place value at a time."""
+    last = np.zeros(len(digits), dtype="int64")
+    data = text.buffers()[2]
+    if not len(digits) or data is None:
+        return last
+    width = "int64" if pa.types.is_large_string(text.type) else "int32"
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset:text.offset + len(text) + 1]
+    ends = offsets[1:].astype("int64")
+    chars = np.frombuffer(data, dtype="uint8")
+    for k in range(1, int(digits.max()) + 1):
+        has = np.flatnonzero(digits >= k)
+        last[has] += (chars[ends[has] - k].astype("int64") - 48) * 10 ** (k - 1)
+    return last
 
 
 def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any], Any],
@@ -129,6 +145,16 @@ def map_distinct(values: pd.Series, mapping: Mapping[Any, Any] | Callable[[Any],
     found = pd.Series(uniques, dtype=object).map(mapping)
     table = pd.concat([found, pd.Series([np.nan], dtype=object)], ignore_index=True)
     return pd.Series(table.astype(dtype).array.take(codes), index=values.index)
+
+
+def distinct(values: pd.Series) -> pd.Series:
+    """``values.drop_duplicates()`` (first appearances, in order, with their labels), cheap on
+    a sorted column: only the first of each run of equal values is hashed."""
+    if len(values) < 2:
+        return values.drop_duplicates()
+    array = values.array
+    changed = pd.Series(array[1:] != array[:-1]).fillna(True).to_numpy(dtype=bool)
+    return values[np.r_[True, changed]].drop_duplicates()
 
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
@@ -155,8 +181,8 @@ def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
                 values = np.nan_to_num(values, nan=np.inf)
             arrays.append(values)
         elif isinstance(column.dtype, pd.CategoricalDtype):  # rank the categories once
-            ranks = pd.factorize(pd.Series(column.cat.categories, dtype="string"), sort=True)[0]
-            arrays.append(np.append(ranks, -1)[column.cat.codes.to_numpy()])
+            distinct = pd.Series([*column.cat.categories, ""], dtype="string")  # "": missing
+            arrays.append(pd.factorize(distinct, sort=True)[0][column.cat.codes.to_numpy()])
         else:  # factorizing sorts only the distinct values
             arrays.append(pd.factorize(column.astype("string").fillna(""), sort=True)[0])
     return arrays

@@ -37,12 +37,23 @@ def _six_month(out: MemberFlags, runs: pd.DataFrame, records: pd.DataFrame,
     out.evidence.append(record_evidence(used, "six_month_rule", record, shown))
 
 
+def _records_of(frames: tuple[pd.DataFrame, ...], members: pd.Series) -> pd.DataFrame:
+    """The organisational-life records of ``members`` (those with a run), in order, with their
+    month: the evidence is taken from them only, not from every record."""
+    org = pd.concat([f[(f["org_life"].to_numpy(dtype=bool)
+                        & f["member_id"].isin(members.unique()).to_numpy())] for f in frames])
+    return org.assign(month=month_index(org["date"]))
+
+
 def continuity_flags(out: MemberFlags) -> None:
     s, rules = out.scoring, out.scoring.ruleset.flags
     since = int(month_index(pd.Series([s.calendar.start])).iloc[0])
     candidates = set(out.members.loc[out.members["kind"] == "candidate", "member_id"])
-    org, missed = missed_month_runs(pd.concat([  # only the records of organisational life
-        f[f["org_life"].to_numpy(dtype=bool)] for f in (out.history_events, s.events)]), since)
+    frames = (out.history_events, s.events)
+    _, missed = missed_month_runs(pd.concat([  # the organisational-life records' short columns
+        f.loc[f["org_life"].to_numpy(dtype=bool), ["member_id", "date", "status", "org_life"]]
+        for f in frames]), since)
+    org = _records_of(frames, missed["member_id"])
     dues, dues_longest = dues_runs(pd.concat([out.history_logs, out.logs]), rules.dues_item, since)
     missed = missed.assign(candidate=missed["member_id"].isin(candidates))
     dues_longest = dues_longest[~dues_longest["member_id"].isin(candidates)]

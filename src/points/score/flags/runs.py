@@ -38,9 +38,18 @@ def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray) -> pd.Da
                          "month": table["month"].to_numpy(), "counted": counted})
     runs["current"] = ~runs["member_id"].duplicated(keep="last").to_numpy()
     runs = runs[counted]
-    return runs.groupby("run", sort=True).agg(
-        member_id=("member_id", "first"), length=("month", "size"), first=("month", "min"),
-        last=("month", "max"), current=("current", "any")).reset_index(drop=True)
+    if not len(runs):
+        return runs.groupby("run", sort=True).agg(
+            member_id=("member_id", "first"), length=("month", "size"), first=("month", "min"),
+            last=("month", "max"), current=("current", "any")).reset_index(drop=True)
+    # the run numbers never decrease: each run is a slice, reduced in one numpy call per column
+    run, month = runs["run"].to_numpy(), runs["month"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+    return pd.DataFrame({
+        "member_id": runs["member_id"].iloc[starts].reset_index(drop=True),
+        "length": np.diff(np.r_[starts, len(run)]).astype("int64"),
+        "first": np.minimum.reduceat(month, starts), "last": np.maximum.reduceat(month, starts),
+        "current": np.logical_or.reduceat(runs["current"].to_numpy(), starts)})
 
 
 def _longest(runs: pd.DataFrame) -> pd.DataFrame:

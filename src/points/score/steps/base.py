@@ -65,12 +65,15 @@ class Scoring:
         """Each in-scope member's total so far (the sum of their rows), by ``member_id``."""
         scope = self.scope.index
         total = np.zeros(len(scope))
-        for block in self.blocks:  # each block summed per member (on positions), then added
+        for block in self.blocks:  # each block summed per member, then added
             if len(block):
-                pos = positions(block["member_id"], scope)
-                mine = pos >= 0
-                sums = pd.Series(block["points"].to_numpy()[mine]).groupby(pos[mine]).sum()
-                total[sums.index.to_numpy()] += sums.to_numpy()
+                ids, points = block["member_id"], block["points"].to_numpy()
+                # grouped by the ids' sorted codes, as a groupby on the ids would be (whether
+                # pandas adds the groups with reduceat or compensated sums depends on it)
+                code, uniques = pd.factorize(ids, sort=True)
+                sums = pd.Series(points).groupby(code).sum()
+                at = np.append(positions(pd.Series(uniques), scope), -1)[sums.index.to_numpy()]
+                total[at[at >= 0]] += sums.to_numpy()[at >= 0]
         return pd.Series(total, index=scope)
 
     def last_period(self) -> pd.Series:

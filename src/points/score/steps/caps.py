@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import map_distinct, positions, sort_frame
+from ...vocab.frames import map_distinct, positions, sort_keys
 from ..ledger import ledger_rows
 
 __all__ = ["apply_caps", "item_caps"]
@@ -32,26 +32,29 @@ def apply_caps(rows: pd.DataFrame, ruleset: Ruleset, *, presorted: bool = False)
     The cap row is dated and addressed at the record that crossed the cap; it takes back
     exactly the part above the cap, so the capped sum equals the cap. ``presorted`` rows are
     already in member, date, address order (attendance rows, built from the sorted events).
+    The running sums are worked out on arrays; only the rows that cross a cap are taken.
     """
     caps = item_caps(ruleset)
-    capped = rows[rows["rule"].isin(list(caps))]
-    if capped.empty:
+    rule = positions(rows["rule"], list(caps))
+    at = np.flatnonzero(rule >= 0)
+    if not len(at):
         return rows
     keys = ["member_id", "period", "rule"]
     if not presorted:
-        capped = sort_frame(capped, [*keys, "date", "source"])
-    cap_value = map_distinct(capped["rule"], {r: c for r, (_, c) in caps.items()}, "float64")
-    group = (pd.factorize(capped["member_id"])[0].astype("int64") * 64
-             + capped["period"].to_numpy()) * len(caps) + positions(capped["rule"], list(caps))
-    grouped = capped["points"].groupby(group, sort=False)
-    running = grouped.cumsum()
-    total = grouped.transform("sum")
-    over = (running.abs() > cap_value + 1e-9).to_numpy()
-    first = capped[over][~pd.Series(group[over]).duplicated().to_numpy()]
-    if first.empty:
+        at = at[np.lexsort(sort_keys(rows.iloc[at], [*keys, "date", "source"]))]
+    cap_value = np.array([c for _, c in caps.values()], dtype="float64")[rule[at]]
+    member = pd.factorize(rows["member_id"])[0].astype("int64")[at]
+    group = (member * 64 + rows["period"].to_numpy()[at]) * len(caps) + rule[at]
+    grouped = pd.Series(rows["points"].to_numpy()[at]).groupby(group, sort=False)
+    running = grouped.cumsum().to_numpy()
+    total = grouped.transform("sum").to_numpy()
+    over = np.flatnonzero(np.abs(running) > cap_value + 1e-9)
+    over = over[~pd.Series(group[over]).duplicated().to_numpy()]  # the first of each group
+    if not len(over):
         return rows
-    sign = np.sign(total[first.index])
-    adjust = (sign * cap_value[first.index] - total[first.index]).round(6)
+    first = rows.iloc[at[over]]
+    adjust = pd.Series(np.sign(total[over]) * cap_value[over] - total[over],
+                       index=first.index).round(6)
     cap_rows = ledger_rows(
         member_id=first["member_id"], date=first["date"], period=first["period"],
         dimension=first["dimension"],

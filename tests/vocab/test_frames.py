@@ -22,6 +22,7 @@ from points.vocab.frames import (
     positions,
     sort_frame,
     sort_keys,
+    text_ranks,
 )
 from points.vocab.text import column_letter
 
@@ -196,3 +197,12 @@ def test_distinct_is_drop_duplicates(values: list[str | None], ordered: bool) ->
     series = pd.Series(sorted(values, key=str) if ordered else values, dtype="string")
     series.index = pd.Index(range(50, 50 + len(series)))
     pd.testing.assert_series_equal(distinct(series), series.drop_duplicates())
+
+
+@CHEAP
+@given(st.lists(texts, max_size=30), st.booleans(), st.sampled_from(["string", "object"]))
+def test_text_ranks_are_the_sorted_factorize_codes(values: list[str | None], ordered: bool,
+                                                   dtype: str) -> None:
+    series = pd.Series(sorted(values, key=str) if ordered else values, dtype=dtype)
+    expected = pd.factorize(series.astype("string").fillna(""), sort=True)[0]
+    np.testing.assert_array_equal(text_ranks(series), expected)

@@ -183,9 +183,23 @@ def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
         elif isinstance(column.dtype, pd.CategoricalDtype):  # rank the categories once
             distinct = pd.Series([*column.cat.categories, ""], dtype="string")  # "": missing
             arrays.append(pd.factorize(distinct, sort=True)[0][column.cat.codes.to_numpy()])
-        else:  # factorizing sorts only the distinct values
-            arrays.append(pd.factorize(column.astype("string").fillna(""), sort=True)[0])
+        else:
+            arrays.append(text_ranks(column))
     return arrays
+
+
+def text_ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank among the distinct texts (missing as ""): the codes of
+    ``pd.factorize(values.astype("string").fillna(""), sort=True)``, with only the first of
+    each run of equal values hashed (the tables are mostly in member order, so a member's
+    rows are one run)."""
+    text = values.astype("string").fillna("")
+    if len(text) < 2:
+        return pd.factorize(text, sort=True)[0]
+    array = text.array
+    heads = np.flatnonzero(np.r_[True, np.asarray(array[1:] != array[:-1], dtype=bool)])
+    codes = pd.factorize(text.iloc[heads], sort=True)[0]
+    return np.repeat(codes, np.diff(np.r_[heads, len(text)]))
 
 
 def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

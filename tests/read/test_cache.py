@@ -25,8 +25,10 @@ from points.read.cache import (
     is_cache_dir,
     load_scan,
     lookup,
+    prepare_cache,
     scan_and_store,
 )
+from points.vocab.store import prune
 
 TABLES = ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues")
 
@@ -112,6 +114,27 @@ def test_a_cache_that_cannot_be_a_folder_is_a_clear_error(town: Path, tmp_path: 
     blocker.write_text("x")
     with pytest.raises(points.ArgumentError, match="无法使用缓存文件夹"):
         points.read_workbooks(town, cache=blocker)
+
+
+def test_a_folder_of_other_files_is_never_made_a_cache(town: Path, tmp_path: Path) -> None:
+    theirs = tmp_path / "资料"
+    theirs.mkdir()
+    (theirs / "别人的.arrow").write_bytes(b"not ours")
+    with pytest.raises(points.ArgumentError, match="不是 points 的缓存文件夹"):
+        points.read_workbooks(town, cache=theirs)
+    assert sorted(p.name for p in theirs.iterdir()) == ["别人的.arrow"]  # untouched, no tag
+    empty = tmp_path / "空"
+    empty.mkdir()
+    points.read_workbooks(town, cache=empty)
+    assert is_cache_dir(empty)
+
+
+def test_pruning_leaves_another_runs_temporary_files(tmp_path: Path) -> None:
+    folder = prepare_cache(tmp_path / CACHE_NAME)
+    (folder / ".tmp-abc.arrow").write_bytes(b"being written")
+    (folder / "old.arrow").write_bytes(b"stale")
+    assert prune(folder, [], ".arrow") == 1
+    assert sorted(p.name for p in folder.iterdir()) == [".tmp-abc.arrow", TAG_NAME]
 
 
 def test_only_a_tagged_folder_is_passed_over(town: Path) -> None:

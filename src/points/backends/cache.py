@@ -139,11 +139,15 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _store(folder: Path, key: str, scores: MemberScores) -> None:
-    """Write a chunk's entry (atomically); a folder that cannot be written leaves it out."""
+    """Write a chunk's entry (atomically); a folder that cannot be written, or a table Arrow
+    cannot hold, leaves it out (the chunk is scored again next time)."""
     names, blobs = [], []
-    for name, frame in _frames(scores):
-        names.append(name)
-        blobs.append(ipc_bytes(_arrow(frame)))
+    try:
+        for name, frame in _frames(scores):
+            names.append(name)
+            blobs.append(ipc_bytes(_arrow(frame)))
+    except (pa.ArrowException, TypeError, ValueError):  # a column Arrow cannot hold (objects
+        return                                           # from Python): this chunk uncached
     table = pa.table({"name": pa.array(names, pa.string()),
                       "data": pa.array(blobs, pa.large_binary())})
     table = table.replace_schema_metadata(

@@ -1,6 +1,7 @@
 """The cache folder of a command (``--cache DIR``, ``--no-cache``, by default ``积分缓存``
 beside the output of ``points score``): where it is, removed again when a run that made it
-fails, and pruned after a run that succeeded."""
+fails, and its scans of files no longer read pruned after a run that succeeded (the score
+entries are pruned by :func:`points.assess` itself, once scoring is done)."""
 
 from __future__ import annotations
 

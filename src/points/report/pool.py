@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def _abandon(futures: list[Future[Staged]]) -> None:
                 discard(future.result())
 
 
-def run_chunks(work: Work, items: list[int]) -> Iterator[int]:
+def run_chunks(work: Work, items: list[int]) -> Generator[int, None, None]:
     """Call ``work`` on chunks of ``items`` (in order, in worker processes when there are many,
     see :func:`workers`) within the :func:`.files.all_or_nothing` block under way; yield how
     many items are done after each chunk. On failure nothing any chunk wrote is kept."""

@@ -40,6 +40,7 @@ module only puts them together.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,8 +236,9 @@ def write_per_branch(a: AssessmentTables, directory: str | Path, *, public: bool
             job = _Job(split, out, {"public": public, "mask_names": mask_names, "org": org,
                                     "date": date, "notice": notice})
             todo = [b for b, branch in enumerate(split.names) if branch]
-            for done in run_chunks(job.write, todo):
-                tell(progress, "write", done, len(out))
+            with contextlib.closing(run_chunks(job.write, todo)) as chunks:  # workers end
+                for done in chunks:                                          # on any failure
+                    tell(progress, "write", done, len(out))
             write_review(a, out[""], public=public, mask_names=mask_names, ledger="none",
                          org=org, date=date, notice=notice)
             tell(progress, "write", len(out), len(out))

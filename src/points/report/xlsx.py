@@ -27,6 +27,7 @@ strings*, numbers and date serials:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -219,8 +220,11 @@ class Book:
                             try:
                                 self._write_sheet(behind, stream, data, sheets[index], styles,
                                                   links.get(index, (b"", b""))[0])
-                            finally:
-                                behind.wait()
+                            except BaseException:  # this error, not the other thread's
+                                with contextlib.suppress(Exception):
+                                    behind.wait()
+                                raise
+                            behind.wait()
                     elif rels and int(rels.group(1)) - 1 in links:
                         behind.do(out.writestr, _entry(name),
                                   rels_part(links[int(rels.group(1)) - 1][1], data))

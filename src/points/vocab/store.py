@@ -12,6 +12,7 @@ entries hold data only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -35,6 +36,8 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：每个表格文件读�
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
 _PLAIN = pa.ipc.IpcWriteOptions(use_threads=False)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
+#: How the temporary files of :func:`atomic_write` begin (:func:`prune` leaves them alone).
+_TEMPORARY = ".tmp-"
 
 
 def is_cache_dir(path: Path) -> bool:
@@ -47,18 +50,23 @@ def is_cache_dir(path: Path) -> bool:
 
 
 def prepare_cache(folder: str | Path) -> Path:
-    """Make the cache folder (and its tag) if needed; return it. An unusable folder raises
-    :class:`OSError` (the caller decides whether that stops the run)."""
+    """Make the cache folder (and its tag) if needed; return it. A folder that is neither a
+    cache folder nor empty is never adopted (pruning would remove its ``.arrow`` files, and the
+    tag would hide it from the reader); it, like any unusable folder, raises :class:`OSError`
+    (the caller decides whether that stops the run)."""
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     if not is_cache_dir(path):
+        if any(path.iterdir()):
+            raise OSError(errno.ENOTEMPTY, "文件夹里已有别的文件，不是 points 的缓存文件夹；"
+                          "请用一个新的或空的文件夹")
         atomic_write(path / TAG_NAME, _TAG_TEXT.encode())
     return path
 
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TEMPORARY, suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -100,7 +108,7 @@ def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
         for entry in os.scandir(folder):  # once per entry, never per record
             name = entry.name
             if (name.startswith(prefix) and name.endswith(suffix) and name not in kept
-                    and not (skip and name.startswith(skip))):
+                    and not name.startswith(_TEMPORARY) and not (skip and name.startswith(skip))):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     gone += 1

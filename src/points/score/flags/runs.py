@@ -71,10 +71,11 @@ def missed_month_runs(events: pd.DataFrame, since: int) -> tuple[pd.DataFrame, p
     low = int(month.min()) if len(month) else 0
     span = int(month.max()) - low + 1 if len(month) else 1
     status = org["status"]
+    known = member >= 0  # (a record without a member id has no run, as a groupby would drop it)
     grouped = pd.DataFrame({
-        "key": member.astype("int64") * span + (month - low),
-        "attended": status.isin(list(ATTENDED)).to_numpy(dtype=bool),
-        "unexcused": status.isin(list(UNEXCUSED)).to_numpy(dtype=bool),
+        "key": (member.astype("int64") * span + (month - low))[known],
+        "attended": status.isin(list(ATTENDED)).to_numpy(dtype=bool)[known],
+        "unexcused": status.isin(list(UNEXCUSED)).to_numpy(dtype=bool)[known],
     }).groupby("key", sort=True).agg(attended=("attended", "any"), unexcused=("unexcused", "any"))
     key = grouped.index.to_numpy()
     months = pd.DataFrame({"member_id": ids.take(key // span), "month": key % span + low,

@@ -17,11 +17,13 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import attrs
 import pandas as pd
 import pytest
 from hypothesis import settings
 
 import points
+from points.judge import AssessmentTables
 
 # No deadline: an example's time on a shared 2-core machine says nothing about a bug.
 settings.register_profile("dev", max_examples=10, deadline=None)
@@ -73,6 +75,16 @@ def build(
 def total(assessment: points.Assessment, member_id: str, column: str = "total") -> float:
     row = assessment.totals.set_index("member_id").loc[member_id]
     return float(row[column])
+
+
+def assert_same_tables(a: AssessmentTables, b: AssessmentTables) -> None:
+    """Every table (and value) of two assessments equal, the failing one named."""
+    for field in attrs.fields(AssessmentTables):
+        left, right = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(left, pd.DataFrame):
+            pd.testing.assert_frame_equal(left, right, obj=field.name)
+        else:
+            assert left == right, field.name
 
 
 def rules(assessment: points.Assessment, member_id: str) -> list[tuple[str, float]]:

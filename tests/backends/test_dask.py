@@ -6,28 +6,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import attrs
-import pandas as pd
 import pytest
 
 import points
-from conftest import ROOT
+from conftest import ROOT, assert_same_tables
 from points.assess import calendar_for
 from points.backends.partition import combine_scores, partition_records
-from points.judge import AssessmentTables, judge
+from points.judge import judge
 from points.rules import default_ruleset
 from points.score import score_members
 
 distributed = pytest.importorskip("distributed")
-
-
-def _same(a: AssessmentTables, b: AssessmentTables) -> None:
-    for field in attrs.fields(AssessmentTables):
-        left, right = getattr(a, field.name), getattr(b, field.name)
-        if isinstance(left, pd.DataFrame):
-            pd.testing.assert_frame_equal(left, right, obj=field.name)
-        else:
-            assert left == right, field.name
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +46,9 @@ def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
         spread = points.assess(province, client=client,
                                progress=lambda *a: told.append(a))
         cached = points.assess(province, client=client, cache=tmp_path / "缓存")  # split, kept
-    _same(plain, spread)
-    _same(plain, cached)
-    _same(plain, points.assess(province, cache=tmp_path / "缓存"))  # every chunk loaded
+    assert_same_tables(plain, spread)
+    assert_same_tables(plain, cached)
+    assert_same_tables(plain, points.assess(province, cache=tmp_path / "缓存"))  # every chunk loaded
     assert told[0] == ("score", 0, 6) and told[-1] == ("score", 6, 6) and len(told) > 2
     one, other = tmp_path / "one.xlsx", tmp_path / "other.xlsx"
     plain.to_excel(one)
@@ -81,7 +70,7 @@ def test_whole_branch_partitions_are_judged_as_one_run(province: points.Records,
     assert sorted(b for p in pieces for b in p.roster["branch"].unique()) == sorted(
         province.roster["branch"].unique())  # whole branches, each once
     scores = combine_scores(province, [score_members(p, rules, calendar) for p in pieces])
-    _same(plain, judge(scores, province.files))
+    assert_same_tables(plain, judge(scores, province.files))
 
 
 def test_a_client_must_be_a_dask_client(province: points.Records) -> None:

@@ -16,24 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import EXAMPLE_FILES, ROOT, build, examples
+from conftest import EXAMPLE_FILES, ROOT, assert_same_tables, build, examples
 from points.assess import calendar_for
 from points.backends.cache import PREFIX, _load, _store, common_key, score_cached
 from points.backends.digest import chunks
-from points.judge import AssessmentTables, judge
+from points.judge import judge
 from points.records import Records
 from points.rules import default_ruleset
 from points.score import Calendar, MemberScores, score_members
 from points.vocab.store import prepare_cache
-
-
-def _same(a: AssessmentTables, b: AssessmentTables) -> None:
-    for field in attrs.fields(AssessmentTables):
-        left, right = getattr(a, field.name), getattr(b, field.name)
-        if isinstance(left, pd.DataFrame):
-            pd.testing.assert_frame_equal(left, right, obj=field.name)
-        else:
-            assert left == right, field.name
 
 
 def _entries(folder: Path) -> set[str]:
@@ -73,7 +64,7 @@ def test_a_cached_rerun_writes_the_plain_runs_bytes(example_records: points.Reco
     kept = _entries(cache)
     warm = points.assess(example_records, cache=cache)
     assert kept and _entries(cache) == kept
-    _same(example, cold)
+    assert_same_tables(example, cold)
     plain_book, warm_book = tmp_path / "plain.xlsx", tmp_path / "warm.xlsx"
     example.to_excel(plain_book)
     warm.to_excel(warm_book)
@@ -87,7 +78,7 @@ def test_a_cached_rerun_writes_the_plain_runs_bytes(example_records: points.Reco
     changed = points.read_workbooks(inputs)
     again, plain = points.assess(changed, cache=cache), points.assess(changed)
     assert not plain.totals.equals(example.totals)  # the change shows
-    _same(plain, again)
+    assert_same_tables(plain, again)
     plain.to_excel(plain_book)
     again.to_excel(warm_book)
     assert plain_book.read_bytes() == warm_book.read_bytes()
@@ -130,7 +121,7 @@ def test_only_the_changed_branch_is_scored_again(example_records: points.Records
     scorer = _Scorer(rules, calendar)
     first = score_cached(example_records, rules, calendar, folder, scorer, size=1)
     assert len(scorer.asked) == 1 and len(_entries(folder)) == per_branch[1]
-    _same(example, judge(first, example_records.files))
+    assert_same_tables(example, judge(first, example_records.files))
     score_cached(example_records, rules, calendar, folder, scorer, size=1)
     assert len(scorer.asked) == 1  # everything loaded
 
@@ -140,14 +131,14 @@ def test_only_the_changed_branch_is_scored_again(example_records: points.Records
     changed = attrs.evolve(example_records, attendance=att[att["member_id"] != member])
     result = score_cached(changed, rules, calendar, folder, scorer, size=1)
     assert scorer.asked[-1] == [branch]
-    _same(judge(result, ()), judge(score_members(changed, rules, calendar), ()))
+    assert_same_tables(judge(result, ()), judge(score_members(changed, rules, calendar), ()))
 
     entry = sorted(folder.glob(PREFIX + "*"))[0]
     entry.write_bytes(entry.read_bytes()[:100])  # damaged: ignored, scored, written again
     again = score_cached(changed, rules, calendar, folder, scorer, size=1)
     assert len(scorer.asked) == 3 and len(scorer.asked[-1]) == 1
     assert _load(folder, entry.name[len(PREFIX):-len(".arrow")], rules, calendar) is not None
-    _same(judge(result, ()), judge(again, ()))
+    assert_same_tables(judge(result, ()), judge(again, ()))
 
     other = attrs.evolve(rules, floor=-5.0)  # another ruleset: nothing reused
     before = _entries(folder)
@@ -174,7 +165,7 @@ def test_grouped_issues_across_chunks_are_counted_as_one_run(tmp_path: Path) -> 
     for _ in range(2):  # cold, then warm
         cached = score_cached(records, rules, calendar, folder, _Scorer(rules, calendar), size=1)
         pd.testing.assert_frame_equal(plain.issues, cached.issues)
-        _same(judge(plain, ()), judge(cached, ()))
+        assert_same_tables(judge(plain, ()), judge(cached, ()))
 
 
 @functools.cache

@@ -72,6 +72,16 @@ def build(
     )
 
 
+def monthly(patterns: Sequence[Sequence[str | None]], activity: str) -> points.Records:
+    """One 在职党员 of 一支部 per pattern (``M0``, ``M1``, …): the pattern's i-th status for
+    ``activity`` on the 10th of month i + 1 of 2024 (None: no record that month)."""
+    members = [(f"M{k}", f"党员{k}", "一支部", "在职党员") for k in range(len(patterns))]
+    attendance = [(f"M{k}", f"2024-{i + 1:02d}-10", activity, status)
+                  for k, pattern in enumerate(patterns) for i, status in enumerate(pattern)
+                  if status is not None]
+    return build(members, attendance)
+
+
 def total(assessment: points.Assessment, member_id: str, column: str = "total") -> float:
     row = assessment.totals.set_index("member_id").loc[member_id]
     return float(row[column])

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import build, total
+from conftest import build, monthly, total
 
 ONE = ("M1", "张三", "一支部", "在职党员")
 
@@ -51,10 +51,7 @@ def test_no_conversion_unless_the_ruleset_says_so() -> None:
 def test_a_conversion_never_raises_a_total(patterns: list[list[str]], late: int,
                                            leave: int) -> None:
     """One member per attendance pattern, all assessed at once under both rule sets."""
-    members = [(f"M{k}", f"党员{k}", "一支部", "在职党员") for k in range(len(patterns))]
-    attendance = [(f"M{k}", f"2024-{i + 1:02d}-10", "主题党日", status)
-                  for k, pattern in enumerate(patterns) for i, status in enumerate(pattern)]
-    records = build(members, attendance)
+    records = monthly(patterns, "主题党日")
     plain = points.assess(records, year=2024).totals.set_index("member_id")["total"]
     converted = points.assess(records, _rules(late, leave), year=2024).totals.set_index(
         "member_id")["total"]

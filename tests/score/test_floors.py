@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import build, examples, rules, total
+from conftest import build, examples, monthly, rules, total
 from points.rules.model import Dimension
 
 ONE = ("M1", "张三", "一支部", "在职党员")
@@ -66,11 +66,7 @@ def test_uncapped_additions_with_the_total_floored_at_0() -> None:
 def test_a_floor_never_lowers_a_total_and_holds(patterns: list[list[str | None]],
                                                 floor: float) -> None:
     """One member per pattern of 支部党员大会 (−3 per absence from a base of 20)."""
-    members = [(f"M{k}", f"党员{k}", "一支部", "在职党员") for k in range(len(patterns))]
-    attendance = [(f"M{k}", f"2024-{i + 1:02d}-10", "支部党员大会", status)
-                  for k, pattern in enumerate(patterns) for i, status in enumerate(pattern)
-                  if status is not None]
-    records = build(members, attendance)
+    records = monthly(patterns, "支部党员大会")
     plain = points.assess(records, _with_floor(None), year=2024).totals.set_index("member_id")
     floored = points.assess(records, _with_floor(floor), year=2024).totals.set_index("member_id")
     assert (floored["total"] >= plain["total"] - 1e-9).all()

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import build, examples, total
+from conftest import build, examples, monthly, total
 from points.report.ruletable import rule_table
 from points.rules.model import Minimum
 
@@ -134,11 +134,7 @@ UNRECORDED: list[Unrecorded] = ["skip", "missed"]
 def test_a_minimum_never_credits(patterns: list[list[str | None]], per: Per, count: int,
                                  unrecorded: Unrecorded) -> None:
     """One member per pattern (None: no 主题党日 that month), assessed with and without."""
-    members = [(f"M{k}", f"党员{k}", "一支部", "在职党员") for k in range(len(patterns))]
-    attendance = [(f"M{k}", f"2024-{i + 1:02d}-10", "主题党日", status)
-                  for k, pattern in enumerate(patterns) for i, status in enumerate(pattern)
-                  if status is not None]
-    records = build(members, attendance)
+    records = monthly(patterns, "主题党日")
     minimum = Minimum(name="主题党日次数", id="days", activity="主题党日", per=per,
                       count=count, points=-1.5, unrecorded=unrecorded)
     plain = points.assess(records, year=2024).totals.set_index("member_id")["total"]

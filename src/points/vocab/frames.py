@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["distinct", "empty_table", "intern", "join_runs", "map_distinct", "natural_key",
-           "natural_ranks", "per_distinct", "positions", "sort_frame", "sort_keys", "source_key"]
+           "natural_ranks", "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys",
+           "source_key", "text_ranks"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -152,9 +153,16 @@ def distinct(values: pd.Series) -> pd.Series:
     a sorted column: only the first of each run of equal values is hashed."""
     if len(values) < 2:
         return values.drop_duplicates()
+    return values[run_starts(values)].drop_duplicates()
+
+
+def run_starts(values: pd.Series) -> np.ndarray:
+    """True where a run of equal values begins (a missing value always begins one)."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
     array = values.array
     changed = pd.Series(array[1:] != array[:-1]).fillna(True).to_numpy(dtype=bool)
-    return values[np.r_[True, changed]].drop_duplicates()
+    return np.r_[True, changed]
 
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
@@ -181,8 +189,8 @@ def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
                 values = np.nan_to_num(values, nan=np.inf)
             arrays.append(values)
         elif isinstance(column.dtype, pd.CategoricalDtype):  # rank the categories once
-            distinct = pd.Series([*column.cat.categories, ""], dtype="string")  # "": missing
-            arrays.append(pd.factorize(distinct, sort=True)[0][column.cat.codes.to_numpy()])
+            texts = pd.Series([*column.cat.categories, ""], dtype="string")  # "": missing
+            arrays.append(pd.factorize(texts, sort=True)[0][column.cat.codes.to_numpy()])
         else:
             arrays.append(text_ranks(column))
     return arrays
@@ -196,8 +204,7 @@ def text_ranks(values: pd.Series) -> np.ndarray:
     text = values.astype("string").fillna("")
     if len(text) < 2:
         return pd.factorize(text, sort=True)[0]
-    array = text.array
-    heads = np.flatnonzero(np.r_[True, np.asarray(array[1:] != array[:-1], dtype=bool)])
+    heads = np.flatnonzero(run_starts(text))
     codes = pd.factorize(text.iloc[heads], sort=True)[0]
     return np.repeat(codes, np.diff(np.r_[heads, len(text)]))
 

@@ -103,6 +103,20 @@ def test_the_key_is_the_rulesets_content_and_the_period(example_records: points.
             {"branch": "category"})), rules, calendar)}
 
 
+def test_a_folder_that_cannot_be_a_cache_is_refused_as_reading_refuses_it(
+        example_records: points.Records, tmp_path: Path) -> None:
+    theirs = tmp_path / "资料"
+    theirs.mkdir()
+    (theirs / "别人的.arrow").write_bytes(b"not ours")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for folder, reason in ((theirs, "不是 points 的缓存文件夹"), (blocker, "无法使用缓存文件夹")):
+        with pytest.raises(points.ArgumentError, match=reason):
+            points.assess(example_records, cache=folder)
+    assert sorted(p.name for p in theirs.iterdir()) == ["别人的.arrow"]  # untouched, no tag
+    assert blocker.read_text() == "x"
+
+
 @pytest.fixture(scope="module")
 def per_branch(example_records: points.Records) -> tuple[np.ndarray, int]:
     roster_chunk, n = chunks(example_records, 1)

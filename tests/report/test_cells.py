@@ -17,10 +17,14 @@ RISKY_STARTS = "=+-@\t\r＝＋－＠"
 
 @settings(max_examples=examples(3))
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(
-    [*RISKY_STARTS, "a", "张", " ", "\n", "'"]), max_size=4), st.text(max_size=4))))
+    [*RISKY_STARTS, "a", "张", " ", "\n", "'", "（", "＜", "\uff1c"]), max_size=4),
+    st.text(max_size=4))))
 def test_risky_is_the_pattern(texts: list[str | None]) -> None:
-    got = cells.risky(pa.array(texts, pa.large_string())).to_pylist()
+    array = pa.array(texts, pa.large_string())
+    got = cells.risky(array).to_pylist()
     assert got == [t is not None and re.match(cells.RISKY, t) is not None for t in texts]
+    assert cells.risky(array.slice(1)).to_pylist() == got[1:]  # (an array that is a slice)
+    assert cells.risky(pa.array(texts, pa.string())).to_pylist() == got
 
 
 def test_widths_of_many_columns_in_one_pass_are_each_columns_own() -> None:

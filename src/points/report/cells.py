@@ -42,7 +42,10 @@ _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
 #: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
 #: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
 RISKY = r"^[=+\-@\t\r＝＋－＠]"
-_RISKY_STARTS = pa.array(list("=+-@\t\r＝＋－＠"), pa.large_string())  # RISKY, one by one
+_RISKY_FIRST = np.zeros(256, dtype=bool)  # RISKY's first byte: the ASCII ones …
+_RISKY_FIRST[[ord(c) for c in "=+-@\t\r"]] = True
+_RISKY_WIDE = np.zeros(256, dtype=bool)  # … and the last byte of the full-width ones (EF BC ..)
+_RISKY_WIDE[[c.encode()[2] for c in "＝＋－＠"]] = True
 #: How ``inf`` and ``-inf`` are shown: as text (U+2212 for the minus, so that it is not risky).
 INFINITY = ("∞", "\u2212∞")
 _LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
@@ -79,9 +82,26 @@ def text_series(array: pa.Array, index: pd.Index, dtype: pd.StringDtype[Any] = N
 
 
 def risky(text: pa.Array) -> pa.Array:
-    """Whether each text is risky (see :data:`RISKY`; missing: not): its first character
-    looked up, twice as fast as the pattern."""
-    return pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=_RISKY_STARTS)
+    """Whether each text is risky (see :data:`RISKY`; missing: not), as a boolean array: the
+    first bytes of each value looked up in NumPy (the UTF-8 of ``＝ ＋ － ＠`` is EF BC and
+    9D, 8B, 8D or A0), ten times faster than Arrow's slice and lookup."""
+    text = pc.cast(text, pa.large_string()) if text.type != pa.large_string() else text
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=n + 1,
+                            offset=text.offset * 8)
+    buffer = text.buffers()[2]
+    data = np.frombuffer(buffer if buffer is not None else b"", dtype=np.uint8)
+    if not len(data):
+        return pa.array(np.zeros(n, dtype=bool))
+    start, length = offsets[:-1], np.diff(offsets)
+    first = data[np.minimum(start, len(data) - 1)]  # (an empty text's is the next one's)
+    out = _RISKY_FIRST[first] & (length > 0)
+    wide = np.flatnonzero(first == 0xEF)
+    wide = wide[length[wide] >= 3]
+    out[wide] = (data[start[wide] + 1] == 0xBC) & _RISKY_WIDE[data[start[wide] + 2]]
+    if text.null_count:
+        out &= pc.is_valid(text).to_numpy(zero_copy_only=False)
+    return pa.array(out)
 
 
 def _widths(text: pa.Array) -> pa.Array:

@@ -191,7 +191,7 @@ def _followed(data: np.ndarray, first: int, then: Callable[[np.ndarray], np.ndar
 def _illegal(data: np.ndarray) -> bool:
     """Whether the UTF-8 ``data`` holds a character XML cannot hold (see :data:`ILLEGAL_RE2`;
     U+FFFE and U+FFFF are EF BF BE and EF BF BF)."""
-    if _CONTROL[data].any():
+    if (data < 0x20).any() and _CONTROL[data[data < 0x20]].any():  # (tab, newline, CR: fine)
         return True
     at = np.flatnonzero(data[:-2] == 0xEF)
     return bool(((data[at + 1] == 0xBF) & (data[at + 2] >= 0xBE)).any())

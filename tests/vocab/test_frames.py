@@ -16,6 +16,7 @@ from points.vocab.frames import (
     distinct,
     empty_table,
     intern,
+    isin,
     join_runs,
     map_distinct,
     per_distinct,
@@ -113,6 +114,20 @@ def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list
     expected = [among.index(v) if v is not None and v in among else -1 for v in column]
     assert positions(series, among).tolist() == expected
     assert positions(series, pd.Series(among, dtype="string")).tolist() == expected
+
+
+@CHEAP
+@given(values, st.lists(st.sampled_from(["a", "b", "党课", "", None]), max_size=6))
+def test_isin_is_pandas_isin(column: list, among: list[str | None]) -> None:
+    series = pd.Series(column, dtype="string")
+    expected = series.isin(among).to_numpy(dtype=bool)
+    for others in (among, pd.Series(among, dtype="string"), pd.Index(among, dtype="string"),
+                   np.array(among, dtype=object)):
+        got = isin(series, others)
+        assert got.dtype == bool
+        np.testing.assert_array_equal(got, expected)
+    plain = series.astype(object)  # not Arrow text: pandas' own isin
+    np.testing.assert_array_equal(isin(plain, among), plain.isin(among).to_numpy(dtype=bool))
 
 
 @CHEAP

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..rules.model import Ruleset
 from ..vocab.errors import ArgumentError
-from ..vocab.frames import sort_frame
+from ..vocab.frames import isin, sort_frame
 from .assessment import AssessmentTables
 from .quota import quota_places
 
@@ -51,7 +51,7 @@ def candidate_list(rankings: pd.DataFrame, logs: pd.DataFrame, ruleset: Ruleset,
         "int64")
     bands = ruleset.candidate_bands
     top = bands[0].name if bands else None
-    zeroed = frame["member_id"].isin(logs.loc[logs["zero_out"], "member_id"]).to_numpy()
+    zeroed = isin(frame["member_id"], logs.loc[logs["zero_out"], "member_id"])
     blocked = frame["top_band_blocked"].to_numpy(dtype=bool)
     eligible = (frame["candidate_band"] == top).fillna(False).to_numpy(dtype=bool) \
         if top is not None else np.ones(len(frame), dtype=bool)

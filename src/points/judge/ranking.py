@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Band, Ruleset
-from ..vocab.frames import sort_frame
+from ..vocab.frames import isin, sort_frame
 from .quota import band_of, cascade, ceil_share
 from .rating import RATING_COLUMNS, rate
 
@@ -94,7 +94,7 @@ def rankings(totals: pd.DataFrame, logs: pd.DataFrame, ruleset: Ruleset) -> pd.D
         bands = ruleset.candidate_bands
         blocking = logs[logs["blocks_top_band"] | logs["zero_out"]]["member_id"]
         index = band_of(frame["total"], bands)
-        blocked = pd.Series((index == 0) & frame["member_id"].isin(blocking).to_numpy()
+        blocked = pd.Series((index == 0) & isin(frame["member_id"], blocking)
                             & candidate & (len(bands) > 1), index=frame.index)
         index = np.where(blocked, 1, index)
         candidate_band = _names(index, bands, candidate)

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "empty_table", "intern", "join_runs", "map_distinct", "natural_key",
+__all__ = ["distinct", "empty_table", "intern", "isin", "join_runs", "map_distinct", "natural_key",
            "natural_ranks", "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys",
            "source_key", "text_ranks"]
 
@@ -163,6 +163,28 @@ def run_starts(values: pd.Series) -> np.ndarray:
     array = values.array
     changed = pd.Series(array[1:] != array[:-1]).fillna(True).to_numpy(dtype=bool)
     return np.r_[True, changed]
+
+
+def isin(values: pd.Series, others: pd.Series | pd.Index | np.ndarray | list[str]) -> np.ndarray:
+    """``values.isin(others).to_numpy(dtype=bool)`` for text ``values`` and text ``others``,
+    through Arrow's hash set: pandas turns each of ``others`` into a Python scalar first,
+    which costs more than the lookup itself when ``others`` are many (every member's id). A
+    missing value is in ``others`` when one of them is missing, as in pandas."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return np.asarray(values.isin(others), dtype=bool)
+    mine = _arrow_text(values)
+    other = _arrow_text(others if isinstance(others, pd.Series) and others.dtype == values.dtype
+                        else pd.Series(np.asarray(others, dtype=object), dtype=values.dtype))
+    if not len(other):
+        return np.zeros(len(values), dtype=bool)
+    found = pc.is_in(mine, value_set=other.cast(mine.type))
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The Arrow array behind a text column, in one chunk."""
+    array = pa.array(values.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:

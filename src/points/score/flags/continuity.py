@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import FlagRules
+from ...vocab.frames import isin
 from ...vocab.statuses import STATUS_LABELS
 from ..calendar import month_index
 from .base import MemberFlags
@@ -41,22 +42,22 @@ def _records_of(frames: tuple[pd.DataFrame, ...], members: pd.Series) -> pd.Data
     """The organisational-life records of ``members`` (those with a run), in order, with their
     month: the evidence is taken from them only, not from every record."""
     org = pd.concat([f[(f["org_life"].to_numpy(dtype=bool)
-                        & f["member_id"].isin(members.unique()).to_numpy())] for f in frames])
+                        & isin(f["member_id"], members.unique()))] for f in frames])
     return org.assign(month=month_index(org["date"]))
 
 
 def continuity_flags(out: MemberFlags) -> None:
     s, rules = out.scoring, out.scoring.ruleset.flags
     since = int(month_index(pd.Series([s.calendar.start])).iloc[0])
-    candidates = set(out.members.loc[out.members["kind"] == "candidate", "member_id"])
+    candidates = out.members.loc[out.members["kind"] == "candidate", "member_id"]
     frames = (out.history_events, s.events)
     _, missed = missed_month_runs(pd.concat([  # the organisational-life records' short columns
         f.loc[f["org_life"].to_numpy(dtype=bool), ["member_id", "date", "status", "org_life"]]
         for f in frames]), since)
     org = _records_of(frames, missed["member_id"])
     dues, dues_longest = dues_runs(pd.concat([out.history_logs, out.logs]), rules.dues_item, since)
-    missed = missed.assign(candidate=missed["member_id"].isin(candidates))
-    dues_longest = dues_longest[~dues_longest["member_id"].isin(candidates)]
+    missed = missed.assign(candidate=isin(missed["member_id"], candidates))
+    dues_longest = dues_longest[~isin(dues_longest["member_id"], candidates)]
     to_rule = _months_to_rule(rules, missed, dues_longest)
     six = missed[(missed["length"] >= rules.six_month_run) & ~missed["candidate"]]
     _six_month(out, six, org, "未参加组织生活", org["status"], "activity")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...vocab.frames import isin
 from ...vocab.statuses import STATUS_LABELS, UNEXCUSED
 from ..steps.conversions import converted
 from .base import MemberFlags
@@ -29,7 +30,7 @@ def count_flags(out: MemberFlags) -> None:
         who = pd.DataFrame({"member_id": hit.index})
         out.add(flag_rows(who, "unexcused_absences",
                           "统计期内无故缺席 " + pd.Series(hit.to_numpy(), dtype="string") + " 次"))
-        used = unexcused[unexcused["member_id"].isin(hit.index)]
+        used = unexcused[isin(unexcused["member_id"], hit.index)]
         out.evidence.append(record_evidence(used, "unexcused_absences", "activity",
                                             used["shown"]))
 
@@ -45,5 +46,5 @@ def count_flags(out: MemberFlags) -> None:
         out.add(flag_rows(who, "frequent_leave",
                           "请假 " + pd.Series(hit.to_numpy(), dtype="string") + " 次，应参加 "
                           + pd.Series(n_all[hit.index].to_numpy(), dtype="string") + " 次"))
-        used = leave[leave["member_id"].isin(hit.index)]
+        used = leave[isin(leave["member_id"], hit.index)]
         out.evidence.append(record_evidence(used, "frequent_leave", "activity", "请假"))

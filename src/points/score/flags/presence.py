@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...vocab.frames import isin
 from .base import MemberFlags
 from .rows import flag_rows, record_evidence, roster_evidence
 
@@ -19,7 +20,7 @@ def presence_flags(out: MemberFlags) -> None:
         out.add(flag_rows(who, "zeroed", "有“" + who["item"] + "”记录，年度积分为 0"))
         out.evidence.append(record_evidence(zero, "zeroed", "item", ""))
     members = out.members
-    silent = members[~members["member_id"].isin(out.recorded)]
+    silent = members[~isin(members["member_id"], out.recorded)]
     if len(silent):
         detail = pd.Series("统计期内没有任何签到、加减分或评议记录", index=silent.index)
         out.add(flag_rows(silent, "no_records", detail))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...vocab.frames import sort_frame
+from ...vocab.frames import isin, sort_frame
 from ...vocab.statuses import ATTENDED, UNEXCUSED
 from ..calendar import month_index
 
@@ -109,7 +109,7 @@ def dues_runs(logs: pd.DataFrame, dues_item: str | None, since: int
 
 def in_run(records: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """The records that fall in their member's run."""
-    mine = records[records["member_id"].isin(runs["member_id"].unique()).to_numpy()]
+    mine = records[isin(records["member_id"], runs["member_id"].unique())]
     joined = mine.merge(runs[["member_id", "first", "last"]], on="member_id", how="inner")
     return joined[(joined["month"] >= joined["first"]) & (joined["month"] <= joined["last"])]
 

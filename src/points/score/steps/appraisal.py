@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Appraisal
-from ...vocab.frames import per_distinct, sort_frame
+from ...vocab.frames import isin, per_distinct, sort_frame
 from ...vocab.issues import make_issues
 from ...vocab.text import map_names, normalize_name
 from ..checks import grouped_issue, member_facts, member_positions
@@ -131,7 +131,7 @@ def _missing(s: Scoring, frame: pd.DataFrame, dimension: str,
     members = s.members
     graded = members[members["in_scope"].to_numpy()
                      & dimension_applies(members["skip_dimensions"], dimension)]
-    missing = graded[~graded["member_id"].isin(frame["member_id"])]
+    missing = graded[~isin(graded["member_id"], frame["member_id"])]
     if len(missing):
         issues.append(make_issues(
             "appraisal_missing", missing["name"] + "没有民主评议结果，民主评议计 0 分",

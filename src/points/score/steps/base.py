@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import attrs
@@ -50,6 +51,11 @@ class Scoring:
     previous: pd.Series | None = None
     #: When members changed category during the period (None: nobody did, or not known).
     timeline: Timeline | None = None
+    #: Each block's sums per member, worked out once for all the steps that read the running
+    #: totals (block id → the block, weakly, its distinct ids and their sums); shared by the
+    #: states evolved from this one, never compared or shown.
+    _block_sums: dict[int, tuple[weakref.ref[pd.DataFrame], pd.Series, np.ndarray]] = \
+        attrs.field(factory=dict, eq=False, repr=False, alias="block_sums")
 
     @property
     def scope(self) -> pd.DataFrame:
@@ -67,14 +73,23 @@ class Scoring:
         total = np.zeros(len(scope))
         for block in self.blocks:  # each block summed per member, then added
             if len(block):
-                ids, points = block["member_id"], block["points"].to_numpy()
-                # grouped by the ids' sorted codes, as a groupby on the ids would be (whether
-                # pandas adds the groups with reduceat or compensated sums depends on it)
-                code, uniques = pd.factorize(ids, sort=True)
-                sums = pd.Series(points).groupby(code).sum()
-                at = np.append(positions(pd.Series(uniques), scope), -1)[sums.index.to_numpy()]
-                total[at[at >= 0]] += sums.to_numpy()[at >= 0]
+                ids, sums = self._sums_of(block)
+                at = positions(ids, scope)
+                total[at[at >= 0]] += sums[at >= 0]
         return pd.Series(total, index=scope)
+
+    def _sums_of(self, block: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+        """The member ids of ``block`` and the sum of each one's points (once a block)."""
+        known = self._block_sums.get(id(block))
+        if known is not None and known[0]() is block:
+            return known[1], known[2]
+        # grouped by the ids' sorted codes, as a groupby on the ids would be (whether pandas
+        # adds the groups with reduceat or compensated sums depends on it)
+        code, uniques = pd.factorize(block["member_id"], sort=True)
+        sums = pd.Series(block["points"].to_numpy()).groupby(code).sum()
+        ids = pd.Series(uniques).take(sums.index.to_numpy()).reset_index(drop=True)
+        self._block_sums[id(block)] = (weakref.ref(block), ids, sums.to_numpy())
+        return ids, sums.to_numpy()
 
     def last_period(self) -> pd.Series:
         """Each in-scope member's last scoring period in their window."""

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Minimum
+from ...vocab.frames import isin
 from ...vocab.statuses import ATTENDED
 from ..calendar import MONTHS_PER, month_index
 from ..ledger import dimension_applies, ledger_rows
@@ -70,7 +71,7 @@ def shortfalls(m: Minimum, members: pd.DataFrame, events: pd.DataFrame, first: p
                     timeline.category_names(grid["member_id"], grid["p_end"], grid["category"]))
         grid = grid[pd.Series(category).isin(m.categories).to_numpy()]
     these = events if m.activity is None else events[events["activity"] == m.activity]
-    these = these[these["member_id"].isin(grid["member_id"])]
+    these = these[isin(these["member_id"], grid["member_id"])]
     counts = pd.DataFrame({
         "member_id": these["member_id"], "key": (month_index(these["date"]) - shift) // k,
         "attended": these["status"].isin(list(ATTENDED)).astype("int64"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...vocab.frames import sort_frame
+from ...vocab.frames import isin, sort_frame
 from ..ledger import ADJUSTMENT, ledger_rows
 from .base import Produced, Scoring
 
@@ -21,7 +21,7 @@ def zero_out(s: Scoring) -> Produced:
     if not len(zero_logs):
         return Produced()
     first = sort_frame(zero_logs, ["member_id", "date", "source"]).drop_duplicates("member_id")
-    first = first[first["member_id"].isin(s.scope.index)]
+    first = first[isin(first["member_id"], s.scope.index)]
     running = s.running_totals()
     rows = ledger_rows(member_id=first["member_id"], date=first["date"],
                        period=s.calendar.period_of(first["date"]),

@@ -5,8 +5,10 @@ Nothing in the package is trusted: a sheet's extent is the furthest cell or row 
 names (``<dimension>`` may be missing or lie, and a stray cell at XFD1048576 would make the
 reader allocate 17 billion cells): a look at every ``r="…"`` of the bytes tells the sheets
 that are surely small (every reference within ZZ9999), and the others' references are counted
-by a vectorised look at the bytes. Every flag comes from one vectorised pass over the tags
-and attributes of the sheet's XML (its ``<``, and its quotes after ``=``). Cells holding an
+by a vectorised look at the bytes. Every flag comes from one vectorised look at the bytes of a
+file's sheets together (:func:`_look`: whole-array comparisons find the few places where a
+rare byte could start what is looked for, and only those places are checked), never from a
+Python loop over the bytes or a search per question. Cells holding an
 error value or a formula saved without its value (which python-calamine reads as empty, so a
 ``#N/A`` would look like an absence), and numbers that are not finite (``NaN``, ``-INF``: in a
 date-formatted cell python-calamine panics on them) are found by position; when a cell would
@@ -38,7 +40,8 @@ _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 #: The error values python-calamine knows; any other makes it refuse the whole workbook.
 _KNOWN_ERRORS = {b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"}
-#: Bytes of sheet XML looked at in one go by :func:`_scan` (bounds its scratch memory).
+#: Bytes of sheet XML looked at in one go by :func:`_flags` and :func:`_extent_of`, and of a
+#: file's sheets read and looked at together by :func:`sheet_parts` (bounds scratch memory).
 _CHUNK = 1 << 24
 #: A sheet whose extent holds more cells than this is not read (a stray cell at XFD1048576
 #: makes a range of 17 billion cells).

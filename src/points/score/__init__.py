@@ -11,12 +11,11 @@ member flags of :mod:`.flags` are raised.
 from __future__ import annotations
 
 import attrs
-import numpy as np
 import pandas as pd
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import distinct, sort_keys
+from ..vocab.frames import distinct, lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
@@ -123,7 +122,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     # million addresses.
     rows = s.rows()[LEDGER_COLUMNS]
     s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
-    order = np.lexsort(sort_keys(rows, ["member_id", "date"]))
+    order = lexsort(sort_keys(rows, ["member_id", "date"]))
     ledger = pd.DataFrame({c: rows.pop(c).take(order).reset_index(drop=True)  # column by column:
                            for c in LEDGER_COLUMNS})  # never two copies of the whole ledger
     del rows

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import points
 from points import cli
 
 ROOT = Path(__file__).parent.parent
@@ -54,6 +55,29 @@ def test_init_writes_a_template_that_scores_cleanly(tmp_path: Path,
     assert "参评 2 人" in capsys.readouterr().out
     assert cli.main(["init", str(folder)]) == 1  # never overwrites without --force
     assert "--force" in capsys.readouterr().err
+
+
+def test_init_copies_the_ruleset_asked_for_and_builds_the_template_from_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "洪洞"
+    assert cli.main(["init", str(folder), "--year", "2024", "-r", "hongtong"]) == 0
+    shipped = ROOT / "src/points/rules/shipped/hongtong.toml"
+    assert (folder / "规则.toml").read_bytes() == shipped.read_bytes()  # comments and all
+    assert "洪洞县百分制扣分的副本" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(folder / "积分模板.xlsx")["负面清单"]
+    (rule,) = sheet.data_validations.dataValidation
+    listed = set(rule.formula1.strip('"').split(","))  # the drop-down of 负面清单 items
+    assert listed and listed <= {i.name for i in points.load_ruleset("hongtong").negatives}
+    assert not listed <= {i.name for i in points.default_ruleset().negatives}
+    assert cli.main(["check", str(folder / "积分模板.xlsx"), "-r", str(folder / "规则.toml")]) == 0
+    mine = tmp_path / "mine.toml"  # a ruleset file of one's own is copied as written
+    mine.write_bytes(shipped.read_bytes() + "\n# 本地改过\n".encode())
+    assert cli.main(["init", str(tmp_path / "b"), "-r", str(mine)]) == 0
+    assert (tmp_path / "b" / "规则.toml").read_bytes() == mine.read_bytes()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[cycle\n", encoding="utf-8")
+    assert cli.main(["init", str(tmp_path / "c"), "-r", str(bad)]) == 1  # nothing written
+    assert not (tmp_path / "c").exists()
 
 
 def test_compare_lists_who_changes_and_writes_the_whole_comparison(

@@ -140,7 +140,9 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     :func:`points.read_workbooks`): each chunk of branches' scores is kept there, keyed by its
     records, the ruleset's content, the period and the program's version, and a later run
     scores only the chunks whose records changed (:mod:`points.backends.cache`); the result
-    is the same as without it. Entries this run did not use are removed from the folder.
+    is the same as without it. Entries this run did not use are removed from the folder. A
+    folder that cannot be used (a file, or a folder of other files) raises
+    :class:`points.ArgumentError`, as in :func:`points.read_workbooks`.
     """
     if not isinstance(records, Records):
         raise TypeError(f"records: expected points.Records, got {type(records).__name__}; "

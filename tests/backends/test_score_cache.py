@@ -103,6 +103,20 @@ def test_the_key_is_the_rulesets_content_and_the_period(example_records: points.
             {"branch": "category"})), rules, calendar)}
 
 
+def test_a_folder_that_cannot_be_a_cache_is_refused_as_reading_refuses_it(
+        example_records: points.Records, tmp_path: Path) -> None:
+    theirs = tmp_path / "资料"
+    theirs.mkdir()
+    (theirs / "别人的.arrow").write_bytes(b"not ours")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for folder, reason in ((theirs, "不是 points 的缓存文件夹"), (blocker, "无法使用缓存文件夹")):
+        with pytest.raises(points.ArgumentError, match=reason):
+            points.assess(example_records, cache=folder)
+    assert sorted(p.name for p in theirs.iterdir()) == ["别人的.arrow"]  # untouched, no tag
+    assert blocker.read_text() == "x"
+
+
 @pytest.fixture(scope="module")
 def per_branch(example_records: points.Records) -> tuple[np.ndarray, int]:
     roster_chunk, n = chunks(example_records, 1)
@@ -193,15 +207,15 @@ def test_an_entry_keeps_every_frame_and_dtype(tmp_path_factory: pytest.TempPathF
         "points": pd.Series(np.linspace(-1, 1, n), dtype="float64")})
     if not range_index:
         frame.index = pd.Index(np.arange(n) * 3)
-    # the per-member tables are numbered rows; flag frames keep their index
+    # the per-member tables are numbered rows; the flag frames one after another, numbered
     scores = attrs.evolve(_small(), ledger=frame.reset_index(drop=True),
-                          flag_rows=(frame, frame.iloc[:0]))
+                          flag_rows=(frame, frame.iloc[:0], frame.iloc[::-1]))
     rules, calendar = scores.ruleset, scores.calendar
     folder = prepare_cache(tmp_path_factory.getbasetemp() / "score-entries")
     _store(folder, "k", scores)
     back = _load(folder, "k", rules, calendar)
-    assert back is not None and len(back.flag_rows) == 2
-    for left, right in [(scores.ledger, back.ledger), *zip(scores.flag_rows, back.flag_rows,
-                                                           strict=True)]:
+    assert back is not None and len(back.flag_rows) == 1
+    flags = pd.concat(scores.flag_rows, ignore_index=True)
+    for left, right in [(scores.ledger, back.ledger), (flags, back.flag_rows[0])]:
         pd.testing.assert_frame_equal(left, right, check_index_type=True)
     assert _load(folder, "another", rules, calendar) is None

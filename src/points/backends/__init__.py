@@ -22,7 +22,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores
 from ..vocab.progress import Progress
-from ..vocab.store import prepare_cache
+from ..vocab.store import cache_folder
 from .cache import score_cached
 from .local import score_local
 
@@ -35,7 +35,7 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     of ``client`` (a ``distributed.Client``). ``cache``: a cache folder (:mod:`.cache`):
     the chunks of branches whose records, ruleset and period are unchanged since a run that
     kept them are loaded, the others scored (here or on the cluster) and kept; a folder that
-    cannot be made means no cache."""
+    cannot be used raises :class:`~points.ArgumentError`, as reading does."""
 
     def score(part: Records, told: Progress | None = None) -> MemberScores:
         if client is None:
@@ -44,10 +44,7 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
 
         return score_dask(part, ruleset, calendar, client, progress=told)
 
-    if cache is None:
-        return score(records, progress)
-    try:
-        folder = prepare_cache(cache)
-    except OSError:
+    folder = cache_folder(cache)
+    if folder is None:
         return score(records, progress)
     return score_cached(records, ruleset, calendar, folder, score, progress)

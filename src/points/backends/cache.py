@@ -51,8 +51,8 @@ from .split import split_scores
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
 
-#: The entry format; bump when the layout below changes.
-FORMAT = 1
+#: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
+FORMAT = 2
 #: Score entries' names: ``score-<key>.arrow`` (scan entries are ``<key>.arrow``).
 PREFIX = "score-"
 _SUFFIX = ".arrow"
@@ -117,10 +117,13 @@ def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
     """The frames an entry holds (``scores`` of one chunk, from :func:`.split.split_scores`:
     its issues without the grouped ones, which are rebuilt from their rows of one member each
     when chunks are loaded together); the tables of :data:`_FRAMES` with a plain row number
-    (so that loaded chunks line up)."""
+    (so that loaded chunks line up), and the member flags and their evidence each as one
+    frame, their kinds' frames one after another (as :func:`points.judge.judge` reads them:
+    loaded chunks then convert two frames, not two per kind and chunk)."""
     return [*((name, getattr(scores, name).reset_index(drop=True)) for name in _FRAMES),
-            *(("flag_rows", f) for f in scores.flag_rows),
-            *(("evidence_rows", f) for f in scores.evidence_rows)]
+            *((name, pd.concat(frames, ignore_index=True))
+              for name, frames in (("flag_rows", scores.flag_rows),
+                                   ("evidence_rows", scores.evidence_rows)) if frames)]
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:
@@ -188,19 +191,29 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
             tables = [entry[name][0] for entry in entries]
             if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):
                 break
-            whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
+            whole[name] = pa.concat_tables(tables).combine_chunks().to_pandas()  # (one chunk:
+            # Arrow takes rows of one chunk three times faster when the chunks are combined)
     if len(whole) == len(_FRAMES) and len(entries) > 1:
-        return [MemberScores(
-            ruleset=ruleset, calendar=calendar, **_with_groups(whole),
-            flag_rows=tuple(t.to_pandas() for e in entries for t in e.get("flag_rows", [])),
-            evidence_rows=tuple(t.to_pandas() for e in entries
-                                for t in e.get("evidence_rows", [])))]
+        return [MemberScores(ruleset=ruleset, calendar=calendar, **_with_groups(whole),
+                             flag_rows=_together(entries, "flag_rows"),
+                             evidence_rows=_together(entries, "evidence_rows"))]
     return [MemberScores(ruleset=ruleset, calendar=calendar,
                          **_with_groups({name: entry[name][0].to_pandas() for name in _FRAMES}),
                          flag_rows=tuple(t.to_pandas() for t in entry.get("flag_rows", [])),
                          evidence_rows=tuple(t.to_pandas()
                                              for t in entry.get("evidence_rows", [])))
             for entry in entries]
+
+
+def _together(entries: list[Entry], name: str) -> tuple[pd.DataFrame, ...]:
+    """The frames ``name`` of all ``entries`` as one, converted once (their rows one entry
+    after another, as :func:`points.judge.judge` concatenates them); one a table when their
+    columns differ (a chunk whose flags of some kind all had no rows)."""
+    tables = [t for entry in entries for t in entry.get(name, [])]
+    if len(tables) > 1:
+        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
+            return (pa.concat_tables(tables).to_pandas().reset_index(drop=True),)
+    return tuple(t.to_pandas() for t in tables)
 
 
 def _with_groups(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -9,7 +9,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +24,7 @@ from ..report.outputs import is_folder, write_outputs
 from ..report.review import named_branches
 from ..report.sheets import ledger as ledger_sheets
 from ..rules import Ruleset, default_ruleset, load_ruleset
+from ..rules.load import DEFAULT_RULESET, ruleset_source
 from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
@@ -302,15 +302,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     for path in (rules, template):
         if path.exists() and not args.force:
             raise CommandError(f"{path} 已存在；如要覆盖请加 --force")
+    spec = DEFAULT_RULESET if args.rules is None else args.rules
+    ruleset, text = load_ruleset(spec), ruleset_source(spec)  # a bad ruleset writes nothing
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError(f"无法创建文件夹 {folder}（{os_problem(error)}）") from None
-    text = (resources.files("points.rules") / "shipped" / "dujiangyan.toml").read_bytes()
-    write_file(rules, text)
     year = args.year if args.year is not None else dt.date.today().year
-    write_template(template, year=year)
-    print(f"已写入：{rules}（默认规则，可按本地办法修改）")
+    write_file(rules, text)
+    write_template(template, year=year, ruleset=ruleset)
+    which = "默认规则" if args.rules is None else f"{ruleset.title}的副本"
+    print(f"已写入：{rules}（{which}，可按本地办法修改）")
     print(f"已写入：{template}（{year} 年度"
           + ("" if args.year is not None else "，即今年；别的年度用 --year 指定")
           + "；党员名册、签到表、签到记录、负面清单、先锋示范、民主评议，下拉列表取自规则；填好后运行：）")

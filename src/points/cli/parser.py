@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from .. import _version
+from ..rules import shipped_rulesets
 from .commands import (
     cmd_check,
     cmd_compare,
@@ -182,10 +183,13 @@ def _other_parsers(subs: argparse._SubParsersAction[_Parser]) -> None:
         "init", formatter_class=fmt, help="生成规则文件和空白模板",
         description="在文件夹中写出一份规则文件（默认规则的副本，带中文注释）和一个模板工作簿"
                     "（党员名册、签到表、负面清单、先锋示范、民主评议），填好后即可计分。",
-        epilog="例：points init 我的支部")
+        epilog="例：points init 我的支部\n    points init 我的支部 -r hongtong")
     init.add_argument("directory", metavar="DIR", help="要写入的文件夹（不存在则创建）")
     init.add_argument("--year", type=int,
                       help="模板的年度（签到表的日期、表名用它；不给时为今年，并打印出来）")
+    init.add_argument("-r", "--rules", metavar="RULES",
+                      help="复制哪套规则：规则文件或内置规则名（" + "、".join(shipped_rulesets())
+                           + "；默认 dujiangyan），模板的下拉列表和示例也取自它")
     init.add_argument("--force", action="store_true", help="覆盖已有的文件")
     init.set_defaults(run=cmd_init)
 

@@ -28,8 +28,9 @@ from ..rules.model import Ruleset
 from ..vocab.errors import ArgumentError, ReaderError
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
+from ..vocab.store import cache_folder
 from .arrays import no_gc
-from .cache import KEEP_BYTES, Content, lookup, prepare_cache, scan_and_store
+from .cache import KEEP_BYTES, Content, lookup, scan_and_store
 from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import Merger
@@ -101,18 +102,6 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
     return [s for s in scans if s is not None]
 
 
-def _cache_folder(cache: str | Path | None) -> Path | None:
-    if cache is None:
-        return None
-    if not isinstance(cache, str | Path):
-        raise ArgumentError(f"cache（缓存文件夹）：应为文件夹路径或 None，实际是 {cache!r}")
-    try:
-        return prepare_cache(cache)
-    except OSError as error:
-        raise ArgumentError(f"无法使用缓存文件夹 {cache}（{error.strerror or error}）；"
-                            "请换一个文件夹，或不用缓存") from None
-
-
 def _skipped(skipped: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     """One ``skipped_file`` issue per file not read, at the file's path."""
     frame = pd.DataFrame(list(skipped), columns=["path", "reason"], dtype="string")
@@ -156,7 +145,7 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         raise ReaderError("没有可读取的表格文件（.xlsx、.xlsm、.xlsb、.xls、.ods、.csv）"
                           + (f"：{found}" if found else ""))
     with no_gc():
-        scans = _scan_all(list(inputs.files), year, workers, _cache_folder(cache), progress)
+        scans = _scan_all(list(inputs.files), year, workers, cache_folder(cache), progress)
         merger = Merger()
         for scan in scans:
             merger.merge(scan)

@@ -3,9 +3,10 @@
 
 Nothing in the package is trusted: a sheet's extent is the furthest cell or row its XML
 names (``<dimension>`` may be missing or lie, and a stray cell at XFD1048576 would make the
-reader allocate 17 billion cells): a regular-expression search of the bytes tells the sheets
+reader allocate 17 billion cells): a look at every ``r="…"`` of the bytes tells the sheets
 that are surely small (every reference within ZZ9999), and the others' references are counted
-by a vectorised look at the bytes. Cells holding an
+by a vectorised look at the bytes. Every flag comes from one vectorised pass over the tags
+and attributes of the sheet's XML (its ``<``, and its quotes after ``=``). Cells holding an
 error value or a formula saved without its value (which python-calamine reads as empty, so a
 ``#N/A`` would look like an absence), and numbers that are not finite (``NaN``, ``-INF``: in a
 date-formatted cell python-calamine panics on them) are found by position; when a cell would
@@ -42,16 +43,11 @@ _CHUNK = 1 << 24
 #: A sheet whose extent holds more cells than this is not read (a stray cell at XFD1048576
 #: makes a range of 17 billion cells).
 MAX_CELLS = 20_000_000
-#: A reference naming a column past ZZ or a row past 9999 (or anything with ``r="`` that
-#: looks so: it only sends the sheet to the exact count). Without one, every cell and row lies
-#: within 9,999 rows × 702 columns, and the exact extent matters only when ``<dimension>``
-#: claims more (see :func:`_facts`).
-_BIG_REF = re.compile(rb"""r=["'](?:[A-Z]{3}|[A-Z]{0,2}[0-9]{5})""")
+#: Without a reference naming a column past ZZ or a row past 9999 (``r="`` followed by three
+#: letters, or by up to two letters and five digits: :attr:`_Facts.big_ref`), every cell and
+#: row lies within 9,999 rows × 702 columns, and the exact extent matters only when
+#: ``<dimension>`` claims more (see :func:`_scan`).
 _SMALL = (9_999, 702)
-#: A value that may be a NaN or an infinity; a run of more than MAX_TEXT bytes after a tag
-#: (two searches are quicker than one for either).
-_ODD = re.compile(rb"<v>[+-]?[nNiI]")
-_LONG = re.compile(rb"<[^<]{%d}" % (MAX_TEXT + 1))
 
 
 class _Facts:
@@ -65,6 +61,11 @@ class _Facts:
         #: a ``<v>`` value starting with n, N, i or I (after a sign): it may be a NaN or an
         #: infinity, on which python-calamine panics in a date-formatted cell
         self.odd_number = False
+        #: a ``t="e"`` (an error cell's type) or a ``<f`` (a formula) somewhere
+        self.error = self.formula = False
+        #: an ``r="…"`` or ``r='…'`` that may name a column past ZZ or a row past 9999 (three
+        #: letters, or up to two letters and five digits): the extent is then counted
+        self.big_ref = False
 
 
 class SheetPart:
@@ -143,11 +144,71 @@ def _refs(chunk: np.ndarray) -> tuple[int, int]:
     return rows, cols
 
 
+def _long_text(xml: bytes) -> bool:
+    """A run of more than :data:`MAX_TEXT` bytes without a ``<`` (before the first tag, or
+    after any): a jump from tag to tag, each a search from the far end of the run."""
+    at, end = xml.find(b"<"), len(xml)
+    if at < 0 or at > MAX_TEXT:
+        return end > MAX_TEXT
+    while end - at > MAX_TEXT + 1:  # more than MAX_TEXT bytes after the tag at ``at``
+        nearest = xml.rfind(b"<", at + 1, at + MAX_TEXT + 2)
+        if nearest < 0:
+            return True
+        at = nearest
+    return False
+
+
+def _at(data: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
+    """Which of the positions ``where`` of ``data`` start ``text``."""
+    found = np.ones(len(where), dtype=bool)
+    for i, byte in enumerate(text):
+        found &= data[where + i] == byte
+    return found
+
+
+def _look(data: np.ndarray, lo: int, hi: int) -> tuple[bool, bool, bool, bool]:
+    """Whether ``data[lo:hi]`` (with eight bytes before and sixteen after, zeros past the end)
+    holds a ``<f``, a ``<v>`` that may not be finite, a ``t="e"`` and a reference past
+    ZZ9999 (found from the byte, or the run of bytes, that starts in it). Each is found from a
+    byte that is rare in a sheet's XML (``f``, ``e``, the ``n`` or ``i`` of NaN and INF, a
+    run of three capitals or five digits) by whole-array comparisons, and only those few
+    places are looked at further."""
+    part = data[lo:hi]
+    runs = data[lo:hi + 4]  # runs starting in the part, and their last bytes after it
+    formula = np.flatnonzero(part == 102) + lo  # f
+    error = np.flatnonzero(part == 101) + lo  # e
+    lower = part | 32
+    odd = np.flatnonzero((lower == 110) | (lower == 105)) + lo  # n, N, i, I
+    odd -= (data[odd - 1] == 43) | (data[odd - 1] == 45)  # a sign before
+    capital = (runs - np.uint8(65)) < 26
+    digit = (runs - np.uint8(48)) < 10
+    three = np.flatnonzero(capital[:-4] & capital[1:-3] & capital[2:-2]) + lo
+    five = np.flatnonzero(digit[:-4] & digit[1:-3] & digit[2:-2] & digit[3:-1] & digit[4:]) + lo
+    capital_before = [(data[five - i] - np.uint8(65)) < 26 for i in (1, 2)]
+    ref = np.concatenate([three, five, five[capital_before[0]] - 1,
+                          five[capital_before[0] & capital_before[1]] - 2])
+    quote = (data[ref - 1] == 34) | (data[ref - 1] == 39)
+    return (bool(_at(data, formula - 1, b"<f").any()),
+            bool(_at(data, odd - 3, b"<v>").any()),
+            bool(_at(data, error - 3, b't="e"').any()),
+            bool((quote & _at(data, ref - 3, b"r=")).any()))
+
+
 def _flags(xml: bytes, facts: _Facts) -> None:
-    """Set ``facts.long_text`` and ``facts.odd_number`` (searches of the bytes in C)."""
-    first = xml.find(b"<")
-    facts.long_text = (len(xml) if first < 0 else first) > MAX_TEXT or bool(_LONG.search(xml))
-    facts.odd_number = bool(_ODD.search(xml))
+    """Set the flags of ``facts``: one vectorised look at the tags and attributes of the
+    bytes, :data:`_CHUNK` bytes at a time (a search per flag would pass over them four
+    times)."""
+    facts.long_text = _long_text(xml)
+    whole = np.frombuffer(xml, np.uint8)
+    for start in range(0, len(whole), _CHUNK):
+        first, end = max(0, start - 8), min(len(whole), start + _CHUNK + 16)
+        data = np.zeros(end - first + 24, np.uint8)  # room before the first byte and after
+        data[8:8 + end - first] = whole[first:end]
+        found = _look(data, 8 + start - first, 8 + min(start + _CHUNK, len(whole)) - first)
+        facts.formula |= found[0]
+        facts.odd_number |= found[1]
+        facts.error |= found[2]
+        facts.big_ref |= found[3]
 
 
 def _scan(xml: bytes, exact: bool = False) -> _Facts:
@@ -165,7 +226,7 @@ def _scan(xml: bytes, exact: bool = False) -> _Facts:
         facts.rows, facts.cols = int(dim.group(2)), _column(dim.group(1)) + 1
     _flags(xml, facts)
     bound = max(facts.rows, _SMALL[0]) * max(facts.cols, _SMALL[1])
-    if not (exact or bound > MAX_CELLS or _BIG_REF.search(xml)):
+    if not (exact or bound > MAX_CELLS or facts.big_ref):
         return facts
     data = np.frombuffer(xml, np.uint8)
     for start in range(0, len(data), _CHUNK):
@@ -227,7 +288,7 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     shared = _Facts()
     with contextlib.suppress(KeyError):
-        _flags(book.read("xl/sharedStrings.xml"), shared)
+        shared.long_text = _long_text(book.read("xl/sharedStrings.xml"))
     parts = []
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
@@ -237,7 +298,8 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
         except KeyError:
             continue  # a chart sheet or a missing part: calamine decides
         facts = _scan(xml)
-        errors, clean = _misread(xml, facts.odd_number)
+        errors, clean = _misread(xml, facts.odd_number) \
+            if facts.error or facts.formula or facts.odd_number else ({}, None)
         parts.append(SheetPart(sheet.get("name", ""), path, facts.rows, facts.cols, errors,
                                clean, shared.long_text or facts.long_text))
     return parts

@@ -73,9 +73,9 @@ def scan_file(path: str, year: int | None, data: bytes | None = None,
             data = Path(path).read_bytes() if data is None else data
         except OSError as error:
             raise WorkbookError(path, f"无法读取：{os_problem(error)}") from None
-        raws = read_sheets(path, data)
-        scan = _Scanner(FileScan(path), year).run(raws)
+        scan = _Scanner(FileScan(path), year).run(read_sheets(path, data))
         scan.sha256 = sha256 or hashlib.sha256(data).hexdigest()
+        # the sheets' cells are already freed when the collector resumes
     return scan
 
 
@@ -132,8 +132,9 @@ class _Scanner:
         if parts:
             self.scan.cell_sources = rectangle_sources(parts, self.scan.sheets)
             # one part per file: a few arrays to pickle, store and merge, not seven per sheet
-            self.scan.parts["attendance"] = [{k: np.concatenate([p[k] for p in parts])
-                                              for k in parts[0]}]
+            whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+            whole["mark"] = self._mark_codes(whole["mark"])
+            self.scan.parts["attendance"] = [whole]
         self._normalise_people()
         return self.scan
 
@@ -158,16 +159,24 @@ class _Scanner:
             getattr(self, f"_{kind}")(sheet)
 
     def _normalise_people(self) -> None:
-        """One roster part and one people part per file, their texts normalised here."""
+        """One roster part and one people part per file, their texts normalised here (each
+        distinct 党员编号 once, each distinct name, branch or category once)."""
+        wholes = []
         for kind in ("roster", "people"):
             parts = self.scan.parts[kind]
             if parts:
-                whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-                whole["member_id"] = per_distinct(whole["member_id"], _as_text(id_text))
-                for field in ("name", "branch", "category"):
-                    if field in whole:
-                        whole[field] = per_distinct(whole[field], _as_text(cell_text))
-                self.scan.parts[kind] = [whole]
+                self.scan.parts[kind] = [{k: np.concatenate([p[k] for p in parts])
+                                          for k in parts[0]}]
+                wholes.append(self.scan.parts[kind][0])
+        for fields, convert in ((("member_id",), id_text), (("name", "branch", "category"),
+                                                            cell_text)):
+            columns = [(w, f) for w in wholes for f in fields if f in w]
+            if not columns:
+                continue
+            done = per_distinct(np.concatenate([w[f] for w, f in columns]), _as_text(convert))
+            ends = np.cumsum([len(w[f]) for w, f in columns])
+            for (w, f), part in zip(columns, np.split(done, ends[:-1]), strict=True):
+                w[f] = part
 
     def _missing(self, sheet: Sheet, missing: list[str]) -> None:
         present = [t for t in (sheet.text(sheet.header, c) for c in range(sheet.grid.shape[1]))
@@ -282,11 +291,8 @@ class _Scanner:
         if not len(rows) or not used:
             return
         use_cols = np.array([u[0] for u in used], dtype="int64")
-        marks = sheet.grid[np.ix_(rows, use_cols)].ravel()
-        codes, uniques = self._bad_marks(sheet, marks, rows, use_cols)
-        numbers = np.array([intern(mark_text(v), self.mark_code, self.scan.marks)
-                            for v in uniques], dtype="int32")
-        # one rectangle per sheet: per-row and per-column facts once, a mark per cell
+        # one rectangle per sheet: per-row and per-column facts once, a mark per cell (as
+        # written: coded for the whole file at once by :meth:`_mark_codes`)
         self.scan.parts["attendance"].append({
             "sheet": np.array([sheet.number]),
             "n_rows": np.array([len(rows)]), "n_cols": np.array([len(use_cols)]),
@@ -295,7 +301,19 @@ class _Scanner:
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),
             "activity": np.array([intern(u[2], self.activity_code, self.scan.activities)
                                   for u in used], dtype="int32"),
-            "mark": numbers[codes]})
+            "mark": sheet.grid[np.ix_(rows, use_cols)].ravel()})
+
+    def _mark_codes(self, values: np.ndarray) -> np.ndarray:
+        """The codes (into ``marks``) of the matrix cells ``values`` (every rectangle of the
+        file, row by row, as ``cell_sources``); their error cells reported."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        errors = [i for i, u in enumerate(uniques) if isinstance(u, CellError)]
+        for at in np.flatnonzero(np.isin(codes, errors)).tolist() if errors else ():
+            self._issue("bad_cell", f"签到单元格是“{values[at]}”，不是签到符号，此记录未计分"
+                        "（空白才算未签到）", self.scan.cell_sources[at].as_py())
+        numbers = np.array([intern(mark_text(v), self.mark_code, self.scan.marks)
+                            for v in uniques], dtype="int32")
+        return numbers[codes]
 
     def _used_columns(self, sheet: Sheet, rows: np.ndarray, date_row: int, cols: list[int],
                       parsed: list[tuple[Any, str, str]], activity: list[str]

@@ -8,6 +8,7 @@ Per-sheet work is on whole columns and blocks; Python loops run over header cell
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 import numpy as np
@@ -42,11 +43,9 @@ def _grid(cells: list[list[Any]]) -> np.ndarray:
     """The cells as a 2-D object array (rows padded with "" when their lengths differ)."""
     lengths = list(map(len, cells))
     width = max(lengths, default=0)
-    if min(lengths, default=0) == width:
-        grid = np.empty((len(cells), width), dtype=object)
-        if cells and width:
-            grid[:] = cells
-        return grid
+    if min(lengths, default=0) == width:  # one pass over the cells, no nesting to discover
+        return np.fromiter(itertools.chain.from_iterable(cells), dtype=object,
+                           count=len(cells) * width).reshape(len(cells), width)
     grid = np.full((len(cells), width), "", dtype=object)
     for i, row in enumerate(cells):  # ragged rows only
         grid[i, :len(row)] = row

@@ -11,7 +11,7 @@ numbers (``∞`` as text), characters XML cannot hold as ``�``, over-long text
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -42,7 +42,10 @@ _ESCAPED = r"_(x[0-9A-Fa-f]{4}_)"
 #: Text a spreadsheet program would take for a formula: it starts with ``= + - @`` (or their
 #: full-width forms, which Excel and WPS also accept), a tab or a carriage return.
 RISKY = r"^[=+\-@\t\r＝＋－＠]"
-_RISKY_STARTS = pa.array(list("=+-@\t\r＝＋－＠"), pa.large_string())  # RISKY, one by one
+_RISKY_FIRST = np.zeros(256, dtype=bool)  # RISKY's first byte: the ASCII ones …
+_RISKY_FIRST[[ord(c) for c in "=+-@\t\r"]] = True
+_RISKY_WIDE = np.zeros(256, dtype=bool)  # … and the last byte of the full-width ones (EF BC ..)
+_RISKY_WIDE[[c.encode()[2] for c in "＝＋－＠"]] = True
 #: How ``inf`` and ``-inf`` are shown: as text (U+2212 for the minus, so that it is not risky).
 INFINITY = ("∞", "\u2212∞")
 _LARGE = 1e15  # beyond this, rounding to 9 decimals means nothing (and would overflow)
@@ -79,9 +82,26 @@ def text_series(array: pa.Array, index: pd.Index, dtype: pd.StringDtype[Any] = N
 
 
 def risky(text: pa.Array) -> pa.Array:
-    """Whether each text is risky (see :data:`RISKY`; missing: not): its first character
-    looked up, twice as fast as the pattern."""
-    return pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), value_set=_RISKY_STARTS)
+    """Whether each text is risky (see :data:`RISKY`; missing: not), as a boolean array: the
+    first bytes of each value looked up in NumPy (the UTF-8 of ``＝ ＋ － ＠`` is EF BC and
+    9D, 8B, 8D or A0), ten times faster than Arrow's slice and lookup."""
+    text = pc.cast(text, pa.large_string()) if text.type != pa.large_string() else text
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64, count=n + 1,
+                            offset=text.offset * 8)
+    buffer = text.buffers()[2]
+    data = np.frombuffer(buffer if buffer is not None else b"", dtype=np.uint8)
+    if not len(data):
+        return pa.array(np.zeros(n, dtype=bool))
+    start, length = offsets[:-1], np.diff(offsets)
+    first = data[np.minimum(start, len(data) - 1)]  # (an empty text's is the next one's)
+    out = _RISKY_FIRST[first] & (length > 0)
+    wide = np.flatnonzero(first == 0xEF)
+    wide = wide[length[wide] >= 3]
+    out[wide] = (data[start[wide] + 1] == 0xBC) & _RISKY_WIDE[data[start[wide] + 2]]
+    if text.null_count:
+        out &= pc.is_valid(text).to_numpy(zero_copy_only=False)
+    return pa.array(out)
 
 
 def _widths(text: pa.Array) -> pa.Array:
@@ -97,14 +117,25 @@ def display_width(values: pd.Series) -> int:
 
 def display_widths(columns: Sequence[pd.Series]) -> list[int]:
     """:func:`display_width` of each of ``columns`` (of the same length), in one pass."""
-    if not columns:
-        return []
-    n = len(columns[0])
-    if n == 0:
+    if not columns or len(columns[0]) == 0:
         return [0] * len(columns)
-    text = pc.fill_null(pa.concat_arrays([text_array(c) for c in columns]), "")
-    widest = _widths(text).to_numpy().reshape(len(columns), n).max(axis=1)
+    parts = [text_array(_distinct_numbers(c)) for c in columns]
+    text = pc.fill_null(pa.concat_arrays(parts), "")
+    starts = np.cumsum([0, *(len(p) for p in parts[:-1])])
+    widest = np.maximum.reduceat(_widths(text).to_numpy(), starts)
     return [int(w + 1) // 2 for w in widest.tolist()]
+
+
+def _distinct_numbers(values: pd.Series) -> pd.Series:
+    """A NumPy number column's distinct values (by bit pattern, so ``-0.0`` stays apart from
+    ``0.0``): the widest text is among them, and pandas makes a Python string per number it
+    turns into text. Any other column as it is."""
+    numeric = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf"
+    array = values.to_numpy() if numeric else None
+    if array is None or len(array) < 2:
+        return values
+    bits = np.unique(array.view(f"u{array.dtype.itemsize}"))
+    return pd.Series(bits.view(array.dtype))
 
 
 def text_width(text: str) -> int:
@@ -134,17 +165,54 @@ def _spread(texts: list[str], n: int) -> pa.Array:
                    pa.large_string())
 
 
+def _bytes_of(text: pa.Array) -> np.ndarray:
+    """The UTF-8 of a ``large_string`` array's values end to end, as bytes (no copy)."""
+    return np.frombuffer(joined(text), dtype=np.uint8)
+
+
+def _table(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+#: The bytes of characters XML cannot hold (those below U+0020 but tab, newline and carriage
+#: return), and of those that need an escape.
+_CONTROL = _table("".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])))
+_SPECIAL = _table("&<>\r")
+
+
+def _followed(data: np.ndarray, first: int, then: Callable[[np.ndarray], np.ndarray]) -> bool:
+    """Whether a byte ``first`` is followed by a byte for which ``then`` holds."""
+    at = np.flatnonzero(data[:-1] == first)
+    return bool(then(data[at + 1]).any())
+
+
+def _illegal(data: np.ndarray) -> bool:
+    """Whether the UTF-8 ``data`` holds a character XML cannot hold (see :data:`ILLEGAL_RE2`;
+    U+FFFE and U+FFFF are EF BF BE and EF BF BF)."""
+    if _CONTROL[data].any():
+        return True
+    at = np.flatnonzero(data[:-2] == 0xEF)
+    return bool(((data[at + 1] == 0xBF) & (data[at + 2] >= 0xBE)).any())
+
+
 def _text_cells(text: pa.Array, ref: pa.Array, style: pa.Array, quoted: pa.Array) -> pa.Array:
     present = pc.fill_null(pc.not_equal(text, ""), False)
-    text = pc.replace_substring_regex(pc.fill_null(text, ""), ILLEGAL_RE2, "\ufffd")
-    long = pc.greater(pc.utf8_length(text), MAX_CELL)
+    text = pc.fill_null(text, "")
+    if _illegal(_bytes_of(text)):  # (each kernel below runs only when the text needs it:
+        text = pc.replace_substring_regex(text, ILLEGAL_RE2, "\ufffd")  # a cheap look at the
+    long = pc.greater(pc.utf8_length(text), MAX_CELL)                 # bytes comes first)
     if pc.any(long).as_py():
         cut = join(pc.utf8_slice_codeunits(text, 0, MAX_CELL - len(CUT)), CUT)
         text = pc.if_else(long, cut, text)
     quote = risky(text)
-    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        text = pc.replace_substring(text, old, new)
-    text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
+    data = _bytes_of(text)
+    if _SPECIAL[data].any():
+        for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
+            text = pc.replace_substring(text, old, new)
+    if _followed(data, ord("_"), lambda after: after == ord("x")):
+        text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
     cells = join('<c r="', ref, '" s="', pc.if_else(quote, quoted, style),
                   '" t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>")
     return pc.if_else(present, cells, join('<c r="', ref, '" s="', style, '"/>'))

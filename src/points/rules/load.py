@@ -30,7 +30,8 @@ from .build import build_ruleset
 from .check import toml_problem
 from .model import Ruleset
 
-__all__ = ["RulesetError", "default_ruleset", "load_ruleset", "shipped_rulesets"]
+__all__ = ["DEFAULT_RULESET", "RulesetError", "default_ruleset", "load_ruleset", "ruleset_source",
+           "shipped_rulesets"]
 
 DEFAULT_RULESET = "dujiangyan"
 #: The largest ruleset file read, in bytes (a ruleset is a few thousand).
@@ -121,12 +122,18 @@ def load_ruleset(path: str | Path) -> Ruleset:
     ``path`` is a TOML file, or the name of a shipped ruleset (see :func:`shipped_rulesets`).
     Raises :class:`RulesetError` listing every problem found, each with its key path.
     """
+    return _parse(ruleset_source(path), str(path))
+
+
+def ruleset_source(path: str | Path) -> bytes:
+    """The bytes of the ruleset :func:`load_ruleset` would load from ``path`` (a TOML file or
+    a shipped ruleset's name), as written: comments and all. Raises :class:`RulesetError` for a
+    file that cannot be read."""
     text_path = str(path)
     file = Path(path)
     if not file.suffix and not file.exists() and text_path in shipped_rulesets():
-        ref = resources.files("points.rules") / "shipped" / f"{text_path}.toml"
-        return _parse(ref.read_bytes(), text_path)
-    return _parse(_read(file, text_path), text_path)
+        return (resources.files("points.rules") / "shipped" / f"{text_path}.toml").read_bytes()
+    return _read(file, text_path)
 
 
 def default_ruleset() -> Ruleset:

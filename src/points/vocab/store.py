@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-__all__ = ["CACHE_NAME", "TAG_NAME", "atomic_write", "ipc_bytes", "is_cache_dir",
+from .errors import ArgumentError
+
+__all__ = ["CACHE_NAME", "TAG_NAME", "atomic_write", "cache_folder", "ipc_bytes", "is_cache_dir",
            "prepare_cache", "prune", "read_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
@@ -62,6 +64,21 @@ def prepare_cache(folder: str | Path) -> Path:
                           "请用一个新的或空的文件夹")
         atomic_write(path / TAG_NAME, _TAG_TEXT.encode())
     return path
+
+
+def cache_folder(cache: str | Path | None) -> Path | None:
+    """The cache folder a caller asked for (``None``: no cache), prepared by
+    :func:`prepare_cache`; a folder that cannot be used raises :class:`~points.ArgumentError`
+    with the reason, so that reading and scoring refuse the same folders alike."""
+    if cache is None:
+        return None
+    if not isinstance(cache, str | Path):
+        raise ArgumentError(f"cache（缓存文件夹）：应为文件夹路径或 None，实际是 {cache!r}")
+    try:
+        return prepare_cache(cache)
+    except OSError as error:
+        raise ArgumentError(f"无法使用缓存文件夹 {cache}（{error.strerror or error}）；"
+                            "请换一个文件夹，或不用缓存") from None
 
 
 def atomic_write(target: Path, data: bytes) -> None:

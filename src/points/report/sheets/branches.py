@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
-from ...score.rates import COUNTS, attendance_rates
+from ...score.rates import COUNTS
 from ...vocab.codes import FLAG_CODES
 from ...vocab.frames import positions
 from ..cells import display_width, text_width
 from ..xlsx import Book, Column
+from .people import attendance_counts
 
 if TYPE_CHECKING:
     from xlsxwriter.chart import Chart
@@ -79,24 +80,21 @@ def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
 
 
 def _branch_rates(a: AssessmentTables, branches: pd.Index) -> pd.DataFrame:
-    """``rate`` and ``leave_rate`` (see :func:`attendance_rates`) of the members' (not the
-    candidates') events per branch of ``branches``, in that order. The events are counted by
-    branch number and status code; each distinct status is classed once (by
-    :func:`attendance_rates` itself), so no text is compared per event."""
+    """``rate`` and ``leave_rate`` (see :func:`points.score.rates.attendance_rates`) of the
+    members' (not the candidates') events per branch of ``branches``, in that order: the
+    members' counts (:func:`.people.attendance_counts`, shared with 汇总) summed by branch."""
+    counts = attendance_counts(a)
     people = a.members.drop_duplicates("member_id")
-    at = positions(a.events["member_id"], people["member_id"])
+    at = positions(pd.Series(counts.index), people["member_id"])
     member = np.append((people["kind"] == "member").fillna(False).to_numpy(dtype=bool), False)
     branch = np.append(positions(people["branch"], pd.Series(branches)), -1)[at]
     keep = member[at] & (branch >= 0)
-    codes, statuses = pd.factorize(a.events["status"], use_na_sentinel=False)
-    classes = attendance_rates(pd.DataFrame({"code": np.arange(len(statuses)),
-                                             "status": statuses}), ["code"])
-    per = np.bincount(branch[keep] * len(statuses) + codes[keep],
-                      minlength=len(branches) * len(statuses)).reshape(len(branches), -1)
-    counts = pd.DataFrame(per @ classes[list(COUNTS)].to_numpy(dtype="int64"), columns=COUNTS)
-    scheduled = counts["scheduled"].where(counts["scheduled"] > 0)
-    return pd.DataFrame({"rate": (counts["attended"] / scheduled).astype("float64"),
-                         "leave_rate": (counts["leave"] / scheduled).astype("float64")})
+    summed = pd.DataFrame({c: np.bincount(branch[keep], counts[c].to_numpy()[keep],
+                                          minlength=len(branches)).astype("int64")
+                           for c in COUNTS})
+    scheduled = summed["scheduled"].where(summed["scheduled"] > 0)
+    return pd.DataFrame({"rate": (summed["attended"] / scheduled).astype("float64"),
+                         "leave_rate": (summed["leave"] / scheduled).astype("float64")})
 
 
 class _Layout(NamedTuple):
@@ -191,7 +189,8 @@ def write_branches(book: Book, a: AssessmentTables, people: pd.DataFrame) -> Non
     """Add the 支部统计 sheet for ``people`` (see :func:`.people.people`): the table per
     branch, below it the flag counts per branch, 分数段/人数 and 提示/数量, then the charts,
     one below the other."""
-    codes = [c for c in FLAG_CODES if c in set(a.flags["code"])]
+    present = set(a.flags["code"].dropna().unique().tolist())  # (once, not once per code)
+    codes = [c for c in FLAG_CODES if c in present]
     table, flags = _per_branch(a, people, codes)
     bins = _bins(people.loc[people["kind"] == "member", "total"])
     counted = a.flags["code"].value_counts()

@@ -111,7 +111,7 @@ def literal_frame(frame: pd.DataFrame, *, infinity_as_text: bool) -> pd.DataFram
     """``frame`` made inert for a file a spreadsheet program may open: risky text (see
     :data:`RISKY`) gets a leading ``'``; a non-finite number becomes ``∞``/``−∞`` text when
     ``infinity_as_text`` (the column then holds text too), else missing."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # (columns replaced, never changed in place)
     for name in out.columns:
         values = out[name]
         if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
@@ -150,16 +150,17 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
     of the side file (e.g. in a second thread, :func:`points.report.files.alongside`)."""
     if option == "none":
         return []
-    frame = ledger_table(a)
     file = ledger_path(path, option)
-    if file is not None:
+    if file is not None:  # the table is made where the file is written (the second thread)
         check_target(file, a, file.suffix)
-        (side or _now)(lambda: _write_side(file, frame, option))
+        (side or _now)(lambda: _write_side(file, ledger_table(a), option))
+        rows = len(a.ledger)
         ws = book.sheet("积分明细")
-        book.write_text(ws, 0, 0, f"积分明细共 {len(frame)} 行，另存为 {file.name}（与本工作簿同一文件夹）"
+        book.write_text(ws, 0, 0, f"积分明细共 {rows} 行，另存为 {file.name}（与本工作簿同一文件夹）"
                         + ("；各支部的积分明细在各支部的工作簿中（points score 加 --per-branch 写出）"
-                           if len(frame) > SHEET_LEDGER_ROWS else ""))
+                           if rows > SHEET_LEDGER_ROWS else ""))
         return [file]
+    frame = ledger_table(a)
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):
         name = "积分明细" if part == 0 else f"积分明细{part + 1}"

@@ -1,14 +1,18 @@
-"""The rows of assessed people that 汇总, 支部统计 and 公示 share, and how names are masked."""
+"""The rows of assessed people that 汇总, 支部统计 and 公示 share, their attendance counts, and
+how names are masked."""
 
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
-from ...vocab.frames import sort_frame
+from ...score.rates import COUNTS, attendance_rates
+from ...vocab.frames import run_starts, sort_frame
 
-__all__ = ["mask_name", "people", "suggested"]
+__all__ = ["attendance_counts", "mask_name", "people", "suggested"]
 
 
 def people(assessment: AssessmentTables) -> pd.DataFrame:
@@ -34,3 +38,34 @@ def mask_name(names: pd.Series) -> pd.Series:
     stars.index = text.index
     masked = text.str.slice(0, 1) + stars + text.str.slice(-1).where(n > 2, "")
     return masked.where(n > 1, text)
+
+
+#: The last :func:`attendance_counts`: (a weak reference to the events frame, the counts).
+#: 汇总 and 支部统计 of one workbook share them.
+_LAST: list[tuple[weakref.ref[pd.DataFrame], pd.DataFrame]] = []
+
+
+def attendance_counts(a: AssessmentTables) -> pd.DataFrame:
+    """:data:`points.score.rates.COUNTS` (int64) of each member with events, indexed by
+    ``member_id`` in order of first appearance: what :func:`attendance_rates` counts by
+    member. Counted on integer codes: the member of each run of equal ids (the events are in
+    member order) and each distinct status, classed once by :func:`attendance_rates` itself;
+    no text is compared per event. Remembered for the same events frame."""
+    events = a.events
+    if _LAST and _LAST[0][0]() is events:
+        return _LAST[0][1]
+    ids = events["member_id"]
+    heads = np.flatnonzero(run_starts(ids))
+    run_member, members = pd.factorize(ids.iloc[heads])
+    member = np.repeat(run_member, np.diff(np.r_[heads, len(ids)]).astype("int64"))
+    codes, statuses = pd.factorize(events["status"], use_na_sentinel=False)
+    classes = attendance_rates(pd.DataFrame({"code": np.arange(len(statuses)),
+                                             "status": statuses}), ["code"])
+    keep = member >= 0  # (an event of no member counts for nobody)
+    per = np.bincount(member[keep] * len(statuses) + codes[keep],
+                      minlength=len(members) * len(statuses)
+                      ).reshape(len(members), len(statuses))
+    counts = pd.DataFrame(per @ classes[list(COUNTS)].to_numpy(dtype="int64"), columns=COUNTS,
+                          index=pd.Index(members, name="member_id"))
+    _LAST[:] = [(weakref.ref(events), counts)]
+    return counts

@@ -5,12 +5,13 @@ count."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
-from ...score.rates import attendance_rates
 from ..xlsx import Book, Column
 from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
+from .people import attendance_counts
 
 __all__ = ["PROVISIONAL", "SIGN_OFF", "write_summary"]
 
@@ -22,26 +23,34 @@ SIGN_OFF = "制表人：__________      审核人：__________      日期：___
 
 def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
     totals = a.totals.set_index("member_id")
+    order = totals.index.get_indexer(pd.Index(people["member_id"]))  # once (-1: none)
     flags = a.flags["member_id"].value_counts()
     frame = pd.DataFrame({
         "党员编号": people["member_id"], "姓名": people["name"], "支部": people["branch"],
         "类别": people["category"]})
     for d in a.ruleset.dimensions:
-        frame[d.label] = totals[d.id].reindex(people["member_id"]).to_numpy()
-    frame["调整"] = totals["adjustment"].reindex(people["member_id"]).to_numpy()
+        frame[d.label] = _at(totals[d.id], order)
+    frame["调整"] = _at(totals["adjustment"], order)
     frame["总积分"] = people["total"]
     frame["建议等次"] = people["grade"].astype("string")  # members; candidates have 择优档次
     if a.ruleset.rating is not None:
         frame[a.ruleset.rating.label] = people["rating"]
     frame["支部排名"] = people["branch_rank"]
-    rates = attendance_rates(a.events, ["member_id"], pd.Index(people["member_id"],
-                                                                 name="member_id"))
-    frame["出勤率"] = rates["rate"].to_numpy()
-    frame["请假"] = rates["leave"].to_numpy()
+    counts = attendance_counts(a).reindex(people["member_id"], fill_value=0)
+    scheduled = counts["scheduled"].where(counts["scheduled"] > 0)
+    frame["出勤率"] = (counts["attended"] / scheduled).astype("float64").to_numpy()
+    frame["请假"] = counts["leave"].to_numpy(dtype="int64")
     frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
     frame["转正建议"] = people["probation_band"]
     frame["择优档次"] = people["candidate_band"].astype("string")
     return frame
+
+
+def _at(values: pd.Series, order: np.ndarray) -> np.ndarray:
+    """``values`` at positions ``order`` as NumPy values (NaN at -1, as ``reindex`` gives)."""
+    if (order >= 0).all():
+        return values.to_numpy()[order]
+    return np.append(values.to_numpy(dtype="float64", na_value=np.nan), np.nan)[order]
 
 
 def write_summary(book: Book, a: AssessmentTables, people: pd.DataFrame) -> None:

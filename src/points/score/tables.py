@@ -81,15 +81,19 @@ def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | np.ndarray) -> 
     loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); an array
     gives each ``rule`` code (one of ``groups``) its own cap. The columns are integer codes;
     groups and month are summed on one integer key."""
-    values = {g: rows[g].to_numpy().astype("int64") for g in [*groups, "month"]}
+    names = [*groups, "month"]  # in the order of the key: groups, then month
+    values = {g: rows[g].to_numpy() for g in names}  # the columns themselves: no copies
     low = {g: int(v.min()) if len(v) else 0 for g, v in values.items()}
     size = {g: int(v.max()) - low[g] + 1 if len(v) else 1 for g, v in values.items()}
     key = np.zeros(len(rows), dtype="int64")
-    for g, v in values.items():  # in the order of the values: groups, then month
-        key = key * size[g] + (v - low[g])
+    for g, v in values.items():
+        key *= size[g]
+        key += v
+        key -= low[g]
     sums = sum_by(key, rows["points"].to_numpy())
+    del key
     parts, rest = {}, sums.index.to_numpy()
-    for g in reversed(values):
+    for g in reversed(names):
         parts[g], rest = rest % size[g] + low[g], rest // size[g]
     group = sums.index.to_numpy() // size["month"]  # the groups without the month
     running = sums.groupby(group).cumsum()
@@ -132,9 +136,11 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
             parts.append(_clipped(rows, groups, float(dim.cap)).assign(
                 dimension=dims.index(dim.id)))
     del whole
-    if ruleset.total_cap is not None:
-        parts.append(_clipped(pd.concat(parts, ignore_index=True), ["member"],
-                              float(ruleset.total_cap)).assign(dimension=dims.index(ADJUSTMENT)))
+    if ruleset.total_cap is not None:  # the columns it needs only: one short copy of the rows
+        every = pd.concat([p[["member", "month", "points"]] for p in parts], ignore_index=True)
+        parts.append(_clipped(every, ["member"], float(ruleset.total_cap)).assign(
+            dimension=dims.index(ADJUSTMENT)))
+        del every
     return pd.concat(parts, ignore_index=True)
 
 

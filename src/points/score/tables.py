@@ -126,16 +126,18 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
         bound = np.array([caps[r][1] if r in caps else np.inf for r in rules], dtype="float64")
         loss = _clipped(items, ["member", "period", "rule"], bound)
         parts.append(loss.assign(dimension=dimension[loss["rule"].to_numpy()], rule=-1))
-    whole = pd.concat(parts, ignore_index=True)
-    zero = rules.str.startswith("zero.").to_numpy()
-    capped = ~np.append(zero, False)[whole["rule"].to_numpy()]  # -1: a cap's loss
+    del items
+    zero = np.append(rules.str.startswith("zero.").to_numpy(), False)  # -1: a cap's loss
+    scored = list(parts)  # what the dimension caps read: the rows and the items' losses
     for dim in ruleset.dimensions:
-        if dim.cap is not None:
-            rows = whole[capped & (whole["dimension"] == dims.index(dim.id)).to_numpy()]
+        if dim.cap is not None:  # each dimension's rows, only the columns the cap reads
+            code = dims.index(dim.id)
             groups = ["member", "period"] if dim.scope == "period" else ["member"]
-            parts.append(_clipped(rows, groups, float(dim.cap)).assign(
-                dimension=dims.index(dim.id)))
-    del whole
+            rows = pd.concat([p.loc[~zero[p["rule"].to_numpy()] & (p["dimension"] == code)
+                                    .to_numpy(), [*groups, "month", "points"]] for p in scored],
+                             ignore_index=True)
+            parts.append(_clipped(rows, groups, float(dim.cap)).assign(dimension=code))
+            del rows
     if ruleset.total_cap is not None:  # the columns it needs only: one short copy of the rows
         every = pd.concat([p[["member", "month", "points"]] for p in parts], ignore_index=True)
         parts.append(_clipped(every, ["member"], float(ruleset.total_cap)).assign(

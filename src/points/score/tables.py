@@ -165,15 +165,17 @@ def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
     # members, rules and dimensions as codes in the order of their text, as groupbys on the
     # text would number them
     member, members = pd.factorize(ledger["member_id"], sort=True)
+    member = member.astype("int32")  # the numbers only, as 32-bit codes, each made at once
     rule, rules = pd.factorize(ledger["rule"].fillna(""), sort=True)
+    rule = rule.astype("int32")
     dims = sorted({*ledger["dimension"].dropna().unique(), *columns})
-    rows = _caps_in_their_month(pd.DataFrame({  # the numbers only, as 32-bit codes
-        "member": member.astype("int32"),
-        "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
+    rows = _caps_in_their_month(pd.DataFrame({
+        "member": member, "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
         "period": ledger["period"].to_numpy().astype("int32"),
         "dimension": positions(ledger["dimension"], dims).astype("int32"),
-        "rule": rule.astype("int32"), "points": ledger["points"].to_numpy()}),
+        "rule": rule, "points": ledger["points"].to_numpy()}, copy=False),
         pd.Series(rules, dtype="string"), dims, ruleset)
+    del member, rule
     month = rows["month"].to_numpy().astype("int64")
     low = int(month.min()) if len(month) else 0
     (m, mo, d), sums = _grouped_sums(

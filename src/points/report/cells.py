@@ -191,7 +191,7 @@ def _followed(data: np.ndarray, first: int, then: Callable[[np.ndarray], np.ndar
 def _illegal(data: np.ndarray) -> bool:
     """Whether the UTF-8 ``data`` holds a character XML cannot hold (see :data:`ILLEGAL_RE2`;
     U+FFFE and U+FFFF are EF BF BE and EF BF BF)."""
-    if _CONTROL[data].any():
+    if (data < 0x20).any() and _CONTROL[data[data < 0x20]].any():  # (tab, newline, CR: fine)
         return True
     at = np.flatnonzero(data[:-2] == 0xEF)
     return bool(((data[at + 1] == 0xBF) & (data[at + 2] >= 0xBE)).any())
@@ -244,7 +244,8 @@ def _number_cells(numbers: np.ndarray, ref: pa.Array, style: pa.Array) -> pa.Arr
     return cells
 
 
-def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]) -> pa.Array:
+def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]
+                 ) -> pa.Array | pa.Scalar:
     """`` ht="…" customHeight="1"`` for rows whose wrapped text needs more than one line."""
     lines = pa.array(np.ones(len(part), dtype="int64"))
     for index, kind in enumerate(kinds):
@@ -256,6 +257,8 @@ def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[flo
         wrapped = pc.ceil(pc.divide(pc.cast(width, pa.float64()), usable))
         breaks = pc.add(pc.count_substring(text, "\n"), 1)
         lines = pc.max_element_wise(lines, pc.cast(wrapped, pa.int64()), breaks)
+    if pc.max(lines).as_py() == 1:  # (no row needs more: no attribute to build)
+        return _EMPTY
     height = pc.min_element_wise(pc.multiply(lines, 15), 409)
     attribute = join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
     return pc.if_else(pc.greater(lines, 1), attribute, _EMPTY)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 import attrs
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
 from conftest import build, examples
+from points.backends import partition
 from points.backends.partition import RECORD_TABLES, partition_records
 
 
@@ -41,3 +46,28 @@ def test_members_without_a_branch_and_unknown_members_are_not_lost() -> None:
     pieces = partition_records(records, 3)
     assert [sorted(p.roster["member_id"]) for p in pieces] == [["a", "c"], ["b"]]
     assert list(pieces[0].attendance["member_id"]) == ["a", "z"]  # z: reported where it lands
+
+
+_TEXT = st.one_of(st.none(), st.sampled_from(["甲", "乙", "a!b!C1", ""]))
+
+
+@given(st.lists(st.tuples(_TEXT, _TEXT, st.floats(allow_nan=True), st.integers(-5, 5)),
+                min_size=1, max_size=40),
+       st.randoms(use_true_random=False), st.integers(0, 3), st.booleans())
+@settings(max_examples=examples(1))
+def test_in_order_is_take_whatever_the_runs(rows: list[tuple[str | None, str | None, float, int]],
+                                            random: Any, chunks: int, row_by_row: bool) -> None:
+    frame = pd.DataFrame(rows, columns=["text", "str", "x", "n"]).astype(
+        {"text": "string", "str": "str", "x": "float64", "n": "int64"})
+    frame["cat"] = frame["n"].astype("category")
+    frame["day"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["n"], unit="D")
+    if chunks:  # the Arrow columns in several chunks, as the partitions' frames are
+        cut = sorted(random.sample(range(len(frame) + 1), min(chunks, len(frame) + 1)))
+        frame = pd.concat([frame.iloc[a:b] for a, b in itertools.pairwise([0, *cut, len(frame)])],
+                          ignore_index=True)
+    blocks = [list(range(a, min(a + 3, len(frame)))) for a in range(0, len(frame), 3)]
+    random.shuffle(blocks)  # whole runs moved, as whole branches are
+    order = np.array([i for b in blocks for i in b], dtype="int64")
+    got = partition.in_order(frame, order, max_runs=0 if row_by_row else partition.MAX_RUNS)
+    pd.testing.assert_frame_equal(got, frame.take(order).reset_index(drop=True))
+    assert list(got.dtypes) == list(frame.dtypes)

@@ -17,14 +17,16 @@ from typing import Any
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import sort_frame
+from ..vocab.frames import lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["branch_names", "combine_scores", "partition_records", "record_parts", "split_records"]
+__all__ = ["MAX_RUNS", "branch_names", "combine_scores", "in_order", "partition_records",
+           "record_parts", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
@@ -94,7 +96,38 @@ def _split(frame: pd.DataFrame, part: np.ndarray, parts: int) -> list[pd.DataFra
 
 def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
     whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return whole if keys is None else sort_frame(whole, keys).reset_index(drop=True)
+    if keys is None or len(whole) < 2:
+        return whole
+    return in_order(whole, lexsort(sort_keys(whole, keys)))
+
+
+#: Past this many runs of consecutive rows in an order, Arrow columns are taken row by row.
+MAX_RUNS = 20_000
+
+
+def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS) -> pd.DataFrame:
+    """``frame.take(order)`` with fresh row numbers. When ``order`` is a few runs of
+    consecutive rows (the partitions' members are numbered branch by branch, so combining
+    moves whole branches), each Arrow column is made of zero-copy slices, one per run, instead
+    of a copy of every value; NumPy columns are taken (the values are the same either way)."""
+    firsts = np.flatnonzero(np.diff(order) != 1) + 1
+    if len(firsts) >= max_runs:
+        return frame.take(order).reset_index(drop=True)
+    starts = order[np.r_[0, firsts]].tolist()
+    lengths = np.diff(np.r_[0, firsts, len(order)]).tolist()
+    columns = {}
+    for name, values in frame.items():
+        array = values.array
+        if isinstance(array, pd.arrays.ArrowStringArray):  # text: the bulk of the bytes
+            chunked = pa.chunked_array(pa.array(array))  # its chunks, as they are (no copy)
+            pieces = [chunked.slice(a, n) for a, n in zip(starts, lengths, strict=True)]
+            slices = pa.chunked_array([c for p in pieces for c in p.chunks], type=chunked.type)
+            # the stubs lack the dtype keyword of pandas 3's ArrowStringArray
+            text = type(array)(slices, dtype=values.dtype)  # type: ignore[call-arg]
+            columns[name] = pd.Series(text, name=name)
+        else:
+            columns[name] = values.take(order).reset_index(drop=True)
+    return pd.DataFrame(columns, columns=frame.columns)
 
 
 #: How each table of :class:`~points.score.MemberScores` is ordered in one run: the keys it is

@@ -18,6 +18,7 @@ from points.vocab.frames import (
     intern,
     isin,
     join_runs,
+    lexsort,
     map_distinct,
     per_distinct,
     positions,
@@ -114,6 +115,32 @@ def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list
     expected = [among.index(v) if v is not None and v in among else -1 for v in column]
     assert positions(series, among).tolist() == expected
     assert positions(series, pd.Series(among, dtype="string")).tolist() == expected
+
+
+def _key(kind: str, draw: st.DataObject, n: int) -> np.ndarray:
+    if kind == "small":
+        return np.array(draw.draw(st.lists(st.integers(-3, 3), min_size=n, max_size=n)), "int64")
+    if kind == "wide":  # too wide to pack with another
+        return np.array(draw.draw(st.lists(st.integers(-2**62, 2**62), min_size=n, max_size=n)))
+    if kind == "float":
+        return np.array(draw.draw(st.lists(st.sampled_from([0.5, -1.0, np.inf]), min_size=n,
+                                           max_size=n)))
+    if kind == "bool":
+        return np.array(draw.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    days = draw.draw(st.lists(st.sampled_from([-400, 0, 1, 31, "NaT", 0.5]), min_size=n,
+                              max_size=n))
+    return np.array([np.datetime64("NaT") if d == "NaT"
+                     else np.datetime64("1970-01-01") + np.timedelta64(int(d * 24), "h")
+                     for d in days], dtype="datetime64[us]")
+
+
+@CHEAP
+@given(st.data(), st.integers(0, 12),
+       st.lists(st.sampled_from(["small", "wide", "float", "bool", "dates"]), min_size=1,
+                max_size=5))
+def test_lexsort_is_numpy_lexsort(draw: st.DataObject, n: int, kinds: list[str]) -> None:
+    keys = [_key(kind, draw, n) for kind in kinds]
+    np.testing.assert_array_equal(lexsort(keys), np.lexsort(keys))
 
 
 @CHEAP

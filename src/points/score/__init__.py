@@ -13,10 +13,11 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import distinct, sort_keys
+from ..vocab.frames import distinct, lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
@@ -62,6 +63,15 @@ def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
         issues.extend(produced.issues)
         s = attrs.evolve(s, blocks=(*s.blocks, produced.rows))
     return s
+
+
+def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
+    """``column`` of ``rows`` taken in ``order``, and taken out of ``rows``: column by column,
+    never two copies of the whole ledger. The old column's memory goes back to the system at
+    once (Arrow's allocator would keep it for later, and the process would peak with both)."""
+    taken = rows.pop(column).take(order).reset_index(drop=True)
+    pa.default_memory_pool().release_unused()
+    return taken
 
 
 def _grouped(issues: list[pd.DataFrame]) -> pd.DataFrame:
@@ -113,6 +123,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     timeline = Timeline(members, records.roster, ruleset)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
                                             issues, since, timeline)
+    pa.default_memory_pool().release_unused()  # the records' resolved copies, freed above
     scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
                         logs=logs, appraisals=records.appraisals, scores=scores,
@@ -123,9 +134,8 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     # million addresses.
     rows = s.rows()[LEDGER_COLUMNS]
     s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
-    order = np.lexsort(sort_keys(rows, ["member_id", "date"]))
-    ledger = pd.DataFrame({c: rows.pop(c).take(order).reset_index(drop=True)  # column by column:
-                           for c in LEDGER_COLUMNS})  # never two copies of the whole ledger
+    order = lexsort(sort_keys(rows, ["member_id", "date"]))
+    ledger = pd.DataFrame({c: _sorted(rows, c, order) for c in LEDGER_COLUMNS})
     del rows
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["MONTHS_PER", "Calendar", "cycle_month", "month_index"]
@@ -20,6 +21,10 @@ MONTHS_PER = {"year": 12, "quarter": 3, "month": 1}
 
 def month_index(dates: pd.Series) -> pd.Series:
     """Months counted across years: ``year × 12 + month − 1``."""
+    values = dates.to_numpy()
+    if values.dtype.kind == "M" and not np.isnat(values).any():  # numpy's months since 1970
+        months = values.astype("datetime64[M]").view("int64") + 1970 * 12
+        return pd.Series(months, index=dates.index)
     return (dates.dt.year * 12 + dates.dt.month - 1).astype("int64")
 
 
@@ -58,8 +63,7 @@ class Calendar:
 
     def month_number(self, dates: pd.Series) -> pd.Series:
         """The month of the cycle (0 for its first month, counted on across cycles)."""
-        return (dates.dt.year * 12 + dates.dt.month
-                - (self.start.year * 12 + self.start.month)).astype("int64")
+        return month_index(dates) - (self.start.year * 12 + self.start.month - 1)
 
     def period_of(self, dates: pd.Series) -> pd.Series:
         """The scoring period (1, 2, …) of each date."""

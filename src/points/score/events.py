@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Ruleset
-from ..vocab.frames import sort_keys
+from ..vocab.frames import lexsort, sort_keys
 from ..vocab.issues import make_issues
 from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
@@ -112,7 +112,7 @@ def attendance_events(attendance: pd.DataFrame, members: pd.DataFrame, rs: Rules
 def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, order: list[np.ndarray],
             changes: Timeline, rs: Ruleset, issues: list[pd.DataFrame]) -> pd.DataFrame:
     rows = np.flatnonzero(keep)
-    rows = rows[np.lexsort([a[rows] for a in order])]
+    rows = rows[lexsort([a[rows] for a in order])]
     # member, date and activity (the three most significant keys) equal to the row before
     same = np.ones(max(len(rows) - 1, 0), dtype=bool)
     for a in order[-3:]:

@@ -81,15 +81,19 @@ def _clipped(rows: pd.DataFrame, groups: list[str], cap: float | np.ndarray) -> 
     loses, month by month, to stay within ``cap`` (above ``-cap`` for deductions); an array
     gives each ``rule`` code (one of ``groups``) its own cap. The columns are integer codes;
     groups and month are summed on one integer key."""
-    values = {g: rows[g].to_numpy().astype("int64") for g in [*groups, "month"]}
+    names = [*groups, "month"]  # in the order of the key: groups, then month
+    values = {g: rows[g].to_numpy() for g in names}  # the columns themselves: no copies
     low = {g: int(v.min()) if len(v) else 0 for g, v in values.items()}
     size = {g: int(v.max()) - low[g] + 1 if len(v) else 1 for g, v in values.items()}
     key = np.zeros(len(rows), dtype="int64")
-    for g, v in values.items():  # in the order of the values: groups, then month
-        key = key * size[g] + (v - low[g])
+    for g, v in values.items():
+        key *= size[g]
+        key += v
+        key -= low[g]
     sums = sum_by(key, rows["points"].to_numpy())
+    del key
     parts, rest = {}, sums.index.to_numpy()
-    for g in reversed(values):
+    for g in reversed(names):
         parts[g], rest = rest % size[g] + low[g], rest // size[g]
     group = sums.index.to_numpy() // size["month"]  # the groups without the month
     running = sums.groupby(group).cumsum()
@@ -122,19 +126,23 @@ def _caps_in_their_month(rows: pd.DataFrame, rules: pd.Series, dims: list[str],
         bound = np.array([caps[r][1] if r in caps else np.inf for r in rules], dtype="float64")
         loss = _clipped(items, ["member", "period", "rule"], bound)
         parts.append(loss.assign(dimension=dimension[loss["rule"].to_numpy()], rule=-1))
-    whole = pd.concat(parts, ignore_index=True)
-    zero = rules.str.startswith("zero.").to_numpy()
-    capped = ~np.append(zero, False)[whole["rule"].to_numpy()]  # -1: a cap's loss
+    del items
+    zero = np.append(rules.str.startswith("zero.").to_numpy(), False)  # -1: a cap's loss
+    scored = list(parts)  # what the dimension caps read: the rows and the items' losses
     for dim in ruleset.dimensions:
-        if dim.cap is not None:
-            rows = whole[capped & (whole["dimension"] == dims.index(dim.id)).to_numpy()]
+        if dim.cap is not None:  # each dimension's rows, only the columns the cap reads
+            code = dims.index(dim.id)
             groups = ["member", "period"] if dim.scope == "period" else ["member"]
-            parts.append(_clipped(rows, groups, float(dim.cap)).assign(
-                dimension=dims.index(dim.id)))
-    del whole
-    if ruleset.total_cap is not None:
-        parts.append(_clipped(pd.concat(parts, ignore_index=True), ["member"],
-                              float(ruleset.total_cap)).assign(dimension=dims.index(ADJUSTMENT)))
+            rows = pd.concat([p.loc[~zero[p["rule"].to_numpy()] & (p["dimension"] == code)
+                                    .to_numpy(), [*groups, "month", "points"]] for p in scored],
+                             ignore_index=True)
+            parts.append(_clipped(rows, groups, float(dim.cap)).assign(dimension=code))
+            del rows
+    if ruleset.total_cap is not None:  # the columns it needs only: one short copy of the rows
+        every = pd.concat([p[["member", "month", "points"]] for p in parts], ignore_index=True)
+        parts.append(_clipped(every, ["member"], float(ruleset.total_cap)).assign(
+            dimension=dims.index(ADJUSTMENT)))
+        del every
     return pd.concat(parts, ignore_index=True)
 
 
@@ -157,15 +165,17 @@ def monthly_table(ledger: pd.DataFrame, scope: pd.DataFrame, ruleset: Ruleset,
     # members, rules and dimensions as codes in the order of their text, as groupbys on the
     # text would number them
     member, members = pd.factorize(ledger["member_id"], sort=True)
+    member = member.astype("int32")  # the numbers only, as 32-bit codes, each made at once
     rule, rules = pd.factorize(ledger["rule"].fillna(""), sort=True)
+    rule = rule.astype("int32")
     dims = sorted({*ledger["dimension"].dropna().unique(), *columns})
-    rows = _caps_in_their_month(pd.DataFrame({  # the numbers only, as 32-bit codes
-        "member": member.astype("int32"),
-        "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
+    rows = _caps_in_their_month(pd.DataFrame({
+        "member": member, "month": cal.month_number(ledger["date"]).to_numpy().astype("int32"),
         "period": ledger["period"].to_numpy().astype("int32"),
         "dimension": positions(ledger["dimension"], dims).astype("int32"),
-        "rule": rule.astype("int32"), "points": ledger["points"].to_numpy()}),
+        "rule": rule, "points": ledger["points"].to_numpy()}, copy=False),
         pd.Series(rules, dtype="string"), dims, ruleset)
+    del member, rule
     month = rows["month"].to_numpy().astype("int64")
     low = int(month.min()) if len(month) else 0
     (m, mo, d), sums = _grouped_sums(

@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "empty_table", "intern", "isin", "join_runs", "map_distinct", "natural_key",
+__all__ = ["distinct", "empty_table", "intern", "isin", "join_runs", "lexsort", "map_distinct",
+           "natural_key",
            "natural_ranks", "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys",
            "source_key", "text_ranks"]
 
@@ -239,4 +240,47 @@ def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """
     if len(frame) < 2:
         return frame
-    return frame.iloc[np.lexsort(sort_keys(frame, keys))]
+    return frame.iloc[lexsort(sort_keys(frame, keys))]
+
+
+def lexsort(keys: list[np.ndarray]) -> np.ndarray:
+    """``numpy.lexsort(keys)`` (the last key the most significant), with neighbouring integer
+    keys packed into one: each key is a stable sort pass, and the sort keys of a table are
+    mostly small codes (ranks, counts, digits, dates) that fit several to an ``int64``."""
+    packed: list[np.ndarray] = []
+    value: np.ndarray | None = None
+    room = 0  # the number of values ``value`` spans
+    for key in keys:  # least significant first
+        if key.dtype.kind == "M" and len(key) and not np.isnat(key).any():
+            key = _day_numbers(key)  # NaT would sort first as a number, not last
+        span = _span(key)
+        if value is not None and span is not None and room * span <= _ROOM:
+            value = value + (key.astype("int64") - int(key.min())) * room
+            room *= span
+            continue
+        if value is not None:
+            packed.append(value)
+        value, room = (None, 0) if span is None else (key.astype("int64") - int(key.min()), span)
+        if span is None:
+            packed.append(key)
+    if value is not None:
+        packed.append(value)
+    return np.lexsort(packed if packed else keys)
+
+
+_ROOM = 1 << 62  # the values one packed key may span
+
+
+def _day_numbers(dates: np.ndarray) -> np.ndarray:
+    """Dates as numbers in the same order: whole days when they are (a narrow key)."""
+    days = dates.astype("datetime64[D]")
+    return days.view("int64") if (days == dates).all() else dates.view("int64")
+
+
+def _span(key: np.ndarray) -> int | None:
+    """How many values an integer ``key`` spans (None for another kind of key, or one too
+    wide to pack)."""
+    if key.dtype.kind not in "iub" or not len(key):
+        return None
+    span = int(key.max()) - int(key.min()) + 1
+    return span if span <= _ROOM else None

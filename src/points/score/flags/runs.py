@@ -30,13 +30,16 @@ def month_text(index: pd.Series) -> pd.Series:
     return (index // 12).astype("string") + "-" + (index % 12 + 1).astype("string").str.zfill(2)
 
 
-def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray) -> pd.DataFrame:
-    """Runs of ``counted`` rows in a table sorted by member and month: one row per run with
-    ``member_id, length, first, last, current`` (the run holds the member's last row)."""
+def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray, member: np.ndarray
+          ) -> pd.DataFrame:
+    """Runs of ``counted`` rows in a table sorted by member and month (``member``: the rows'
+    members, as ids or codes): one row per run with ``member_id, length, first, last,
+    current`` (the run holds the member's last row)."""
     run_id = np.cumsum(breaks)
     runs = pd.DataFrame({"member_id": table["member_id"].to_numpy(), "run": run_id,
                          "month": table["month"].to_numpy(), "counted": counted})
-    runs["current"] = ~runs["member_id"].duplicated(keep="last").to_numpy()
+    runs["current"] = (np.r_[member[1:] != member[:-1], True] if len(member)
+                       else np.zeros(0, dtype=bool))
     runs = runs[counted]
     if not len(runs):
         return runs.groupby("run", sort=True).agg(
@@ -72,20 +75,21 @@ def missed_month_runs(events: pd.DataFrame, since: int) -> tuple[pd.DataFrame, p
     span = int(month.max()) - low + 1 if len(month) else 1
     status = org["status"]
     known = member >= 0  # (a record without a member id has no run, as a groupby would drop it)
-    grouped = pd.DataFrame({
-        "key": (member.astype("int64") * span + (month - low))[known],
-        "attended": status.isin(list(ATTENDED)).to_numpy(dtype=bool)[known],
-        "unexcused": status.isin(list(UNEXCUSED)).to_numpy(dtype=bool)[known],
-    }).groupby("key", sort=True).agg(attended=("attended", "any"), unexcused=("unexcused", "any"))
-    key = grouped.index.to_numpy()
-    months = pd.DataFrame({"member_id": ids.take(key // span), "month": key % span + low,
-                           "attended": grouped["attended"].to_numpy(),
-                           "unexcused": grouped["unexcused"].to_numpy()})
-    missed = (~months["attended"] & months["unexcused"]).to_numpy()
-    member = months["member_id"].to_numpy()
+    keys = (member.astype("int64") * span + (month - low))[known]
+    order = np.argsort(keys, kind="stable")  # member and month: each a slice, any() by reduceat
+    keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+    def any_of(statuses: list[str]) -> np.ndarray:
+        hit = isin(status, statuses)[known][order]
+        return np.logical_or.reduceat(hit, starts) if len(hit) else hit
+
+    key = keys[starts]
+    member = key // span
+    months = pd.DataFrame({"member_id": ids.take(member), "month": key % span + low})
+    missed = ~any_of(sorted(ATTENDED)) & any_of(sorted(UNEXCUSED))
     new_member = np.r_[True, member[1:] != member[:-1]] if len(months) else np.array([], bool)
     breaks = new_member | np.r_[True, missed[1:] != missed[:-1]] if len(months) else new_member
-    runs = _runs(months, breaks, missed)
+    runs = _runs(months, breaks, missed, member)
     return org, _longest(runs[runs["last"] >= since])
 
 
@@ -103,7 +107,7 @@ def dues_runs(logs: pd.DataFrame, dues_item: str | None, since: int
         breaks = np.r_[True, (member[1:] != member[:-1]) | (month[1:] != month[:-1] + 1)]
     else:
         breaks = np.array([], dtype=bool)
-    runs = _runs(months, breaks, np.ones(len(months), dtype=bool))
+    runs = _runs(months, breaks, np.ones(len(months), dtype=bool), member)
     return dues, _longest(runs[runs["last"] >= since])
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import map_distinct, positions, sort_keys
+from ...vocab.frames import lexsort, map_distinct, positions, sort_keys
 from ..ledger import ledger_rows
 
 __all__ = ["apply_caps", "item_caps"]
@@ -41,7 +41,7 @@ def apply_caps(rows: pd.DataFrame, ruleset: Ruleset, *, presorted: bool = False)
         return rows
     keys = ["member_id", "period", "rule"]
     if not presorted:
-        at = at[np.lexsort(sort_keys(rows.iloc[at], [*keys, "date", "source"]))]
+        at = at[lexsort(sort_keys(rows.iloc[at], [*keys, "date", "source"]))]
     cap_value = np.array([c for _, c in caps.values()], dtype="float64")[rule[at]]
     member = pd.factorize(rows["member_id"])[0].astype("int64")[at]
     group = (member * 64 + rows["period"].to_numpy()[at]) * len(caps) + rule[at]

@@ -159,6 +159,29 @@ def test_an_error_value_the_reader_does_not_know_is_a_bad_cell(tmp_path: Path) -
                                                     ("B3", "C2", "C3")]  # the rest counts
 
 
+def test_sheets_in_small_batches_and_chunks_give_the_same_parts(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """A file's sheets are looked at together up to ``_CHUNK`` bytes: cut into single sheets
+    and small chunks, every sheet keeps its own extent, misread cells and flags."""
+    path = wb.write(tmp_path / "签到.xlsx", {
+        "一": [["姓名", dt.date(2024, 3, 9)], ["张三", "√"]],
+        "二": [["姓名", dt.date(2024, 4, 9)], ["李四", 45000.25]],
+        "三": [["姓名", dt.date(2024, 5, 9)], ["王五", "√"]]})
+    edit_sheet(path, {rb'<c r="B2" t="inlineStr"><is><t>\xe2\x88\x9a</t></is></c>':
+                      rb'<c r="B2" t="e"><v>#GETTING_DATA</v></c>'}, regex=True)
+
+    def parts() -> list[tuple[object, ...]]:
+        with zipfile.ZipFile(path) as book:
+            return [(p.name, p.rows, p.cols, p.errors, p.clean is None, p.long_text)
+                    for p in package.sheet_parts(book)]
+
+    whole = parts()
+    assert [p[3] for p in whole] == [{(1, 1): "#GETTING_DATA"}, {}, {}]
+    monkeypatch.setattr(package, "_CHUNK", 256)  # each sheet alone, each in several chunks
+    assert parts() == whole
+
+
 def test_error_cells_before_the_readers_range_are_kept_in_place(tmp_path: Path) -> None:
     """python-calamine's range starts at the first cell it sees a value in, and a formula
     without its value is empty to it: the grid grows up and left to keep such cells."""

@@ -316,6 +316,7 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
         shared.long_text = _long_text(book.read("xl/sharedStrings.xml"))
     parts: list[SheetPart] = []
     batch: list[tuple[str, str, bytes]] = []  # sheets looked at together, up to _CHUNK bytes
+    size = 0  # their bytes
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
         path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
@@ -323,10 +324,11 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
             xml = book.read(path)
         except KeyError:
             continue  # a chart sheet or a missing part: calamine decides
-        if batch and sum(len(x) for *_, x in batch) + len(xml) > _CHUNK:
+        if batch and size + len(xml) > _CHUNK:
             parts += _parts(batch, shared.long_text)
-            batch = []
+            batch, size = [], 0
         batch.append((sheet.get("name", ""), path, xml))
+        size += len(xml)
     return parts + _parts(batch, shared.long_text)
 
 

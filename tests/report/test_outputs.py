@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import points
@@ -213,6 +214,20 @@ def test_marked_workbooks_are_still_deterministic(tmp_path: Path) -> None:
     for name in ("r.xlsx", "r-积分明细.csv", "p.xlsx", "p-积分明细.parquet"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert marker(tmp_path / "a" / "r.xlsx") == points.__version__
+
+
+def test_the_parquet_ledger_does_not_depend_on_how_its_text_is_chunked(tmp_path: Path) -> None:
+    # Parquet's pages follow the chunks it is given (past about 60,000 rows): a ledger combined
+    # from partitions holds its text in many chunks, a plain run's in one
+    text = pd.Series([f"第{i % 300}村党支部.xlsx!一月!B{i}" for i in range(80_000)], dtype="string")
+    whole = pd.DataFrame({"来源": text, "积分": np.arange(len(text), dtype="float64")})
+    pieces = pd.concat([whole.iloc[a:a + 40] for a in range(0, len(whole), 40)],
+                       ignore_index=True)
+    assert pa.array(pieces["来源"].array).num_chunks == 2_000
+    for name, frame in (("a", whole), ("b", pieces)):
+        ledger_sheets._write_side(tmp_path / f"{name}.parquet", frame, "parquet")
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "b.parquet"), whole)
 
 
 # -- a failed command writes nothing ---------------------------------------------------------

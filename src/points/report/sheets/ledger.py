@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.frames import positions, run_starts
@@ -146,8 +147,11 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
             index=False, quoting=csv.QUOTE_NONNUMERIC)
         atomic_write(side, lambda h: h.write(text.encode("utf-8-sig")))
     else:
-        data = literal_frame(frame, infinity_as_text=False)
-        atomic_write(side, lambda h: data.to_parquet(h, index=False))
+        # one chunk per column: Parquet's pages follow the chunks it is given, and the same
+        # ledger may come in one piece (a plain run) or in many (combined partitions)
+        data = pa.Table.from_pandas(literal_frame(frame, infinity_as_text=False),
+                                    preserve_index=False).combine_chunks()
+        atomic_write(side, lambda h: pq.write_table(data, h))
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,

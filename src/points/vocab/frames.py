@@ -83,7 +83,14 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 @functools.lru_cache(maxsize=1 << 17)
 def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    # cached: the same ``file!sheet!A`` prefixes are ranked by every sort of a run
+    # cached: the same ``file!sheet!A`` prefixes are ranked by every sort of a run; an
+    # address's ``file!sheet!`` is split once for all its columns (the same key, built from
+    # the cached key of the part before the column letters)
+    head, bang, tail = text.rpartition("!")
+    if bang and tail and not _DIGITS.search(tail) and not head[-1:].isdigit():
+        before = _natural_key(head + bang)
+        if before and before[-1][0] == 0:
+            return (*before[:-1], (0, str(before[-1][1]) + tail))
     return tuple((1, int(part)) if part.isdigit() else (0, part)
                  for part in _DIGITS.split(text) if part)
 

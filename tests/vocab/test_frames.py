@@ -117,6 +117,9 @@ def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list
     expected = [among.index(v) if v is not None and v in among else -1 for v in column]
     assert positions(series, among).tolist() == expected
     assert positions(series, pd.Series(among, dtype="string")).tolist() == expected
+    text = series.astype("string")  # Arrow text: looked up by Arrow's index_in
+    assert positions(text, among).tolist() == expected
+    assert positions(text, pd.Index(among, dtype="string")).tolist() == expected
 
 
 def _key(kind: str, draw: st.DataObject, n: int) -> np.ndarray:

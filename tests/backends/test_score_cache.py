@@ -219,3 +219,12 @@ def test_an_entry_keeps_every_frame_and_dtype(tmp_path_factory: pytest.TempPathF
     for left, right in [(scores.ledger, back.ledger), (flags, back.flag_rows[0])]:
         pd.testing.assert_frame_equal(left, right, check_index_type=True)
     assert _load(folder, "another", rules, calendar) is None
+
+
+def test_a_table_arrow_cannot_hold_leaves_the_chunk_uncached(tmp_path: Path) -> None:
+    odd = pd.DataFrame({"member_id": pd.Series(["a"], dtype="string"), "note": [object()]})
+    scores = attrs.evolve(_small(), ledger=odd)
+    folder = prepare_cache(tmp_path / "c")
+    _store(folder, "k", scores)  # no error: the chunk is scored again next time
+    assert not _entries(folder)
+    assert _load(folder, "k", scores.ruleset, scores.calendar) is None

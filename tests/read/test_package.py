@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 import points
 import workbooks as wb
 from conftest import examples
-from points.read.package import MAX_CELLS, _extent, _scan
+from points.read import package
+from points.read.package import MAX_CELLS, _extent, _scan, _scan_many
 from points.read.raw import CellError
 from points.read.workbook import read_sheets
 
@@ -92,6 +93,30 @@ def test_long_text_and_odd_numbers_are_flagged() -> None:
             for v in (b"NaN", b"-inf", b"+INF", b"1e5", b"-1")] == [True, True, True, False, False]
     both = _scan(b"<v>nan</v><t>" + b"x" * 40000 + b"</t><v>2</v>")
     assert both.odd_number and both.long_text
+
+
+_PIECE = st.sampled_from([b"<", b"v>", b"f", b"r=", b'"', b"'", b't="e"', b"AB", b"Z", b"12",
+                          b"345", b"n", b"I", b"+", b"-", b" ", b"x"])
+_XML = st.lists(_PIECE, max_size=20).map(b"".join)
+
+
+def _flag_tuple(facts: package._Facts) -> tuple[bool, ...]:
+    return (facts.long_text, facts.odd_number, facts.error, facts.formula, facts.big_ref)
+
+
+@settings(max_examples=examples(3))
+@given(xmls=st.lists(_XML, min_size=1, max_size=4), chunk=st.sampled_from([5, 16, 1 << 24]))
+def test_sheets_looked_at_together_get_their_own_flags(xmls: list[bytes], chunk: int) -> None:
+    alone = [_flag_tuple(_scan(x)) for x in xmls]  # one sheet, one look
+    old, package._CHUNK = package._CHUNK, chunk  # and in pieces that cut every pattern
+    try:
+        together = [_flag_tuple(f) for f in _scan_many(xmls)]
+    finally:
+        package._CHUNK = old
+    assert together == alone
+    assert alone[0][1:] == (bool(re.search(rb"<v>[+-]?[nNiI]", xmls[0])), b't="e"' in xmls[0],
+                            b"<f" in xmls[0], bool(re.search(rb"""r=["'](?:[A-Z]{3}|[A-Z]{0,2}"""
+                                                             rb"[0-9]{5})", xmls[0])))
 
 
 _REF = st.tuples(st.text("ABCDXYZ", min_size=1, max_size=4), st.integers(1, 2_000_000))

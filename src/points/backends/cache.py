@@ -47,7 +47,7 @@ from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .partition import RECORD_TABLES, combine_scores, record_parts
-from .split import split_scores
+from .split import FRAMES, Tables, entry_tables, split_entries
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
 
@@ -60,7 +60,7 @@ _SUFFIX = ".arrow"
 _CODE = ("score", "rules", "vocab", "backends", "records.py", "_version.py")
 _LIBRARIES = ("numpy", "pandas", "pyarrow")
 #: The frames of :class:`~points.score.MemberScores`, one IPC table each in an entry.
-_FRAMES = ("members", "ledger", "totals", "monthly", "issues", "events", "logs", "grouped_issues")
+_FRAMES = FRAMES
 
 
 def _sources(item: Traversable, digest: Any) -> None:
@@ -113,50 +113,26 @@ def common_key(records: Records, ruleset: Ruleset, calendar: Calendar) -> str:
 
 # -- entries -----------------------------------------------------------------------------------
 
-def _frames(scores: MemberScores) -> list[tuple[str, pd.DataFrame]]:
-    """The frames an entry holds (``scores`` of one chunk, from :func:`.split.split_scores`:
-    its issues without the grouped ones, which are rebuilt from their rows of one member each
-    when chunks are loaded together); the tables of :data:`_FRAMES` with a plain row number
-    (so that loaded chunks line up), and the member flags and their evidence each as one
-    frame, their kinds' frames one after another (as :func:`points.judge.judge` reads them:
-    loaded chunks then convert two frames, not two per kind and chunk)."""
-    return [*((name, getattr(scores, name).reset_index(drop=True)) for name in _FRAMES),
-            *((name, pd.concat(frames, ignore_index=True))
-              for name, frames in (("flag_rows", scores.flag_rows),
-                                   ("evidence_rows", scores.evidence_rows)) if frames)]
-
-
-def _arrow(frame: pd.DataFrame) -> pa.Table:
-    """``frame`` as an Arrow table that reads back with the same dtypes: a categorical column
-    keeps its categories even with no rows (Arrow drops the dictionary of an empty column)."""
-    table = pa.Table.from_pandas(frame, preserve_index=None)
-    for column, values in frame.items():
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes = np.asarray(values.array.codes)
-            array = pa.DictionaryArray.from_arrays(
-                pa.array(codes, mask=codes < 0), pa.array(values.dtype.categories),
-                ordered=bool(values.dtype.ordered))
-            at = table.schema.get_field_index(str(column))
-            table = table.set_column(at, table.schema.field(at).with_type(array.type), array)
-    return table
-
-
-def _store(folder: Path, key: str, scores: MemberScores) -> None:
-    """Write a chunk's entry (atomically); a folder that cannot be written, or a table Arrow
-    cannot hold, leaves it out (the chunk is scored again next time)."""
-    names, blobs = [], []
+def _store(folder: Path, key: str, scores: MemberScores | Tables) -> None:
+    """Write a chunk's entry (atomically): ``scores`` of one chunk, or its tables from
+    :func:`.split.split_entries`. A folder that cannot be written, or a table Arrow cannot
+    hold, leaves it out (the chunk is scored again next time)."""
     try:
-        for name, frame in _frames(scores):
-            names.append(name)
-            blobs.append(ipc_bytes(_arrow(frame)))
-    except (pa.ArrowException, TypeError, ValueError):  # a column Arrow cannot hold (objects
-        return                                           # from Python): this chunk uncached
+        tables = scores if isinstance(scores, list) else entry_tables(scores)
+        names = [name for name, _ in tables]
+        blobs = [ipc_bytes(table) for _, table in tables]
+    except _UNCONVERTIBLE:
+        return
     table = pa.table({"name": pa.array(names, pa.string()),
                       "data": pa.array(blobs, pa.large_binary())})
     table = table.replace_schema_metadata(
         {"points-score": json.dumps({"format": FORMAT, "key": key})})
     with contextlib.suppress(OSError):
         atomic_write(folder / (PREFIX + key + _SUFFIX), ipc_bytes(table, compress=False))
+
+
+#: What converting a table Arrow cannot hold raises (objects from Python).
+_UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError)
 
 
 Entry = dict[str, list[pa.Table]]
@@ -191,8 +167,7 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
             tables = [entry[name][0] for entry in entries]
             if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):
                 break
-            whole[name] = pa.concat_tables(tables).combine_chunks().to_pandas()  # (one chunk:
-            # Arrow takes rows of one chunk three times faster when the chunks are combined)
+            whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
     if len(whole) == len(_FRAMES) and len(entries) > 1:
         return [MemberScores(ruleset=ruleset, calendar=calendar, **_with_groups(whole),
                              flag_rows=_together(entries, "flag_rows"),
@@ -264,13 +239,13 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
     if len(missing) == n:  # one call for everyone, split afterwards
         scored = score(bare)
-        _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
+        _keep(folder, keys, _split(scored, records, roster_chunk, missing))
         tell(progress, "score", branches, branches)
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
     loaded = _scores([f for f in found if f is not None], ruleset, calendar)
     if missing:
         scored = score(_subset(bare, parts, missing))
-        _keep(folder, keys, split_scores(scored, records, roster_chunk, missing))
+        _keep(folder, keys, _split(scored, records, roster_chunk, missing))
         loaded.append(scored)  # the changed chunks as one more partition
     else:
         _keep(folder, keys, {})
@@ -278,7 +253,16 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     return combine_scores(records, loaded)
 
 
-def _keep(folder: Path, keys: list[str], pieces: dict[int, MemberScores] | None) -> None:
+def _split(scored: MemberScores, records: Records, roster_chunk: np.ndarray,
+           missing: list[int]) -> dict[int, Tables] | None:
+    """:func:`.split.split_entries`, or None (nothing kept) when a table cannot be Arrow."""
+    try:
+        return split_entries(scored, records, roster_chunk, missing)
+    except _UNCONVERTIBLE:
+        return None
+
+
+def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:
     """Store the new chunks' entries; remove the entries of chunks this run did not use."""
     for k, piece in (pieces or {}).items():
         _store(folder, keys[k], piece)

@@ -125,7 +125,10 @@ def _mixed(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 def _unmixed(codes: np.ndarray, tags: np.ndarray, texts: list[str]) -> np.ndarray:
     distinct = np.empty(len(tags), dtype=object)
-    distinct[:] = [_DECODE[int(t)](s) for t, s in zip(tags.tolist(), texts, strict=True)]
+    if not tags.any():  # text only (names, ids, marks): the texts are the values
+        distinct[:] = texts
+    else:
+        distinct[:] = [_DECODE[int(t)](s) for t, s in zip(tags.tolist(), texts, strict=True)]
     return distinct[codes] if len(codes) else np.array([], dtype=object)
 
 

@@ -5,8 +5,10 @@ Nothing in the package is trusted: a sheet's extent is the furthest cell or row 
 names (``<dimension>`` may be missing or lie, and a stray cell at XFD1048576 would make the
 reader allocate 17 billion cells): a look at every ``r="…"`` of the bytes tells the sheets
 that are surely small (every reference within ZZ9999), and the others' references are counted
-by a vectorised look at the bytes. Every flag comes from one vectorised pass over the tags
-and attributes of the sheet's XML (its ``<``, and its quotes after ``=``). Cells holding an
+by a vectorised look at the bytes. Every flag comes from one vectorised look at the bytes of a
+file's sheets together (:func:`_look`: whole-array comparisons find the few places where a
+rare byte could start what is looked for, and only those places are checked), never from a
+Python loop over the bytes or a search per question. Cells holding an
 error value or a formula saved without its value (which python-calamine reads as empty, so a
 ``#N/A`` would look like an absence), and numbers that are not finite (``NaN``, ``-INF``: in a
 date-formatted cell python-calamine panics on them) are found by position; when a cell would
@@ -38,7 +40,8 @@ _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 #: The error values python-calamine knows; any other makes it refuse the whole workbook.
 _KNOWN_ERRORS = {b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"}
-#: Bytes of sheet XML looked at in one go by :func:`_scan` (bounds its scratch memory).
+#: Bytes of sheet XML looked at in one go by :func:`_flags` and :func:`_extent_of`, and of a
+#: file's sheets read and looked at together by :func:`sheet_parts` (bounds scratch memory).
 _CHUNK = 1 << 24
 #: A sheet whose extent holds more cells than this is not read (a stray cell at XFD1048576
 #: makes a range of 17 billion cells).
@@ -166,13 +169,13 @@ def _at(data: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
     return found
 
 
-def _look(data: np.ndarray, lo: int, hi: int) -> tuple[bool, bool, bool, bool]:
-    """Whether ``data[lo:hi]`` (with eight bytes before and sixteen after, zeros past the end)
+def _look(data: np.ndarray, lo: int, hi: int) -> list[np.ndarray]:
+    """Where ``data[lo:hi]`` (with eight bytes before and sixteen after, zeros past the end)
     holds a ``<f``, a ``<v>`` that may not be finite, a ``t="e"`` and a reference past
-    ZZ9999 (found from the byte, or the run of bytes, that starts in it). Each is found from a
-    byte that is rare in a sheet's XML (``f``, ``e``, the ``n`` or ``i`` of NaN and INF, a
-    run of three capitals or five digits) by whole-array comparisons, and only those few
-    places are looked at further."""
+    ZZ9999 (each found from the byte, or the run of bytes, that starts in it; positions in
+    ``data``). Each is found from a byte that is rare in a sheet's XML (``f``, ``e``, the
+    ``n`` or ``i`` of NaN and INF, a run of three capitals or five digits) by whole-array
+    comparisons, and only those few places are looked at further."""
     part = data[lo:hi]
     runs = data[lo:hi + 4]  # runs starting in the part, and their last bytes after it
     formula = np.flatnonzero(part == 102) + lo  # f
@@ -188,27 +191,47 @@ def _look(data: np.ndarray, lo: int, hi: int) -> tuple[bool, bool, bool, bool]:
     ref = np.concatenate([three, five, five[capital_before[0]] - 1,
                           five[capital_before[0] & capital_before[1]] - 2])
     quote = (data[ref - 1] == 34) | (data[ref - 1] == 39)
-    return (bool(_at(data, formula - 1, b"<f").any()),
-            bool(_at(data, odd - 3, b"<v>").any()),
-            bool(_at(data, error - 3, b't="e"').any()),
-            bool((quote & _at(data, ref - 3, b"r=")).any()))
+    return [formula[_at(data, formula - 1, b"<f")], odd[_at(data, odd - 3, b"<v>")],
+            error[_at(data, error - 3, b't="e"')], ref[quote & _at(data, ref - 3, b"r=")]]
 
 
-def _flags(xml: bytes, facts: _Facts) -> None:
-    """Set the flags of ``facts``: one vectorised look at the tags and attributes of the
-    bytes, :data:`_CHUNK` bytes at a time (a search per flag would pass over them four
-    times)."""
-    facts.long_text = _long_text(xml)
-    whole = np.frombuffer(xml, np.uint8)
+#: Zero bytes between the sheets looked at together (no flag's bytes reach across them).
+_GAP = 24
+
+
+def _flags(xmls: list[bytes], facts: list[_Facts]) -> None:
+    """Set the flags of each of ``facts`` (one per sheet of ``xmls``): one vectorised look at
+    the bytes of all the sheets, :data:`_CHUNK` bytes at a time (a search per flag and per
+    sheet would pass over them four times, with numpy's cost per call each time)."""
+    gap = bytes(_GAP)
+    whole = np.frombuffer(xmls[0] if len(xmls) == 1 else gap.join(xmls), np.uint8)
+    starts = np.cumsum([0] + [len(x) + _GAP for x in xmls[:-1]])
+    found: list[list[np.ndarray]] = [[], [], [], []]
     for start in range(0, len(whole), _CHUNK):
         first, end = max(0, start - 8), min(len(whole), start + _CHUNK + 16)
         data = np.zeros(end - first + 24, np.uint8)  # room before the first byte and after
         data[8:8 + end - first] = whole[first:end]
-        found = _look(data, 8 + start - first, 8 + min(start + _CHUNK, len(whole)) - first)
-        facts.formula |= found[0]
-        facts.odd_number |= found[1]
-        facts.error |= found[2]
-        facts.big_ref |= found[3]
+        looked = _look(data, 8 + start - first, 8 + min(start + _CHUNK, len(whole)) - first)
+        for flag, at in zip(found, looked, strict=True):
+            flag.append(at + (first - 8))
+    names = ("formula", "odd_number", "error", "big_ref")
+    for name, pieces in zip(names, found, strict=True):
+        sheets = np.searchsorted(starts, np.concatenate(pieces), side="right") - 1 \
+            if pieces else np.zeros(0, np.int64)
+        for sheet in np.unique(sheets).tolist():
+            setattr(facts[sheet], name, True)
+    for xml, fact in zip(xmls, facts, strict=True):
+        fact.long_text = _long_text(xml)
+
+
+def _scan_many(xmls: list[bytes], exact: bool = False) -> list[_Facts]:
+    """:func:`_scan` of several sheets, their flags found together."""
+    facts = [_Facts() for _ in xmls]
+    if xmls:
+        _flags(xmls, facts)
+    for xml, fact in zip(xmls, facts, strict=True):
+        _extent_of(xml, fact, exact)
+    return facts
 
 
 def _scan(xml: bytes, exact: bool = False) -> _Facts:
@@ -220,14 +243,17 @@ def _scan(xml: bytes, exact: bool = False) -> _Facts:
     it may exceed :data:`MAX_CELLS`; otherwise (no reference past ZZ9999, and a
     ``<dimension>`` that keeps within it) it is left at the ``<dimension>``'s, which is then
     known to be within the limit."""
-    facts = _Facts()
+    return _scan_many([xml], exact)[0]
+
+
+def _extent_of(xml: bytes, facts: _Facts, exact: bool) -> None:
+    """Set the extent of ``facts`` (its flags already set; see :func:`_scan`)."""
     dim = _DIMENSION.search(xml[:4096])
     if dim:
         facts.rows, facts.cols = int(dim.group(2)), _column(dim.group(1)) + 1
-    _flags(xml, facts)
     bound = max(facts.rows, _SMALL[0]) * max(facts.cols, _SMALL[1])
     if not (exact or bound > MAX_CELLS or facts.big_ref):
-        return facts
+        return
     data = np.frombuffer(xml, np.uint8)
     for start in range(0, len(data), _CHUNK):
         first = max(0, start - 16)  # chunks overlap: a reference may straddle two
@@ -237,7 +263,6 @@ def _scan(xml: bytes, exact: bool = False) -> _Facts:
             chunk = np.concatenate([chunk, np.zeros(end + 16 - first - len(chunk), np.uint8)])
         rows, cols = _refs(chunk)
         facts.rows, facts.cols = max(facts.rows, rows), max(facts.cols, cols)
-    return facts
 
 
 def _extent(xml: bytes) -> tuple[int, int]:
@@ -289,7 +314,8 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
     shared = _Facts()
     with contextlib.suppress(KeyError):
         shared.long_text = _long_text(book.read("xl/sharedStrings.xml"))
-    parts = []
+    parts: list[SheetPart] = []
+    batch: list[tuple[str, str, bytes]] = []  # sheets looked at together, up to _CHUNK bytes
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
         path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
@@ -297,11 +323,21 @@ def sheet_parts(book: zipfile.ZipFile) -> list[SheetPart]:
             xml = book.read(path)
         except KeyError:
             continue  # a chart sheet or a missing part: calamine decides
-        facts = _scan(xml)
+        if batch and sum(len(x) for *_, x in batch) + len(xml) > _CHUNK:
+            parts += _parts(batch, shared.long_text)
+            batch = []
+        batch.append((sheet.get("name", ""), path, xml))
+    return parts + _parts(batch, shared.long_text)
+
+
+def _parts(batch: list[tuple[str, str, bytes]], long_text: bool) -> list[SheetPart]:
+    """The :class:`SheetPart` of each (name, path, XML) of ``batch``."""
+    parts = []
+    for (name, path, xml), facts in zip(batch, _scan_many([x for *_, x in batch]), strict=True):
         errors, clean = _misread(xml, facts.odd_number) \
             if facts.error or facts.formula or facts.odd_number else ({}, None)
-        parts.append(SheetPart(sheet.get("name", ""), path, facts.rows, facts.cols, errors,
-                               clean, shared.long_text or facts.long_text))
+        parts.append(SheetPart(name, path, facts.rows, facts.cols, errors, clean,
+                               long_text or facts.long_text))
     return parts
 
 

@@ -296,12 +296,12 @@ class _Scanner:
         self.scan.parts["attendance"].append({
             "sheet": np.array([sheet.number]),
             "n_rows": np.array([len(rows)]), "n_cols": np.array([len(use_cols)]),
-            "person": self._people(sheet, rows, sheet.filled[np.ix_(rows, use_cols)].any(axis=1)),
+            "person": self._people(sheet, rows, sheet.filled[rows][:, use_cols].any(axis=1)),
             "rows": rows, "cols": use_cols,
             "dates": np.array([u[1] for u in used], dtype="datetime64[us]"),
             "activity": np.array([intern(u[2], self.activity_code, self.scan.activities)
                                   for u in used], dtype="int32"),
-            "mark": sheet.grid[np.ix_(rows, use_cols)].ravel()})
+            "mark": sheet.grid[rows][:, use_cols].ravel()})
 
     def _mark_codes(self, values: np.ndarray) -> np.ndarray:
         """The codes (into ``marks``) of the matrix cells ``values`` (every rectangle of the
@@ -321,7 +321,7 @@ class _Scanner:
         """(column, date, activity) of each dated column; the others are reported when they
         hold data or a date that cannot be read."""
         used = []
-        filled = sheet.filled[np.ix_(rows, np.asarray(cols))].any(axis=0) if len(rows) \
+        filled = sheet.filled[rows][:, cols].any(axis=0) if len(rows) \
             else np.zeros(len(cols), dtype=bool)
         for c, (date, _, verdict), act, has_data in zip(cols, parsed, activity, filled.tolist(),
                                                         strict=True):

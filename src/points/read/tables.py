@@ -41,7 +41,10 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
     at = np.flatnonzero(keep)
     activities = pd.array(m.activities, dtype="string")
     marks = pd.array(m.marks, dtype="string")
-    sources = pa.chunked_array(m.cell_sources, pa.string()).take(pa.array(at))
+    # one array first: a take across the files' many chunks costs several times more
+    sources = pa.chunked_array(m.cell_sources, pa.string()).combine_chunks()
+    if len(at) < len(sources):
+        sources = sources.take(pa.array(at))
     return pd.DataFrame({
         "member_id": pd.Series(ids.take(person[at])), "date": raw["dates"][c[at]],
         "activity": pd.Series(activities.take(raw["activity"][c[at]])),

@@ -191,7 +191,7 @@ def _followed(data: np.ndarray, first: int, then: Callable[[np.ndarray], np.ndar
 def _illegal(data: np.ndarray) -> bool:
     """Whether the UTF-8 ``data`` holds a character XML cannot hold (see :data:`ILLEGAL_RE2`;
     U+FFFE and U+FFFF are EF BF BE and EF BF BF)."""
-    if _CONTROL[data].any():
+    if (data < 0x20).any() and _CONTROL[data[data < 0x20]].any():  # (tab, newline, CR: fine)
         return True
     at = np.flatnonzero(data[:-2] == 0xEF)
     return bool(((data[at + 1] == 0xBF) & (data[at + 2] >= 0xBE)).any())
@@ -215,7 +215,17 @@ def _text_cells(text: pa.Array, ref: pa.Array, style: pa.Array, quoted: pa.Array
         text = pc.replace_substring_regex(text, _ESCAPED, r"_x005F_\1")
     cells = join('<c r="', ref, '" s="', pc.if_else(quote, quoted, style),
                   '" t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>")
-    return pc.if_else(present, cells, join('<c r="', ref, '" s="', style, '"/>'))
+    return _instead(cells, pc.invert(present), lambda r, s: join('<c r="', r, '" s="', s, '"/>'),
+                    ref, style)
+
+
+def _instead(cells: pa.Array, where: pa.Array, make: Callable[..., pa.Array],
+             *columns: pa.Array) -> pa.Array:
+    """``cells`` with those ``where`` true made again by ``make`` from their rows of
+    ``columns`` (the others' are never built)."""
+    if not pc.any(where).as_py():
+        return cells
+    return pc.replace_with_mask(cells, where, make(*(pc.filter(c, where) for c in columns)))
 
 
 def _numbers(values: pd.Series, kind: Kind) -> np.ndarray:
@@ -232,19 +242,20 @@ def _number_cells(numbers: np.ndarray, ref: pa.Array, style: pa.Array) -> pa.Arr
     numbers[small] = np.round(numbers[small], 9)
     finite = np.isfinite(numbers)
     shown = pc.cast(pa.array(np.where(finite, numbers, 0.0), pa.float64()), pa.large_string())
-    cells = pc.if_else(pa.array(finite),
-                       join('<c r="', ref, '" s="', style, '"><v>', shown, "</v></c>"),
-                       join('<c r="', ref, '" s="', style, '"/>'))
+    cells = join('<c r="', ref, '" s="', style, '"><v>', shown, "</v></c>")
+    cells = _instead(cells, pa.array(np.isnan(numbers)),
+                     lambda r, s: join('<c r="', r, '" s="', s, '"/>'), ref, style)
     infinite = np.isinf(numbers)
-    if infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
-        sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
-        text = join('<c r="', ref, '" s="', style, '" t="inlineStr"><is><t>', sign,
-                     "</t></is></c>")
-        cells = pc.if_else(pa.array(infinite), text, cells)
-    return cells
+    if not infinite.any():  # never <v>inf</v>: no spreadsheet program opens that
+        return cells
+    sign = pa.array(np.where(numbers > 0, INFINITY[0], INFINITY[1]), pa.large_string())
+    return _instead(cells, pa.array(infinite),
+                    lambda r, s, t: join('<c r="', r, '" s="', s, '" t="inlineStr"><is><t>', t,
+                                         "</t></is></c>"), ref, style, sign)
 
 
-def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]) -> pa.Array:
+def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[float]
+                 ) -> pa.Array | pa.Scalar:
     """`` ht="…" customHeight="1"`` for rows whose wrapped text needs more than one line."""
     lines = pa.array(np.ones(len(part), dtype="int64"))
     for index, kind in enumerate(kinds):
@@ -256,6 +267,8 @@ def _row_heights(part: pd.DataFrame, kinds: Sequence[Kind], widths: Sequence[flo
         wrapped = pc.ceil(pc.divide(pc.cast(width, pa.float64()), usable))
         breaks = pc.add(pc.count_substring(text, "\n"), 1)
         lines = pc.max_element_wise(lines, pc.cast(wrapped, pa.int64()), breaks)
+    if pc.max(lines).as_py() == 1:  # (no row needs more: no attribute to build)
+        return _EMPTY
     height = pc.min_element_wise(pc.multiply(lines, 15), 409)
     attribute = join(' ht="', pc.cast(height, pa.large_string()), '" customHeight="1"')
     return pc.if_else(pc.greater(lines, 1), attribute, _EMPTY)

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ...judge.assessment import AssessmentTables
-from ...vocab.frames import positions
+from ...vocab.frames import positions, run_starts
 from ...vocab.statuses import STATUS_LABELS
 from ..cells import NA_TEXT, risky, text_array, text_series
 from ..common import check_target
@@ -64,7 +64,7 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     dim_codes, distinct = pd.factorize(led["dimension"])
     dims = pd.Series(distinct, dtype="string")
     dim_text = dims.map(labels).astype("string").fillna(dims)
-    at = positions(led["member_id"], a.members["member_id"])
+    at = _run_positions(led["member_id"], a.members["member_id"])
     return pd.DataFrame({
         "党员编号": led["member_id"],
         "姓名": _take(a.members["name"], at, led.index, _NAN_TEXT),
@@ -72,6 +72,15 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
         "来源": led["source"],
         "维度": _take(dim_text, dim_codes, led.index),
         "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
+
+
+def _run_positions(values: pd.Series, labels: pd.Series) -> np.ndarray:
+    """:func:`points.vocab.frames.positions`, looked up once per run of equal values (the
+    ledger is in member order: a few runs a member, not a hash per row)."""
+    if len(values) < 2:
+        return positions(values, labels)
+    heads = np.flatnonzero(run_starts(values))
+    return np.repeat(positions(values.iloc[heads], labels), np.diff(np.r_[heads, len(values)]))
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index,

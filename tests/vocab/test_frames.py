@@ -5,6 +5,7 @@ per_distinct, map_distinct, intern and empty_table do what a loop would."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from points.vocab.frames import (
     join_runs,
     lexsort,
     map_distinct,
+    natural_key,
     per_distinct,
     positions,
     sort_frame,
@@ -115,6 +117,9 @@ def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list
     expected = [among.index(v) if v is not None and v in among else -1 for v in column]
     assert positions(series, among).tolist() == expected
     assert positions(series, pd.Series(among, dtype="string")).tolist() == expected
+    text = series.astype("string")  # Arrow text: looked up by Arrow's index_in
+    assert positions(text, among).tolist() == expected
+    assert positions(text, pd.Index(among, dtype="string")).tolist() == expected
 
 
 def _key(kind: str, draw: st.DataObject, n: int) -> np.ndarray:
@@ -141,6 +146,17 @@ def _key(kind: str, draw: st.DataObject, n: int) -> np.ndarray:
 def test_lexsort_is_numpy_lexsort(draw: st.DataObject, n: int, kinds: list[str]) -> None:
     keys = [_key(kind, draw, n) for kind in kinds]
     np.testing.assert_array_equal(lexsort(keys), np.lexsort(keys))
+
+
+@CHEAP
+@given(st.text(alphabet="a!月0179", max_size=10))
+def test_natural_key_splits_numbers_out_of_any_text(text: str) -> None:
+    # an address's key is built from its ``file!sheet!`` part's: the same as splitting it
+    expected = tuple((1, int(part)) if part.isdigit() else (0, part)
+                     for part in re.split(r"(\d+)", text) if part)
+    assert natural_key(text) == expected
+    assert natural_key(text + "!AB") == (*expected[:-1], (0, f"{expected[-1][1]}!AB")) \
+        if expected and expected[-1][0] == 0 else (*expected, (0, "!AB"))
 
 
 @CHEAP

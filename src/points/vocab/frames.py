@@ -83,7 +83,14 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 @functools.lru_cache(maxsize=1 << 17)
 def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    # cached: the same ``file!sheet!A`` prefixes are ranked by every sort of a run
+    # cached: the same ``file!sheet!A`` prefixes are ranked by every sort of a run; an
+    # address's ``file!sheet!`` is split once for all its columns (the same key, built from
+    # the cached key of the part before the column letters)
+    head, bang, tail = text.rpartition("!")
+    if bang and tail and not _DIGITS.search(tail) and not head[-1:].isdigit():
+        before = _natural_key(head + bang)
+        if before and before[-1][0] == 0:
+            return (*before[:-1], (0, str(before[-1][1]) + tail))
     return tuple((1, int(part)) if part.isdigit() else (0, part)
                  for part in _DIGITS.split(text) if part)
 
@@ -190,10 +197,22 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
     """The position of each value in ``labels`` (-1 when absent), looking up each distinct
-    value once: much faster than ``Index.get_indexer`` on long text columns."""
+    value once: much faster than ``Index.get_indexer`` on long text columns. Arrow text is
+    looked up in one pass of Arrow's ``index_in`` against the labels (unique, as
+    ``get_indexer`` needs them), without numbering the values first."""
+    if _is_arrow_text(values):
+        among = pd.Series(np.asarray(labels, dtype=object), dtype=values.dtype)
+        if among.notna().all() and not among.duplicated().any():
+            found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among).cast(
+                _arrow_text(values).type), skip_nulls=True)
+            return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype="int64")
     codes, uniques = pd.factorize(values)
     found = pd.Index(labels).get_indexer(uniques)
     return np.append(found, -1)[codes]
+
+
+def _is_arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
 def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:

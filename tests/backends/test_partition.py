@@ -71,3 +71,9 @@ def test_in_order_is_take_whatever_the_runs(rows: list[tuple[str | None, str | N
     got = partition.in_order(frame, order, max_runs=0 if row_by_row else partition.MAX_RUNS)
     pd.testing.assert_frame_equal(got, frame.take(order).reset_index(drop=True))
     assert list(got.dtypes) == list(frame.dtypes)
+
+
+def test_in_order_of_no_rows_is_an_empty_frame_with_the_same_columns() -> None:
+    frame = pd.DataFrame({"text": pd.Series(["a", "b"], dtype="string"), "x": [1.0, 2.0]})
+    got = partition.in_order(frame, np.zeros(0, dtype="int64"))
+    assert got.empty and list(got.dtypes) == list(frame.dtypes)

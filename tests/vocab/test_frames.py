@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from conftest import examples
 from points.vocab.frames import (
     distinct,
     empty_table,
+    factorize_exact,
     intern,
     isin,
     join_runs,
@@ -148,6 +150,20 @@ def test_lexsort_is_numpy_lexsort(draw: st.DataObject, n: int, kinds: list[str])
     np.testing.assert_array_equal(lexsort(keys), np.lexsort(keys))
 
 
+def test_lexsort_leaves_unsigned_keys_past_int64_as_they_are() -> None:
+    keys = [np.array([2**63 + 1, 2**63, 5], np.uint64), np.array([1, 1, 0])]
+    np.testing.assert_array_equal(lexsort(keys), np.lexsort(keys))
+
+
+def test_text_never_meets_numbers_in_isin_and_positions() -> None:
+    text = pd.Series(["1", "a", None], dtype="string")
+    for others in ([1], [1, "a"], np.array([1.0, "a"], dtype=object)):
+        np.testing.assert_array_equal(isin(text, others), text.isin(others).to_numpy(dtype=bool))
+    np.testing.assert_array_equal(positions(text, [1, "a"]), [-1, 1, -1])
+    np.testing.assert_array_equal(positions(text, pd.Index(["a", "1"], dtype="string")),
+                                  [1, 0, -1])
+
+
 @CHEAP
 @given(st.text(alphabet="a!月0179", max_size=10))
 def test_natural_key_splits_numbers_out_of_any_text(text: str) -> None:
@@ -186,6 +202,26 @@ def test_per_distinct_is_a_loop_that_converts_each_distinct_value_once(column: l
     assert got.dtype == object and got.tolist() == [
         "∅" if v is None else f"<{v}>" for v in column]
     assert len(calls) == len({"∅" if v is None else v for v in column})
+
+
+_CELLS = st.one_of(st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, -0.0, 1.0, 2.5]),
+                   st.sampled_from(["1", "True", "√"]), st.none())
+
+
+@CHEAP
+@given(st.lists(_CELLS, max_size=30), st.randoms(use_true_random=False))
+def test_values_written_differently_are_never_one_value(cells: list[object], random: Any) -> None:
+    # pandas hashes True, 1 and 1.0 (and 0.0, -0.0, False) as one value: whichever came first
+    # would stand for the others, so the cells' order would change their text
+    def written(value: object) -> str:
+        return "" if value is None else f"{type(value).__name__}:{value!r}"
+
+    for order in (cells, random.sample(cells, len(cells))):
+        got = per_distinct(np.array(order, dtype=object), written)
+        assert got.tolist() == [written(v) for v in order]
+        codes, uniques = factorize_exact(np.array(order, dtype=object))
+        assert [written(uniques[c]) for c in codes] == [written(v) for v in order]
+        assert codes.tolist() == pd.factorize(pd.Series([written(v) for v in order]))[0].tolist()
 
 
 @CHEAP

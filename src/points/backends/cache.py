@@ -47,7 +47,7 @@ from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .partition import RECORD_TABLES, combine_scores, record_parts
-from .split import FRAMES, Tables, entry_tables, split_entries
+from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
 __all__ = ["PREFIX", "score_cached", "scoring_version"]
 
@@ -121,7 +121,7 @@ def _store(folder: Path, key: str, scores: MemberScores | Tables) -> None:
         tables = scores if isinstance(scores, list) else entry_tables(scores)
         names = [name for name, _ in tables]
         blobs = [ipc_bytes(table) for _, table in tables]
-    except _UNCONVERTIBLE:
+    except UNCONVERTIBLE:
         return
     table = pa.table({"name": pa.array(names, pa.string()),
                       "data": pa.array(blobs, pa.large_binary())})
@@ -129,10 +129,6 @@ def _store(folder: Path, key: str, scores: MemberScores | Tables) -> None:
         {"points-score": json.dumps({"format": FORMAT, "key": key})})
     with contextlib.suppress(OSError):
         atomic_write(folder / (PREFIX + key + _SUFFIX), ipc_bytes(table, compress=False))
-
-
-#: What converting a table Arrow cannot hold raises (objects from Python).
-_UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError)
 
 
 Entry = dict[str, list[pa.Table]]
@@ -239,27 +235,18 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
     if len(missing) == n:  # one call for everyone, split afterwards
         scored = score(bare)
-        _keep(folder, keys, _split(scored, records, roster_chunk, missing))
+        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
         tell(progress, "score", branches, branches)
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
     loaded = _scores([f for f in found if f is not None], ruleset, calendar)
     if missing:
         scored = score(_subset(bare, parts, missing))
-        _keep(folder, keys, _split(scored, records, roster_chunk, missing))
+        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
         loaded.append(scored)  # the changed chunks as one more partition
     else:
         _keep(folder, keys, {})
     tell(progress, "score", branches, branches)
     return combine_scores(records, loaded)
-
-
-def _split(scored: MemberScores, records: Records, roster_chunk: np.ndarray,
-           missing: list[int]) -> dict[int, Tables] | None:
-    """:func:`.split.split_entries`, or None (nothing kept) when a table cannot be Arrow."""
-    try:
-        return split_entries(scored, records, roster_chunk, missing)
-    except _UNCONVERTIBLE:
-        return None
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

@@ -96,8 +96,10 @@ def _split(frame: pd.DataFrame, part: np.ndarray, parts: int) -> list[pd.DataFra
 
 def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
     whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if keys is None or len(whole) < 2:
+    if keys is None:
         return whole
+    if len(whole) < 2:
+        return whole.reset_index(drop=True)
     return in_order(whole, lexsort(sort_keys(whole, keys)))
 
 
@@ -111,7 +113,7 @@ def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS
     moves whole branches), each Arrow column is made of zero-copy slices, one per run, instead
     of a copy of every value; NumPy columns are taken (the values are the same either way)."""
     firsts = np.flatnonzero(np.diff(order) != 1) + 1
-    if len(firsts) >= max_runs:
+    if len(firsts) >= max_runs or not len(order):
         return frame.take(order).reset_index(drop=True)
     starts = order[np.r_[0, firsts]].tolist()
     lengths = np.diff(np.r_[0, firsts, len(order)]).tolist()

@@ -29,13 +29,16 @@ from ..vocab.frames import run_starts
 from ..vocab.issues import ISSUE_COLUMNS
 from .partition import ORDER
 
-__all__ = ["FRAMES", "Tables", "arrow_table", "entry_tables", "plain_issues", "split_entries"]
+__all__ = ["FRAMES", "UNCONVERTIBLE", "Tables", "arrow_table", "entry_tables", "plain_issues",
+           "split_entries"]
 
 #: The frames of :class:`~points.score.MemberScores` an entry holds, one Arrow table each, in
 #: this order; then ``flag_rows`` and ``evidence_rows`` (each one frame) when there are any.
 FRAMES = ("members", "ledger", "totals", "monthly", "issues", "events", "logs", "grouped_issues")
 
 Tables = list[tuple[str, pa.Table]]
+#: What converting a table Arrow cannot hold raises (objects from Python).
+UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError)
 #: Past this many runs of one part's rows in a table, the rows are put in part order first.
 _MAX_RUNS = 20_000
 
@@ -130,13 +133,16 @@ def split_entries(scores: MemberScores, records: Records, roster_chunk: np.ndarr
         column = "_member" if name == "grouped_issues" else "member_id"
         if column not in frame.columns or (name == "issues" and frame[column].isna().any()):
             return None
+    try:
+        tables = [arrow_table(frame) for _, frame in frames]
+    except UNCONVERTIBLE:
+        return None  # a table Arrow cannot hold: nothing is kept
     out: dict[int, Tables] = {chunk: [] for chunk in chunks}
-    for name, frame in frames:
+    for (name, frame), table in zip(frames, tables, strict=True):
         at = _positions(frame["_member" if name == "grouped_issues" else "member_id"], ids)
         where = np.where(at >= 0, local[roster_chunk[np.maximum(at, 0)]], unknown)
         if (where < 0).any():
             return None  # a row of a member outside these chunks
-        for chunk, piece in zip(chunks, _pieces(arrow_table(frame), where, len(chunks)),
-                                strict=True):
+        for chunk, piece in zip(chunks, _pieces(table, where, len(chunks)), strict=True):
             out[chunk].append((name, piece))
     return out

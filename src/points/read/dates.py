@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..vocab.frames import factorize_exact
 from ..vocab.text import normalize_name
 
 __all__ = ["YEAR_RE", "parse_dates", "parse_one", "year_in"]
@@ -73,7 +74,7 @@ def parse_dates(values: pd.Series, year: int | None) -> pd.DataFrame:
     """``date`` (datetime64), ``rest`` (text beside the date, e.g. an activity name) and
     ``verdict`` (``ok`` / ``bad`` / ``noyear`` / ``none``) for each value, aligned with
     ``values``."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    codes, uniques = factorize_exact(values.to_numpy(dtype=object))
     parsed = [parse_one(v, year) for v in uniques]
     dates = pd.Series([p[0] for p in parsed], dtype="datetime64[us]")
     rest = pd.Series([p[1] for p in parsed], dtype="string")

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..vocab.errors import WorkbookError, os_problem
-from ..vocab.frames import intern, per_distinct
+from ..vocab.frames import factorize_exact, intern, per_distinct
 from ..vocab.text import cell_text, normalize_name, suggestion_zh
 from .arrays import id_text, no_gc, rectangle_sources
 from .dates import parse_one
@@ -236,7 +236,7 @@ class _Scanner:
                    cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Report the error cells among mark cells (``values`` row by row over ``cols``);
         return the values' codes and distinct values (:func:`pandas.factorize`)."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = factorize_exact(values)
         errors = [i for i, u in enumerate(uniques) if isinstance(u, CellError)]
         for at in np.flatnonzero(np.isin(codes, errors)).tolist() if errors else ():
             r, c = int(rows[at // len(cols)]), int(cols[at % len(cols)])
@@ -306,7 +306,7 @@ class _Scanner:
     def _mark_codes(self, values: np.ndarray) -> np.ndarray:
         """The codes (into ``marks``) of the matrix cells ``values`` (every rectangle of the
         file, row by row, as ``cell_sources``); their error cells reported."""
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = factorize_exact(values)
         errors = [i for i, u in enumerate(uniques) if isinstance(u, CellError)]
         for at in np.flatnonzero(np.isin(codes, errors)).tolist() if errors else ():
             self._issue("bad_cell", f"签到单元格是“{values[at]}”，不是签到符号，此记录未计分"

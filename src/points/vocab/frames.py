@@ -8,6 +8,7 @@ must call Python.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -17,10 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "empty_table", "intern", "isin", "join_runs", "lexsort", "map_distinct",
-           "natural_key",
-           "natural_ranks", "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys",
-           "source_key", "text_ranks"]
+__all__ = ["distinct", "empty_table", "factorize_exact", "intern", "isin", "join_runs",
+           "lexsort", "map_distinct", "natural_key", "natural_ranks", "per_distinct",
+           "positions", "run_starts", "sort_frame", "sort_keys", "source_key", "text_ranks"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -42,10 +42,39 @@ def per_distinct(values: np.ndarray, convert: Callable[[Any], Any]) -> np.ndarra
     numpy, so the scans can run it in forked workers)."""
     if not len(values):
         return np.array([], dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorize_exact(values)
     done = np.empty(len(uniques), dtype=object)
     done[:] = [convert(v) for v in uniques]
     return done[codes]
+
+
+_NUMBERS = (bool, int, float, np.bool_, np.number)
+
+
+def factorize_exact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)`` of an object array, keeping apart the
+    values it hashes as one but that are written differently: ``True``, ``1`` and ``1.0``;
+    ``False``, ``0``, ``0.0`` and ``-0.0``. (Otherwise whichever comes first would stand for the
+    others, and the order of the cells would change their text.) Codes in order of first
+    appearance; only the cells holding numbers are looked at one by one."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    numeric = np.fromiter((isinstance(u, _NUMBERS) for u in uniques), bool, len(uniques))
+    if not numeric.any():
+        return codes, uniques
+    at = np.flatnonzero(numeric[codes])
+    tags = pd.factorize(np.frompyfunc(_written_as, 1, 1)(values[at]))[0]
+    key = codes.astype("int64") * (int(tags.max()) + 2)  # a unique's cells, by how written
+    key[at] += tags + 1
+    exact = pd.factorize(key)[0]
+    firsts = np.unique(exact, return_index=True)[1]  # each new code's first cell, in order
+    return exact, values[firsts]
+
+
+def _written_as(value: Any) -> str:
+    """The kind of number ``value`` is, as far as its text differs: its type, and the sign of
+    a float's zero."""
+    negative = isinstance(value, float) and math.copysign(1.0, value) < 0
+    return type(value).__name__ + ("-" if negative else "")
 
 
 def join_runs(keys: pd.Series, texts: pd.Series, sep: str) -> pd.DataFrame:
@@ -178,11 +207,10 @@ def isin(values: pd.Series, others: pd.Series | pd.Index | np.ndarray | list[str
     through Arrow's hash set: pandas turns each of ``others`` into a Python scalar first,
     which costs more than the lookup itself when ``others`` are many (every member's id). A
     missing value is in ``others`` when one of them is missing, as in pandas."""
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+    among = _text_like(others, values) if _is_arrow_text(values) else None
+    if among is None:  # not text on both sides: pandas' own isin
         return np.asarray(values.isin(others), dtype=bool)
-    mine = _arrow_text(values)
-    other = _arrow_text(others if isinstance(others, pd.Series) and others.dtype == values.dtype
-                        else pd.Series(np.asarray(others, dtype=object), dtype=values.dtype))
+    mine, other = _arrow_text(values), _arrow_text(among)
     if not len(other):
         return np.zeros(len(values), dtype=bool)
     found = pc.is_in(mine, value_set=other.cast(mine.type))
@@ -200,19 +228,31 @@ def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np
     value once: much faster than ``Index.get_indexer`` on long text columns. Arrow text is
     looked up in one pass of Arrow's ``index_in`` against the labels (unique, as
     ``get_indexer`` needs them), without numbering the values first."""
-    if _is_arrow_text(values):
-        among = pd.Series(np.asarray(labels, dtype=object), dtype=values.dtype)
-        if among.notna().all() and not among.duplicated().any():
-            found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among).cast(
-                _arrow_text(values).type), skip_nulls=True)
-            return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype="int64")
+    among = _text_like(labels, values) if _is_arrow_text(values) else None
+    if among is not None and among.notna().all() and not among.duplicated().any():
+        found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among).cast(
+            _arrow_text(values).type), skip_nulls=True)
+        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype="int64")
     codes, uniques = pd.factorize(values)
     found = pd.Index(labels).get_indexer(uniques)
     return np.append(found, -1)[codes]
 
 
-def _is_arrow_text(values: pd.Series) -> bool:
+def _is_arrow_text(values: pd.Series | pd.Index) -> bool:
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _text_like(others: pd.Series | pd.Index | np.ndarray | list[str],
+               values: pd.Series) -> pd.Series | None:
+    """``others`` as a text column of ``values``' dtype (Arrow text is taken as it is), or
+    None when one of them is neither text nor missing (then text and numbers must not meet:
+    ``"1"`` is not ``1``)."""
+    if isinstance(others, pd.Series | pd.Index) and _is_arrow_text(others):
+        return pd.Series(others.array).astype(values.dtype)
+    plain = np.asarray(others, dtype=object)
+    if pd.api.types.infer_dtype(plain, skipna=True) not in ("string", "empty"):
+        return None
+    return pd.Series(plain, dtype=values.dtype)
 
 
 def sort_keys(frame: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
@@ -299,7 +339,7 @@ def _day_numbers(dates: np.ndarray) -> np.ndarray:
 def _span(key: np.ndarray) -> int | None:
     """How many values an integer ``key`` spans (None for another kind of key, or one too
     wide to pack)."""
-    if key.dtype.kind not in "iub" or not len(key):
-        return None
+    if key.dtype.kind not in "iub" or not len(key) or int(key.max()) > np.iinfo("int64").max:
+        return None  # (an unsigned key past int64 is left as it is)
     span = int(key.max()) - int(key.min()) + 1
     return span if span <= _ROOM else None

@@ -86,7 +86,8 @@ class Scoring:
         # grouped by the ids' sorted codes, as a groupby on the ids would be (whether pandas
         # adds the groups with reduceat or compensated sums depends on it)
         code, uniques = pd.factorize(block["member_id"], sort=True)
-        sums = pd.Series(block["points"].to_numpy()).groupby(code).sum()
+        points, known_ids = block["points"].to_numpy(), code >= 0  # no member (-1): no one's
+        sums = pd.Series(points[known_ids]).groupby(code[known_ids]).sum()
         ids = pd.Series(uniques).take(sums.index.to_numpy()).reset_index(drop=True)
         self._block_sums[id(block)] = (weakref.ref(block), ids, sums.to_numpy())
         return ids, sums.to_numpy()

@@ -140,7 +140,8 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     :func:`points.read_workbooks`): each chunk of branches' scores is kept there, keyed by its
     records, the ruleset's content, the period and the program's version, and a later run
     scores only the chunks whose records changed (:mod:`points.backends.cache`); the result
-    is the same as without it. Entries this run did not use are removed from the folder. A
+    is the same as without it. Entries this run did not use are removed from the folder, except
+    those of the other ruleset or period used last (a monthly report beside the year's scores). A
     folder that cannot be used (a file, or a folder of other files) raises
     :class:`points.ArgumentError`, as in :func:`points.read_workbooks`.
     """

@@ -159,7 +159,32 @@ def test_only_the_changed_branch_is_scored_again(example_records: points.Records
     fresh = _Scorer(other, calendar)
     score_cached(changed, other, calendar, folder, fresh, size=1)
     assert len(fresh.asked) == 1 and len(fresh.asked[0]) == per_branch[1]
-    assert not _entries(folder) & before and len(_entries(folder)) == per_branch[1]
+    assert before < _entries(folder) and len(_entries(folder)) == 2 * per_branch[1]
+
+
+def test_two_kinds_of_run_sharing_a_folder_keep_each_others_chunks(
+        example_records: points.Records, per_branch: tuple[np.ndarray, int],
+        tmp_path: Path) -> None:
+    """The year's scores and a monthly report alternate without scoring again; a third kind
+    of run keeps only the kind used last beside its own."""
+    rules = default_ruleset()
+    folder = prepare_cache(tmp_path / "c")
+    runs = {when: calendar_for(example_records, rules, as_of=when)
+            for when in ("2024-06-30", "2024-09-30")} | {"year": calendar_for(example_records, rules)}
+    scorers = {when: _Scorer(rules, calendar) for when, calendar in runs.items()}
+
+    def run(when: str) -> set[str]:
+        score_cached(example_records, rules, runs[when], folder, scorers[when], size=1)
+        return _entries(folder)
+
+    year = run("year")
+    both = run("2024-06-30")
+    june = both - year
+    assert len(year) == len(june) == per_branch[1]
+    assert run("year") == both and len(scorers["year"].asked) == 1  # loaded, nothing evicted
+    assert run("2024-06-30") == both and len(scorers["2024-06-30"].asked) == 1
+    third = run("2024-09-30")  # a third kind: the year's chunks go, June's (used last) stay
+    assert june <= third and not third & year and len(third) == 2 * per_branch[1]
 
 
 def test_grouped_issues_across_chunks_are_counted_as_one_run(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ them the same way; the chunks are combined as any partition is
 (:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
 table per frame (dtypes kept, categoricals included); no pickle. Entries are written
 atomically; a damaged one is ignored and written again. After a run, the entries it did not
-use are removed (:func:`points.vocab.store.prune`): the cache holds the last run's chunks.
+use are removed (:func:`points.vocab.store.prune`), except those of the group (another
+ruleset, period or program) used last before it: the cache holds the last two kinds of run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import metadata, resources
@@ -53,7 +55,7 @@ __all__ = ["PREFIX", "score_cached", "scoring_version"]
 
 #: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
 FORMAT = 2
-#: Score entries' names: ``score-<key>.arrow`` (scan entries are ``<key>.arrow``).
+#: Score entries' names: ``score-<group>-<key>.arrow`` (scan entries are ``<key>.arrow``).
 PREFIX = "score-"
 _SUFFIX = ".arrow"
 #: What the scores depend on besides the records, the ruleset and the period.
@@ -228,8 +230,8 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
     parts = record_parts(records, roster_chunk)
-    keys = [hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, parts, n)]
+    keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
+            for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
     found = [_read(folder, key) for key in keys]  # once per chunk
     missing = [k for k, got in enumerate(found) if got is None]
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
@@ -250,7 +252,35 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:
-    """Store the new chunks' entries; remove the entries of chunks this run did not use."""
+    """Store the new chunks' entries and mark them all used; remove the other entries of this
+    run's group (same ruleset, period and program: superseded) and of every other group but
+    the one used last (so that two kinds of run sharing a folder, the year's scores and a
+    monthly report, do not evict each other's chunks)."""
     for k, piece in (pieces or {}).items():
         _store(folder, keys[k], piece)
-    prune(folder, [PREFIX + key + _SUFFIX for key in keys], _SUFFIX, PREFIX)
+    mine = [PREFIX + key + _SUFFIX for key in keys]
+    for name in mine:  # used now: the group used last is the one kept beside this run's
+        with contextlib.suppress(OSError):
+            os.utime(folder / name)
+    prune(folder, [*mine, *_last_other(folder, keys[0].split("-")[0] if keys else "")],
+          _SUFFIX, PREFIX)
+
+
+#: The characters of the common key that name an entry's group (``score-<group>-<key>``).
+_GROUP = 12
+
+
+def _last_other(folder: Path, group: str) -> list[str]:
+    """The names of the entries of the group, other than ``group``, used last."""
+    used: dict[str, tuple[float, list[str]]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):  # once per entry
+            name = entry.name
+            if not (name.startswith(PREFIX) and name.endswith(_SUFFIX)):
+                continue
+            theirs = name[len(PREFIX):].split("-")[0]
+            if theirs != group:
+                with contextlib.suppress(OSError):
+                    when, names = used.get(theirs, (0.0, []))
+                    used[theirs] = (max(when, entry.stat().st_mtime), [*names, name])
+    return max(used.values())[1] if used else []

@@ -41,8 +41,9 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
     at = np.flatnonzero(keep)
     activities = pd.array(m.activities, dtype="string")
     marks = pd.array(m.marks, dtype="string")
-    # one array first: a take across the files' many chunks costs several times more
-    sources = pa.chunked_array(m.cell_sources, pa.string()).combine_chunks()
+    # one array first: a take across the files' many chunks costs several times more; as
+    # large_string (pandas' own text type: no cast later), which holds past 2 GiB of addresses
+    sources = pa.chunked_array(m.cell_sources, pa.string()).cast(pa.large_string()).combine_chunks()
     if len(at) < len(sources):
         sources = sources.take(pa.array(at))
     return pd.DataFrame({

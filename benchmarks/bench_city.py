@@ -1,7 +1,7 @@
 """Benchmark: a city's year end to end — ``points score`` against the floor and an analyst script.
 
     python benchmarks/bench_city.py [--scale 0.125 0.25] [--repeat 3] [--data DIR]
-                                    [--jobs points,sheets,floor,analyst] [--profile]
+                                    [--jobs points,nocache,sheets,floor,analyst] [--profile]
 
 For each scale (1 = 125,000 members in 2,000 branch workbooks, about 5 M attendance records;
 see benchmarks/city.py) a realistic city is generated once into ``--data`` (default: a folder
@@ -11,6 +11,7 @@ as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` r
 - ``points``   ``points score CITY -o OUT/city.xlsx`` (the venv's command, default options: a
                city's ledger goes to Parquet beside the workbook, ``--ledger auto``; every
                round a first run: the scan and score caches beside it are removed before)
+- ``nocache``  the same with ``--no-cache`` (nothing kept: what caching costs a first run)
 - ``sheets``   the same with ``--ledger sheets`` (the ledger split over sheets of the workbook,
                the default before ``auto``)
 - ``floor``    every cell of every sheet of every file read by the fastest reader and nothing
@@ -64,8 +65,9 @@ except ImportError:  # the tree's RSS is not sampled; the largest process's max 
 
 HERE = Path(__file__).parent
 BIN = Path(sys.executable).parent
-JOBS = ("points", "sheets", "floor", "analyst")
-LABELS = {"points": "points score", "sheets": "points score --ledger sheets",
+JOBS = ("points", "nocache", "sheets", "floor", "analyst")
+LABELS = {"points": "points score", "nocache": "points score --no-cache",
+          "sheets": "points score --ledger sheets",
           "floor": "floor", "analyst": "analyst script (pandas+calamine)"}
 
 
@@ -231,8 +233,8 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
     if cells and "floor" in jobs:
         print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
     ratios = {}
-    for top, bottom in (("points", "floor"), ("sheets", "floor"), ("analyst", "points"),
-                        ("analyst", "sheets")):
+    for top, bottom in (("points", "floor"), ("nocache", "floor"), ("sheets", "floor"),
+                        ("analyst", "points"), ("analyst", "nocache"), ("analyst", "sheets")):
         if top in jobs and bottom in jobs:
             r = {a: _median(jobs[top], a) / _median(jobs[bottom], a) for a in ("wall", "cpu", "tree_mb")}
             ratios[f"{top}/{bottom}"] = r
@@ -357,6 +359,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     out = Path(tempfile.mkdtemp(prefix=f"bench-city-{scale:g}-", dir=args.out))
     points_cmd = [str(BIN / "points"), "score", str(folder)]
     commands = {"points": [*points_cmd, "-o", str(out / "city.xlsx")],
+                "nocache": [*points_cmd, "-o", str(out / "city-nocache.xlsx"), "--no-cache"],
                 "sheets": [*points_cmd, "-o", str(out / "city-sheets.xlsx"), "--ledger", "sheets"],
                 "floor": [sys.executable, __file__, "_floor", str(folder)],
                 "analyst": [sys.executable, str(HERE / "analyst_script.py"), str(folder),
@@ -367,7 +370,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     cells, reader = None, ""
     for round_ in range(args.repeat):
         for job in jobs.values():
-            uses_points = job.name in ("points", "sheets")
+            uses_points = job.name in ("points", "nocache", "sheets")
             if uses_points:  # every round a first run: the caches beside the output are written
                 shutil.rmtree(out / "积分缓存", ignore_errors=True)
             run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)

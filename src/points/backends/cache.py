@@ -272,15 +272,14 @@ _GROUP = 12
 
 def _last_other(folder: Path, group: str) -> list[str]:
     """The names of the entries of the group, other than ``group``, used last."""
-    used: dict[str, tuple[float, list[str]]] = {}
+    last: dict[str, float] = {}
+    names: dict[str, list[str]] = {}
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry
             name = entry.name
-            if not (name.startswith(PREFIX) and name.endswith(_SUFFIX)):
-                continue
             theirs = name[len(PREFIX):].split("-")[0]
-            if theirs != group:
+            if name.startswith(PREFIX) and name.endswith(_SUFFIX) and theirs != group:
                 with contextlib.suppress(OSError):
-                    when, names = used.get(theirs, (0.0, []))
-                    used[theirs] = (max(when, entry.stat().st_mtime), [*names, name])
-    return max(used.values())[1] if used else []
+                    last[theirs] = max(last.get(theirs, 0.0), entry.stat().st_mtime)
+                    names.setdefault(theirs, []).append(name)
+    return names[max(last, key=lambda g: (last[g], g))] if last else []

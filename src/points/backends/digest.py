@@ -25,9 +25,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from ..records import Records
+from ..vocab.frames import arrow_text, is_arrow_text, text_buffers
 from .partition import branch_names
 
 __all__ = ["CHUNK_BRANCHES", "chunk_digests", "chunks"]
@@ -69,16 +69,9 @@ Feed = Callable[[int, int], list[bytes | memoryview]]
 
 def _column(values: pd.Series) -> Feed:
     """What a run ``[a, b)`` of ``values`` contributes to its chunk's digest."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        array = pa.array(values.array)  # the Arrow data behind the column (one chunk)
-        if isinstance(array, pa.ChunkedArray):
-            array = array.combine_chunks()
-        width = "int64" if pa.types.is_large_string(array.type) else "int32"
-        buffers = array.buffers()
-        offsets = np.frombuffer(buffers[1], width)[array.offset:array.offset + len(array) + 1] \
-            if buffers[1] is not None else np.zeros(len(array) + 1, width)
-        data = (np.frombuffer(buffers[2], "uint8") if len(buffers) > 2 and buffers[2] is not None
-                else np.zeros(0, "uint8"))
+    if is_arrow_text(values):
+        array = arrow_text(values)
+        offsets, data = text_buffers(array)
         missing = array.is_null().to_numpy(zero_copy_only=False)
         return lambda a, b: [np.diff(offsets[a:b + 1]).astype("int64").tobytes(),
                              data[offsets[a]:offsets[b]].data,

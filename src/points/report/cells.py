@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..vocab.frames import arrow_text, is_arrow_text
 from ..vocab.text import column_letter
 
 __all__ = [
@@ -65,12 +66,8 @@ def text_array(values: pd.Series) -> pa.Array:
         codes = values.cat.codes.to_numpy()
         return text_array(values.cat.categories.to_series()).take(pa.array(codes,
                                                                            mask=codes < 0))
-    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
-        values = values.astype("string")
-    array = pa.array(values.array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pc.cast(array, pa.large_string())
+    return pc.cast(arrow_text(values if is_arrow_text(values) else values.astype("string")),
+                   pa.large_string())
 
 
 def text_series(array: pa.Array, index: pd.Index, dtype: pd.StringDtype[Any] = NA_TEXT

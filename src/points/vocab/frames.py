@@ -18,9 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct", "empty_table", "factorize_exact", "intern", "isin", "join_runs",
-           "lexsort", "map_distinct", "natural_key", "natural_ranks", "per_distinct",
-           "positions", "run_starts", "sort_frame", "sort_keys", "source_key", "text_ranks"]
+__all__ = ["arrow_text", "distinct", "empty_table", "factorize_exact", "intern", "is_arrow_text",
+           "isin", "join_runs", "lexsort", "map_distinct", "natural_key", "natural_ranks",
+           "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys", "source_key",
+           "text_buffers", "text_ranks"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -142,9 +143,7 @@ def source_key(sources: pd.Series) -> list[np.ndarray]:
         codes = sources.cat.codes.to_numpy()  # missing (-1): the last, "", as for text
         keys = source_key(pd.Series([*sources.cat.categories, ""], dtype="string"))
         return [k[codes] for k in keys]
-    text = pa.array(sources.astype("string").fillna("").array)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
+    text = arrow_text(sources.astype("string").fillna(""))
     trimmed = pc.utf8_rtrim(text, characters="0123456789")
     digits = (pc.utf8_length(text).to_numpy(zero_copy_only=False)
               - pc.utf8_length(trimmed).to_numpy(zero_copy_only=False)).astype("int64")
@@ -162,13 +161,10 @@ def _trailing_number(text: pa.Array, digits: np.ndarray) -> np.ndarray:
     """The value of the last ``digits`` characters of each text (ASCII digits, one byte each
     in UTF-8), read from the Arrow buffers one place value at a time."""
     last = np.zeros(len(digits), dtype="int64")
-    data = text.buffers()[2]
-    if not len(digits) or data is None:
+    if not len(digits):
         return last
-    width = "int64" if pa.types.is_large_string(text.type) else "int32"
-    offsets = np.frombuffer(text.buffers()[1], dtype=width)[text.offset:text.offset + len(text) + 1]
+    offsets, chars = text_buffers(text)
     ends = offsets[1:].astype("int64")
-    chars = np.frombuffer(data, dtype="uint8")
     for k in range(1, int(digits.max()) + 1):
         has = np.flatnonzero(digits >= k)
         last[has] += (chars[ends[has] - k].astype("int64") - 48) * 10 ** (k - 1)
@@ -207,20 +203,31 @@ def isin(values: pd.Series, others: pd.Series | pd.Index | np.ndarray | list[str
     through Arrow's hash set: pandas turns each of ``others`` into a Python scalar first,
     which costs more than the lookup itself when ``others`` are many (every member's id). A
     missing value is in ``others`` when one of them is missing, as in pandas."""
-    among = _text_like(others, values) if _is_arrow_text(values) else None
+    among = _text_like(others, values) if is_arrow_text(values) else None
     if among is None:  # not text on both sides: pandas' own isin
         return np.asarray(values.isin(others), dtype=bool)
-    mine, other = _arrow_text(values), _arrow_text(among)
+    mine, other = arrow_text(values), arrow_text(among)
     if not len(other):
         return np.zeros(len(values), dtype=bool)
     found = pc.is_in(mine, value_set=other.cast(mine.type))
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """The Arrow array behind a text column, in one chunk."""
+def arrow_text(values: pd.Series) -> pa.Array:
+    """The Arrow array behind a text column (see :func:`is_arrow_text`), in one chunk."""
     array = pa.array(values.array)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def text_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (one more than the values; the ``i``-th text is ``data[offsets[i]:
+    offsets[i + 1]]``) and the UTF-8 bytes of an Arrow text array, as NumPy views (no copy)."""
+    buffers = text.buffers()
+    width = "int64" if pa.types.is_large_string(text.type) else "int32"
+    offsets = (np.frombuffer(buffers[1], width)[text.offset:text.offset + len(text) + 1]
+               if buffers[1] is not None else np.zeros(len(text) + 1, width))
+    data = np.frombuffer(buffers[2], "uint8") if buffers[2] is not None else np.zeros(0, "uint8")
+    return offsets, data
 
 
 def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np.ndarray:
@@ -228,17 +235,18 @@ def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np
     value once: much faster than ``Index.get_indexer`` on long text columns. Arrow text is
     looked up in one pass of Arrow's ``index_in`` against the labels (unique, as
     ``get_indexer`` needs them), without numbering the values first."""
-    among = _text_like(labels, values) if _is_arrow_text(values) else None
+    among = _text_like(labels, values) if is_arrow_text(values) else None
     if among is not None and among.notna().all() and not among.duplicated().any():
-        found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among).cast(
-            _arrow_text(values).type), skip_nulls=True)
+        text = arrow_text(values)
+        found = pc.index_in(text, value_set=arrow_text(among).cast(text.type), skip_nulls=True)
         return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype="int64")
     codes, uniques = pd.factorize(values)
     found = pd.Index(labels).get_indexer(uniques)
     return np.append(found, -1)[codes]
 
 
-def _is_arrow_text(values: pd.Series | pd.Index) -> bool:
+def is_arrow_text(values: pd.Series | pd.Index) -> bool:
+    """``values`` are pandas text held by Arrow (the ``string`` and ``str`` dtypes)."""
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
@@ -247,7 +255,7 @@ def _text_like(others: pd.Series | pd.Index | np.ndarray | list[str],
     """``others`` as a text column of ``values``' dtype (Arrow text is taken as it is), or
     None when one of them is neither text nor missing (then text and numbers must not meet:
     ``"1"`` is not ``1``)."""
-    if isinstance(others, pd.Series | pd.Index) and _is_arrow_text(others):
+    if isinstance(others, pd.Series | pd.Index) and is_arrow_text(others):
         return pd.Series(others.array).astype(values.dtype)
     plain = np.asarray(others, dtype=object)
     if pd.api.types.infer_dtype(plain, skipna=True) not in ("string", "empty"):

@@ -28,15 +28,13 @@ import pandas as pd
 
 from ..records import Records
 from ..vocab.frames import arrow_text, is_arrow_text, text_buffers
-from .partition import branch_names
+from .partition import MAX_RUNS, branch_names
 
 __all__ = ["CHUNK_BRANCHES", "chunk_digests", "chunks"]
 
 #: Branches per chunk, on average (a chunk ends after a branch whose name hashes to a
 #: multiple of it): the branches re-scored with one that changed.
 CHUNK_BRANCHES = 16
-#: Past this many runs of one chunk's rows in a table, the rows are ordered by chunk first.
-_MAX_RUNS = 20_000
 
 
 def chunks(records: Records, size: int = CHUNK_BRANCHES) -> tuple[np.ndarray, int]:
@@ -87,7 +85,7 @@ def chunk_digests(records: Records, parts: dict[str, np.ndarray], n: int) -> lis
     for name, part in parts.items():
         frame = getattr(records, name)
         bounds, chunk_of_run = _runs(part)
-        if len(chunk_of_run) > _MAX_RUNS:  # scattered rows: put each chunk's together
+        if len(chunk_of_run) > MAX_RUNS:  # scattered rows: put each chunk's together
             order = np.argsort(part, kind="stable")
             frame, part = frame.take(order), part[order]
             bounds, chunk_of_run = _runs(part)

@@ -25,8 +25,8 @@ from ..score.checks import merge_groups
 from ..vocab.frames import lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["MAX_RUNS", "branch_names", "combine_scores", "in_order", "partition_records",
-           "record_parts", "split_records"]
+__all__ = ["MAX_RUNS", "branch_names", "combine_scores", "drop_merged", "in_order",
+           "partition_records", "record_parts", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
@@ -103,7 +103,9 @@ def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
     return in_order(whole, lexsort(sort_keys(whole, keys)))
 
 
-#: Past this many runs of consecutive rows in an order, Arrow columns are taken row by row.
+#: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),
+#: rows are taken one by one instead of sliced a run at a time (here, :mod:`.split`,
+#: :mod:`.digest`).
 MAX_RUNS = 20_000
 
 
@@ -162,6 +164,14 @@ def _issues(parts: list[MemberScores], grouped: pd.DataFrame) -> list[pd.DataFra
     if not len(grouped):
         return [plain]
     seen = pd.concat([merge_groups(p.grouped_issues) for p in parts], ignore_index=True)
-    key = pd.MultiIndex.from_frame(seen[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    mine = pd.MultiIndex.from_frame(plain[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    return [plain[~mine.isin(key)], merge_groups(grouped)[ISSUE_COLUMNS]]
+    return [drop_merged(plain, seen), merge_groups(grouped)[ISSUE_COLUMNS]]
+
+
+def drop_merged(issues: pd.DataFrame, merged: pd.DataFrame) -> pd.DataFrame:
+    """``issues`` without the rows that are among ``merged`` (grouped issues as
+    :func:`points.score.checks.merge_groups` made them): those are rebuilt from their rows."""
+    if not len(merged):
+        return issues
+    seen = pd.MultiIndex.from_frame(merged[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    mine = pd.MultiIndex.from_frame(issues[ISSUE_COLUMNS].astype("string").fillna("\x00"))
+    return issues[~mine.isin(seen)]

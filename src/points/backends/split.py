@@ -26,8 +26,7 @@ from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
 from ..vocab.frames import run_starts
-from ..vocab.issues import ISSUE_COLUMNS
-from .partition import ORDER
+from .partition import MAX_RUNS, ORDER, drop_merged
 
 __all__ = ["FRAMES", "UNCONVERTIBLE", "Tables", "arrow_table", "entry_tables", "plain_issues",
            "split_entries"]
@@ -39,8 +38,6 @@ FRAMES = ("members", "ledger", "totals", "monthly", "issues", "events", "logs", 
 Tables = list[tuple[str, pa.Table]]
 #: What converting a table Arrow cannot hold raises (objects from Python).
 UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError)
-#: Past this many runs of one part's rows in a table, the rows are put in part order first.
-_MAX_RUNS = 20_000
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -61,12 +58,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 def plain_issues(scores: MemberScores) -> pd.DataFrame:
     """The issues that are not grouped ones (those are rebuilt per chunk from their rows)."""
-    merged = merge_groups(scores.grouped_issues)
-    if not len(merged):
-        return scores.issues
-    seen = pd.MultiIndex.from_frame(merged[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    mine = pd.MultiIndex.from_frame(scores.issues[ISSUE_COLUMNS].astype("string").fillna("\x00"))
-    return scores.issues[~mine.isin(seen)]
+    return drop_merged(scores.issues, merge_groups(scores.grouped_issues))
 
 
 def _positions(members: pd.Series, ids: pd.Index) -> np.ndarray:
@@ -82,12 +74,12 @@ def _positions(members: pd.Series, ids: pd.Index) -> np.ndarray:
 def _pieces(table: pa.Table, part: np.ndarray, parts: int) -> list[pa.Table]:
     """``table``'s rows by part (0 … ``parts`` - 1), each part's rows in their order: the
     runs of rows of one part are zero-copy slices (a part's table is its runs' slices one
-    after another, a record batch each); past :data:`_MAX_RUNS` runs, one ``take`` puts the
+    after another, a record batch each); past :data:`.partition.MAX_RUNS` runs, one ``take`` puts the
     rows in part order first."""
     if not len(part):
         return [table] * parts
     firsts = np.flatnonzero(np.diff(part)) + 1
-    if len(firsts) >= _MAX_RUNS:
+    if len(firsts) >= MAX_RUNS:
         order = np.argsort(part, kind="stable")
         bounds = np.searchsorted(part[order], np.arange(parts + 1)).tolist()
         taken = table.take(pa.array(order))

@@ -20,7 +20,7 @@ def test_the_pieces_are_each_parts_rows_in_order(part: list[int], take: bool) ->
     where = np.array(part, dtype="int64")
     with pytest.MonkeyPatch.context() as patch:
         if take:  # (past so many runs, one take puts the rows in order first)
-            patch.setattr(split, "_MAX_RUNS", 0)
+            patch.setattr(split, "MAX_RUNS", 0)
         pieces = split._pieces(table, where, 4)
     assert len(pieces) == 4
     for k, piece in enumerate(pieces):

@@ -25,7 +25,7 @@ import pyarrow as pa
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import run_starts
+from ..vocab.frames import per_run
 from .partition import MAX_RUNS, ORDER, drop_merged
 
 __all__ = ["FRAMES", "UNCONVERTIBLE", "Tables", "arrow_table", "entry_tables", "plain_issues",
@@ -64,11 +64,7 @@ def plain_issues(scores: MemberScores) -> pd.DataFrame:
 def _positions(members: pd.Series, ids: pd.Index) -> np.ndarray:
     """Each row's member's position in ``ids`` (-1: none), looked up once per run of equal
     members (the tables are in member order)."""
-    if not len(members):
-        return np.zeros(0, "int64")
-    heads = np.flatnonzero(run_starts(members))
-    found = ids.get_indexer(pd.Index(members.iloc[heads]))
-    return np.repeat(found, np.diff(np.r_[heads, len(members)]))
+    return per_run(members, lambda heads: ids.get_indexer(pd.Index(heads)))
 
 
 def _pieces(table: pa.Table, part: np.ndarray, parts: int) -> list[pa.Table]:

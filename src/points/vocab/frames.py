@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 
 __all__ = ["arrow_text", "distinct", "empty_table", "factorize_exact", "intern", "is_arrow_text",
            "isin", "join_runs", "lexsort", "map_distinct", "natural_key", "natural_ranks",
-           "per_distinct", "positions", "run_starts", "sort_frame", "sort_keys", "source_key",
-           "text_buffers", "text_ranks"]
+           "per_distinct", "per_run", "positions", "run_starts", "sort_frame", "sort_keys",
+           "source_key", "text_buffers", "text_ranks"]
 
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
@@ -189,6 +189,14 @@ def distinct(values: pd.Series) -> pd.Series:
     return values[run_starts(values)].drop_duplicates()
 
 
+def per_run(values: pd.Series, compute: Callable[[pd.Series], np.ndarray]) -> np.ndarray:
+    """``compute`` (one result per value given) applied to the first value of each run of
+    equal values only, its results repeated over their runs: on a column in member order, a
+    hash or lookup per member instead of one per row."""
+    heads = np.flatnonzero(run_starts(values))
+    return np.repeat(compute(values.iloc[heads]), np.diff(np.r_[heads, len(values)]))
+
+
 def run_starts(values: pd.Series) -> np.ndarray:
     """True where a run of equal values begins (a missing value always begins one)."""
     if not len(values):
@@ -291,12 +299,8 @@ def text_ranks(values: pd.Series) -> np.ndarray:
     ``pd.factorize(values.astype("string").fillna(""), sort=True)``, with only the first of
     each run of equal values hashed (the tables are mostly in member order, so a member's
     rows are one run)."""
-    text = values.astype("string").fillna("")
-    if len(text) < 2:
-        return pd.factorize(text, sort=True)[0]
-    heads = np.flatnonzero(run_starts(text))
-    codes = pd.factorize(text.iloc[heads], sort=True)[0]
-    return np.repeat(codes, np.diff(np.r_[heads, len(text)]))
+    return per_run(values.astype("string").fillna(""),
+                   lambda heads: pd.factorize(heads, sort=True)[0])
 
 
 def sort_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ...judge.assessment import AssessmentTables
-from ...vocab.frames import positions, run_starts
+from ...vocab.frames import per_run, positions
 from ...vocab.statuses import STATUS_LABELS
 from ..cells import NA_TEXT, risky, text_array, text_series
 from ..common import check_target
@@ -78,10 +78,7 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
 def _run_positions(values: pd.Series, labels: pd.Series) -> np.ndarray:
     """:func:`points.vocab.frames.positions`, looked up once per run of equal values (the
     ledger is in member order: a few runs a member, not a hash per row)."""
-    if len(values) < 2:
-        return positions(values, labels)
-    heads = np.flatnonzero(run_starts(values))
-    return np.repeat(positions(values.iloc[heads], labels), np.diff(np.r_[heads, len(values)]))
+    return per_run(values, lambda heads: positions(heads, labels))
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index,

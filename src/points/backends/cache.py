@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
@@ -232,23 +233,33 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     parts = record_parts(records, roster_chunk)
     keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
             for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
-    found = [_read(folder, key) for key in keys]  # once per chunk
-    missing = [k for k, got in enumerate(found) if got is None]
+    present = [k for k, key in enumerate(keys) if (folder / (PREFIX + key + _SUFFIX)).is_file()]
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
-    if len(missing) == n:  # one call for everyone, split afterwards
+    if not present:  # one call for everyone, split afterwards
         scored = score(bare)
-        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
+        _keep(folder, keys, split_entries(scored, records, roster_chunk, list(range(n))))
         tell(progress, "score", branches, branches)
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-    loaded = _scores([f for f in found if f is not None], ruleset, calendar)
-    if missing:
-        scored = score(_subset(bare, parts, missing))
-        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
-        loaded.append(scored)  # the changed chunks as one more partition
-    else:
-        _keep(folder, keys, {})
+    with ThreadPoolExecutor(_LOADERS) as pool:  # the entries load while the others are scored
+        loading = pool.map(lambda k: _read(folder, keys[k]), present)
+        absent = sorted(set(range(n)) - set(present))
+        fresh = [(absent, score(_subset(bare, parts, absent)))] if absent else []
+        found = dict(zip(present, loading, strict=True))
+    damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept
+    fresh += [(damaged, score(_subset(bare, parts, damaged)))] if damaged else []
+    entries = [entry for entry in found.values() if entry is not None]
+    pieces: dict[int, Tables] = {}
+    for chunk_list, scored in fresh:
+        pieces.update(split_entries(scored, records, roster_chunk, chunk_list) or {})
+    _keep(folder, keys, pieces)
     tell(progress, "score", branches, branches)
-    return combine_scores(records, loaded)
+    loaded = _scores(entries, ruleset, calendar) if entries else []
+    return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
+
+
+#: Threads that read the score entries (the reading and LZ4 decompression let go of the
+#: interpreter): they run beside the scoring of the chunks that have none.
+_LOADERS = 2
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

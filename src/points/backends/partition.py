@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import lexsort, sort_keys
+from ..vocab.frames import lexsort, per_run, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
 __all__ = ["MAX_RUNS", "branch_names", "combine_scores", "drop_merged", "in_order",
@@ -69,10 +69,10 @@ def partition_records(records: Records, parts: int) -> list[Records]:
 def record_parts(records: Records, roster_part: np.ndarray) -> dict[str, np.ndarray]:
     """Each record's partition, table by table, given each roster row's: its member's, or
     the first (0) for records whose member is on no roster."""
-    ids = pd.Index(records.roster["member_id"])
+    ids = records.roster["member_id"]
     out = {"roster": roster_part}
-    for name in RECORD_TABLES:
-        at = ids.get_indexer(getattr(records, name)["member_id"])
+    for name in RECORD_TABLES:  # looked up once per run of a member's records
+        at = per_run(getattr(records, name)["member_id"], lambda heads: positions(heads, ids))
         out[name] = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)
     return out
 
@@ -100,7 +100,42 @@ def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
         return whole
     if len(whole) < 2:
         return whole.reset_index(drop=True)
-    return in_order(whole, lexsort(sort_keys(whole, keys)))
+    order = _by_member_runs(whole, keys)
+    return in_order(whole, lexsort(sort_keys(whole, keys)) if order is None else order)
+
+
+def _by_member_runs(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """The stable order of ``frame`` by ``keys`` (a member, then at most one more key) found
+    by sorting its runs of one member instead of its rows: the same order, since a run's rows
+    share their first key. With a second key, only when each member's rows are one run in
+    that key's order (as in the partitions' tables, whole members each); None otherwise (the
+    rows are then sorted)."""
+    if len(keys) > 2:
+        return None
+    heads = np.flatnonzero(run_starts(frame[keys[0]]))
+    head_keys = sort_keys(frame[keys[:1]].iloc[heads], keys[:1])
+    runs = lexsort(head_keys)
+    if len(keys) == 2:
+        same = np.ones(max(len(runs) - 1, 0), dtype=bool)
+        for key in head_keys:
+            ranked = key[runs]
+            same &= ranked[1:] == ranked[:-1]
+        if same.any() or not _ascending_in_runs(frame, keys[1], heads):  # a member in two runs
+            return None
+    lengths = np.diff(np.r_[heads, len(frame)])[runs]
+    shift = heads[runs] - np.r_[0, np.cumsum(lengths)[:-1]]  # each run's rows, moved
+    return np.repeat(shift, lengths) + np.arange(len(frame))
+
+
+def _ascending_in_runs(frame: pd.DataFrame, key: str, heads: np.ndarray) -> bool:
+    """``frame[key]`` (a date or number; no missing values) never decreases within a run that
+    begins at one of ``heads``: a stable sort by it keeps each run's rows as they are."""
+    column = frame[key]
+    values = column.to_numpy()
+    if values.dtype.kind not in "Miu" or column.isna().any():
+        return False
+    falls = np.flatnonzero(values[1:] < values[:-1]) + 1  # rows below the row before
+    return not np.isin(falls, heads, invert=True).any()
 
 
 #: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),

@@ -230,21 +230,22 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
-    parts = record_parts(records, roster_chunk)
-    keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
-    present = [k for k, key in enumerate(keys) if (folder / (PREFIX + key + _SUFFIX)).is_file()]
-    bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
-    if not present:  # one call for everyone, split afterwards
-        scored = score(bare)
-        _keep(folder, keys, split_entries(scored, records, roster_chunk, list(range(n))))
-        tell(progress, "score", branches, branches)
-        return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-    with ThreadPoolExecutor(_LOADERS) as pool:  # the entries load while the others are scored
-        loading = pool.map(lambda k: _read(folder, keys[k]), present)
-        absent = sorted(set(range(n)) - set(present))
+    with ThreadPoolExecutor(_LOADERS) as pool:  # the last run's entries load meanwhile
+        loading = {key: pool.submit(_read, folder, key) for key in _kept(folder, common)}
+        parts = record_parts(records, roster_chunk)
+        keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
+                for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
+        for key in set(loading) - set(keys):  # (a changed chunk's old entry)
+            loading.pop(key).cancel()
+        absent = [k for k, key in enumerate(keys) if key not in loading]
+        bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+        if len(absent) == n:  # one call for everyone, split afterwards
+            scored = score(bare)
+            _keep(folder, keys, split_entries(scored, records, roster_chunk, absent))
+            tell(progress, "score", branches, branches)
+            return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
         fresh = [(absent, score(_subset(bare, parts, absent)))] if absent else []
-        found = dict(zip(present, loading, strict=True))
+        found = {k: loading[key].result() for k, key in enumerate(keys) if key in loading}
     damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept
     fresh += [(damaged, score(_subset(bare, parts, damaged)))] if damaged else []
     entries = [entry for entry in found.values() if entry is not None]
@@ -257,8 +258,22 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
 
 
+def _kept(folder: Path, common: str) -> list[str]:
+    """The keys of the entries of this kind of run (ruleset, period, program: the first
+    characters of ``common``) in ``folder``: the chunks of the last such run, which pruning
+    left there. They start loading before this run's keys are known (a re-run after one file
+    changed needs all of them but one)."""
+    start, keys = PREFIX + common[:_GROUP] + "-", []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):  # once per entry
+            if entry.name.startswith(start) and entry.name.endswith(_SUFFIX):
+                keys.append(entry.name[len(PREFIX):-len(_SUFFIX)])
+    return sorted(keys)
+
+
 #: Threads that read the score entries (the reading and LZ4 decompression let go of the
-#: interpreter): they run beside the scoring of the chunks that have none.
+#: interpreter): they run beside the records' digests and the scoring of the chunks that
+#: have no entry.
 _LOADERS = 2
 
 

@@ -272,9 +272,10 @@ def _kept(folder: Path, common: str) -> list[str]:
 
 
 #: Threads that read the score entries (the reading and LZ4 decompression let go of the
-#: interpreter): they run beside the records' digests and the scoring of the chunks that
-#: have no entry.
-_LOADERS = 2
+#: interpreter), beside the records' digests and the scoring of the chunks that have no
+#: entry: one (with two, on two cores, the three threads wait for each other's turns at the
+#: interpreter and the whole takes longer than with none).
+_LOADERS = 1
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

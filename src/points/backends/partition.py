@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import lexsort, per_run, positions, run_starts, sort_keys
+from ..vocab.frames import lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
 __all__ = ["MAX_RUNS", "branch_names", "combine_scores", "drop_merged", "in_order",
@@ -69,10 +69,16 @@ def partition_records(records: Records, parts: int) -> list[Records]:
 def record_parts(records: Records, roster_part: np.ndarray) -> dict[str, np.ndarray]:
     """Each record's partition, table by table, given each roster row's: its member's, or
     the first (0) for records whose member is on no roster."""
-    ids = records.roster["member_id"]
+    columns = [getattr(records, name)["member_id"] for name in RECORD_TABLES]
+    heads = [np.flatnonzero(run_starts(column)) for column in columns]
+    # the first of each run of a member's records is looked up, all tables' in one call
+    found = positions(pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
+                                ignore_index=True), records.roster["member_id"])
     out = {"roster": roster_part}
-    for name in RECORD_TABLES:  # looked up once per run of a member's records
-        at = per_run(getattr(records, name)["member_id"], lambda heads: positions(heads, ids))
+    for name, column, first, at in zip(RECORD_TABLES, columns, heads,
+                                       np.split(found, np.cumsum([len(h) for h in heads])[:-1]),
+                                       strict=True):
+        at = np.repeat(at, np.diff(np.r_[first, len(column)]))
         out[name] = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)
     return out
 

@@ -154,9 +154,11 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its categorical columns as text (one Arrow ``take`` each)."""
-    coded = {name: text_series(text_array(values), values.index)
-             for name, values in frame.items() if isinstance(values.dtype, pd.CategoricalDtype)}
-    return frame.assign(**coded) if coded else frame
+    out = frame.copy(deep=False)  # (columns replaced, never changed in place)
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            out[name] = text_series(text_array(values), values.index)
+    return out
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..records import Records
 from ..rules.model import Ruleset
@@ -66,16 +67,17 @@ def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
         produced = step(s)
         issues.extend(produced.issues)
         s = attrs.evolve(s, blocks=(*s.blocks, coded(produced.rows, dtypes)))
-        release_memory()  # the step's temporaries (the attendance step's are large)
+        if step is STEPS[0]:
+            release_memory()  # the attendance rows' temporaries: the largest step by far
     return s
 
 
 def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
     """``column`` of ``rows`` taken in ``order``, and taken out of ``rows``: column by column,
     never two copies of the whole ledger. The old column's memory goes back to the system at
-    once (the allocators would keep it for later, and the process would peak with both)."""
+    once (Arrow's allocator would keep it for later, and the process would peak with both)."""
     taken = rows.pop(column).take(order).reset_index(drop=True)
-    release_memory()
+    pa.default_memory_pool().release_unused()
     return taken
 
 

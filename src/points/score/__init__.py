@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import distinct, lexsort, sort_keys
+from ..vocab.frames import distinct, is_arrow_text, lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.memory import release_memory
 from .calendar import Calendar
@@ -76,7 +76,16 @@ def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
     """``column`` of ``rows`` taken in ``order``, and taken out of ``rows``: column by column,
     never two copies of the whole ledger. The old column's memory goes back to the system at
     once (Arrow's allocator would keep it for later, and the process would peak with both)."""
-    taken = rows.pop(column).take(order).reset_index(drop=True)
+    values = rows.pop(column)
+    chunks = pa.array(values.array) if is_arrow_text(values) else None
+    if isinstance(chunks, pa.ChunkedArray) and chunks.num_chunks > 1:
+        # one chunk first, the blocks' chunks let go: Arrow's take of several chunks would
+        # join them into a temporary copy and hold the chunks, the copy and the result at once
+        values = pd.Series(values.dtype.__from_arrow__(chunks.combine_chunks()))  # type: ignore[union-attr]  # (the hook to_pandas uses; not in the stubs)
+        del chunks
+        pa.default_memory_pool().release_unused()
+    taken = values.take(order).reset_index(drop=True)
+    del values
     pa.default_memory_pool().release_unused()
     return taken
 

@@ -48,10 +48,10 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
-from .partition import RECORD_TABLES, combine_scores, record_parts
+from .partition import RECORD_TABLES, combine_scores, record_parts, records_of, roster_rows, runs_by_weight
 from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
-__all__ = ["PREFIX", "score_cached", "scoring_version"]
+__all__ = ["PREFIX", "Entry", "entry_scores", "score_cached", "scoring_version"]
 
 #: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
 FORMAT = 2
@@ -195,46 +195,56 @@ def _with_groups(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {**frames, "issues": concat_issues([frames["issues"], merged])}
 
 
+def entry_scores(entry: Entry, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
+    """The scores of one entry's frames (Arrow tables by name, as
+    :func:`.split.entry_tables` made them): what scoring its members gave."""
+    return _scores([entry], ruleset, calendar)[0]
+
+
 def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
     """A chunk's scores from its entry, or None when there is no usable entry."""
     entry = _read(folder, key)
-    return None if entry is None else _scores([entry], ruleset, calendar)[0]
+    return None if entry is None else entry_scores(entry, ruleset, calendar)
 
 
 # -- the run -----------------------------------------------------------------------------------
 
 Scorer = Callable[[Records], MemberScores]
-
-
-def _subset(records: Records, parts: dict[str, np.ndarray], missing: list[int]) -> Records:
-    """The records of the ``missing`` chunks (with those of members on no roster when the
-    first chunk is among them, as they are in the first chunk), only their rows copied."""
-    tables = {}
-    for name, part in parts.items():
-        frame = getattr(records, name)
-        tables[name] = frame[np.isin(part, missing)].reset_index(drop=True)
-    return attrs.evolve(records, **tables)
+#: How a first run scores everyone in parts side by side (:func:`.cores.score_parts` with the
+#: ruleset and period given): the records, each roster row's part, the number of parts, the
+#: records' roster rows, and what to run on each part's scores where they were scored.
+PartScorer = Callable[[Records, np.ndarray, int, dict[str, np.ndarray],
+                       Callable[[int, MemberScores], None]], list[MemberScores]]
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
                  score: Scorer, progress: Progress | None = None,
-                 size: int = CHUNK_BRANCHES) -> MemberScores:
+                 size: int = CHUNK_BRANCHES, *, parts: PartScorer | None = None,
+                 shares: list[float] | None = None) -> MemberScores:
     """``score(records)`` with each chunk's scores taken from the cache ``folder`` when it
     holds them, the others scored together (``score``: how a set of records is scored, here
     or on a cluster) and kept. The result is the same as ``score(records)``'s. ``size``:
-    branches per chunk, on average."""
+    branches per chunk, on average. ``parts``: when no chunk is in the cache, everyone is
+    scored by it instead, in whole chunks balanced by records (in proportion to ``shares``),
+    each part's chunks split and stored by the process that scored them."""
     roster_chunk, n = chunks(records, size)
     if n == 0 or not records.roster["member_id"].is_unique:
         return score(records)  # nothing to split by (a duplicate member is reported there)
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
-    parts = record_parts(records, roster_chunk)
+    rows = roster_rows(records)
+    in_chunk = record_parts(records, roster_chunk, rows)
     keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
+            for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
     found = [_read(folder, key) for key in keys]  # once per chunk
     missing = [k for k, got in enumerate(found) if got is None]
     bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+    if len(missing) == n and parts is not None and shares is not None:
+        together = _score_parts(records, parts, shares, folder, keys, roster_chunk, rows)
+        if together is not None:
+            tell(progress, "score", branches, branches)
+            return together
     if len(missing) == n:  # one call for everyone, split afterwards
         scored = score(bare)
         _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
@@ -242,13 +252,37 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
     loaded = _scores([f for f in found if f is not None], ruleset, calendar)
     if missing:
-        scored = score(_subset(bare, parts, missing))
+        scored = score(records_of(bare, in_chunk, missing))  # (unknown members: chunk 0's)
         _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
         loaded.append(scored)  # the changed chunks as one more partition
     else:
         _keep(folder, keys, {})
     tell(progress, "score", branches, branches)
     return combine_scores(records, loaded)
+
+
+def _score_parts(records: Records, parts: PartScorer, shares: list[float], folder: Path,
+                 keys: list[str], roster_chunk: np.ndarray, rows: dict[str, np.ndarray]
+                 ) -> MemberScores | None:
+    """Everyone scored by ``parts`` in runs of whole chunks balanced by records, each part's
+    chunks stored where the part was scored; None when the chunks make one part only."""
+    n = len(keys)
+    weight = np.bincount(roster_chunk, minlength=n).astype("float64")
+    for part in record_parts(records, roster_chunk, rows).values():
+        weight += np.bincount(part, minlength=n)
+    chunk_part = runs_by_weight(weight, shares)
+    if chunk_part[-1] == 0:
+        return None
+
+    def store(k: int, scores: MemberScores) -> None:
+        mine = np.flatnonzero(chunk_part == k).tolist()
+        for chunk, piece in (split_entries(scores, records, roster_chunk, mine) or {}).items():
+            _store(folder, keys[chunk], piece)
+
+    bare = attrs.evolve(records, issues=empty_issues())  # added once, when combined
+    scored = parts(bare, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
+    _keep(folder, keys, {})
+    return combine_scores(records, scored)
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

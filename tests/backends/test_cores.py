@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from points import backends
 from points.backends import cores
 from points.backends.cache import PREFIX, score_cached
 from points.backends.partition import runs_by_weight
+from points.vocab.frames import is_arrow_text
 
 pytestmark = pytest.mark.skipif(not cores.can_fork(), reason="workers are forked on Linux only")
 
@@ -67,6 +69,9 @@ def test_the_example_year_on_two_processes_writes_the_same_bytes(
         paper_books: dict[str, Path], tmp_path: Path) -> None:
     both = points.assess(example_records, workers=2)
     assert_same_tables(example, both)
+    for frame in (both.ledger, both.events, both.members):  # as one run makes them (memory)
+        texts = [pa.array(v.array) for _, v in frame.items() if is_arrow_text(v)]
+        assert texts and all(getattr(t, "num_chunks", 1) == 1 for t in texts)
     both.to_excel(tmp_path / "复核.xlsx")
     assert (tmp_path / "复核.xlsx").read_bytes() == paper_books["复核"].read_bytes()
 

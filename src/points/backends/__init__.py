@@ -29,7 +29,7 @@ from ..score import Calendar, MemberScores
 from ..vocab.progress import Progress
 from ..vocab.store import cache_folder
 from .cache import score_cached
-from .cores import FIRST_SHARE, After, core_parts, score_cores, score_parts
+from .cores import FIRST_SHARE, After, core_parts, score_combined, score_cores
 
 __all__ = ["score_on"]
 
@@ -53,9 +53,9 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
         return score_dask(part, ruleset, calendar, client, progress=told)
 
     def parts(part: Records, roster_part: np.ndarray, n: int, rows: dict[str, np.ndarray],
-              after: After) -> list[MemberScores]:
-        return score_parts(part, ruleset, calendar, roster_part, n, rows=rows, after=after,
-                           progress=progress)
+              after: After) -> MemberScores:
+        return score_combined(part, ruleset, calendar, roster_part, n, rows=rows, after=after,
+                              progress=progress)
 
     folder = cache_folder(cache)
     if folder is None:

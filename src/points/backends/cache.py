@@ -210,11 +210,12 @@ def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> Membe
 # -- the run -----------------------------------------------------------------------------------
 
 Scorer = Callable[[Records], MemberScores]
-#: How a first run scores everyone in parts side by side (:func:`.cores.score_parts` with the
-#: ruleset and period given): the records, each roster row's part, the number of parts, the
-#: records' roster rows, and what to run on each part's scores where they were scored.
+#: How a first run scores everyone in parts side by side, combined (:func:`.cores.score_combined`
+#: with the ruleset and period given): the records, each roster row's part, the number of
+#: parts, the records' roster rows, and what to run on each part's scores where they were
+#: scored.
 PartScorer = Callable[[Records, np.ndarray, int, dict[str, np.ndarray],
-                       Callable[[int, MemberScores], None]], list[MemberScores]]
+                       Callable[[int, MemberScores], None]], MemberScores]
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
@@ -279,10 +280,9 @@ def _score_parts(records: Records, parts: PartScorer, shares: list[float], folde
         for chunk, piece in (split_entries(scores, records, roster_chunk, mine) or {}).items():
             _store(folder, keys[chunk], piece)
 
-    bare = attrs.evolve(records, issues=empty_issues())  # added once, when combined
-    scored = parts(bare, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
+    scored = parts(records, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
     _keep(folder, keys, {})
-    return combine_scores(records, scored)
+    return scored
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

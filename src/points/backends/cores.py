@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -55,7 +56,8 @@ from .partition import (
 )
 from .split import UNCONVERTIBLE, entry_tables
 
-__all__ = ["PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_cores", "score_parts"]
+__all__ = ["FIRST_SHARE", "PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_combined",
+           "score_cores", "score_parts"]
 
 #: Records (all tables) from which the members are scored by two processes; fewer: here.
 PARALLEL_RECORDS = 400_000
@@ -106,8 +108,8 @@ class _Job:
 
 _JOB: _Job | None = None
 _LOCK = threading.Lock()
-#: A worker's frames: each frame's name and the file it was written to.
-Sent = list[tuple[str, str]]
+#: A worker's frames: each frame's name, its schema (serialized) and its columns' files.
+Sent = list[tuple[str, bytes, list[str]]]
 
 
 def _score(job: _Job, k: int) -> MemberScores:
@@ -119,8 +121,9 @@ def _score(job: _Job, k: int) -> MemberScores:
 
 
 def _worker(k: int) -> Sent | None:
-    """In a worker: part ``k`` scored, each of its frames written to a file as Arrow IPC;
-    None when they cannot be (the parent scores the part itself)."""
+    """In a worker: part ``k`` scored, each column of each of its frames written to a file
+    of its own as Arrow IPC (so that this process can free the columns one by one, see
+    :func:`_one_chunk`); None when they cannot be (the parent scores the part itself)."""
     if _JOB is None:  # pragma: no cover - a worker is only forked with the job set
         raise RuntimeError("no job")
     scores = _score(_JOB, k)
@@ -128,11 +131,13 @@ def _worker(k: int) -> Sent | None:
     try:
         tables = entry_tables(scores)
         del scores
-        for i, (name, table) in enumerate(tables):  # once per frame
-            path = str(_JOB.folder / f"{k}-{i}.arrow")
-            with pa.OSFile(path, "wb") as sink:
-                write_ipc(sink, table, compress=False)
-            sent.append((name, path))
+        for i, (name, table) in enumerate(tables):  # once per frame and column
+            paths = [str(_JOB.folder / f"{k}-{i}-{j}.arrow") for j in range(table.num_columns)]
+            for path, field, column in zip(paths, table.schema, table.columns, strict=True):
+                with pa.OSFile(path, "wb") as sink:
+                    write_ipc(sink, pa.table([column], schema=pa.schema([field])),
+                              compress=False)
+            sent.append((name, table.schema.serialize().to_pybytes(), paths))
     except (*UNCONVERTIBLE, OSError):
         return None
     return sent
@@ -144,11 +149,44 @@ def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
     if sent is None:
         return _score(job, k)
     entry: Entry = {}
-    for name, path in sent:  # once per frame
-        with pa.OSFile(path) as source:
-            entry.setdefault(name, []).append(read_ipc(source.read_buffer()))
-        os.unlink(path)
+    for name, schema, paths in sent:  # once per frame and column
+        columns = []
+        for path in paths:
+            with pa.OSFile(path) as source:
+                columns.append(read_ipc(source.read_buffer()).column(0))
+            os.unlink(path)
+        table = pa.Table.from_arrays(columns, schema=pa.ipc.read_schema(pa.py_buffer(schema)))
+        entry.setdefault(name, []).append(table)
     return entry_scores(entry, job.ruleset, job.calendar)
+
+
+def _one_chunk(scores: MemberScores) -> MemberScores:
+    """``scores`` with each text column in one piece, as one run makes it: combining the
+    parts leaves a column of many slices (of each part's), which the writer would copy whole
+    (an address at a time is the ledger's largest). A column at a time is copied, its pieces
+    freed before the next (each part's columns are buffers of their own)."""
+    tables: dict[str, Any] = {}
+    for field in _FRAMES:  # once per frame and column
+        frame: pd.DataFrame = getattr(scores, field)
+        out = {}
+        for name in list(frame.columns):
+            values = frame.pop(name)
+            array = values.array
+            if isinstance(array, pd.arrays.ArrowStringArray):
+                whole = pa.chunked_array(pa.array(array))
+                if whole.num_chunks > 1:
+                    one = pa.chunked_array([whole.combine_chunks()], type=whole.type)
+                    del whole, array
+                    text = type(values.array)(one, dtype=values.dtype)
+                    values = pd.Series(text, name=name, index=values.index)
+                    pa.default_memory_pool().release_unused()
+            out[name] = values
+        tables[field] = pd.DataFrame(out, columns=list(out))
+    return attrs.evolve(scores, **tables)
+
+
+#: The frames of :class:`~points.score.MemberScores` made whole in :func:`_one_chunk`.
+_FRAMES = ("members", "ledger", "totals", "monthly", "events", "logs")
 
 
 def _gather(futures: list[Future[Sent | None]], job: _Job,
@@ -202,6 +240,19 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
             shutil.rmtree(folder)
 
 
+def score_combined(records: Records, ruleset: Ruleset, calendar: Calendar,
+                   roster_part: np.ndarray, parts: int, *,
+                   rows: dict[str, np.ndarray] | None = None, after: After | None = None,
+                   progress: Progress | None = None) -> MemberScores:
+    """:func:`score_parts`, the parts combined as one run would have made them (the
+    record-level issues of ``records`` added once), each text column in one piece."""
+    scored = score_parts(records, ruleset, calendar, roster_part, parts, rows=rows, after=after,
+                         progress=progress)
+    combined = combine_scores(records, scored)
+    del scored  # (the parts' columns are freed as they are made whole)
+    return _one_chunk(combined)
+
+
 def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: int,
                 progress: Progress | None = None) -> MemberScores:
     """:func:`points.score.score_members` on ``records`` in ``parts`` processes (see
@@ -212,6 +263,5 @@ def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: i
     roster_part, parts = branch_parts(records, parts, rows, [FIRST_SHARE] + [1.0] * (parts - 1))
     if parts < 2:  # one branch
         return score_local(records, ruleset, calendar, progress)
-    scored = score_parts(records, ruleset, calendar, roster_part, parts, rows=rows,
-                         progress=progress)
-    return combine_scores(records, scored)
+    return score_combined(records, ruleset, calendar, roster_part, parts, rows=rows,
+                          progress=progress)

@@ -20,9 +20,11 @@ as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` r
                each member's total under the default rules' main lines, a totals xlsx
 
 For each job: wall time, CPU time (user + sys of the child and of the descendants it waited
-for, from ``os.wait4``) and peak memory: the largest sum of the RSS of the child's process
-tree, sampled every 0.1 s (needs psutil; resident pages shared by forked workers count once
-per process), and the largest single process's max RSS (exact, from ``os.wait4``) — medians
+for, from ``os.wait4``) and peak memory, sampled every 0.1 s over the child's process tree
+(needs psutil): the largest sum of RSS (pages shared copy-on-write by forked workers count
+once per process: an over-count) and the largest sum of PSS (a shared page split among its
+sharers: the memory the tree really holds, the figure the < 4 GB target is read against), and
+the largest single process's max RSS (exact, from ``os.wait4``) — medians
 and ranges over the rounds, then the ratios ``points / floor`` and ``analyst / points``.
 After the first round the analyst's totals are checked member by member against the 总积分 of
 points' 汇总 sheet (``--no-check`` skips it). The files are read once before the rounds so
@@ -156,6 +158,7 @@ class Run:
     wall: float
     cpu: float
     tree_mb: float      # largest sampled sum of RSS over the child's process tree
+    pss_mb: float       # largest sampled sum of PSS (shared pages split among their sharers)
     largest_mb: float   # max RSS of the largest single process (child or a waited-for descendant)
     stdout: str
 
@@ -167,12 +170,17 @@ class Job:
     runs: list[Run] = field(default_factory=list)
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """The sums of RSS and of PSS over ``proc``'s tree. RSS counts a page shared by forked
+    processes (copy-on-write) once per process; PSS splits it among them, so the PSS sum is
+    the memory the tree really holds (0 where the system does not report PSS)."""
+    rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += p.memory_info().rss
-    return total
+            full = p.memory_full_info()
+            rss += full.rss
+            pss += getattr(full, "pss", 0)
+    return rss, pss
 
 
 def child_env(src: Path | None) -> dict[str, str] | None:
@@ -189,14 +197,15 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None) ->
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
         watched = psutil.Process(proc.pid) if psutil else None
-        peak = 0
+        peak = peak_pss = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if watched is not None:
                 with contextlib.suppress(psutil.NoSuchProcess):
-                    peak = max(peak, _tree_rss(watched))
+                    rss, pss = _tree_memory(watched)
+                    peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.1)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -204,7 +213,8 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None) ->
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}\n{out[-3000:]}")
     largest = usage.ru_maxrss / 1024
-    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak / 2**20, largest), largest, out)
+    return Run(wall, usage.ru_utime + usage.ru_stime, max(peak / 2**20, largest),
+               peak_pss / 2**20 or largest, largest, out)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -223,12 +233,14 @@ def _median(job: Job, attr: str) -> float:
 
 
 def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> dict:
-    print(f"\n{'job':<34} {'wall s':>20} {'CPU s':>20} {'peak MB (tree)':>22} {'largest proc MB':>16}")
+    print(f"\n{'job':<34} {'wall s':>20} {'CPU s':>20} {'peak MB (tree RSS)':>22} "
+          f"{'peak MB (tree PSS)':>22} {'largest proc MB':>16}")
     for job in jobs.values():
         label = LABELS[job.name] + (f" ({reader})" if job.name == "floor" else "")
         print(f"{label:<34} {_spread([r.wall for r in job.runs], '.1f'):>20} "
               f"{_spread([r.cpu for r in job.runs], '.1f'):>20} "
               f"{_spread([r.tree_mb for r in job.runs], ',.0f'):>22} "
+              f"{_spread([r.pss_mb for r in job.runs], ',.0f'):>22} "
               f"{_median(job, 'largest_mb'):>16,.0f}")
     if cells and "floor" in jobs:
         print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
@@ -236,10 +248,11 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
     for top, bottom in (("points", "floor"), ("nocache", "floor"), ("sheets", "floor"),
                         ("analyst", "points"), ("analyst", "nocache"), ("analyst", "sheets")):
         if top in jobs and bottom in jobs:
-            r = {a: _median(jobs[top], a) / _median(jobs[bottom], a) for a in ("wall", "cpu", "tree_mb")}
+            r = {a: _median(jobs[top], a) / _median(jobs[bottom], a)
+                 for a in ("wall", "cpu", "tree_mb", "pss_mb")}
             ratios[f"{top}/{bottom}"] = r
             print(f"{LABELS[top] + ' / ' + LABELS[bottom]:<62} wall {r['wall']:5.1f}×  "
-                  f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}×")
+                  f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}× (PSS {r['pss_mb']:5.1f}×)")
     return {"city": info, "reader": reader, "cells": cells, "ratios": ratios,
             "jobs": {n: [vars(r) | {"stdout": None} for r in j.runs] for n, j in jobs.items()}}
 
@@ -376,7 +389,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
             run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)
             job.runs.append(run)
             print(f"  round {round_ + 1}: {job.name:<8} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
-                  f"{run.tree_mb:7,.0f} MB", flush=True)
+                  f"{run.tree_mb:7,.0f} MB RSS, {run.pss_mb:7,.0f} MB PSS", flush=True)
             if job.name == "floor":
                 found = json.loads(run.stdout.strip().splitlines()[-1])
                 cells, reader = found["cells"], found["reader"]

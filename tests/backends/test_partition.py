@@ -15,6 +15,7 @@ import points
 from conftest import build, examples
 from points.backends import partition
 from points.backends.partition import RECORD_TABLES, partition_records
+from points.vocab.frames import lexsort, sort_keys
 
 
 @given(st.integers(1, 8))
@@ -77,3 +78,40 @@ def test_in_order_of_no_rows_is_an_empty_frame_with_the_same_columns() -> None:
     frame = pd.DataFrame({"text": pd.Series(["a", "b"], dtype="string"), "x": [1.0, 2.0]})
     got = partition.in_order(frame, np.zeros(0, dtype="int64"))
     assert got.empty and list(got.dtypes) == list(frame.dtypes)
+
+
+_MEMBER = st.sampled_from(["m1", "m10", "甲", ""])
+
+
+@given(st.lists(st.tuples(_MEMBER, st.integers(0, 3), st.booleans()), min_size=2, max_size=30),
+       st.sampled_from([["member_id"], ["member_id", "date"], ["member_id", "n"]]),
+       st.booleans(), st.booleans())
+@settings(max_examples=examples(5))
+def test_sorting_the_runs_of_a_member_is_sorting_the_rows(
+        rows: list[tuple[str, int, bool]], keys: list[str], grouped: bool, gaps: bool) -> None:
+    """When each member's rows are one run in the order of the other key (as the partitions'
+    tables are, concatenated), the runs are sorted; else the rows are. Same order either way."""
+    frame = pd.DataFrame(rows, columns=["member_id", "n", "missing"]).astype(
+        {"member_id": "string"})
+    frame["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["n"], unit="D")
+    if gaps:  # missing members and dates
+        frame.loc[frame["missing"], "date"] = pd.NaT
+        frame.loc[frame["missing"] & (frame["n"] == 0), "member_id"] = None
+    if grouped:  # a run per member, ascending within it, the members shuffled
+        frame = frame.sort_values(keys, kind="stable", na_position="last")
+        member = frame["member_id"].fillna("\0")
+        shuffled = member.drop_duplicates().sample(frac=1, random_state=len(frame))
+        frame = pd.concat([frame[member == m] for m in shuffled]).reset_index(drop=True)
+    order = partition._by_member_runs(frame, keys)
+    assert order is None or np.array_equal(order, lexsort(sort_keys(frame, keys)))
+    assert order is not None or not grouped or gaps
+
+
+def test_a_member_in_two_runs_or_a_run_out_of_order_sorts_the_rows() -> None:
+    frame = pd.DataFrame({"member_id": pd.Series(["b", "b", "a", "b"], dtype="string"),
+                          "n": [1, 2, 0, 0]})
+    assert partition._by_member_runs(frame, ["member_id"]).tolist() == [2, 0, 1, 3]
+    assert partition._by_member_runs(frame, ["member_id", "n"]) is None  # b in two runs
+    assert partition._by_member_runs(frame.iloc[:3], ["member_id", "n"]).tolist() == [2, 0, 1]
+    backwards = frame.iloc[:3].assign(n=[2, 1, 0])
+    assert partition._by_member_runs(backwards, ["member_id", "n"]) is None

@@ -62,5 +62,5 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
         return score(records, progress)
     local = client is None and processes > 1
     return score_cached(records, ruleset, calendar, folder, score, progress,
-                        parts=parts if local else None,
+                        in_parts=parts if local else None,
                         shares=[FIRST_SHARE] + [1.0] * (processes - 1) if local else None)

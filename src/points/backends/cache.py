@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
@@ -157,13 +158,14 @@ def _read(folder: Path, key: str) -> Entry | None:
 
 def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[MemberScores]:
     """Loaded chunks as scores: one partition for all of them when their tables line up
-    (each table converted once), else one a chunk (categoricals, whose categories differ by
-    chunk, are combined as partitions are)."""
+    (each table converted once; the coded columns of :mod:`points.score.dtypes` have the same
+    categories in every chunk), else one a chunk (categoricals whose categories differ by
+    chunk, from the records given, are combined as partitions are)."""
     whole: dict[str, pd.DataFrame] = {}
     with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):  # tables that differ
         for name in _FRAMES:
             tables = [entry[name][0] for entry in entries]
-            if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):
+            if not _same_dictionaries(tables):
                 break
             whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
     if len(whole) == len(_FRAMES) and len(entries) > 1:
@@ -176,6 +178,17 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
                          evidence_rows=tuple(t.to_pandas()
                                              for t in entry.get("evidence_rows", [])))
             for entry in entries]
+
+
+def _same_dictionaries(tables: list[pa.Table]) -> bool:
+    """Every dictionary column of ``tables`` has one dictionary in all of them (Arrow would
+    unify different ones, in another order than pandas combines categoricals)."""
+    for at, field in enumerate(tables[0].schema):
+        if pa.types.is_dictionary(field.type):
+            dictionaries = [c.dictionary for t in tables for c in t.column(at).chunks]
+            if any(not d.equals(dictionaries[0]) for d in dictionaries[1:]):
+                return False
+    return True
 
 
 def _together(entries: list[Entry], name: str) -> tuple[pd.DataFrame, ...]:
@@ -220,14 +233,14 @@ PartScorer = Callable[[Records, np.ndarray, int, dict[str, np.ndarray],
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
                  score: Scorer, progress: Progress | None = None,
-                 size: int = CHUNK_BRANCHES, *, parts: PartScorer | None = None,
+                 size: int = CHUNK_BRANCHES, *, in_parts: PartScorer | None = None,
                  shares: list[float] | None = None) -> MemberScores:
     """``score(records)`` with each chunk's scores taken from the cache ``folder`` when it
     holds them, the others scored together (``score``: how a set of records is scored, here
     or on a cluster) and kept. The result is the same as ``score(records)``'s. ``size``:
-    branches per chunk, on average. ``parts``: when no chunk is in the cache, everyone is
-    scored by it instead, in whole chunks balanced by records (in proportion to ``shares``),
-    each part's chunks split and stored by the process that scored them."""
+    branches per chunk, on average. ``in_parts``: when no chunk is in the cache, everyone is
+    scored by it instead, in runs of whole chunks balanced by records (in proportion to
+    ``shares``), each part's chunks split and stored by the process that scored them."""
     roster_chunk, n = chunks(records, size)
     if n == 0 or not records.roster["member_id"].is_unique:
         return score(records)  # nothing to split by (a duplicate member is reported there)
@@ -235,52 +248,77 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
     rows = roster_rows(records)
-    in_chunk = record_parts(records, roster_chunk, rows)
-    keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-            for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
-    found = [_read(folder, key) for key in keys]  # once per chunk
-    missing = [k for k, got in enumerate(found) if got is None]
-    bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
-    if len(missing) == n and parts is not None and shares is not None:
-        together = _score_parts(records, parts, shares, folder, keys, roster_chunk, rows)
-        if together is not None:
-            tell(progress, "score", branches, branches)
-            return together
-    if len(missing) == n:  # one call for everyone, split afterwards
-        scored = score(bare)
-        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
+    with ThreadPoolExecutor(_LOADERS) as pool:  # the last run's entries load meanwhile
+        loading = {key: pool.submit(_read, folder, key) for key in _kept(folder, common)}
+        in_chunk = record_parts(records, roster_chunk, rows)
+        keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
+                for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
+        for key in set(loading) - set(keys):  # (a changed chunk's old entry)
+            loading.pop(key).cancel()
+        absent = [k for k, key in enumerate(keys) if key not in loading]
+        bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+        if len(absent) < n:
+            fresh = [(absent, score(records_of(bare, in_chunk, absent)))] if absent else []
+            found = {k: loading[key].result() for k, key in enumerate(keys) if key in loading}
+    if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
+        scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
         tell(progress, "score", branches, branches)
-        return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-    loaded = _scores([f for f in found if f is not None], ruleset, calendar)
-    if missing:
-        scored = score(records_of(bare, in_chunk, missing))  # (unknown members: chunk 0's)
-        _keep(folder, keys, split_entries(scored, records, roster_chunk, missing))
-        loaded.append(scored)  # the changed chunks as one more partition
-    else:
-        _keep(folder, keys, {})
+        return scored
+    damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept
+    fresh += [(damaged, score(records_of(bare, in_chunk, damaged)))] if damaged else []
+    entries = [entry for entry in found.values() if entry is not None]
+    pieces: dict[int, Tables] = {}
+    for chunk_list, scored in fresh:
+        pieces.update(split_entries(scored, records, roster_chunk, chunk_list) or {})
+    _keep(folder, keys, pieces)
     tell(progress, "score", branches, branches)
-    return combine_scores(records, loaded)
+    loaded = _scores(entries, ruleset, calendar) if entries else []
+    return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
 
 
-def _score_parts(records: Records, parts: PartScorer, shares: list[float], folder: Path,
-                 keys: list[str], roster_chunk: np.ndarray, rows: dict[str, np.ndarray]
-                 ) -> MemberScores | None:
-    """Everyone scored by ``parts`` in runs of whole chunks balanced by records, each part's
-    chunks stored where the part was scored; None when the chunks make one part only."""
-    n = len(keys)
-    weight = np.bincount(roster_chunk, minlength=n).astype("float64")
-    for part in record_parts(records, roster_chunk, rows).values():
+def _kept(folder: Path, common: str) -> list[str]:
+    """The keys of the entries of this kind of run (ruleset, period, program: the first
+    characters of ``common``) in ``folder``: the chunks of the last such run, which pruning
+    left there. They start loading before this run's keys are known (a re-run after one file
+    changed needs all of them but one)."""
+    start, keys = PREFIX + common[:_GROUP] + "-", []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):  # once per entry
+            if entry.name.startswith(start) and entry.name.endswith(_SUFFIX):
+                keys.append(entry.name[len(PREFIX):-len(_SUFFIX)])
+    return sorted(keys)
+
+
+#: Threads that read the score entries (the reading and LZ4 decompression let go of the
+#: interpreter), beside the records' digests and the scoring of the chunks that have no
+#: entry: one (with two, on two cores, the three threads wait for each other's turns at the
+#: interpreter and the whole takes longer than with none).
+_LOADERS = 1
+
+
+def _score_all(records: Records, score: Scorer, in_parts: PartScorer | None,
+               shares: list[float] | None, folder: Path, keys: list[str],
+               in_chunk: dict[str, np.ndarray], rows: dict[str, np.ndarray]) -> MemberScores:
+    """Everyone scored and each chunk kept: by ``in_parts`` in runs of whole chunks balanced
+    by records, each part's chunks stored where the part was scored; else (or when the chunks
+    make one part) in one call, split afterwards. ``in_chunk``: each table's rows' chunks."""
+    n, roster_chunk = len(keys), in_chunk["roster"]
+    weight = np.zeros(n)
+    for part in in_chunk.values():  # the roster rows and every table's records
         weight += np.bincount(part, minlength=n)
-    chunk_part = runs_by_weight(weight, shares)
-    if chunk_part[-1] == 0:
-        return None
+    chunk_part = runs_by_weight(weight, shares or [1.0])
+    if in_parts is None or chunk_part[-1] == 0:
+        bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+        scored = score(bare)
+        _keep(folder, keys, split_entries(scored, records, roster_chunk, list(range(n))))
+        return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
 
     def store(k: int, scores: MemberScores) -> None:
         mine = np.flatnonzero(chunk_part == k).tolist()
         for chunk, piece in (split_entries(scores, records, roster_chunk, mine) or {}).items():
             _store(folder, keys[chunk], piece)
 
-    scored = parts(records, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
+    scored = in_parts(records, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
     _keep(folder, keys, {})
     return scored
 

@@ -20,14 +20,16 @@ never per record.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..records import Records
-from ..vocab.frames import arrow_text, is_arrow_text, text_buffers
+from ..vocab.frames import is_arrow_text, text_buffers
 from .partition import MAX_RUNS, branch_names
 
 __all__ = ["CHUNK_BRANCHES", "chunk_digests", "chunks"]
@@ -66,14 +68,26 @@ Feed = Callable[[int, int], list[bytes | memoryview]]
 
 
 def _column(values: pd.Series) -> Feed:
-    """What a run ``[a, b)`` of ``values`` contributes to its chunk's digest."""
+    """What a run ``[a, b)`` of ``values`` contributes to its chunk's digest: for text, the
+    lengths, the bytes and the missing values of the run (read from each Arrow chunk the run
+    spans: the same bytes however the column is chunked, and nothing copied)."""
     if is_arrow_text(values):
-        array = arrow_text(values)
-        offsets, data = text_buffers(array)
+        array = pa.array(values.array)
+        pieces = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+        starts = np.cumsum([0, *map(len, pieces)]).tolist()
+        buffers = [text_buffers(piece) for piece in pieces]
         missing = array.is_null().to_numpy(zero_copy_only=False)
-        return lambda a, b: [np.diff(offsets[a:b + 1]).astype("int64").tobytes(),
-                             data[offsets[a]:offsets[b]].data,
-                             missing[a:b].tobytes()]
+
+        def feed(a: int, b: int) -> list[bytes | memoryview]:
+            lengths, data = [], []
+            for k in range(bisect.bisect_right(starts, a) - 1, bisect.bisect_left(starts, b)):
+                offsets, text = buffers[k]
+                x, y = max(a, starts[k]) - starts[k], min(b, starts[k + 1]) - starts[k]
+                lengths.append(np.diff(offsets[x:y + 1]).astype("int64").tobytes())
+                data.append(text[offsets[x]:offsets[y]].data)
+            return [*lengths, *data, missing[a:b].tobytes()]
+
+        return feed
     hashed = pd.util.hash_pandas_object(values, index=False).to_numpy()
     return lambda a, b: [hashed[a:b].tobytes()]
 

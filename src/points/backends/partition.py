@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import lexsort, positions, sort_keys
+from ..vocab.frames import lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
 __all__ = ["MAX_RUNS", "branch_names", "branch_parts", "combine_scores", "drop_merged", "in_order",
@@ -39,10 +39,16 @@ def branch_names(records: Records) -> pd.Series:
 
 
 def roster_rows(records: Records) -> dict[str, np.ndarray]:
-    """Each record's member's roster row (-1: a member on no roster), table by table; each
-    distinct member looked up once (:func:`points.vocab.frames.positions`)."""
-    ids = records.roster["member_id"]
-    return {name: positions(getattr(records, name)["member_id"], ids) for name in RECORD_TABLES}
+    """Each record's member's roster row (-1: a member on no roster), table by table: the
+    first of each run of a member's records is looked up, all tables' in one call."""
+    columns = [getattr(records, name)["member_id"] for name in RECORD_TABLES]
+    heads = [np.flatnonzero(run_starts(column)) for column in columns]
+    found = positions(pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
+                                ignore_index=True), records.roster["member_id"])
+    return {name: np.repeat(at, np.diff(np.r_[first, len(column)]))
+            for name, column, first, at in zip(
+                RECORD_TABLES, columns, heads,
+                np.split(found, np.cumsum([len(h) for h in heads])[:-1]), strict=True)}
 
 
 def runs_by_weight(weights: np.ndarray, shares: list[float]) -> np.ndarray:
@@ -129,7 +135,42 @@ def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
         return whole
     if len(whole) < 2:
         return whole.reset_index(drop=True)
-    return in_order(whole, lexsort(sort_keys(whole, keys)))
+    order = _by_member_runs(whole, keys)
+    return in_order(whole, lexsort(sort_keys(whole, keys)) if order is None else order)
+
+
+def _by_member_runs(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """The stable order of ``frame`` by ``keys`` (a member, then at most one more key) found
+    by sorting its runs of one member instead of its rows: the same order, since a run's rows
+    share their first key. With a second key, only when each member's rows are one run in
+    that key's order (as in the partitions' tables, whole members each); None otherwise (the
+    rows are then sorted)."""
+    if len(keys) > 2:
+        return None
+    heads = np.flatnonzero(run_starts(frame[keys[0]]))
+    head_keys = sort_keys(frame[keys[:1]].iloc[heads], keys[:1])
+    runs = lexsort(head_keys)
+    if len(keys) == 2:
+        same = np.ones(max(len(runs) - 1, 0), dtype=bool)
+        for key in head_keys:
+            ranked = key[runs]
+            same &= ranked[1:] == ranked[:-1]
+        if same.any() or not _ascending_in_runs(frame, keys[1], heads):  # a member in two runs
+            return None
+    lengths = np.diff(np.r_[heads, len(frame)])[runs]
+    shift = heads[runs] - np.r_[0, np.cumsum(lengths)[:-1]]  # each run's rows, moved
+    return np.repeat(shift, lengths) + np.arange(len(frame))
+
+
+def _ascending_in_runs(frame: pd.DataFrame, key: str, heads: np.ndarray) -> bool:
+    """``frame[key]`` (a date or number; no missing values) never decreases within a run that
+    begins at one of ``heads``: a stable sort by it keeps each run's rows as they are."""
+    column = frame[key]
+    values = column.to_numpy()
+    if values.dtype.kind not in "Miu" or column.isna().any():
+        return False
+    falls = np.flatnonzero(values[1:] < values[:-1]) + 1  # rows below the row before
+    return not np.isin(falls, heads, invert=True).any()
 
 
 #: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),

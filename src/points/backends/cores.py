@@ -19,6 +19,7 @@ part scored here instead.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import shutil
@@ -228,11 +229,18 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
         with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
             warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
             _JOB = job
+            # What the workers share with this process stays shared: memory Arrow keeps for
+            # later is handed back first (this process would reuse it, a copy each), and the
+            # objects made so far are out of the workers' garbage collections (which would
+            # touch, and so copy, each of them)
+            pa.default_memory_pool().release_unused()
+            gc.freeze()
             try:  # the workers are forked by the first submit, each with the job
                 pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
                 futures = [pool.submit(_worker, k) for k in range(1, parts)]
             finally:
                 _JOB = None
+                gc.unfreeze()
         with pool:
             return _gather(futures, job, told)
     finally:

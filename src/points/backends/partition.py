@@ -103,11 +103,13 @@ def record_parts(records: Records, roster_part: np.ndarray,
 
 def records_of(records: Records, parts: dict[str, np.ndarray], which: list[int]) -> Records:
     """The records of the partitions ``which`` (``parts``: each table's rows' partitions, from
-    :func:`record_parts`), only their rows copied, without the record-level issues."""
+    :func:`record_parts`), without the record-level issues: their text shared with
+    ``records`` (slices, :func:`in_order`) when the rows come in a few runs, as read from the
+    workbooks (a file's rows together), else only their rows copied."""
     tables = {}
     for name, part in parts.items():
         frame = getattr(records, name)
-        tables[name] = frame[np.isin(part, which)].reset_index(drop=True)
+        tables[name] = in_order(frame, np.flatnonzero(np.isin(part, which)))
     return attrs.evolve(records, issues=empty_issues(), **tables)
 
 

@@ -106,7 +106,7 @@ def records_of(records: Records, parts: dict[str, np.ndarray], which: list[int])
     :func:`record_parts`), without the record-level issues: their text shared with
     ``records`` (slices, :func:`in_order`) when the rows come in a few runs, as read from the
     workbooks (a file's rows together), else only their rows copied."""
-    tables = {}
+    tables: dict[str, Any] = {}
     for name, part in parts.items():
         frame = getattr(records, name)
         tables[name] = in_order(frame, np.flatnonzero(np.isin(part, which)))

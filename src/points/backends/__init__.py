@@ -29,7 +29,7 @@ from ..score import Calendar, MemberScores
 from ..vocab.progress import Progress
 from ..vocab.store import cache_folder
 from .cache import score_cached
-from .cores import FIRST_SHARE, After, core_parts, score_combined, score_cores
+from .cores import After, core_parts, score_combined, score_cores
 
 __all__ = ["score_on"]
 
@@ -63,4 +63,4 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     local = client is None and processes > 1
     return score_cached(records, ruleset, calendar, folder, score, progress,
                         in_parts=parts if local else None,
-                        shares=[FIRST_SHARE] + [1.0] * (processes - 1) if local else None)
+                        shares=[1.0] * processes if local else None)

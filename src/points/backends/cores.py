@@ -57,15 +57,11 @@ from .partition import (
 )
 from .split import UNCONVERTIBLE, entry_tables
 
-__all__ = ["FIRST_SHARE", "PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_combined",
+__all__ = ["PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_combined",
            "score_cores", "score_parts"]
 
 #: Records (all tables) from which the members are scored by two processes; fewer: here.
 PARALLEL_RECORDS = 400_000
-
-#: The share of the records scored here, against 1 for each worker: this process also splits
-#: the records, reads the workers' scores and combines them.
-FIRST_SHARE = 0.85
 
 #: What runs on a part's scores in the process that scored them (the score cache stores its
 #: chunks' entries there), given the part's number.
@@ -268,7 +264,9 @@ def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: i
     if parts < 2:
         return score_local(records, ruleset, calendar, progress)
     rows = roster_rows(records)
-    roster_part, parts = branch_parts(records, parts, rows, [FIRST_SHARE] + [1.0] * (parts - 1))
+    # equal parts: this process's extra work (splitting, then combining) is about what the
+    # fork costs a worker (the pages it copies) and sending its scores back
+    roster_part, parts = branch_parts(records, parts, rows)
     if parts < 2:  # one branch
         return score_local(records, ruleset, calendar, progress)
     return score_combined(records, ruleset, calendar, roster_part, parts, rows=rows,

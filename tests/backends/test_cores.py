@@ -107,6 +107,20 @@ def test_a_worker_that_cannot_send_its_part_has_it_scored_here(
     assert_same_tables(alone, points.assess(records, workers=3, year=2024))
 
 
+def test_without_a_temporary_folder_or_a_fork_every_part_is_scored_here(
+        small: tuple[points.Records, points.Assessment], monkeypatch: pytest.MonkeyPatch) -> None:
+    records, alone = small
+    with monkeypatch.context() as patch:
+        patch.setattr(cores.tempfile, "mkdtemp", _unconvertible_folder)
+        assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    monkeypatch.setattr(cores.ProcessPoolExecutor, "submit", _unconvertible_folder)
+    assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+
+
+def _unconvertible_folder(*_: object, **__: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
 def _unconvertible(*_: object) -> None:
     raise TypeError("a value Arrow cannot hold")
 

@@ -48,7 +48,6 @@ from .cache import Entry, entry_scores
 from .local import score_local
 from .partition import (
     RECORD_TABLES,
-    branch_names,
     branch_parts,
     combine_scores,
     record_parts,
@@ -211,37 +210,63 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
     :func:`.partition.combine_scores` (the record-level issues are left to it). ``after``
     runs on each part's scores in the process that scored them. ``progress`` is told of the
     branches scored as parts finish."""
-    global _JOB  # the forked workers find the job here
-    folder = Path(tempfile.mkdtemp(prefix="points-score-"))
-    job = _Job(records, ruleset, calendar, record_parts(records, roster_part, rows), folder, after)
-    sizes = pd.Series(branch_names(records).to_numpy()).groupby(roster_part).nunique()
+    sizes = records.roster["branch"].groupby(roster_part).nunique()
     branches = sizes.reindex(range(parts), fill_value=0).tolist()
     tell(progress, "score", 0, sum(branches))
 
     def told(k: int) -> None:
         tell(progress, "score", sum(branches[:k + 1]), sum(branches))
 
+    in_parts = record_parts(records, roster_part, rows)
     try:
-        with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
-            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
-            _JOB = job
-            # What the workers share with this process stays shared: memory Arrow keeps for
-            # later is handed back first (this process would reuse it, a copy each), and the
-            # objects made so far are out of the workers' garbage collections (which would
-            # touch, and so copy, each of them)
-            pa.default_memory_pool().release_unused()
-            gc.freeze()
-            try:  # the workers are forked by the first submit, each with the job
-                pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
-                futures = [pool.submit(_worker, k) for k in range(1, parts)]
-            finally:
-                _JOB = None
-                gc.unfreeze()
+        folder = Path(tempfile.mkdtemp(prefix="points-score-"))
+    except OSError:  # no temporary folder to send scores through: every part here
+        return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
+    try:
+        job = _Job(records, ruleset, calendar, in_parts, folder, after)
+        forked = _fork(job, parts)
+        if forked is None:  # the system would not fork: every part here
+            return _in_turn(job, parts, told)
+        pool, futures = forked
         with pool:
             return _gather(futures, job, told)
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(folder)
+
+
+def _fork(job: _Job, parts: int
+          ) -> tuple[ProcessPoolExecutor, list[Future[Sent | None]]] | None:
+    """The workers forked, each scoring its part of ``job`` (parts 1 …); None when the
+    system refuses (out of processes or memory)."""
+    global _JOB  # the forked workers find the job here
+    with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
+        _JOB = job
+        # What the workers share with this process stays shared: memory Arrow keeps for later
+        # is handed back first (this process would reuse it, a copy each), and the objects
+        # made so far are out of the workers' garbage collections (which would touch, and so
+        # copy, each of them)
+        pa.default_memory_pool().release_unused()
+        gc.freeze()
+        pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
+        try:  # the workers are forked by the first submit, each with the job
+            return pool, [pool.submit(_worker, k) for k in range(1, parts)]
+        except OSError:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return None
+        finally:
+            _JOB = None
+            gc.unfreeze()
+
+
+def _in_turn(job: _Job, parts: int, told: Callable[[int], None]) -> list[MemberScores]:
+    """Every part scored here, one after another."""
+    out = []
+    for k in range(parts):
+        out.append(_score(job, k))
+        told(k)
+    return out
 
 
 def score_combined(records: Records, ruleset: Ruleset, calendar: Calendar,
@@ -261,7 +286,9 @@ def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: i
                 progress: Progress | None = None) -> MemberScores:
     """:func:`points.score.score_members` on ``records`` in ``parts`` processes (see
     :func:`core_parts`), combined as one run would have made them."""
-    if parts < 2:
+    # (a roster with a member twice, changed after Records checked it, is not split: as in
+    # the score cache)
+    if parts < 2 or not records.roster["member_id"].is_unique:
         return score_local(records, ruleset, calendar, progress)
     rows = roster_rows(records)
     # equal parts: this process's extra work (splitting, then combining) is about what the

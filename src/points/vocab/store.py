@@ -23,7 +23,7 @@ import pyarrow as pa
 from .errors import ArgumentError
 
 __all__ = ["CACHE_NAME", "TAG_NAME", "atomic_write", "cache_folder", "ipc_bytes", "is_cache_dir",
-           "prepare_cache", "prune", "read_ipc"]
+           "prepare_cache", "prune", "read_ipc", "write_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -94,10 +94,9 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
-    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
-    of entries that are compressed already)."""
-    sink = pa.BufferOutputStream()
+def write_ipc(sink: pa.NativeFile, table: pa.Table, *, compress: bool = True) -> None:
+    """Write ``table`` to ``sink`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is
+    false), its buffers straight from memory (no copy of the table first)."""
     options = _WRITE if compress else _PLAIN
     with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         if table.num_rows or not all(c.num_chunks for c in table.columns):
@@ -105,6 +104,13 @@ def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
         else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
             writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
                                                schema=table.schema))
+
+
+def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
+    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
+    of entries that are compressed already)."""
+    sink = pa.BufferOutputStream()
+    write_ipc(sink, table, compress=compress)
     return bytes(sink.getvalue().to_pybytes())
 
 

@@ -113,6 +113,9 @@ def test_without_a_temporary_folder_or_a_fork_every_part_is_scored_here(
     with monkeypatch.context() as patch:
         patch.setattr(cores.tempfile, "mkdtemp", _unconvertible_folder)
         assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    with monkeypatch.context() as patch:  # no pipes left for the pool (too many open files)
+        patch.setattr(cores, "ProcessPoolExecutor", _unconvertible_folder)
+        assert_same_tables(alone, points.assess(records, workers=2, year=2024))
     monkeypatch.setattr(cores.ProcessPoolExecutor, "submit", _unconvertible_folder)
     assert_same_tables(alone, points.assess(records, workers=2, year=2024))
 
@@ -157,3 +160,27 @@ def test_runs_by_weight_cut_units_in_order_without_empty_groups(weights: list[in
     assert len(group) == len(weights) and group[0] == 0
     assert set(np.diff(group).tolist()) <= {0, 1}  # runs in order, numbered without gaps
     assert group[-1] < len(shares)
+
+
+def test_a_worker_whose_files_are_lost_or_that_runs_out_of_memory_has_its_part_scored_here(
+        small: tuple[points.Records, points.Assessment], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Part 1's files are gone before this process reads them (a cleaner of the temporary
+    folder), part 2's worker raises MemoryError: both parts are scored here, no traceback."""
+    records, alone = small
+    monkeypatch.setattr(cores, "_worker", _files_lost_or_out_of_memory)
+    assert_same_tables(alone, points.assess(records, workers=3, year=2024))
+
+
+def _files_lost_or_out_of_memory(k: int) -> object:
+    """The workers' work (pickled by name): part 1's first file removed once written, part
+    2's scoring out of memory (in that worker only: it is a forked copy)."""
+    if k == 2:
+        cores.score_members = _out_of_memory  # type: ignore[assignment]
+    sent = _WORKER(k)
+    if k == 1 and isinstance(sent, list):
+        os.unlink(sent[0][2][0])
+    return sent
+
+
+def _out_of_memory(*_: object) -> None:
+    raise MemoryError

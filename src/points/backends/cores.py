@@ -12,8 +12,9 @@ scores come back as uncompressed Arrow IPC tables (the frames of a score-cache e
 removes: no value is pickled, and the text columns are used where they were read, not copied
 again. Elsewhere, and for fewer than :data:`PARALLEL_RECORDS` records (a worker costs about as
 much as scoring that many), everything is scored here. A worker that cannot hand its part
-back (its process died, the temporary folder is full, a table Arrow cannot hold) has that
-part scored here instead.
+back (its process died or ran out of memory, the temporary folder is full, a table Arrow
+cannot hold, its files removed or damaged before they are read) has that part scored here
+instead; so has every part when no temporary folder or worker process can be made.
 """
 
 from __future__ import annotations
@@ -122,9 +123,9 @@ def _worker(k: int) -> Sent | None:
     :func:`_one_chunk`); None when they cannot be (the parent scores the part itself)."""
     if _JOB is None:  # pragma: no cover - a worker is only forked with the job set
         raise RuntimeError("no job")
-    scores = _score(_JOB, k)
     sent: Sent = []
     try:
+        scores = _score(_JOB, k)  # (out of memory here: the parent, its workers done, may not be)
         tables = entry_tables(scores)
         del scores
         for i, (name, table) in enumerate(tables):  # once per frame and column
@@ -134,26 +135,38 @@ def _worker(k: int) -> Sent | None:
                     write_ipc(sink, pa.table([column], schema=pa.schema([field])),
                               compress=False)
             sent.append((name, table.schema.serialize().to_pybytes(), paths))
-    except (*UNCONVERTIBLE, OSError):
+    except (*UNCONVERTIBLE, OSError, MemoryError):
         return None
     return sent
 
 
 def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
     """A worker's scores from its files (each read whole, then removed), or part ``k``
-    scored here when the worker could not send them."""
-    if sent is None:
+    scored here when the worker could not send them or its files cannot be read (removed
+    or damaged meanwhile: a cleaner of the temporary folder, a full disk)."""
+    entry = None if sent is None else _read_sent(sent)
+    if entry is None:
         return _score(job, k)
-    entry: Entry = {}
-    for name, schema, paths in sent:  # once per frame and column
-        columns = []
-        for path in paths:
-            with pa.OSFile(path) as source:
-                columns.append(read_ipc(source.read_buffer()).column(0))
-            os.unlink(path)
-        table = pa.Table.from_arrays(columns, schema=pa.ipc.read_schema(pa.py_buffer(schema)))
-        entry.setdefault(name, []).append(table)
     return entry_scores(entry, job.ruleset, job.calendar)
+
+
+def _read_sent(sent: Sent) -> Entry | None:
+    """The frames a worker sent, each file removed once read; None when one cannot be read
+    (the others are removed with the temporary folder)."""
+    entry: Entry = {}
+    try:
+        for name, schema, paths in sent:  # once per frame and column
+            columns = []
+            for path in paths:
+                with pa.OSFile(path) as source:
+                    columns.append(read_ipc(source.read_buffer()).column(0))
+                os.unlink(path)
+            table = pa.Table.from_arrays(columns,
+                                         schema=pa.ipc.read_schema(pa.py_buffer(schema)))
+            entry.setdefault(name, []).append(table)
+    except (OSError, pa.ArrowException):
+        return None
+    return entry
 
 
 def _one_chunk(scores: MemberScores) -> MemberScores:
@@ -249,11 +262,13 @@ def _fork(job: _Job, parts: int
         # copy, each of them)
         pa.default_memory_pool().release_unused()
         gc.freeze()
-        pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
+        pool = None
         try:  # the workers are forked by the first submit, each with the job
+            pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
             return pool, [pool.submit(_worker, k) for k in range(1, parts)]
-        except OSError:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except OSError:  # (no pipe, no process, no memory for one)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
             return None
         finally:
             _JOB = None

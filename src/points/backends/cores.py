@@ -251,7 +251,7 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
 def _fork(job: _Job, parts: int
           ) -> tuple[ProcessPoolExecutor, list[Future[Sent | None]]] | None:
     """The workers forked, each scoring its part of ``job`` (parts 1 …); None when the
-    system refuses (out of processes or memory)."""
+    system refuses (out of processes, pipes or memory; no named semaphores)."""
     global _JOB  # the forked workers find the job here
     with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
@@ -266,7 +266,8 @@ def _fork(job: _Job, parts: int
         try:  # the workers are forked by the first submit, each with the job
             pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
             return pool, [pool.submit(_worker, k) for k in range(1, parts)]
-        except OSError:  # (no pipe, no process, no memory for one)
+        except (OSError, NotImplementedError):  # (no pipe, no process, no memory for one;
+            # no named semaphores: some containers and serverless hosts lack /dev/shm)
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
             return None

@@ -25,10 +25,12 @@ __all__ = ["release_memory"]
 def _trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim`` (None where the C library has none: macOS, Windows, musl)."""
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim
     except (AttributeError, OSError, TypeError):
         return None
-    return trim
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int  # int malloc_trim(size_t)
+    function: Callable[[int], int] = trim
+    return function
 
 
 def release_memory() -> None:

@@ -23,7 +23,7 @@ import pyarrow as pa
 from .errors import ArgumentError
 
 __all__ = ["CACHE_NAME", "TAG_NAME", "atomic_write", "cache_folder", "ipc_bytes", "is_cache_dir",
-           "prepare_cache", "prune", "read_ipc"]
+           "map_ipc", "prepare_cache", "prune", "read_ipc", "write_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -98,14 +98,30 @@ def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
     """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
     of entries that are compressed already)."""
     sink = pa.BufferOutputStream()
-    options = _WRITE if compress else _PLAIN
+    _write_ipc(sink, table, _WRITE if compress else _PLAIN)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def write_ipc(path: Path, table: pa.Table) -> None:
+    """``table`` as an uncompressed Arrow IPC file at ``path`` (written straight to the file,
+    for :func:`map_ipc`)."""
+    with pa.OSFile(str(path), "wb") as sink:
+        _write_ipc(sink, table, _PLAIN)
+
+
+def _write_ipc(sink: pa.NativeFile, table: pa.Table, options: pa.ipc.IpcWriteOptions) -> None:
     with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         if table.num_rows or not all(c.num_chunks for c in table.columns):
             writer.write_table(table)
         else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
             writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
                                                schema=table.schema))
-    return bytes(sink.getvalue().to_pybytes())
+
+
+def map_ipc(path: Path) -> pa.Table:
+    """The table of an uncompressed Arrow IPC file, memory-mapped: its columns are the file's
+    pages, nothing is copied (raises on damage)."""
+    return pa.ipc.open_file(pa.memory_map(str(path)), options=_READ).read_all()
 
 
 def read_ipc(data: bytes | pa.Buffer) -> pa.Table:

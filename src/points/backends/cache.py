@@ -279,6 +279,9 @@ class Ahead(Protocol):
     def entry(self, key: str) -> Entry | None:
         """The entry of ``key`` (waiting until it is ready), or None when it was not made."""
 
+    def close(self) -> None:
+        """Stop making entries (they are of another kind of run) and drop those made."""
+
 
 #: What :mod:`.prefetch` made ready for a cache folder (by its resolved path) while the files
 #: were read; :func:`score_cached` takes the entries of its own kind of run from it.
@@ -293,6 +296,8 @@ class _Loads:
         self.folder = folder
         self.keys = set(kept_keys(folder, common[:_GROUP]))
         ahead = AHEAD.get(folder.resolve())
+        if ahead is not None and ahead.group != common[:_GROUP]:
+            ahead.close()  # of no use to this run: the core it takes is given back
         self.ahead = ahead if ahead is not None and ahead.group == common[:_GROUP] else None
         self.futures = {} if self.ahead is not None else {
             key: pool.submit(read_entry, folder, key) for key in sorted(self.keys)}

@@ -18,12 +18,22 @@ from hypothesis import strategies as st
 import points
 from conftest import EXAMPLE_FILES, ROOT, assert_same_tables, build, examples
 from points.assess import calendar_for
-from points.backends.cache import PREFIX, _load, _store, common_key, score_cached
+from points.backends.cache import (
+    PREFIX,
+    _load,
+    _read,
+    _scores,
+    _store,
+    common_key,
+    score_cached,
+)
 from points.backends.digest import chunks
+from points.backends.partition import combine_scores, partition_records
 from points.judge import judge
 from points.records import Records
 from points.rules import default_ruleset
 from points.score import Calendar, MemberScores, score_members
+from points.score.dtypes import event_dtypes, ledger_dtypes
 from points.vocab.store import prepare_cache
 
 
@@ -253,3 +263,30 @@ def test_a_table_arrow_cannot_hold_leaves_the_chunk_uncached(tmp_path: Path) -> 
     _store(folder, "k", scores)  # no error: the chunk is scored again next time
     assert not _entries(folder)
     assert _load(folder, "k", scores.ruleset, scores.calendar) is None
+
+
+def test_loaded_chunks_whose_categories_agree_are_converted_as_one(
+        example_records: points.Records, tmp_path: Path) -> None:
+    """The coded columns (points.score.dtypes) have the same dictionary in every chunk: the
+    loaded chunks are one partition, each table converted once; categories that differ by
+    chunk (from the records given) make one partition a chunk."""
+    rules = default_ruleset()
+    calendar = calendar_for(example_records, rules)
+    parts = [score_members(p, rules, calendar) for p in partition_records(example_records, 2)]
+    folder = prepare_cache(tmp_path / "c")
+    for k, part in enumerate(parts):
+        _store(folder, f"k{k}", part)
+    entries = [_read(folder, f"k{k}") for k in range(len(parts))]
+    assert len(parts) == 2 and all(e is not None for e in entries)
+    loaded = _scores([e for e in entries if e is not None], rules, calendar)
+    assert len(loaded) == 1
+    assert loaded[0].ledger["rule"].dtype == ledger_dtypes(rules)["rule"]
+    assert loaded[0].events["status"].dtype == event_dtypes(rules)["status"]
+    pd.testing.assert_frame_equal(combine_scores(example_records, loaded).ledger,
+                                  combine_scores(example_records, parts).ledger)
+    own = attrs.evolve(parts[0], events=parts[0].events.astype({"source": "category"}))
+    _store(folder, "own", own)
+    other = attrs.evolve(parts[1], events=parts[1].events.astype({"source": "category"}))
+    _store(folder, "other", other)
+    mixed = [e for e in (_read(folder, "own"), _read(folder, "other")) if e is not None]
+    assert len(_scores(mixed, rules, calendar)) == 2

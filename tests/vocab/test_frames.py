@@ -1,6 +1,7 @@
 """Table helpers (points.vocab.frames): sort_frame is a plain stable sort with cell addresses in
-natural order (categoricals as their text, a subset by the keys of the whole); positions,
-per_distinct, map_distinct, intern and empty_table do what a loop would."""
+natural order (categoricals as their text, a subset by the keys of the whole); positions and isin
+(of text or categoricals), per_distinct, map_distinct, intern and empty_table do what a loop
+would."""
 
 from __future__ import annotations
 
@@ -122,6 +123,8 @@ def test_positions_is_the_index_in_labels_or_minus_one(column: list, among: list
     text = series.astype("string")  # Arrow text: looked up by Arrow's index_in
     assert positions(text, among).tolist() == expected
     assert positions(text, pd.Index(among, dtype="string")).tolist() == expected
+    coded = series.astype(pd.CategoricalDtype(["党课", "", "c", "b", "a", "z"]))  # categories
+    assert positions(coded, among).tolist() == expected                      # looked up once
 
 
 def _key(kind: str, draw: st.DataObject, n: int) -> np.ndarray:
@@ -187,6 +190,8 @@ def test_isin_is_pandas_isin(column: list, among: list[str | None]) -> None:
         np.testing.assert_array_equal(got, expected)
     plain = series.astype(object)  # not Arrow text: pandas' own isin
     np.testing.assert_array_equal(isin(plain, among), plain.isin(among).to_numpy(dtype=bool))
+    coded = series.astype(pd.CategoricalDtype(["党课", "", "c", "b", "a", "z"]))
+    np.testing.assert_array_equal(isin(coded, among), expected)  # each category looked up once
 
 
 @CHEAP

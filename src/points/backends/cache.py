@@ -159,13 +159,14 @@ def read_entry(folder: Path, key: str) -> Entry | None:
 
 def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[MemberScores]:
     """Loaded chunks as scores: one partition for all of them when their tables line up
-    (each table converted once), else one a chunk (categoricals, whose categories differ by
-    chunk, are combined as partitions are)."""
+    (each table converted once; the coded columns of :mod:`points.score.dtypes` have the same
+    categories in every chunk), else one a chunk (categoricals whose categories differ by
+    chunk, from the records given, are combined as partitions are)."""
     whole: dict[str, pd.DataFrame] = {}
     with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):  # tables that differ
         for name in _FRAMES:
             tables = [entry[name][0] for entry in entries]
-            if any(pa.types.is_dictionary(f.type) for t in tables for f in t.schema):
+            if not _same_dictionaries(tables):
                 break
             whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
     if len(whole) == len(_FRAMES) and len(entries) > 1:
@@ -178,6 +179,17 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
                          evidence_rows=tuple(t.to_pandas()
                                              for t in entry.get("evidence_rows", [])))
             for entry in entries]
+
+
+def _same_dictionaries(tables: list[pa.Table]) -> bool:
+    """Every dictionary column of ``tables`` has one dictionary in all of them (Arrow would
+    unify different ones, in another order than pandas combines categoricals)."""
+    for at, field in enumerate(tables[0].schema):
+        if pa.types.is_dictionary(field.type):
+            dictionaries = [c.dictionary for t in tables for c in t.column(at).chunks]
+            if any(not d.equals(dictionaries[0]) for d in dictionaries[1:]):
+                return False
+    return True
 
 
 def _together(entries: list[Entry], name: str) -> tuple[pd.DataFrame, ...]:

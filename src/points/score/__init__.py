@@ -21,6 +21,7 @@ from ..vocab.frames import distinct, lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
+from .dtypes import coded, ledger_dtypes
 from .events import EVENT_COLUMNS, attendance_events
 from .flags import MEMBER_FLAGS, MemberFlags
 from .ledger import LEDGER_COLUMNS
@@ -58,10 +59,13 @@ class MemberScores:
 
 
 def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
+    """Every step's rows, each block's closed-vocabulary columns coded as soon as it is made
+    (:mod:`.dtypes`: the blocks stay small while the later steps run)."""
+    dtypes = ledger_dtypes(s.ruleset)
     for step in STEPS:
         produced = step(s)
         issues.extend(produced.issues)
-        s = attrs.evolve(s, blocks=(*s.blocks, produced.rows))
+        s = attrs.evolve(s, blocks=(*s.blocks, coded(produced.rows, dtypes)))
     return s
 
 
@@ -132,7 +136,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.
-    rows = s.rows()[LEDGER_COLUMNS]
+    rows = coded(s.rows()[LEDGER_COLUMNS], ledger_dtypes(ruleset))  # (no rows: no blocks)
     s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
     order = lexsort(sort_keys(rows, ["member_id", "date"]))
     ledger = pd.DataFrame({c: _sorted(rows, c, order) for c in LEDGER_COLUMNS})

@@ -20,6 +20,7 @@ from ..vocab.statuses import STATUS_LABELS
 from ..vocab.text import normalize_name
 from .calendar import Calendar
 from .checks import fmt_date, grouped_issue, history, in_window, in_year, member_positions
+from .dtypes import coded, event_dtypes
 from .members import Timeline
 
 __all__ = ["EVENT_COLUMNS", "attendance_events", "resolve_activities", "resolve_statuses"]
@@ -131,8 +132,8 @@ def _events(frame: pd.DataFrame, keep: np.ndarray, pos: np.ndarray, order: list[
     known = [acts.get(name) for name in names]
     ids = pd.array([a.id if a else None for a in known] + [None], dtype="string")
     life = np.array([a.org_life if a else True for a in known] + [True], dtype=bool)
-    return frame.assign(activity_id=pd.Series(ids.take(codes), index=frame.index),
-                        org_life=life[codes]).reset_index(drop=True)
+    return coded(frame.assign(activity_id=pd.Series(ids.take(codes), index=frame.index),
+                              org_life=life[codes]).reset_index(drop=True), event_dtypes(rs))
 
 
 def _collapse_repeats(rep: pd.DataFrame, issues: list[pd.DataFrame], *,

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..vocab.frames import empty_table
 
-__all__ = ["ADJUSTMENT", "LEDGER_COLUMNS", "dimension_applies", "empty_rows", "ledger_rows",
+__all__ = ["ADJUSTMENT", "CODED", "LEDGER_COLUMNS", "dimension_applies", "empty_rows", "ledger_rows",
            "skips"]
 
 LEDGER_COLUMNS = ["member_id", "date", "period", "dimension", "rule", "item", "status", "points",
@@ -41,6 +41,9 @@ LEDGER_COLUMNS = ["member_id", "date", "period", "dimension", "rule", "item", "s
 #: The dimension of the rows that adjust a total as a whole (floors, aggregation, total cap).
 ADJUSTMENT = "adjustment"
 _TEXT = ("member_id", "dimension", "rule", "item", "status", "source")
+#: The columns whose values come from the ruleset: categoricals in the ledger
+#: (:mod:`points.score.dtypes`); a step may give them as text or as those categoricals.
+CODED = ("dimension", "rule")
 
 
 def empty_rows() -> pd.DataFrame:
@@ -62,8 +65,8 @@ def ledger_rows(*, member_id: object, date: object, period: object, dimension: o
         columns = {k: np.asarray(v) if isinstance(v, pd.Series | pd.Index | np.ndarray | list)
                    else v for k, v in columns.items()}
         index = pd.RangeIndex(len(np.asarray(columns["member_id"])))
-    out = pd.DataFrame({k: _typed(v, _DTYPES[k], index) for k, v in columns.items()},
-                       index=index)
+    out = pd.DataFrame({k: _typed(v, _DTYPES[k], index, coded=k in CODED)
+                        for k, v in columns.items()}, index=index)
     if drop_zero:
         out["points"] = out["points"].round(6)
         out = out[(out["points"] != 0).to_numpy()]
@@ -75,13 +78,15 @@ _DTYPES: dict[str, Any] = {"member_id": "string", "date": "datetime64[us]", "per
            "points": "float64", "source": "string"}
 
 
-def _typed(value: object, dtype: Any, index: pd.Index) -> pd.Series:
+def _typed(value: object, dtype: Any, index: pd.Index, *, coded: bool) -> pd.Series:
     """One column of :func:`ledger_rows`: a Series aligned on ``index`` or a scalar spread
-    over it, as ``dtype`` (a column already of that type is not converted again)."""
+    over it, as ``dtype`` (a column already of that type is not converted again; a ``coded``
+    column may be given as the categorical of :mod:`.dtypes`)."""
     if isinstance(value, pd.Series):
         if not value.index.equals(index):
             value = value.reindex(index)
-        return value if value.dtype == dtype else value.astype(dtype)
+        keep = value.dtype == dtype or (coded and isinstance(value.dtype, pd.CategoricalDtype))
+        return value if keep else value.astype(dtype)
     if isinstance(value, np.ndarray | list | pd.Index):
         return pd.Series(value, index=index).astype(dtype)
     return pd.Series(value, index=index, dtype=dtype)

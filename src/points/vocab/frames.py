@@ -211,6 +211,10 @@ def isin(values: pd.Series, others: pd.Series | pd.Index | np.ndarray | list[str
     through Arrow's hash set: pandas turns each of ``others`` into a Python scalar first,
     which costs more than the lookup itself when ``others`` are many (every member's id). A
     missing value is in ``others`` when one of them is missing, as in pandas."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category looked up once
+        found = isin(pd.Series(values.cat.categories), others)
+        missing = bool(pd.isna(np.asarray(others, dtype=object)).any())  # (code -1)
+        return np.append(found, missing)[values.cat.codes.to_numpy()]
     among = _text_like(others, values) if is_arrow_text(values) else None
     if among is None:  # not text on both sides: pandas' own isin
         return np.asarray(values.isin(others), dtype=bool)
@@ -243,6 +247,9 @@ def positions(values: pd.Series, labels: pd.Series | pd.Index | list[str]) -> np
     value once: much faster than ``Index.get_indexer`` on long text columns. Arrow text is
     looked up in one pass of Arrow's ``index_in`` against the labels (unique, as
     ``get_indexer`` needs them), without numbering the values first."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category looked up once
+        found = positions(pd.Series(values.cat.categories), labels)
+        return np.append(found, -1)[values.cat.codes.to_numpy()]
     among = _text_like(labels, values) if is_arrow_text(values) else None
     if among is not None and among.notna().all() and not among.duplicated().any():
         text = arrow_text(values)

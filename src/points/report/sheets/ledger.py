@@ -145,10 +145,20 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
         atomic_write(side, lambda h: h.write(text.encode("utf-8-sig")))
     else:
         # one chunk per column: Parquet's pages follow the chunks it is given, and the same
-        # ledger may come in one piece (a plain run) or in many (combined partitions)
-        data = pa.Table.from_pandas(literal_frame(frame, infinity_as_text=False),
+        # ledger may come in one piece (a plain run) or in many (combined partitions); coded
+        # columns (规则编号) as plain text, as the file always held them
+        data = pa.Table.from_pandas(_plain(literal_frame(frame, infinity_as_text=False)),
                                     preserve_index=False).combine_chunks()
         atomic_write(side, lambda h: pq.write_table(data, h))
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns as text (one Arrow ``take`` each)."""
+    out = frame.copy(deep=False)  # (columns replaced, never changed in place)
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            out[name] = text_series(text_array(values), values.index)
+    return out
 
 
 def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ...rules.model import Ruleset
-from ...vocab.frames import map_distinct, positions
+from ...vocab.frames import positions
 from ...vocab.statuses import EFFECTIVE
+from ..dtypes import ledger_dtypes
 from ..ledger import ledger_rows
 from .base import Produced, Scoring
 from .caps import apply_caps
@@ -54,23 +55,24 @@ def step(s: Scoring) -> Produced:
     got, lost = np.flatnonzero(credit != 0), np.flatnonzero(penalty != 0)
     at = np.r_[got, lost]  # the credits, then the deductions: one take of each column
     credited = np.r_[np.ones(len(got), dtype=bool), np.zeros(len(lost), dtype=bool)]
-    dims = {a.name: a.dimension for a in rs.activities}
     late = (events["status"] == "late").fillna(False).to_numpy(dtype=bool)
-    activity = events["activity"].take(at).reset_index(drop=True)
-    activity_id = events["activity_id"].take(at).reset_index(drop=True)
-    rule_of = {a.id: (f"credit.{a.id}", f"late.{a.id}", f"absence.{a.id}")
-               for a in rs.activities}
     which = np.where(credited, 0, np.where(late[at], 1, 2))
-    rule = pd.Series(pd.array([r for a in rs.activities for r in rule_of[a.id]], dtype="string")
-                     .take(positions(activity_id, [a.id for a in rs.activities]) * 3 + which))
-    dimension = map_distinct(activity, dims, "string").where(credited, "deductions")
+    dtypes = ledger_dtypes(rs)  # rule and dimension made as codes: no text per row
+    rule_of = pd.Series([r for a in rs.activities
+                         for r in (f"credit.{a.id}", f"late.{a.id}", f"absence.{a.id}")])
+    rule = positions(rule_of, dtypes["rule"].categories)[act[at] * 3 + which]
+    dim_of = pd.Series([*(a.dimension for a in rs.activities), "deductions"])
+    dimension = positions(dim_of, dtypes["dimension"].categories)[
+        np.where(credited, act[at], len(rs.activities))]
     def taken(column: str) -> pd.Series:
         return events[column].take(at).reset_index(drop=True)
 
     rows = ledger_rows(
         member_id=taken("member_id"), date=taken("date"),
-        period=s.calendar.period_of(events["date"]).to_numpy()[at], dimension=dimension,
-        rule=rule, item=activity, status=taken("status"),
+        period=s.calendar.period_of(events["date"]).to_numpy()[at],
+        dimension=pd.Series(pd.Categorical.from_codes(dimension, dtype=dtypes["dimension"])),
+        rule=pd.Series(pd.Categorical.from_codes(rule, dtype=dtypes["rule"])),
+        item=taken("activity"), status=taken("status"),
         points=np.r_[credit[got], penalty[lost]], source=taken("source"),
         index=pd.RangeIndex(len(at)))
     return Produced(rows=apply_caps(rows, rs, presorted=True))

@@ -58,6 +58,7 @@ def apply_caps(rows: pd.DataFrame, ruleset: Ruleset, *, presorted: bool = False)
     cap_rows = ledger_rows(
         member_id=first["member_id"], date=first["date"], period=first["period"],
         dimension=first["dimension"],
-        rule=map_distinct(first["rule"], {r: cr for r, (cr, _) in caps.items()}, "string"),
+        rule=map_distinct(first["rule"], {r: cr for r, (cr, _) in caps.items()},
+                          rows["rule"].dtype),  # (coded as the rows are: one dtype to concat)
         item=first["item"], points=adjust, source=first["source"], index=first.index)
     return pd.concat([rows, cap_rows], ignore_index=True)

@@ -49,7 +49,8 @@ def step(s: Scoring) -> Produced:
     act = positions(done["activity"], [a.name for a in s.ruleset.activities])
     points = penalty_of[done["category_index"].to_numpy(), act, EFFECTIVE.index("absent")]
     words = done["converts"].map(_WORDS)
-    item = words + "满 " + done["count"].astype("string") + " 次折合缺席（" + done["activity"] + "）"
+    item = (words + "满 " + done["count"].astype("string") + " 次折合缺席（"
+            + done["activity"].astype("string") + "）")
     rows = ledger_rows(member_id=done["member_id"], date=done["date"],
                        period=s.calendar.period_of(done["date"]), dimension="deductions",
                        rule="convert." + done["converts"], item=item, status=done["status"],

@@ -58,8 +58,7 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     once per distinct (item, status, rule), dimension and member, and spread back with one
     Arrow ``take`` each (a ledger has millions of rows and a few hundred kinds of row)."""
     led = a.ledger
-    kinds = led.groupby(["item", "status", "rule"], sort=False, dropna=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(led))).groupby(kinds, sort=True).first().to_numpy()
+    kinds, first = _kinds(led)
     rule = _rule_text(a, led.iloc[first])
     labels = a.dimension_labels
     dim_codes, distinct = pd.factorize(led["dimension"])
@@ -73,6 +72,19 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
         "来源": led["source"],
         "维度": _take(dim_text, dim_codes, led.index),
         "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
+
+
+def _kinds(led: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's kind, its (item, status, rule) numbered in the order they first appear
+    (missing values as values), and each kind's first row: one integer key built a column at
+    a time, factorized (a grouping of the three text columns costs several times more)."""
+    key = np.zeros(len(led), "int64")
+    for column in ("item", "status", "rule"):
+        codes, uniques = pd.factorize(led[column], use_na_sentinel=False)
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype("int64")
+    # kinds are numbered as they first appear: the running highest rises at each first row
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(key), prepend=-1) > 0)
+    return key, first
 
 
 def _run_positions(values: pd.Series, labels: pd.Series) -> np.ndarray:

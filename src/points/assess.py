@@ -2,9 +2,9 @@
 :class:`Assessment`, whose methods write the review workbooks.
 
 The two halves are separate calls so that the per-member half can run on partitions of the
-members: :func:`points.score.score_members` (ledger, totals, monthly, member flags), here or
-over a Dask cluster (:mod:`points.backends`), and :func:`points.judge.judge` (ranks, grades,
-quotas, bands, the review list, candidates), once.
+members: :func:`points.score.score_members` (ledger, totals, monthly, member flags), here, on
+this machine's cores or over a Dask cluster (:mod:`points.backends`), and
+:func:`points.judge.judge` (ranks, grades, quotas, bands, the review list, candidates), once.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
 def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None = None,
            as_of: dt.date | str | pd.Timestamp | None = None, strict_year: bool = False,
            client: Any = None, progress: Progress | None = None,
-           cache: str | Path | None = None) -> Assessment:
+           cache: str | Path | None = None, workers: int | None = None) -> Assessment:
     """Score one year of ``records`` under ``ruleset`` (the default ruleset when None).
 
     ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
@@ -135,6 +135,14 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     scored partitioned by branch over its cluster (:mod:`points.backends.dask`), then judged
     once here; the result is the same as without it. ``progress``: a callback told of the
     branches scored (see :mod:`points.vocab.progress`).
+
+    ``workers``: processes that score side by side on this machine, as in
+    :func:`points.read_workbooks` (:mod:`points.backends.cores`): the members are split into
+    parts of whole branches, one scored here and the others in worker processes forked from
+    this one, then combined; the result is the same as in one process. By default 2 (at most
+    the number of cores) on Linux from 400,000 records on, else 1; ``1`` scores everything
+    here. Forked processes are used only on Linux (elsewhere any number scores here). Not
+    used with ``client``.
 
     ``cache``: a cache folder (made if missing; may be the one given to
     :func:`points.read_workbooks`): each chunk of branches' scores is kept there, keyed by its
@@ -153,6 +161,7 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
         raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
                         "load one with points.load_ruleset(path)")
     calendar = calendar_for(records, ruleset, year, as_of, strict=strict_year)
-    scores = score_on(records, ruleset, calendar, client=client, progress=progress, cache=cache)
+    scores = score_on(records, ruleset, calendar, client=client, progress=progress, cache=cache,
+                      workers=workers)
     tables = judge(scores, records.files)
     return Assessment(**{f.name: getattr(tables, f.name) for f in attrs.fields(AssessmentTables)})

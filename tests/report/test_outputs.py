@@ -230,6 +230,29 @@ def test_the_parquet_ledger_does_not_depend_on_how_its_text_is_chunked(tmp_path:
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "b.parquet"), whole)
 
 
+def test_the_parquet_ledger_written_a_row_group_at_a_time_is_the_file_written_at_once(
+        example: points.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long ledger's text is made one row group at a time (ledger_slices); the file is the
+    # one pyarrow writes from the whole table with row groups of that size; 规则编号 is text
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(ledger_sheets, "ROW_GROUP", 700)
+    assert len(example.ledger) > 2 * 700
+    ledger_sheets._write_file(tmp_path / "sliced.parquet", example, "parquet")
+    whole = ledger_table(example)
+    assert isinstance(whole["规则编号"].dtype, pd.CategoricalDtype)  # the ledger's coded rule
+    data = pa.Table.from_pandas(ledger_sheets._plain(literal_frame(
+        whole, infinity_as_text=False)), preserve_index=False).combine_chunks()
+    pq.write_table(data, tmp_path / "whole.parquet", row_group_size=700)
+    sliced = (tmp_path / "sliced.parquet").read_bytes()
+    assert sliced == (tmp_path / "whole.parquet").read_bytes()
+    back = pd.read_parquet(tmp_path / "sliced.parquet")
+    assert back["规则编号"].dtype == "string"  # text, as before the column was coded
+    pd.testing.assert_series_equal(back["规则编号"], whole["规则编号"].astype("string"))
+    assert pq.ParquetFile(tmp_path / "sliced.parquet").metadata.num_row_groups == -(
+        -len(whole) // 700)
+
+
 # -- a failed command writes nothing ---------------------------------------------------------
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import examples
 from points.vocab.frames import (
+    decoded,
     distinct,
     empty_table,
     factorize_exact,
@@ -305,3 +306,10 @@ def test_text_ranks_are_the_sorted_factorize_codes(values: list[str | None], ord
     series = pd.Series(sorted(values, key=str) if ordered else values, dtype=dtype)
     expected = pd.factorize(series.astype("string").fillna(""), sort=True)[0]
     np.testing.assert_array_equal(text_ranks(series), expected)
+
+
+@CHEAP
+@given(st.lists(texts, max_size=30))
+def test_decoded_is_astype_string(values: list[str | None]) -> None:
+    coded = pd.Series(values, dtype="category", index=np.arange(len(values)) * 2, name="x")
+    pd.testing.assert_series_equal(decoded(coded), coded.astype("string"))

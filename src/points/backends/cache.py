@@ -49,11 +49,11 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
-from .partition import RECORD_TABLES, combine_scores, record_parts
+from .partition import RECORD_TABLES, combine_scores, record_parts, records_of, roster_rows, runs_by_weight
 from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
-__all__ = ["AHEAD", "PREFIX", "Ahead", "Entry", "kept_keys", "read_entry", "score_cached",
-           "scoring_version"]
+__all__ = ["AHEAD", "PREFIX", "Ahead", "Entry", "entry_scores", "kept_keys", "read_entry",
+           "score_cached", "scoring_version"]
 
 #: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
 FORMAT = 2
@@ -209,57 +209,63 @@ def _with_groups(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {**frames, "issues": concat_issues([frames["issues"], merged])}
 
 
+def entry_scores(entry: Entry, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
+    """The scores of one entry's frames (Arrow tables by name, as
+    :func:`.split.entry_tables` made them): what scoring its members gave."""
+    return _scores([entry], ruleset, calendar)[0]
+
+
 def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
     """A chunk's scores from its entry, or None when there is no usable entry."""
     entry = read_entry(folder, key)
-    return None if entry is None else _scores([entry], ruleset, calendar)[0]
+    return None if entry is None else entry_scores(entry, ruleset, calendar)
 
 
 # -- the run -----------------------------------------------------------------------------------
 
 Scorer = Callable[[Records], MemberScores]
-
-
-def _subset(records: Records, parts: dict[str, np.ndarray], missing: list[int]) -> Records:
-    """The records of the ``missing`` chunks (with those of members on no roster when the
-    first chunk is among them, as they are in the first chunk), only their rows copied."""
-    tables = {}
-    for name, part in parts.items():
-        frame = getattr(records, name)
-        tables[name] = frame[np.isin(part, missing)].reset_index(drop=True)
-    return attrs.evolve(records, **tables)
+#: How a first run scores everyone in parts side by side, combined (:func:`.cores.score_combined`
+#: with the ruleset and period given): the records, each roster row's part, the number of
+#: parts, the records' roster rows, and what to run on each part's scores where they were
+#: scored.
+PartScorer = Callable[[Records, np.ndarray, int, dict[str, np.ndarray],
+                       Callable[[int, MemberScores], None]], MemberScores]
 
 
 def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder: Path,
                  score: Scorer, progress: Progress | None = None,
-                 size: int = CHUNK_BRANCHES) -> MemberScores:
+                 size: int = CHUNK_BRANCHES, *, in_parts: PartScorer | None = None,
+                 shares: list[float] | None = None) -> MemberScores:
     """``score(records)`` with each chunk's scores taken from the cache ``folder`` when it
     holds them, the others scored together (``score``: how a set of records is scored, here
     or on a cluster) and kept. The result is the same as ``score(records)``'s. ``size``:
-    branches per chunk, on average."""
+    branches per chunk, on average. ``in_parts``: when no chunk is in the cache, everyone is
+    scored by it instead, in runs of whole chunks balanced by records (in proportion to
+    ``shares``), each part's chunks split and stored by the process that scored them."""
     roster_chunk, n = chunks(records, size)
     if n == 0 or not records.roster["member_id"].is_unique:
         return score(records)  # nothing to split by (a duplicate member is reported there)
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
+    rows = roster_rows(records)
     with ThreadPoolExecutor(_LOADERS) as pool:  # the last run's entries load meanwhile
         loads = _Loads(folder, common, pool)
-        parts = record_parts(records, roster_chunk)
+        in_chunk = record_parts(records, roster_chunk, rows)
         keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-                for d in chunk_digests(records, parts, n)]  # grouped by ruleset, period, program
+                for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
         loads.only(keys)  # (not a changed chunk's old entry)
         absent = [k for k, key in enumerate(keys) if key not in loads.keys]
         bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
-        if len(absent) == n:  # one call for everyone, split afterwards
-            scored = score(bare)
-            _keep(folder, keys, split_entries(scored, records, roster_chunk, absent))
-            tell(progress, "score", branches, branches)
-            return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
-        fresh = [(absent, score(_subset(bare, parts, absent)))] if absent else []
-        found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
+        if len(absent) < n:
+            fresh = [(absent, score(records_of(bare, in_chunk, absent)))] if absent else []
+            found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
+    if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
+        scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
+        tell(progress, "score", branches, branches)
+        return scored
     damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept
-    fresh += [(damaged, score(_subset(bare, parts, damaged)))] if damaged else []
+    fresh += [(damaged, score(records_of(bare, in_chunk, damaged)))] if damaged else []
     entries = [entry for entry in found.values() if entry is not None]
     pieces: dict[int, Tables] = {}
     for chunk_list, scored in fresh:
@@ -284,15 +290,14 @@ def kept_keys(folder: Path, group: str) -> list[str]:
 
 
 class Ahead(Protocol):
-    """Entries made ready before scoring asks for them (:mod:`.prefetch`)."""
+    """Entries of one kind of run (``group``) made ready before scoring asks (:mod:`.prefetch`):
+    ``entry`` waits for one (None: not made), ``close`` stops and drops them."""
 
     group: str
 
-    def entry(self, key: str) -> Entry | None:
-        """The entry of ``key`` (waiting until it is ready), or None when it was not made."""
+    def entry(self, key: str) -> Entry | None: ...
 
-    def close(self) -> None:
-        """Stop making entries (they are of another kind of run) and drop those made."""
+    def close(self) -> None: ...
 
 
 #: What :mod:`.prefetch` made ready for a cache folder (by its resolved path) while the files
@@ -314,8 +319,7 @@ class _Loads:
         self.futures = {} if self.ahead is not None else {
             key: pool.submit(read_entry, folder, key) for key in sorted(self.keys)}
 
-    def only(self, keys: list[str]) -> None:
-        """Stop loading the entries not among ``keys``."""
+    def only(self, keys: list[str]) -> None:  # the entries not among ``keys`` are not loaded
         for key in set(self.futures) - set(keys):
             self.futures.pop(key).cancel()
 
@@ -332,6 +336,33 @@ class _Loads:
 #: entry: one (with two, on two cores, the three threads wait for each other's turns at the
 #: interpreter and the whole takes longer than with none).
 _LOADERS = 1
+
+
+def _score_all(records: Records, score: Scorer, in_parts: PartScorer | None,
+               shares: list[float] | None, folder: Path, keys: list[str],
+               in_chunk: dict[str, np.ndarray], rows: dict[str, np.ndarray]) -> MemberScores:
+    """Everyone scored and each chunk kept: by ``in_parts`` in runs of whole chunks balanced
+    by records, each part's chunks stored where the part was scored; else (or when the chunks
+    make one part) in one call, split afterwards. ``in_chunk``: each table's rows' chunks."""
+    n, roster_chunk = len(keys), in_chunk["roster"]
+    weight = np.zeros(n)
+    for part in in_chunk.values():  # the roster rows and every table's records
+        weight += np.bincount(part, minlength=n)
+    chunk_part = runs_by_weight(weight, shares or [1.0])
+    if in_parts is None or chunk_part[-1] == 0:
+        bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+        scored = score(bare)
+        _keep(folder, keys, split_entries(scored, records, roster_chunk, list(range(n))))
+        return attrs.evolve(scored, issues=concat_issues([records.issues, scored.issues]))
+
+    def store(k: int, scores: MemberScores) -> None:
+        mine = np.flatnonzero(chunk_part == k).tolist()
+        for chunk, piece in (split_entries(scores, records, roster_chunk, mine) or {}).items():
+            _store(folder, keys[chunk], piece)
+
+    scored = in_parts(records, chunk_part[roster_chunk], int(chunk_part[-1]) + 1, rows, store)
+    _keep(folder, keys, {})
+    return scored
 
 
 def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> None:

@@ -25,8 +25,9 @@ from ..score.checks import merge_groups
 from ..vocab.frames import lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["MAX_RUNS", "branch_names", "combine_scores", "drop_merged", "in_order",
-           "partition_records", "record_parts", "split_records"]
+__all__ = ["MAX_RUNS", "branch_names", "branch_parts", "combine_scores", "drop_merged", "in_order",
+           "partition_records", "record_parts", "records_of", "roster_rows", "runs_by_weight",
+           "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
@@ -37,57 +38,87 @@ def branch_names(records: Records) -> pd.Series:
     return records.roster["branch"].astype("string").fillna("").astype(object)
 
 
-def _branch_groups(records: Records, parts: int) -> tuple[list[list[str]], np.ndarray]:
-    """The branches in ``parts`` groups of about equal records (branches in name order, each
-    group a run of them), and each branch's records."""
-    ids = records.roster["member_id"]
-    weight = pd.Series(1, index=ids.to_numpy())
-    for name in RECORD_TABLES:
-        counts = getattr(records, name)["member_id"].value_counts()
-        weight = weight.add(counts, fill_value=0)
-    per_branch = weight.reindex(ids.to_numpy()).fillna(0).groupby(
-        branch_names(records).to_numpy()).sum().sort_index()
-    # each group ends with the branch whose running total reaches its share
-    ends = np.searchsorted(np.cumsum(per_branch.to_numpy()),
-                           np.arange(1, parts) * per_branch.sum() / parts, side="left") + 1
-    names = per_branch.index.astype(str).tolist()
-    bounds = [0, *np.unique(np.minimum(ends, len(names))).tolist(), len(names)]
-    groups = [names[a:b] for a, b in itertools.pairwise(bounds) if b > a]
-    return groups, per_branch.to_numpy()
+def roster_rows(records: Records) -> dict[str, np.ndarray]:
+    """Each record's member's roster row (-1: a member on no roster), table by table: the
+    first of each run of a member's records is looked up, all tables' in one call."""
+    columns = [getattr(records, name)["member_id"] for name in RECORD_TABLES]
+    heads = [np.flatnonzero(run_starts(column)) for column in columns]
+    found = positions(pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
+                                ignore_index=True), records.roster["member_id"])
+    return {name: np.repeat(at, np.diff(np.r_[first, len(column)]))
+            for name, column, first, at in zip(
+                RECORD_TABLES, columns, heads,
+                np.split(found, np.cumsum([len(h) for h in heads])[:-1]), strict=True)}
+
+
+def runs_by_weight(weights: np.ndarray, shares: list[float]) -> np.ndarray:
+    """Each unit's group, the units (in their order) cut into ``len(shares)`` runs whose
+    ``weights`` add up in proportion to ``shares`` as nearly as whole units allow: a run ends
+    with the unit whose running total reaches its share. Groups are numbered from 0 without
+    gaps, so there are fewer when a unit outweighs a share."""
+    cuts = np.cumsum(shares)[:-1] * weights.sum() / sum(shares)
+    ends = np.searchsorted(np.cumsum(weights), cuts, side="left") + 1
+    starts = np.zeros(len(weights), dtype="int64")
+    starts[np.unique(ends[ends < len(weights)])] = 1
+    return np.cumsum(starts)
+
+
+def branch_parts(records: Records, parts: int, rows: dict[str, np.ndarray] | None = None,
+                 shares: list[float] | None = None) -> tuple[np.ndarray, int]:
+    """Each roster row's partition and the number of partitions: at most ``parts`` (none
+    empty), each a run of whole branches in name order, of about equal records (of records in
+    proportion to ``shares``, one a partition, when given). ``rows``: :func:`roster_rows`,
+    when known."""
+    rows = roster_rows(records) if rows is None else rows
+    weight = np.ones(len(records.roster))
+    for at in rows.values():
+        weight += np.bincount(at[at >= 0], minlength=len(weight))
+    codes, names = pd.factorize(branch_names(records), sort=True)
+    if not len(names):
+        return np.zeros(0, dtype="int64"), 0
+    per_branch = np.bincount(codes, weights=weight, minlength=len(names))
+    group = runs_by_weight(per_branch, shares or [1.0] * max(1, parts))
+    return group[codes], int(group[-1]) + 1
 
 
 def partition_records(records: Records, parts: int) -> list[Records]:
     """``records`` split into at most ``parts`` partitions of whole branches (none empty),
     without the record-level issues (see :func:`combine_scores`)."""
-    groups, _ = _branch_groups(records, max(1, parts))
-    branch_of = pd.Series(np.arange(len(groups)).repeat([len(g) for g in groups]),
-                          index=[b for g in groups for b in g])
-    roster_part = branch_names(records).map(branch_of).to_numpy(dtype="int64")
-    return split_records(records, roster_part, len(groups))
+    rows = roster_rows(records)
+    roster_part, n = branch_parts(records, parts, rows)
+    return split_records(records, roster_part, n, rows)
 
 
-def record_parts(records: Records, roster_part: np.ndarray) -> dict[str, np.ndarray]:
+def record_parts(records: Records, roster_part: np.ndarray,
+                 rows: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Each record's partition, table by table, given each roster row's: its member's, or
-    the first (0) for records whose member is on no roster."""
-    columns = [getattr(records, name)["member_id"] for name in RECORD_TABLES]
-    heads = [np.flatnonzero(run_starts(column)) for column in columns]
-    # the first of each run of a member's records is looked up, all tables' in one call
-    found = positions(pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
-                                ignore_index=True), records.roster["member_id"])
+    the first (0) for records whose member is on no roster. ``rows``: :func:`roster_rows`,
+    when known."""
+    rows = roster_rows(records) if rows is None else rows
     out = {"roster": roster_part}
-    for name, column, first, at in zip(RECORD_TABLES, columns, heads,
-                                       np.split(found, np.cumsum([len(h) for h in heads])[:-1]),
-                                       strict=True):
-        at = np.repeat(at, np.diff(np.r_[first, len(column)]))
+    for name, at in rows.items():
         out[name] = np.where(at >= 0, roster_part[np.maximum(at, 0)], 0)
     return out
 
 
-def split_records(records: Records, roster_part: np.ndarray, parts: int) -> list[Records]:
+def records_of(records: Records, parts: dict[str, np.ndarray], which: list[int]) -> Records:
+    """The records of the partitions ``which`` (``parts``: each table's rows' partitions, from
+    :func:`record_parts`), without the record-level issues: their text shared with
+    ``records`` (slices, :func:`in_order`) when the rows come in a few runs, as read from the
+    workbooks (a file's rows together), else only their rows copied."""
+    tables: dict[str, Any] = {}
+    for name, part in parts.items():
+        frame = getattr(records, name)
+        tables[name] = in_order(frame, np.flatnonzero(np.isin(part, which)))
+    return attrs.evolve(records, issues=empty_issues(), **tables)
+
+
+def split_records(records: Records, roster_part: np.ndarray, parts: int,
+                  rows: dict[str, np.ndarray] | None = None) -> list[Records]:
     """``records`` in ``parts`` partitions by each roster row's partition number (records of
     members on no roster with the first), without the record-level issues."""
     split = {name: _split(getattr(records, name), where, parts)  # each row copied once
-             for name, where in record_parts(records, roster_part).items()}
+             for name, where in record_parts(records, roster_part, rows).items()}
     tables: list[dict[str, Any]] = [{n: t[k] for n, t in split.items()} for k in range(parts)]
     return [attrs.evolve(records, issues=empty_issues(), **t) for t in tables]
 

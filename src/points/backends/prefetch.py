@@ -26,6 +26,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+
 from ..vocab.store import map_ipc, write_ipc
 from .cache import AHEAD, PREFIX, Entry, kept_keys, read_entry
 
@@ -67,7 +69,8 @@ def _fetch(folder: Path, keys: list[str], into: Path) -> None:
         for name, tables in entry.items():
             for number, table in enumerate(tables):
                 file = f"{key}.{name}.{number}.arrow"
-                write_ipc(into / file, table)
+                with pa.OSFile(str(into / file), "wb") as sink:
+                    write_ipc(sink, table, compress=False)
                 names.append([name, file])
         (into / f"{key}.tmp").write_text(json.dumps(names))
         os.replace(into / f"{key}.tmp", into / f"{key}.json")

@@ -22,6 +22,8 @@ class AssessmentTables:
 
     - ``ledger``: one row per credit, deduction or adjustment (``member_id, date, period,
       dimension, rule, item, status, points, source``); a member's total is the sum of theirs.
+      ``dimension`` and ``rule`` are categoricals whose categories the ruleset fixes
+      (:mod:`points.score.dtypes`); the other text columns are ``string``.
     - ``totals``: one row per assessed member: each dimension's points (NaN where the dimension
       does not apply to the category), ``adjustment`` (floors, aggregation, caps on the total)
       and ``total``.
@@ -29,7 +31,8 @@ class AssessmentTables:
       month's ``total`` and the ``cumulative`` total.
     - ``issues``: data issues (``code, message, source, member_id``).
     - ``members``: the roster as assessed (category resolved, window in the year).
-    - ``events``: the attendance events that were scored, as recorded (status resolved).
+    - ``events``: the attendance events that were scored, as recorded (status resolved);
+      ``activity`` (the ruleset's name), ``activity_id`` and ``status`` are categoricals.
     - ``logs``: the bonus and negative-list records that were scored (``kind`` tells which).
     - ``rankings``: one row per assessed person: ranks in branch, category and overall
       (members and candidates apart), suggested grade with the 优秀 quota, probation and

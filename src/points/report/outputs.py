@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError
+from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from .common import check_folder, check_targets, folder_made
 from .review import Notice, branch_paths, write_per_branch, write_review
@@ -73,6 +74,7 @@ def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path
     :func:`.review.write_review`). ``progress``: a callback told of the workbooks written
     (see :mod:`points.vocab.progress`). Returns the paths written."""
     plan_outputs(a, output, public=public, per_branch=per_branch, ledger=ledger)
+    release_memory()  # what scoring freed (the records, when the caller has let them go)
     public_folder = None if public is None or not is_folder(public) else Path(public)
     books = 1 + (0 if public is None else 1 if public_folder is None
                  else len(branch_paths(a, public_folder)))

@@ -17,8 +17,9 @@ import pyarrow as pa
 
 from ..records import Records
 from ..rules.model import Ruleset
-from ..vocab.frames import distinct, lexsort, sort_keys
+from ..vocab.frames import distinct, is_arrow_text, lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
+from ..vocab.memory import release_memory
 from .calendar import Calendar
 from .checks import GROUP_COLUMNS, merge_groups
 from .dtypes import coded, ledger_dtypes
@@ -66,6 +67,8 @@ def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
         produced = step(s)
         issues.extend(produced.issues)
         s = attrs.evolve(s, blocks=(*s.blocks, coded(produced.rows, dtypes)))
+        if step is STEPS[0]:
+            release_memory()  # the attendance rows' temporaries: the largest step by far
     return s
 
 
@@ -73,7 +76,16 @@ def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
     """``column`` of ``rows`` taken in ``order``, and taken out of ``rows``: column by column,
     never two copies of the whole ledger. The old column's memory goes back to the system at
     once (Arrow's allocator would keep it for later, and the process would peak with both)."""
-    taken = rows.pop(column).take(order).reset_index(drop=True)
+    values = rows.pop(column)
+    chunks = pa.array(values.array) if is_arrow_text(values) else None
+    if isinstance(chunks, pa.ChunkedArray) and chunks.num_chunks > 1:
+        # one chunk first, the blocks' chunks let go: Arrow's take of several chunks would
+        # join them into a temporary copy and hold the chunks, the copy and the result at once
+        values = pd.Series(values.dtype.__from_arrow__(chunks.combine_chunks()))  # type: ignore[union-attr]  # (the hook to_pandas uses; not in the stubs)
+        del chunks
+        pa.default_memory_pool().release_unused()
+    taken = values.take(order).reset_index(drop=True)
+    del values
     pa.default_memory_pool().release_unused()
     return taken
 
@@ -127,7 +139,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     timeline = Timeline(members, records.roster, ruleset)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
                                             issues, since, timeline)
-    pa.default_memory_pool().release_unused()  # the records' resolved copies, freed above
+    release_memory()  # the records' resolved copies, freed above
     scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
                         logs=logs, appraisals=records.appraisals, scores=scores,
@@ -152,6 +164,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))
     for raise_flags in MEMBER_FLAGS:
         raise_flags(flags)
+    release_memory()  # before the monthly table's temporaries
     grouped = _grouped(issues)
     return MemberScores(
         ruleset=ruleset, calendar=calendar, members=scope, ledger=ledger,

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..vocab.frames import empty_table
+from ..vocab.frames import decoded, empty_table
 
 __all__ = ["ADJUSTMENT", "CODED", "LEDGER_COLUMNS", "dimension_applies", "empty_rows", "ledger_rows",
            "skips"]
@@ -85,6 +85,8 @@ def _typed(value: object, dtype: Any, index: pd.Index, *, coded: bool) -> pd.Ser
     if isinstance(value, pd.Series):
         if not value.index.equals(index):
             value = value.reindex(index)
+        if isinstance(value.dtype, pd.CategoricalDtype) and not coded and dtype == "string":
+            return decoded(value)  # (an event's activity or status as text)
         keep = value.dtype == dtype or (coded and isinstance(value.dtype, pd.CategoricalDtype))
         return value if keep else value.astype(dtype)
     if isinstance(value, np.ndarray | list | pd.Index):

@@ -94,28 +94,24 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
-    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
-    of entries that are compressed already)."""
-    sink = pa.BufferOutputStream()
-    _write_ipc(sink, table, _WRITE if compress else _PLAIN)
-    return bytes(sink.getvalue().to_pybytes())
-
-
-def write_ipc(path: Path, table: pa.Table) -> None:
-    """``table`` as an uncompressed Arrow IPC file at ``path`` (written straight to the file,
-    for :func:`map_ipc`)."""
-    with pa.OSFile(str(path), "wb") as sink:
-        _write_ipc(sink, table, _PLAIN)
-
-
-def _write_ipc(sink: pa.NativeFile, table: pa.Table, options: pa.ipc.IpcWriteOptions) -> None:
+def write_ipc(sink: pa.NativeFile, table: pa.Table, *, compress: bool = True) -> None:
+    """Write ``table`` to ``sink`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is
+    false), its buffers straight from memory (no copy of the table first)."""
+    options = _WRITE if compress else _PLAIN
     with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         if table.num_rows or not all(c.num_chunks for c in table.columns):
             writer.write_table(table)
         else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
             writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
                                                schema=table.schema))
+
+
+def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:
+    """``table`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is false: a table
+    of entries that are compressed already)."""
+    sink = pa.BufferOutputStream()
+    write_ipc(sink, table, compress=compress)
+    return bytes(sink.getvalue().to_pybytes())
 
 
 def map_ipc(path: Path) -> pa.Table:

@@ -9,19 +9,21 @@ file, whose 积分 column holds numbers only."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ...judge.assessment import AssessmentTables
-from ...vocab.frames import per_run, positions
+from ...vocab.frames import arrow_text, is_arrow_text, per_run, positions
 from ...vocab.statuses import STATUS_LABELS
 from ..cells import NA_TEXT, risky, text_array, text_series
 from ..common import check_target
@@ -30,8 +32,8 @@ from ..xlsx import INFINITY, Book, Column, atomic_write
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["LEDGER_COLUMNS", "SHEET_LEDGER_ROWS", "LedgerOption", "ledger_choice", "ledger_path",
-           "ledger_table", "literal_frame", "write_ledger"]
+__all__ = ["LEDGER_COLUMNS", "ROW_GROUP", "SHEET_LEDGER_ROWS", "LedgerOption", "ledger_choice",
+           "ledger_path", "ledger_slices", "ledger_table", "literal_frame", "write_ledger"]
 
 LedgerOption = Literal["auto", "sheets", "csv", "parquet", "none"]
 """Where the ledger goes: sheets in the workbook, a file beside it, or nowhere; ``auto``:
@@ -57,34 +59,54 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
     """The ledger with Chinese headers, as the 积分明细 sheet shows it. Its texts are made
     once per distinct (item, status, rule), dimension and member, and spread back with one
     Arrow ``take`` each (a ledger has millions of rows and a few hundred kinds of row)."""
+    return next(ledger_slices(a, max(len(a.ledger), 1)))
+
+
+def ledger_slices(a: AssessmentTables, size: int) -> Iterator[pd.DataFrame]:
+    """:func:`ledger_table`'s rows, ``size`` at a time (at least one table, maybe empty): the
+    texts of each kind of row are made once for all, each slice's columns as it is asked for,
+    so that a long ledger is never all text at once."""
     led = a.ledger
-    kinds, first = _kinds(led)
+    kinds = _kinds(led)
+    first = np.unique(kinds, return_index=True)[1]  # each kind's first row, in kind order
     rule = _rule_text(a, led.iloc[first])
     labels = a.dimension_labels
     dim_codes, distinct = pd.factorize(led["dimension"])
     dims = pd.Series(distinct, dtype="string")
     dim_text = dims.map(labels).astype("string").fillna(dims)
     at = _run_positions(led["member_id"], a.members["member_id"])
-    return pd.DataFrame({
-        "党员编号": led["member_id"],
-        "姓名": _take(a.members["name"], at, led.index, _NAN_TEXT),
-        "日期": led["date"], "规则": _take(rule, kinds, led.index), "积分": led["points"],
-        "来源": led["source"],
-        "维度": _take(dim_text, dim_codes, led.index),
-        "规则编号": led["rule"]}, copy=False)  # the ledger's own columns are shared, not copied
+    for start in range(0, max(len(led), 1), size):
+        rows = slice(start, start + size)
+        part = led.iloc[rows]
+        yield pd.DataFrame({
+            "党员编号": part["member_id"],
+            "姓名": _take(a.members["name"], at[rows], part.index, _NAN_TEXT),
+            "日期": part["date"], "规则": _take(rule, kinds[rows], part.index),
+            "积分": part["points"], "来源": part["source"],
+            "维度": _take(dim_text, dim_codes[rows], part.index),
+            "规则编号": part["rule"]}, copy=False)  # the ledger's own columns shared, not copied
 
 
-def _kinds(led: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's kind, its (item, status, rule) numbered in the order they first appear
-    (missing values as values), and each kind's first row: one integer key built a column at
-    a time, factorized (a grouping of the three text columns costs several times more)."""
-    key = np.zeros(len(led), "int64")
-    for column in ("item", "status", "rule"):
-        codes, uniques = pd.factorize(led[column], use_na_sentinel=False)
-        key = pd.factorize(key * (len(uniques) + 1) + codes)[0].astype("int64")
-    # kinds are numbered as they first appear: the running highest rises at each first row
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(key), prepend=-1) > 0)
-    return key, first
+def _kinds(led: pd.DataFrame) -> np.ndarray:
+    """The ledger's kinds of row — ``led.groupby(["item", "status", "rule"], sort=False,
+    dropna=False).ngroup()``: numbered in order of first appearance — from each column's
+    integer codes (Arrow's dictionary encoding of text, a categorical's own codes) packed into
+    one integer, without a Python string per row."""
+    key = np.zeros(len(led), dtype="int64")
+    for name in ("item", "status", "rule"):
+        values = led[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, size = values.cat.codes.to_numpy(), len(values.cat.categories)
+        elif is_arrow_text(values):
+            encoded = pc.dictionary_encode(arrow_text(values))
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            size = len(encoded.dictionary)
+        else:
+            codes, uniques = pd.factorize(values)
+            size = len(uniques)
+        key *= size + 1
+        key += codes.astype("int64") + 1  # missing (-1): a value of its own
+    return pd.factorize(key)[0]
 
 
 def _run_positions(values: pd.Series, labels: pd.Series) -> np.ndarray:
@@ -156,12 +178,34 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
             index=False, quoting=csv.QUOTE_NONNUMERIC)
         atomic_write(side, lambda h: h.write(text.encode("utf-8-sig")))
     else:
-        # one chunk per column: Parquet's pages follow the chunks it is given, and the same
-        # ledger may come in one piece (a plain run) or in many (combined partitions); coded
-        # columns (规则编号) as plain text, as the file always held them
-        data = pa.Table.from_pandas(_plain(literal_frame(frame, infinity_as_text=False)),
-                                    preserve_index=False).combine_chunks()
-        atomic_write(side, lambda h: pq.write_table(data, h))
+        _write_parquet(side, (frame.iloc[at:at + ROW_GROUP]
+                              for at in range(0, max(len(frame), 1), ROW_GROUP)))
+
+
+#: The rows of a row group of the Parquet ledger: pyarrow's default, so that the file written
+#: a row group at a time is, byte for byte, the one written at once.
+ROW_GROUP = 1024 * 1024
+
+
+def _write_parquet(side: Path, frames: Iterable[pd.DataFrame]) -> None:
+    """The Parquet ledger from its rows, :data:`ROW_GROUP` rows a frame (the last maybe
+    fewer): each made inert, converted and written as one row group before the next is
+    made. One chunk per column: Parquet's pages follow the chunks it is given, and the same
+    ledger may come in one piece (a plain run) or in many (combined partitions). Coded
+    columns (规则编号) as plain text, as the file always held them."""
+    def write(handle: Any) -> None:
+        with contextlib.ExitStack() as stack:
+            writer: pq.ParquetWriter | None = None
+            for frame in frames:  # the later frames take the first one's schema
+                data = pa.Table.from_pandas(
+                    _plain(literal_frame(frame, infinity_as_text=False)), preserve_index=False,
+                    schema=None if writer is None else writer.schema).combine_chunks()
+                if writer is None:
+                    writer = stack.enter_context(pq.ParquetWriter(handle, data.schema))
+                writer.write_table(data, row_group_size=ROW_GROUP)
+                del data
+
+    atomic_write(side, write)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +229,7 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
     file = ledger_path(path, option)
     if file is not None:  # the table is made where the file is written (the second thread)
         check_target(file, a, file.suffix)
-        (side or _now)(lambda: _write_side(file, ledger_table(a), option))
+        (side or _now)(lambda: _write_file(file, a, option))
         rows = len(a.ledger)
         ws = book.sheet("积分明细")
         book.write_text(ws, 0, 0, f"积分明细共 {rows} 行，另存为 {file.name}（与本工作簿同一文件夹）"
@@ -201,6 +245,14 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
         if not printed:
             unprinted(book, ws, len(frame))
     return []
+
+
+def _write_file(file: Path, a: AssessmentTables, option: LedgerOption) -> None:
+    """The ledger file: a Parquet file a row group at a time (see :func:`_write_parquet`)."""
+    if option == "parquet":
+        _write_parquet(file, ledger_slices(a, ROW_GROUP))
+    else:
+        _write_side(file, ledger_table(a), option)
 
 
 def _now(call: Callable[[], None]) -> None:

@@ -1,0 +1,300 @@
+"""Scoring on this machine's cores: the members split by branch into parts, the first scored in
+this process while worker processes forked from it score the others, combined as one run.
+
+:func:`points.score.score_members` depends on one member's records only, so the parts of
+:mod:`.partition` (whole branches, balanced by records) are scored side by side and put back
+together by :func:`.partition.combine_scores`, as the Dask backend does: the tables are the
+same as one run's, row for row. The workers are forked (Linux), as :mod:`points.read` forks its
+scanners: they see the records without copying or pickling them, each copies only its own
+part's rows, and a caller's script needs no ``if __name__ == "__main__"`` guard. A worker's
+scores come back as uncompressed Arrow IPC tables (the frames of a score-cache entry,
+:func:`.split.entry_tables`) in a temporary file that this process reads in one piece and
+removes: no value is pickled, and the text columns are used where they were read, not copied
+again. Elsewhere, and for fewer than :data:`PARALLEL_RECORDS` records (a worker costs about as
+much as scoring that many), everything is scored here. A worker that cannot hand its part
+back (its process died, the temporary folder is full, a table Arrow cannot hold) has that
+part scored here instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..records import Records
+from ..rules.model import Ruleset
+from ..score import Calendar, MemberScores, score_members
+from ..vocab.errors import ArgumentError
+from ..vocab.progress import Progress, tell
+from ..vocab.store import read_ipc, write_ipc
+from .cache import Entry, entry_scores
+from .local import score_local
+from .partition import (
+    RECORD_TABLES,
+    branch_parts,
+    combine_scores,
+    record_parts,
+    records_of,
+    roster_rows,
+)
+from .split import UNCONVERTIBLE, entry_tables
+
+__all__ = ["PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_combined",
+           "score_cores", "score_parts"]
+
+#: Records (all tables) from which the members are scored by two processes; fewer: here.
+PARALLEL_RECORDS = 400_000
+
+#: What runs on a part's scores in the process that scored them (the score cache stores its
+#: chunks' entries there), given the part's number.
+After = Callable[[int, MemberScores], None]
+
+
+def can_fork() -> bool:
+    """Workers are forked where that is safe and cheap (Linux), as :mod:`points.read` does."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def record_count(records: Records) -> int:
+    """The records the members are scored from (every table but the roster)."""
+    return sum(len(getattr(records, name)) for name in RECORD_TABLES)
+
+
+def core_parts(records: Records, workers: int | None) -> int:
+    """How many processes score ``records``: ``workers`` when given (at least 1; forked
+    processes are used only where :func:`can_fork`); by default two (at most the cores) from
+    :data:`PARALLEL_RECORDS` records on, else one (this process)."""
+    if workers is not None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ArgumentError(f"workers（并行进程数）：应为 ≥ 1 的整数或 None，实际是 {workers!r}")
+        return workers if can_fork() else 1
+    if record_count(records) < PARALLEL_RECORDS or not can_fork():
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@attrs.frozen
+class _Job:
+    """What the forked workers score (set before they are forked)."""
+
+    records: Records
+    ruleset: Ruleset
+    calendar: Calendar
+    parts: dict[str, np.ndarray]
+    folder: Path
+    after: After | None
+
+
+_JOB: _Job | None = None
+_LOCK = threading.Lock()
+#: A worker's frames: each frame's name, its schema (serialized) and its columns' files.
+Sent = list[tuple[str, bytes, list[str]]]
+
+
+def _score(job: _Job, k: int) -> MemberScores:
+    """Part ``k`` scored (and handed to ``job.after``) in this process."""
+    scores = score_members(records_of(job.records, job.parts, [k]), job.ruleset, job.calendar)
+    if job.after is not None:
+        job.after(k, scores)
+    return scores
+
+
+def _worker(k: int) -> Sent | None:
+    """In a worker: part ``k`` scored, each column of each of its frames written to a file
+    of its own as Arrow IPC (so that this process can free the columns one by one, see
+    :func:`_one_chunk`); None when they cannot be (the parent scores the part itself)."""
+    if _JOB is None:  # pragma: no cover - a worker is only forked with the job set
+        raise RuntimeError("no job")
+    scores = _score(_JOB, k)
+    sent: Sent = []
+    try:
+        tables = entry_tables(scores)
+        del scores
+        for i, (name, table) in enumerate(tables):  # once per frame and column
+            paths = [str(_JOB.folder / f"{k}-{i}-{j}.arrow") for j in range(table.num_columns)]
+            for path, field, column in zip(paths, table.schema, table.columns, strict=True):
+                with pa.OSFile(path, "wb") as sink:
+                    write_ipc(sink, pa.table([column], schema=pa.schema([field])),
+                              compress=False)
+            sent.append((name, table.schema.serialize().to_pybytes(), paths))
+    except (*UNCONVERTIBLE, OSError):
+        return None
+    return sent
+
+
+def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
+    """A worker's scores from its files (each read whole, then removed), or part ``k``
+    scored here when the worker could not send them."""
+    if sent is None:
+        return _score(job, k)
+    entry: Entry = {}
+    for name, schema, paths in sent:  # once per frame and column
+        columns = []
+        for path in paths:
+            with pa.OSFile(path) as source:
+                columns.append(read_ipc(source.read_buffer()).column(0))
+            os.unlink(path)
+        table = pa.Table.from_arrays(columns, schema=pa.ipc.read_schema(pa.py_buffer(schema)))
+        entry.setdefault(name, []).append(table)
+    return entry_scores(entry, job.ruleset, job.calendar)
+
+
+def _one_chunk(scores: MemberScores) -> MemberScores:
+    """``scores`` with each text column in one piece, as one run makes it: combining the
+    parts leaves a column of many slices (of each part's), which the writer would copy whole
+    (an address at a time is the ledger's largest). A column at a time is copied, its pieces
+    freed before the next (each part's columns are buffers of their own)."""
+    tables: dict[str, Any] = {}
+    for field in _FRAMES:  # once per frame and column
+        frame: pd.DataFrame = getattr(scores, field)
+        out = {}
+        for name in list(frame.columns):
+            values = frame.pop(name)
+            array = values.array
+            if isinstance(array, pd.arrays.ArrowStringArray):
+                whole = pa.chunked_array(pa.array(array))
+                if whole.num_chunks > 1:
+                    one = pa.chunked_array([whole.combine_chunks()], type=whole.type)
+                    del whole, array
+                    text = type(values.array)(one, dtype=values.dtype)
+                    values = pd.Series(text, name=name, index=values.index)
+                    pa.default_memory_pool().release_unused()
+            out[name] = values
+        tables[field] = pd.DataFrame(out, columns=list(out))
+    return attrs.evolve(scores, **tables)
+
+
+#: The frames of :class:`~points.score.MemberScores` made whole in :func:`_one_chunk`.
+_FRAMES = ("members", "ledger", "totals", "monthly", "events", "logs")
+
+
+def _gather(futures: list[Future[Sent | None]], job: _Job,
+            told: Callable[[int], None]) -> list[MemberScores]:
+    """Part 0 scored here while the workers score the others; every part's scores in order."""
+    out = [_score(job, 0)]
+    told(0)
+    for k, future in enumerate(futures, 1):
+        try:
+            sent = future.result()
+        except BrokenProcessPool:  # the worker died (out of memory, killed): score it here
+            sent = None
+        out.append(_receive(sent, job, k))
+        told(k)
+    return out
+
+
+def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
+                roster_part: np.ndarray, parts: int, *, rows: dict[str, np.ndarray] | None = None,
+                after: After | None = None, progress: Progress | None = None
+                ) -> list[MemberScores]:
+    """The members of ``records`` scored in ``parts`` parts (``roster_part``: each roster row's
+    part, 0 … ``parts`` - 1; records of members on no roster go with part 0): part 0 here, the
+    others in forked workers side by side; each part's scores, in part order, for
+    :func:`.partition.combine_scores` (the record-level issues are left to it). ``after``
+    runs on each part's scores in the process that scored them. ``progress`` is told of the
+    branches scored as parts finish."""
+    sizes = records.roster["branch"].groupby(roster_part).nunique()
+    branches = sizes.reindex(range(parts), fill_value=0).tolist()
+    tell(progress, "score", 0, sum(branches))
+
+    def told(k: int) -> None:
+        tell(progress, "score", sum(branches[:k + 1]), sum(branches))
+
+    in_parts = record_parts(records, roster_part, rows)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="points-score-"))
+    except OSError:  # no temporary folder to send scores through: every part here
+        return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
+    try:
+        job = _Job(records, ruleset, calendar, in_parts, folder, after)
+        forked = _fork(job, parts)
+        if forked is None:  # the system would not fork: every part here
+            return _in_turn(job, parts, told)
+        pool, futures = forked
+        with pool:
+            return _gather(futures, job, told)
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder)
+
+
+def _fork(job: _Job, parts: int
+          ) -> tuple[ProcessPoolExecutor, list[Future[Sent | None]]] | None:
+    """The workers forked, each scoring its part of ``job`` (parts 1 …); None when the
+    system refuses (out of processes or memory)."""
+    global _JOB  # the forked workers find the job here
+    with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
+        _JOB = job
+        # What the workers share with this process stays shared: memory Arrow keeps for later
+        # is handed back first (this process would reuse it, a copy each), and the objects
+        # made so far are out of the workers' garbage collections (which would touch, and so
+        # copy, each of them)
+        pa.default_memory_pool().release_unused()
+        gc.freeze()
+        pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
+        try:  # the workers are forked by the first submit, each with the job
+            return pool, [pool.submit(_worker, k) for k in range(1, parts)]
+        except OSError:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return None
+        finally:
+            _JOB = None
+            gc.unfreeze()
+
+
+def _in_turn(job: _Job, parts: int, told: Callable[[int], None]) -> list[MemberScores]:
+    """Every part scored here, one after another."""
+    out = []
+    for k in range(parts):
+        out.append(_score(job, k))
+        told(k)
+    return out
+
+
+def score_combined(records: Records, ruleset: Ruleset, calendar: Calendar,
+                   roster_part: np.ndarray, parts: int, *,
+                   rows: dict[str, np.ndarray] | None = None, after: After | None = None,
+                   progress: Progress | None = None) -> MemberScores:
+    """:func:`score_parts`, the parts combined as one run would have made them (the
+    record-level issues of ``records`` added once), each text column in one piece."""
+    scored = score_parts(records, ruleset, calendar, roster_part, parts, rows=rows, after=after,
+                         progress=progress)
+    combined = combine_scores(records, scored)
+    del scored  # (the parts' columns are freed as they are made whole)
+    return _one_chunk(combined)
+
+
+def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: int,
+                progress: Progress | None = None) -> MemberScores:
+    """:func:`points.score.score_members` on ``records`` in ``parts`` processes (see
+    :func:`core_parts`), combined as one run would have made them."""
+    # (a roster with a member twice, changed after Records checked it, is not split: as in
+    # the score cache)
+    if parts < 2 or not records.roster["member_id"].is_unique:
+        return score_local(records, ruleset, calendar, progress)
+    rows = roster_rows(records)
+    # equal parts: this process's extra work (splitting, then combining) is about what the
+    # fork costs a worker (the pages it copies) and sending its scores back
+    roster_part, parts = branch_parts(records, parts, rows)
+    if parts < 2:  # one branch
+        return score_local(records, ruleset, calendar, progress)
+    return score_combined(records, ruleset, calendar, roster_part, parts, rows=rows,
+                          progress=progress)

@@ -1,0 +1,159 @@
+"""Scoring on this machine's cores (#14 item 2): parts of whole branches scored side by side,
+one here and the others in forked workers, give the one-process tables and workbook bytes,
+with the score cache too; a worker that cannot send its part back has it scored here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import points
+from conftest import ROOT, assert_same_tables, build, examples
+from points import backends
+from points.backends import cores
+from points.backends.cache import PREFIX, score_cached
+from points.backends.partition import runs_by_weight
+from points.vocab.frames import is_arrow_text
+
+pytestmark = pytest.mark.skipif(not cores.can_fork(), reason="workers are forked on Linux only")
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> points.Records:
+    """A small generated city: three towns of two branches (the benchmark's generator), 375
+    members, with its planted problems (unknown marks, rows twice, people on no roster)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import city as generator  # type: ignore[import-not-found]  # the benchmark's, not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    size, generator.TOWN_SIZE = generator.TOWN_SIZE, 2
+    try:
+        folder = generator.generate(tmp_path_factory.mktemp("city"), 0.003, workers=1)
+    finally:
+        generator.TOWN_SIZE = size
+    return points.read_workbooks(folder / "workbooks")
+
+
+def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_was_scored(
+        city: points.Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run with the score cache (one chunk a branch): each part's chunks are split and
+    kept by the process that scored it; then a warm run loads them all."""
+    alone = points.assess(city, workers=1)
+    assert len(alone.issues) and len(alone.flags)  # the planted problems, flagged alike
+    monkeypatch.setattr(backends, "score_cached", functools.partial(score_cached, size=1))
+    told: list[tuple[str, int, int]] = []
+    here: list[int] = []
+    real = cores._score
+    monkeypatch.setattr(cores, "_score", lambda job, k: here.append(k) or real(job, k))
+    folder = tmp_path / "缓存"
+    cold = points.assess(city, workers=2, cache=folder, progress=lambda *a: told.append(a))
+    assert_same_tables(alone, cold)
+    assert here == [0]  # part 0 here, the other (and its chunks' entries) in a worker
+    assert told[0] == ("score", 0, 6) and told[-1] == ("score", 6, 6) and len(told) > 2
+    assert len(list(folder.glob(PREFIX + "*.arrow"))) == 6  # one chunk a branch, each kept once
+    monkeypatch.setattr(cores, "score_members", None)  # a warm run scores nothing
+    assert_same_tables(alone, points.assess(city, workers=2, cache=folder))
+
+
+def test_the_example_year_on_two_processes_writes_the_same_bytes(
+        example_records: points.Records, example: points.Assessment,
+        paper_books: dict[str, Path], tmp_path: Path) -> None:
+    both = points.assess(example_records, workers=2)
+    assert_same_tables(example, both)
+    for frame in (both.ledger, both.events, both.members):  # as one run makes them (memory)
+        texts = [pa.array(v.array) for _, v in frame.items() if is_arrow_text(v)]
+        assert texts and all(getattr(t, "num_chunks", 1) == 1 for t in texts)
+    both.to_excel(tmp_path / "复核.xlsx")
+    assert (tmp_path / "复核.xlsx").read_bytes() == paper_books["复核"].read_bytes()
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[points.Records, points.Assessment]:
+    """Four branches (one of them no branch), a member on no roster, an activity the rules do
+    not know in two branches (one issue, counted over both), a record of the year before."""
+    records = build(members=[("a", "甲", None, "正式党员"), ("b", "乙", "一支部", "正式党员"),
+                             ("c", "丙", "二支部", "正式党员"), ("d", "丁", "三支部", "正式党员")],
+                    attendance=[("a", "2024-03-01", "支部党员大会", "present"),
+                                ("z", "2024-03-01", "支部党员大会", "present"),
+                                ("b", "2024-03-05", "没有的活动", "present"),
+                                ("c", "2024-04-05", "没有的活动", "absent"),
+                                ("d", "2023-05-05", "支部党员大会", "absent")])
+    return records, points.assess(records, workers=1, year=2024)
+
+
+def test_members_on_no_roster_or_branch_and_issues_across_parts(
+        small: tuple[points.Records, points.Assessment]) -> None:
+    records, alone = small
+    assert {"unknown_member", "unknown_activity"} <= set(alone.issues["code"])
+    assert_same_tables(alone, points.assess(records, workers=3, year=2024))  # three parts
+
+
+def test_a_worker_that_cannot_send_its_part_has_it_scored_here(
+        small: tuple[points.Records, points.Assessment], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Part 1's worker meets a table Arrow cannot hold, part 2's dies (as one killed for lack
+    of memory): both parts are scored here instead."""
+    records, alone = small
+    monkeypatch.setattr(cores, "entry_tables", _unconvertible)  # in the forked workers too
+    monkeypatch.setattr(cores, "_worker", _second_dies)
+    assert_same_tables(alone, points.assess(records, workers=3, year=2024))
+
+
+def test_without_a_temporary_folder_or_a_fork_every_part_is_scored_here(
+        small: tuple[points.Records, points.Assessment], monkeypatch: pytest.MonkeyPatch) -> None:
+    records, alone = small
+    with monkeypatch.context() as patch:
+        patch.setattr(cores.tempfile, "mkdtemp", _unconvertible_folder)
+        assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    monkeypatch.setattr(cores.ProcessPoolExecutor, "submit", _unconvertible_folder)
+    assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+
+
+def _unconvertible_folder(*_: object, **__: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def _unconvertible(*_: object) -> None:
+    raise TypeError("a value Arrow cannot hold")
+
+
+_WORKER = cores._worker
+
+
+def _second_dies(k: int) -> object:
+    """The workers' work (pickled by name, so here at the top): part 2's worker dies."""
+    if k == 2:
+        os._exit(1)
+    return _WORKER(k)
+
+
+def test_how_many_processes_score(example_records: points.Records,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cores.core_parts(example_records, None) == 1  # a few records: here
+    assert cores.core_parts(example_records, 3) == 3
+    monkeypatch.setattr(cores, "PARALLEL_RECORDS", 10)
+    assert cores.core_parts(example_records, None) == min(2, os.cpu_count() or 1)
+    monkeypatch.setattr(cores, "can_fork", lambda: False)
+    assert cores.core_parts(example_records, None) == cores.core_parts(example_records, 2) == 1
+    for wrong in (0, -1, 1.5, True, "2"):
+        with pytest.raises(points.ArgumentError, match="workers（并行进程数）"):
+            points.assess(example_records, workers=wrong)  # type: ignore[arg-type]
+
+
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=30),
+       st.lists(st.floats(0.1, 3.0), min_size=1, max_size=4))
+@settings(max_examples=examples(4))
+def test_runs_by_weight_cut_units_in_order_without_empty_groups(weights: list[int],
+                                                                shares: list[float]) -> None:
+    group = runs_by_weight(np.array(weights, dtype="float64"), shares)
+    assert len(group) == len(weights) and group[0] == 0
+    assert set(np.diff(group).tolist()) <= {0, 1}  # runs in order, numbered without gaps
+    assert group[-1] < len(shares)

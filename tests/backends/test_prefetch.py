@@ -18,8 +18,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not pref
                                 reason="the prefetch forks and writes to /dev/shm (Linux)")
 
 
-def _shm() -> set[str]:
-    return {p.name for p in prefetch.SHM.glob("points-*")}
+def _made(folder: Path) -> Path:
+    """The memory-backed folder the prefetch of ``folder`` writes to (while it runs)."""
+    fetched = cache.AHEAD[folder.resolve()]
+    assert isinstance(fetched, prefetch._Fetched)
+    assert fetched.into.parent == prefetch.SHM and fetched.into.is_dir()
+    return fetched.into
 
 
 def test_a_rerun_takes_the_prefetched_entries_and_scores_the_same(
@@ -30,21 +34,21 @@ def test_a_rerun_takes_the_prefetched_entries_and_scores_the_same(
     taken: list[str] = []
     read = cache.read_entry
     monkeypatch.setattr(cache, "read_entry", lambda f, k: taken.append(k) or read(f, k))
-    before = _shm()
     with prefetching(folder):
-        assert cache.AHEAD  # registered for the folder while the block runs
+        made = _made(folder)  # registered for the folder while the block runs
         warm = points.assess(example_records, cache=folder)
     assert not taken  # every entry came from the prefetch, none read again here
     assert_same_tables(example, warm)
-    assert _shm() == before and not cache.AHEAD  # the folder is gone with the block
+    assert not made.exists() and not cache.AHEAD  # the folder is gone with the block
 
     points.assess(example_records, attrs.evolve(points.default_ruleset(), floor=-3.0),
                   cache=folder)  # another kind of run, used last: the one prefetched next
     with prefetching(folder):
+        made = _made(folder)
         again = points.assess(example_records, cache=folder)
+        assert not made.exists()  # dropped as soon as scoring saw it was of the other kind
     assert sorted(taken) == sorted(k for k in cache.kept_keys(folder, taken[0].split("-")[0]))
     assert_same_tables(example, again)  # its own entries, read here (not the other kind's)
-    assert _shm() == before
 
 
 def test_without_entries_nothing_is_forked(tmp_path: Path) -> None:

@@ -5,8 +5,12 @@ with the score cache too; a worker that cannot send its part back has it scored 
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -191,3 +195,33 @@ def _files_lost_or_out_of_memory(k: int) -> object:
 
 def _out_of_memory(*_: object) -> None:
     raise MemoryError
+
+
+def test_an_interrupt_reaching_a_worker_that_is_done_prints_no_traceback(
+        small: tuple[points.Records, points.Assessment], monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C reaches every process of the command: a worker that has sent its part and waits
+    for the pool to close leaves quietly (a Python traceback on the secretary's screen
+    otherwise); its part, already sent, is used."""
+    records, alone = small
+    monkeypatch.setattr(cores, "_worker", _interrupted_once_done)
+    real = cores._score
+
+    def here(job: object, k: int) -> object:
+        out = real(job, k)  # type: ignore[arg-type]
+        deadline = time.monotonic() + 10  # (not a timing: the worker is gone long before)
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the worker, interrupted while it waits, has left
+        return out
+
+    monkeypatch.setattr(cores, "_score", here)
+    assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    assert not multiprocessing.active_children()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _interrupted_once_done(k: int) -> object:
+    """The workers' work (pickled by name); an interrupt arrives once it is done."""
+    sent = _WORKER(k)
+    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+    return sent

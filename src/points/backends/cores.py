@@ -24,6 +24,7 @@ import gc
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -117,13 +118,31 @@ def _score(job: _Job, k: int) -> MemberScores:
     return scores
 
 
+_BUSY = False  # in a worker: scoring its part (an interrupt is then the part's outcome)
+
+
+def _quiet_when_done() -> None:
+    """In a worker, first: Ctrl-C (which reaches every process of the command) while it waits
+    for its part or for the pool to close ends it quietly, not with a traceback on the
+    user's screen; while it scores, the interrupt is its part's outcome, as before (this
+    process, interrupted too, stops)."""
+    def interrupted(number: int, frame: object) -> None:
+        if _BUSY:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + number)  # (a worker's quiet exit: nothing of it to clean up)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def _worker(k: int) -> Sent | None:
     """In a worker: part ``k`` scored, each column of each of its frames written to a file
     of its own as Arrow IPC (so that this process can free the columns one by one, see
     :func:`_one_chunk`); None when they cannot be (the parent scores the part itself)."""
+    global _BUSY
     if _JOB is None:  # pragma: no cover - a worker is only forked with the job set
         raise RuntimeError("no job")
     sent: Sent = []
+    _BUSY = True
     try:
         scores = _score(_JOB, k)  # (out of memory here: the parent, its workers done, may not be)
         tables = entry_tables(scores)
@@ -137,6 +156,8 @@ def _worker(k: int) -> Sent | None:
             sent.append((name, table.schema.serialize().to_pybytes(), paths))
     except (*UNCONVERTIBLE, OSError, MemoryError):
         return None
+    finally:
+        _BUSY = False
     return sent
 
 
@@ -264,7 +285,8 @@ def _fork(job: _Job, parts: int
         gc.freeze()
         pool = None
         try:  # the workers are forked by the first submit, each with the job
-            pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_quiet_when_done)
             return pool, [pool.submit(_worker, k) for k in range(1, parts)]
         except (OSError, NotImplementedError):  # (no pipe, no process, no memory for one;
             # no named semaphores: some containers and serverless hosts lack /dev/shm)

@@ -223,3 +223,42 @@ def test_printing_never_fails_on_a_console_that_cannot_encode(tmp_path: Path) ->
     assert "规则\\U0001f389.toml" in raw.getvalue().decode("gbk")
     assert sys.stderr is before
     assert console.errors == "strict"  # the caller's stream is given back as it was
+
+
+class _Terminated(Exception):
+    """What this test's own SIGTERM handler raises (so that a run that does not take the
+    signal over fails here instead of ending the test process)."""
+
+
+def _terminated(*_: object) -> None:
+    raise _Terminated
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does_and_the_callers_handler_is_given_back(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kill``, a stopped service or ``timeout`` end the run through its cleanup (temporary
+    folders of the workers and of the prefetch removed), with 已中断, not abruptly."""
+    import os
+    import signal
+
+    from points.cli import commands
+
+    real = commands.assess
+
+    def terminated_while_scoring(*args: object, **kwargs: object) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(commands, "assess", terminated_while_scoring)
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        folder = tmp_path / "支部"
+        assert cli.main(["init", str(folder), "--year", "2024"]) == 0
+        capsys.readouterr()
+        rc = cli.main(["score", str(folder / "积分模板.xlsx"), "-o", str(tmp_path / "r.xlsx")])
+        assert (rc, capsys.readouterr().err.strip()) == (130, "已中断")
+        assert signal.getsignal(signal.SIGTERM) is _terminated
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert not (tmp_path / "r.xlsx").exists()

@@ -132,6 +132,9 @@ def _quiet_when_done() -> None:
         raise SystemExit(128 + number)  # (a worker's quiet exit: nothing of it to clean up)
 
     signal.signal(signal.SIGINT, interrupted)
+    # SIGTERM ends a worker at once, as it would have without the command's handler (which
+    # stops the command as Ctrl-C does): its part is then scored here
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _worker(k: int) -> Sent | None:

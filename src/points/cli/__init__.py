@@ -3,7 +3,9 @@
 :mod:`.parser` builds the parser, :mod:`.commands` runs each command.
 
 Every library error becomes one line on stderr (``错误：…``) and exit status 1; usage errors
-exit 2 (argparse); no traceback reaches the user. Everything printed passes through
+exit 2 (argparse); no traceback reaches the user. Ctrl-C and SIGTERM (``kill``, a stopped service,
+``timeout``) stop a run the same way: through its cleanup (temporary files and folders
+removed), with 已中断 and exit status 130. Everything printed passes through
 :func:`terminal_text` (a control character from a cell, a file name or a ruleset is shown as
 ``\\x1b``, never sent to the terminal raw), and a character the console cannot encode (an emoji
 on a GBK console, a file name that is not UTF-8) is printed as its escape: printing never fails.
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -73,8 +77,28 @@ def _terminal() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    with _terminal():
+    with _terminal(), _terminate_as_interrupt():
         return _main(argv)
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM stops the run as Ctrl-C does (by default it ends the process
+    at once, leaving the workers' and the prefetch's temporary folders behind); the caller's
+    handler is given back after. Only the main thread can set a handler: elsewhere nothing
+    changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -141,8 +141,9 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     parts of whole branches, one scored here and the others in worker processes forked from
     this one, then combined; the result is the same as in one process. By default 2 (at most
     the number of cores) on Linux from 400,000 records on, else 1; ``1`` scores everything
-    here. Forked processes are used only on Linux (elsewhere any number scores here). Not
-    used with ``client``.
+    here. Forked processes are used only on Linux, and not from a daemonic process such as a
+    worker of the caller's own ``multiprocessing.Pool`` (elsewhere any number scores here).
+    Not used with ``client``.
 
     ``cache``: a cache folder (made if missing; may be the one given to
     :func:`points.read_workbooks`): each chunk of branches' scores is kept there, keyed by its

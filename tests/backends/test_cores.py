@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -225,3 +226,19 @@ def _interrupted_once_done(k: int) -> object:
     sent = _WORKER(k)
     threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
     return sent
+
+
+def test_in_a_daemonic_worker_of_the_callers_pool_everything_is_scored_there(
+        small: tuple[points.Records, points.Assessment]) -> None:
+    """A caller's multiprocessing.Pool runs its work in daemonic processes, which may not have
+    children: scoring there stays in that process instead of failing."""
+    records, alone = small
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        both = pool.apply(_assessed_on_two, (records,))
+    for name, table in both.items():  # (an Assessment does not pickle: its tables do)
+        pd.testing.assert_frame_equal(getattr(alone, name), table, obj=name)
+
+
+def _assessed_on_two(records: points.Records) -> dict[str, pd.DataFrame]:
+    both = points.assess(records, workers=2, year=2024)
+    return {name: getattr(both, name) for name in ("ledger", "totals", "events", "issues")}

@@ -70,8 +70,11 @@ After = Callable[[int, MemberScores], None]
 
 
 def can_fork() -> bool:
-    """Workers are forked where that is safe and cheap (Linux), as :mod:`points.read` does."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    """Workers are forked where that is safe and cheap (Linux), as :mod:`points.read` does,
+    and allowed: not from a daemonic process (a worker of the caller's own
+    ``multiprocessing.Pool``), which may not have children."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 def record_count(records: Records) -> int:

@@ -264,3 +264,17 @@ def test_a_bad_file_read_by_a_worker_is_the_same_clear_error(tmp_path: Path) -> 
         points.read_workbooks([*EXAMPLES, bad], workers=2)
     with pytest.raises(ValueError, match="workers"):
         points.read_workbooks(EXAMPLES, workers=0)
+
+
+def test_a_daemonic_process_reads_here() -> None:
+    """A worker of the caller's own multiprocessing.Pool (daemonic) may not have children:
+    ``workers=2`` reads in that process instead of failing."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as caller:
+        read = caller.apply(_members_read_on_two, (EXAMPLE_FILES,))
+    pd.testing.assert_frame_equal(read, points.read_workbooks(EXAMPLE_FILES).roster)
+
+
+def _members_read_on_two(files: list[Path]) -> pd.DataFrame:
+    return points.read_workbooks(files, workers=2).roster

@@ -52,3 +52,12 @@ def test_a_failing_worker_keeps_nothing_any_worker_wrote(tmp_path: Path,
     assert counts == sorted(counts) and counts[-1] == 40
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i}.txt" for i in range(40))
     assert (tmp_path / "39.txt").read_bytes() == b"39"
+
+
+def test_a_daemonic_process_writes_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker of the caller's own multiprocessing.Pool (daemonic) may not have children."""
+    import multiprocessing
+
+    monkeypatch.setattr(pool, "PARALLEL_ITEMS", 2)
+    with multiprocessing.get_context("fork").Pool(1) as caller:
+        assert caller.apply(pool.workers, (5,)) == 1

@@ -49,14 +49,17 @@ def _fork() -> bool:
     """Workers are forked where that is safe and cheap (Linux): nothing is re-imported, and a
     caller's script needs no ``if __name__ == "__main__"`` guard. The pool is made while this
     thread waits, and the scans use only single-threaded Arrow kernels (take, join)."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)  # (a daemon has no children)
 
 
 def _workers(workers: int | None, files: list[str]) -> int:
     if workers is not None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ArgumentError(f"workers（并行进程数）：应为 ≥ 1 的整数或 None，实际是 {workers!r}")
-        return max(1, min(workers, len(files)))
+        # a daemonic process (a worker of the caller's own multiprocessing.Pool) may not
+        # have children: it reads here
+        return 1 if multiprocessing.current_process().daemon else max(1, min(workers, len(files)))
     size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
     if len(files) < 2 or size < PARALLEL_BYTES or not _fork():
         return 1

@@ -35,9 +35,11 @@ _LOCK = threading.Lock()
 
 def workers(items: int) -> int:
     """How many processes write ``items`` workbooks: two (at most the cores) for
-    :data:`PARALLEL_ITEMS` or more where processes can be forked, else one (this one)."""
+    :data:`PARALLEL_ITEMS` or more where processes can be forked (Linux, not from a daemonic
+    process: a worker of the caller's own ``multiprocessing.Pool``), else one (this one)."""
     if items < PARALLEL_ITEMS or not sys.platform.startswith("linux") \
-            or "fork" not in multiprocessing.get_all_start_methods():
+            or "fork" not in multiprocessing.get_all_start_methods() \
+            or multiprocessing.current_process().daemon:  # (a daemon may not have children)
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 

@@ -42,6 +42,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
+from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from ..vocab.store import read_ipc, write_ipc
 from .cache import Entry, entry_scores
@@ -243,11 +244,11 @@ def _fork(job: _Job, parts: int
     with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
         _JOB = job
-        # What the workers share with this process stays shared: memory Arrow keeps for later
-        # is handed back first (this process would reuse it, a copy each), and the objects
-        # made so far are out of the workers' garbage collections (which would touch, and so
-        # copy, each of them)
-        pa.default_memory_pool().release_unused()
+        # What the workers share with this process stays shared: memory the allocators keep
+        # for later is handed back first (this process would reuse it, a copy each), and the
+        # objects made so far are out of the workers' garbage collections (which would touch,
+        # and so copy, each of them)
+        release_memory()
         gc.freeze()
         pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
         try:  # the workers are forked by the first submit, each with the job

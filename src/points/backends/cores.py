@@ -141,17 +141,16 @@ def _worker(k: int) -> Sent | None:
 
 
 def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
-    """A worker's scores from its files (each read whole, then removed), or part ``k``
-    scored here when the worker could not send them."""
+    """A worker's scores from its files (each mapped, then removed), or part ``k`` scored
+    here when the worker could not send them."""
     if sent is None:
         return _score(job, k)
     entry: Entry = {}
     for name, schema, paths in sent:  # once per frame and column
         columns = []
-        for path in paths:
-            with pa.OSFile(path) as source:
-                columns.append(read_ipc(source.read_buffer()).column(0))
-            os.unlink(path)
+        for path in paths:  # mapped, not read: the text stays where the worker wrote it
+            columns.append(read_ipc(pa.memory_map(path).read_buffer()).column(0))
+            os.unlink(path)  # (its pages go when the last column using them does)
         table = pa.Table.from_arrays(columns, schema=pa.ipc.read_schema(pa.py_buffer(schema)))
         entry.setdefault(name, []).append(table)
     return entry_scores(entry, job.ruleset, job.calendar)

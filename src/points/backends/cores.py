@@ -5,15 +5,17 @@ this process while worker processes forked from it score the others, combined as
 :mod:`.partition` (whole branches, balanced by records) are scored side by side and put back
 together by :func:`.partition.combine_scores`, as the Dask backend does: the tables are the
 same as one run's, row for row. The workers are forked (Linux), as :mod:`points.read` forks its
-scanners: they see the records without copying or pickling them, each copies only its own
-part's rows, and a caller's script needs no ``if __name__ == "__main__"`` guard. A worker's
-scores come back as uncompressed Arrow IPC tables (the frames of a score-cache entry,
-:func:`.split.entry_tables`) in a temporary file that this process reads in one piece and
-removes: no value is pickled, and the text columns are used where they were read, not copied
-again. Elsewhere, and for fewer than :data:`PARALLEL_RECORDS` records (a worker costs about as
-much as scoring that many), everything is scored here. A worker that cannot hand its part
-back (its process died, the temporary folder is full, a table Arrow cannot hold) has that
-part scored here instead.
+scanners: they see the records without copying or pickling them, a part's records share their
+text with them (:func:`.partition.records_of`), and a caller's script needs no
+``if __name__ == "__main__"`` guard. A worker's scores come back as uncompressed Arrow IPC (the
+frames of a score-cache entry, :func:`.split.entry_tables`), a file a column in a temporary
+folder, which this process maps and removes: no value is pickled or read into memory again.
+Once combined, each text column is made one piece, a column at a time (as one run makes them:
+the writer would copy a column of many pieces whole). Elsewhere, and for fewer than
+:data:`PARALLEL_RECORDS` records (a worker costs more than it saves below that), everything is
+scored here. A worker that cannot hand its part back (its process died, the temporary folder
+is full, a table Arrow cannot hold) has that part scored here instead, as has every part when
+there is no temporary folder or the system will not fork.
 """
 
 from __future__ import annotations

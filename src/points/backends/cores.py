@@ -250,6 +250,7 @@ def _fork(job: _Job, parts: int
         # objects made so far are out of the workers' garbage collections (which would touch,
         # and so copy, each of them)
         release_memory()
+        frozen = gc.get_freeze_count()  # (a caller's own frozen objects stay frozen)
         gc.freeze()
         pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"))
         try:  # the workers are forked by the first submit, each with the job
@@ -259,7 +260,8 @@ def _fork(job: _Job, parts: int
             return None
         finally:
             _JOB = None
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
 
 
 def _in_turn(job: _Job, parts: int, told: Callable[[int], None]) -> list[MemberScores]:

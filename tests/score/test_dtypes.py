@@ -29,8 +29,10 @@ def _check(a: points.Assessment | points.score.MemberScores, rs: points.Ruleset)
             assert frame[column].notna().all(), (table, column)
 
 
-@pytest.mark.parametrize("name", points.shipped_rulesets())
-def test_every_shipped_ruleset_codes_its_columns(
+# Every shipped ruleset is assessed by tests/test_docs.py, where a value outside its categories
+# would raise (dtypes.coded); the dtypes are checked here under the ones other tests assess too.
+@pytest.mark.parametrize("name", ["dujiangyan", "hongtong", "sanjin"])
+def test_shipped_rulesets_code_their_columns(
         example_under: Callable[[str], points.Assessment], name: str) -> None:
     a = example_under(name)
     _check(a, a.ruleset)

@@ -21,10 +21,10 @@ from points.assess import calendar_for
 from points.backends.cache import (
     PREFIX,
     _load,
-    _read,
     _scores,
     _store,
     common_key,
+    read_entry,
     score_cached,
 )
 from points.backends.digest import chunks
@@ -276,7 +276,7 @@ def test_loaded_chunks_whose_categories_agree_are_converted_as_one(
     folder = prepare_cache(tmp_path / "c")
     for k, part in enumerate(parts):
         _store(folder, f"k{k}", part)
-    entries = [_read(folder, f"k{k}") for k in range(len(parts))]
+    entries = [read_entry(folder, f"k{k}") for k in range(len(parts))]
     assert len(parts) == 2 and all(e is not None for e in entries)
     loaded = _scores([e for e in entries if e is not None], rules, calendar)
     assert len(loaded) == 1
@@ -288,5 +288,5 @@ def test_loaded_chunks_whose_categories_agree_are_converted_as_one(
     _store(folder, "own", own)
     other = attrs.evolve(parts[1], events=parts[1].events.astype({"source": "category"}))
     _store(folder, "other", other)
-    mixed = [e for e in (_read(folder, "own"), _read(folder, "other")) if e is not None]
+    mixed = [e for e in (read_entry(folder, "own"), read_entry(folder, "other")) if e is not None]
     assert len(_scores(mixed, rules, calendar)) == 2

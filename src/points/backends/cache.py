@@ -34,7 +34,7 @@ from functools import cache
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -52,7 +52,8 @@ from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .partition import RECORD_TABLES, combine_scores, record_parts, records_of, roster_rows, runs_by_weight
 from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
-__all__ = ["PREFIX", "Entry", "entry_scores", "score_cached", "scoring_version"]
+__all__ = ["AHEAD", "PREFIX", "Ahead", "Entry", "entry_scores", "kept_keys", "read_entry",
+           "score_cached", "scoring_version"]
 
 #: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
 FORMAT = 2
@@ -137,7 +138,7 @@ def _store(folder: Path, key: str, scores: MemberScores | Tables) -> None:
 Entry = dict[str, list[pa.Table]]
 
 
-def _read(folder: Path, key: str) -> Entry | None:
+def read_entry(folder: Path, key: str) -> Entry | None:
     """A chunk's frames as Arrow tables from its entry, or None when there is no usable
     entry (missing, damaged, or made for another key or format)."""
     try:
@@ -216,7 +217,7 @@ def entry_scores(entry: Entry, ruleset: Ruleset, calendar: Calendar) -> MemberSc
 
 def _load(folder: Path, key: str, ruleset: Ruleset, calendar: Calendar) -> MemberScores | None:
     """A chunk's scores from its entry, or None when there is no usable entry."""
-    entry = _read(folder, key)
+    entry = read_entry(folder, key)
     return None if entry is None else entry_scores(entry, ruleset, calendar)
 
 
@@ -249,17 +250,16 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     common = common_key(records, ruleset, calendar)
     rows = roster_rows(records)
     with ThreadPoolExecutor(_LOADERS) as pool:  # the last run's entries load meanwhile
-        loading = {key: pool.submit(_read, folder, key) for key in _kept(folder, common)}
+        loads = _Loads(folder, common, pool)
         in_chunk = record_parts(records, roster_chunk, rows)
         keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
                 for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
-        for key in set(loading) - set(keys):  # (a changed chunk's old entry)
-            loading.pop(key).cancel()
-        absent = [k for k, key in enumerate(keys) if key not in loading]
+        loads.only(keys)  # (not a changed chunk's old entry)
+        absent = [k for k, key in enumerate(keys) if key not in loads.keys]
         bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
         if len(absent) < n:
             fresh = [(absent, score(records_of(bare, in_chunk, absent)))] if absent else []
-            found = {k: loading[key].result() for k, key in enumerate(keys) if key in loading}
+            found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
         scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
         tell(progress, "score", branches, branches)
@@ -276,17 +276,59 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
 
 
-def _kept(folder: Path, common: str) -> list[str]:
-    """The keys of the entries of this kind of run (ruleset, period, program: the first
-    characters of ``common``) in ``folder``: the chunks of the last such run, which pruning
-    left there. They start loading before this run's keys are known (a re-run after one file
-    changed needs all of them but one)."""
-    start, keys = PREFIX + common[:_GROUP] + "-", []
+def kept_keys(folder: Path, group: str) -> list[str]:
+    """The keys of the entries of one kind of run (ruleset, period, program: ``group``, the
+    first characters of the common key) in ``folder``: the chunks of the last such run, which
+    pruning left there. They start loading before this run's keys are known (a re-run after
+    one file changed needs all of them but one)."""
+    start, keys = PREFIX + group + "-", []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry
             if entry.name.startswith(start) and entry.name.endswith(_SUFFIX):
                 keys.append(entry.name[len(PREFIX):-len(_SUFFIX)])
     return sorted(keys)
+
+
+class Ahead(Protocol):
+    """Entries of one kind of run (``group``) made ready before scoring asks (:mod:`.prefetch`):
+    ``entry`` waits for one (None: not made), ``close`` stops and drops them."""
+
+    group: str
+
+    def entry(self, key: str) -> Entry | None: ...
+
+    def close(self) -> None: ...
+
+
+#: What :mod:`.prefetch` made ready for a cache folder (by its resolved path) while the files
+#: were read; :func:`score_cached` takes the entries of its own kind of run from it.
+AHEAD: dict[Path, Ahead] = {}
+
+
+class _Loads:
+    """The last run's entries of this kind (:func:`kept_keys`) on their way: from a prefetch
+    of the same kind when one ran (:data:`AHEAD`), else read by a thread of ``pool``."""
+
+    def __init__(self, folder: Path, common: str, pool: ThreadPoolExecutor) -> None:
+        self.folder = folder
+        self.keys = set(kept_keys(folder, common[:_GROUP]))
+        ahead = AHEAD.get(folder.resolve())
+        if ahead is not None and ahead.group != common[:_GROUP]:
+            ahead.close()  # of no use to this run: the core it takes is given back
+        self.ahead = ahead if ahead is not None and ahead.group == common[:_GROUP] else None
+        self.futures = {} if self.ahead is not None else {
+            key: pool.submit(read_entry, folder, key) for key in sorted(self.keys)}
+
+    def only(self, keys: list[str]) -> None:  # the entries not among ``keys`` are not loaded
+        for key in set(self.futures) - set(keys):
+            self.futures.pop(key).cancel()
+
+    def get(self, key: str) -> Entry | None:
+        """The entry of ``key`` (one of :attr:`keys`), or None when it cannot be used."""
+        if key in self.futures:
+            return self.futures[key].result()
+        ready = self.ahead.entry(key) if self.ahead is not None else None
+        return ready if ready is not None else read_entry(self.folder, key)
 
 
 #: Threads that read the score entries (the reading and LZ4 decompression let go of the

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..assess import Assessment, assess
+from ..backends.prefetch import prefetching
 from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
@@ -61,14 +62,16 @@ def _read(args: argparse.Namespace) -> Records:
 def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
             records: Records | None = None) -> Assessment:
     rules = _ruleset(args.rules) if rules is None else rules
-    records = _read(args) if records is None else records
-    if getattr(args, "branch", None):
-        records = records.for_branch(args.branch)
     # one branch of a city is quick to score, and keeping it would push the city's chunks out
     cache = None if getattr(args, "branch", None) else cache_folder(args)
-    with cluster(getattr(args, "dask", None)) as client:
-        return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
-                      client=client, progress=_progress(args), cache=cache)
+    # the score cache's entries are made ready while the files are read (another process)
+    with prefetching(cache if records is None else None):
+        records = _read(args) if records is None else records
+        if getattr(args, "branch", None):
+            records = records.for_branch(args.branch)
+        with cluster(getattr(args, "dask", None)) as client:
+            return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
+                          client=client, progress=_progress(args), cache=cache)
 
 
 def _width(text: str) -> int:

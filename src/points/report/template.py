@@ -12,12 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openpyxl
 from attrs import define
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..rules import default_ruleset
 from ..rules.model import Appraisal, Ruleset
@@ -25,9 +22,14 @@ from ..score.calendar import cycle_month
 from ..vocab.statuses import EFFECTIVE
 from .xlsx import atomic_write
 
+if TYPE_CHECKING:  # openpyxl is imported when a template is written: every command loads
+    import openpyxl  # this module, and openpyxl takes about 0.15 s to import
+    from openpyxl.worksheet.worksheet import Worksheet
+
 __all__ = ["Sample", "choices", "write_template"]
 
-_HEADER = PatternFill("solid", fgColor="D9E1F2")
+#: The header row's fill colour.
+_HEADER = "D9E1F2"
 #: Rows below the header that carry the drop-down lists.
 ROWS = 500
 #: The sample sign-in list: (activity it prefers, months of the cycle it is held in, day).
@@ -112,6 +114,8 @@ def _marks(ruleset: Ruleset) -> list[str]:
 
 
 def _dropdown(ws: Worksheet, cells: str, names: Sequence[str], what: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     listed = choices(names)
     if not listed:
         return
@@ -125,6 +129,9 @@ def _dropdown(ws: Worksheet, cells: str, names: Sequence[str], what: str) -> Non
 
 def _sheet(book: openpyxl.Workbook, name: str, header: list[str], rows: list[list[object]],
            widths: list[int], title: str | None = None, note: str | None = None) -> Worksheet:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws = book.create_sheet(name)
     if title:
         ws.append([title])
@@ -135,7 +142,7 @@ def _sheet(book: openpyxl.Workbook, name: str, header: list[str], rows: list[lis
     at = ws.max_row
     for cell in ws[at]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER
+        cell.fill = PatternFill("solid", fgColor=_HEADER)
     for row in rows:
         ws.append(row)
     if note:
@@ -143,7 +150,7 @@ def _sheet(book: openpyxl.Workbook, name: str, header: list[str], rows: list[lis
         ws.append([note])
     ws.freeze_panes = ws.cell(row=at + 1, column=1)
     for i, width in enumerate(widths):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = width
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
     return ws
 
 
@@ -194,6 +201,8 @@ def write_template(path: str | Path, *, year: int, ruleset: Ruleset | None = Non
     activities, marks, items and 民主评议 results, dates inside its cycle (``cycle_start``)."""
     rs = default_ruleset() if ruleset is None else ruleset
     sample = Sample.of(rs, year)
+    import openpyxl  # (see the imports above)
+
     book = openpyxl.Workbook()
     book.remove(book.active)
     ws = _sheet(book, "党员名册", ["党员编号", "姓名", "支部", "党员类别", "入党（转入）日期", "转出日期"],

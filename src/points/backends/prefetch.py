@@ -1,0 +1,153 @@
+"""The score cache's entries made ready while the files are read: a re-run after one file
+changed reads the files on one core (the scan cache, :mod:`points.read.cache`) while the other
+is idle, then needs almost every chunk's entry (:mod:`.cache`). A forked process reads the
+entries of the kind of run (ruleset, period, program) used last and writes their tables
+uncompressed to a memory-backed folder (``/dev/shm``); scoring maps those files (no copy,
+no decompression: the tables are the files' pages) instead of reading each entry itself.
+
+Only where that is cheap and safe: Linux (fork, before any thread is started), a
+``/dev/shm`` with room for the tables (five times the entries' size), and entries to fetch.
+Elsewhere nothing changes. The result never depends on it: an entry the process did not
+make is read as before, one of another kind of run is never used (:class:`.cache._Loads`),
+and the folder is removed when the run ends, the process stopped if it still runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..vocab.store import map_ipc, write_ipc
+from .cache import AHEAD, PREFIX, Entry, kept_keys, read_entry
+
+__all__ = ["prefetching"]
+
+#: The memory-backed folder the tables are written to (Linux).
+SHM = Path("/dev/shm")
+#: Room needed in :data:`SHM`, as a multiple of the entries' (compressed) size.
+_ROOM = 5
+
+
+def _last_group(folder: Path) -> tuple[str, int]:
+    """The kind of run whose entry was used last (see :func:`.cache._keep`) and the bytes of
+    its entries; ("", 0) when there are none."""
+    newest: dict[str, float] = {}
+    size: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):  # once per entry
+            if entry.name.startswith(PREFIX) and entry.name.endswith(".arrow"):
+                group = entry.name[len(PREFIX):].split("-")[0]
+                with contextlib.suppress(OSError):
+                    stat = entry.stat()
+                    newest[group] = max(newest.get(group, 0.0), stat.st_mtime)
+                    size[group] = size.get(group, 0) + stat.st_size
+    if not newest:
+        return "", 0
+    group = max(newest, key=lambda g: (newest[g], g))
+    return group, size[group]
+
+
+def _fetch(folder: Path, keys: list[str], into: Path) -> None:
+    """In the forked process: each entry's tables written to ``into`` (one file a table, then
+    a list of them: an entry is ready once its list is there)."""
+    for key in keys:
+        entry = read_entry(folder, key)
+        if entry is None:
+            continue
+        names = []
+        for name, tables in entry.items():
+            for number, table in enumerate(tables):
+                file = f"{key}.{name}.{number}.arrow"
+                with pa.OSFile(str(into / file), "wb") as sink:
+                    write_ipc(sink, table, compress=False)
+                names.append([name, file])
+        (into / f"{key}.tmp").write_text(json.dumps(names))
+        os.replace(into / f"{key}.tmp", into / f"{key}.json")
+
+
+class _Fetched:
+    """The entries a forked process makes ready in ``into`` (see :class:`.cache.Ahead`)."""
+
+    def __init__(self, folder: Path, group: str, into: Path) -> None:
+        self.group, self.into = group, into
+        keys = kept_keys(folder, group)
+        with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see
+            warnings.simplefilter("ignore", DeprecationWarning)  # prefetching: none started)
+            self.pid = os.fork()
+        if self.pid == 0:  # the child: fetch, then leave at once (no cleanup of the parent's)
+            code = 0
+            try:
+                _fetch(folder, keys, into)
+            except BaseException:  # anything: the parent reads what is missing itself
+                code = 1
+            os._exit(code)
+
+    def _wait(self) -> None:
+        if self.pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def entry(self, key: str) -> Entry | None:
+        self._wait()
+        try:
+            names = json.loads((self.into / f"{key}.json").read_text())
+            entry: Entry = {}
+            for name, file in names:
+                entry.setdefault(name, []).append(map_ipc(self.into / file))
+        except Exception:  # not made (or damaged): read from the cache folder instead
+            return None
+        return entry
+
+    def close(self) -> None:
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._wait()
+        shutil.rmtree(self.into, ignore_errors=True)  # (mapped tables stay valid)
+
+
+def _start(folder: Path) -> _Fetched | None:
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    group, size = _last_group(folder)
+    try:
+        if not size or shutil.disk_usage(SHM).free < _ROOM * size:
+            return None
+        into = Path(tempfile.mkdtemp(prefix="points-", dir=SHM))
+    except OSError:
+        return None
+    try:
+        return _Fetched(folder, group, into)
+    except OSError:
+        shutil.rmtree(into, ignore_errors=True)
+        return None
+
+
+@contextlib.contextmanager
+def prefetching(folder: Path | None) -> Iterator[None]:
+    """Within the block, the score entries of the cache ``folder`` (None: no cache) are made
+    ready beside the work of the block (the files being read), for :func:`.cache.score_cached`
+    to take. Start the block before any thread is started (the process forks)."""
+    fetched = None if folder is None or not folder.is_dir() else _start(folder)
+    if fetched is None:
+        yield
+        return
+    where = folder.resolve() if folder is not None else Path()
+    AHEAD[where] = fetched
+    try:
+        yield
+    finally:
+        AHEAD.pop(where, None)
+        fetched.close()

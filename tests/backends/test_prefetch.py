@@ -1,0 +1,58 @@
+"""The score entries made ready by a forked process while the files are read (#14 item 3):
+taken when they are of the run's kind, never changing the result, gone after the run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+
+import points
+from conftest import assert_same_tables
+from points.backends import cache, prefetch
+from points.backends.prefetch import prefetching
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not prefetch.SHM.is_dir(),
+                                reason="the prefetch forks and writes to /dev/shm (Linux)")
+
+
+def _made(folder: Path) -> Path:
+    """The memory-backed folder the prefetch of ``folder`` writes to (while it runs)."""
+    fetched = cache.AHEAD[folder.resolve()]
+    assert isinstance(fetched, prefetch._Fetched)
+    assert fetched.into.parent == prefetch.SHM and fetched.into.is_dir()
+    return fetched.into
+
+
+def test_a_rerun_takes_the_prefetched_entries_and_scores_the_same(
+        example_records: points.Records, example: points.Assessment, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "缓存"
+    points.assess(example_records, cache=folder)  # the first run keeps every chunk
+    taken: list[str] = []
+    read = cache.read_entry
+    monkeypatch.setattr(cache, "read_entry", lambda f, k: taken.append(k) or read(f, k))
+    with prefetching(folder):
+        made = _made(folder)  # registered for the folder while the block runs
+        warm = points.assess(example_records, cache=folder)
+    assert not taken  # every entry came from the prefetch, none read again here
+    assert_same_tables(example, warm)
+    assert not made.exists() and not cache.AHEAD  # the folder is gone with the block
+
+    points.assess(example_records, attrs.evolve(points.default_ruleset(), floor=-3.0),
+                  cache=folder)  # another kind of run, used last: the one prefetched next
+    with prefetching(folder):
+        made = _made(folder)
+        again = points.assess(example_records, cache=folder)
+        assert not made.exists()  # dropped as soon as scoring saw it was of the other kind
+    assert sorted(taken) == sorted(k for k in cache.kept_keys(folder, taken[0].split("-")[0]))
+    assert_same_tables(example, again)  # its own entries, read here (not the other kind's)
+
+
+def test_without_entries_nothing_is_forked(tmp_path: Path) -> None:
+    with prefetching(tmp_path):
+        assert not cache.AHEAD
+    with prefetching(None):
+        assert not cache.AHEAD

@@ -46,7 +46,7 @@ from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
-from ..vocab.store import read_ipc, write_ipc
+from ..vocab.store import map_ipc, write_ipc
 from .cache import Entry, entry_scores
 from .local import score_local
 from .partition import (
@@ -151,7 +151,7 @@ def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
     for name, schema, paths in sent:  # once per frame and column
         columns = []
         for path in paths:  # mapped, not read: the text stays where the worker wrote it
-            columns.append(read_ipc(pa.memory_map(path).read_buffer()).column(0))
+            columns.append(map_ipc(Path(path)).column(0))
             os.unlink(path)  # (its pages go when the last column using them does)
         table = pa.Table.from_arrays(columns, schema=pa.ipc.read_schema(pa.py_buffer(schema)))
         entry.setdefault(name, []).append(table)

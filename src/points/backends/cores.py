@@ -5,16 +5,18 @@ this process while worker processes forked from it score the others, combined as
 :mod:`.partition` (whole branches, balanced by records) are scored side by side and put back
 together by :func:`.partition.combine_scores`, as the Dask backend does: the tables are the
 same as one run's, row for row. The workers are forked (Linux), as :mod:`points.read` forks its
-scanners: they see the records without copying or pickling them, each copies only its own
-part's rows, and a caller's script needs no ``if __name__ == "__main__"`` guard. A worker's
-scores come back as uncompressed Arrow IPC tables (the frames of a score-cache entry,
-:func:`.split.entry_tables`) in a temporary file that this process reads in one piece and
-removes: no value is pickled, and the text columns are used where they were read, not copied
-again. Elsewhere, and for fewer than :data:`PARALLEL_RECORDS` records (a worker costs about as
-much as scoring that many), everything is scored here. A worker that cannot hand its part
-back (its process died or ran out of memory, the temporary folder is full, a table Arrow
-cannot hold, its files removed or damaged before they are read) has that part scored here
-instead; so has every part when no temporary folder or worker process can be made.
+scanners: they see the records without copying or pickling them, a part's records share their
+text with them (:func:`.partition.records_of`), and a caller's script needs no
+``if __name__ == "__main__"`` guard. A worker's scores come back as uncompressed Arrow IPC (the
+frames of a score-cache entry, :func:`.split.entry_tables`), a file a column in a temporary
+folder, which this process maps and removes: no value is pickled or read into memory again.
+Once combined, each text column is made one piece, a column at a time (as one run makes them:
+the writer would copy a column of many pieces whole). Elsewhere, and for fewer than
+:data:`PARALLEL_RECORDS` records (a worker costs more than it saves below that), everything is
+scored here. A worker that cannot hand its part back (its process died or ran out of memory,
+the temporary folder is full, a table Arrow cannot hold, its files removed or damaged before
+they are read) has that part scored here instead, as has every part when there is no
+temporary folder or no worker process can be made.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
+from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
-from ..vocab.store import read_ipc, write_ipc
+from ..vocab.store import map_ipc, write_ipc
 from .cache import Entry, entry_scores
 from .local import score_local
 from .partition import (
@@ -168,9 +171,9 @@ def _worker(k: int) -> Sent | None:
 
 
 def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
-    """A worker's scores from its files (each read whole, then removed), or part ``k``
-    scored here when the worker could not send them or its files cannot be read (removed
-    or damaged meanwhile: a cleaner of the temporary folder, a full disk)."""
+    """A worker's scores from its files (each mapped, then removed), or part ``k`` scored
+    here when the worker could not send them or its files cannot be used (removed or damaged
+    meanwhile: a cleaner of the temporary folder, a full disk)."""
     entry = None if sent is None else _read_sent(sent)
     if entry is None:
         return _score(job, k)
@@ -178,16 +181,15 @@ def _receive(sent: Sent | None, job: _Job, k: int) -> MemberScores:
 
 
 def _read_sent(sent: Sent) -> Entry | None:
-    """The frames a worker sent, each file removed once read; None when one cannot be read
+    """The frames a worker sent, each file mapped, then removed; None when one cannot be
     (the others are removed with the temporary folder)."""
     entry: Entry = {}
     try:
         for name, schema, paths in sent:  # once per frame and column
             columns = []
-            for path in paths:
-                with pa.OSFile(path) as source:
-                    columns.append(read_ipc(source.read_buffer()).column(0))
-                os.unlink(path)
+            for path in paths:  # mapped, not read: the text stays where the worker wrote it
+                columns.append(map_ipc(Path(path)).column(0))
+                os.unlink(path)  # (its pages go when the last column using them does)
             table = pa.Table.from_arrays(columns,
                                          schema=pa.ipc.read_schema(pa.py_buffer(schema)))
             entry.setdefault(name, []).append(table)
@@ -283,11 +285,12 @@ def _fork(job: _Job, parts: int
     with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
         _JOB = job
-        # What the workers share with this process stays shared: memory Arrow keeps for later
-        # is handed back first (this process would reuse it, a copy each), and the objects
-        # made so far are out of the workers' garbage collections (which would touch, and so
-        # copy, each of them)
-        pa.default_memory_pool().release_unused()
+        # What the workers share with this process stays shared: memory the allocators keep
+        # for later is handed back first (this process would reuse it, a copy each), and the
+        # objects made so far are out of the workers' garbage collections (which would touch,
+        # and so copy, each of them)
+        release_memory()
+        frozen = gc.get_freeze_count()  # (a caller's own frozen objects stay frozen)
         gc.freeze()
         pool = None
         try:  # the workers are forked by the first submit, each with the job
@@ -301,7 +304,8 @@ def _fork(job: _Job, parts: int
             return None
         finally:
             _JOB = None
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
 
 
 def _in_turn(job: _Job, parts: int, told: Callable[[int], None]) -> list[MemberScores]:

@@ -118,10 +118,9 @@ def test_without_a_temporary_folder_or_a_fork_every_part_is_scored_here(
     with monkeypatch.context() as patch:
         patch.setattr(cores.tempfile, "mkdtemp", _unconvertible_folder)
         assert_same_tables(alone, points.assess(records, workers=2, year=2024))
-    for no_pool in (_unconvertible_folder, _no_semaphores):  # no pipes left; no sem_open
-        with monkeypatch.context() as patch:
-            patch.setattr(cores, "ProcessPoolExecutor", no_pool)
-            assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    with monkeypatch.context() as patch:  # no pool (no sem_open; no pipes left: the same path)
+        patch.setattr(cores, "ProcessPoolExecutor", _no_semaphores)
+        assert_same_tables(alone, points.assess(records, workers=2, year=2024))
     monkeypatch.setattr(cores.ProcessPoolExecutor, "submit", _unconvertible_folder)
     assert_same_tables(alone, points.assess(records, workers=2, year=2024))
 

@@ -69,6 +69,24 @@ def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_
     assert_same_tables(alone, points.assess(city, workers=2, cache=folder))
 
 
+def test_a_rerun_forks_only_once_the_entries_have_loaded(
+        city: points.Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-run whose changed chunks are scored on two processes forks after the threads that
+    load the other chunks' entries are done (forking beside a running thread may deadlock)."""
+    monkeypatch.setattr(backends, "score_cached", functools.partial(score_cached, size=1))
+    folder = tmp_path / "缓存"
+    points.assess(city, workers=2, cache=folder)
+    first = sorted(folder.glob(PREFIX + "*.arrow"))
+    for entry in first[: len(first) // 2]:  # half the chunks to score again
+        entry.unlink()
+    threads: list[list[str]] = []
+    real = cores._fork
+    monkeypatch.setattr(cores, "_fork", lambda job, parts: threads.append(
+        [t.name for t in threading.enumerate()]) or real(job, parts))
+    points.assess(city, workers=2, cache=folder)
+    assert threads and all(names == [threading.current_thread().name] for names in threads)
+
+
 def test_the_example_year_on_two_processes_writes_the_same_bytes(
         example_records: points.Records, example: points.Assessment,
         paper_books: dict[str, Path], tmp_path: Path) -> None:

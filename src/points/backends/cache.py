@@ -257,9 +257,12 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         loads.only(keys)  # (not a changed chunk's old entry)
         absent = [k for k, key in enumerate(keys) if key not in loads.keys]
         bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
-        if len(absent) < n:
-            fresh = [(absent, score(records_of(bare, in_chunk, absent)))] if absent else []
-            found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
+        forks = in_parts is not None  # the scorer may fork: not beside the loading threads
+        fresh = [] if forks or len(absent) in (0, n) else [(absent, score(
+            records_of(bare, in_chunk, absent)))]
+        found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
+    if absent and len(absent) < n and forks:
+        fresh = [(absent, score(records_of(bare, in_chunk, absent)))]
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
         scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
         tell(progress, "score", branches, branches)
@@ -277,10 +280,8 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
 
 
 def kept_keys(folder: Path, group: str) -> list[str]:
-    """The keys of the entries of one kind of run (ruleset, period, program: ``group``, the
-    first characters of the common key) in ``folder``: the chunks of the last such run, which
-    pruning left there. They start loading before this run's keys are known (a re-run after
-    one file changed needs all of them but one)."""
+    """The keys of the entries of one kind of run (``group``: ruleset, period, program) in
+    ``folder``, the last such run's chunks: loaded before this run's keys are known."""
     start, keys = PREFIX + group + "-", []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry

@@ -27,8 +27,9 @@ from points.judge import AssessmentTables
 
 # No deadline: an example's time on a shared 2-core machine says nothing about a bug.
 settings.register_profile("dev", max_examples=10, deadline=None)
-# ci: 18 examples a property (30 until #14's third round; the coded columns and the new backends'
-# tests made the suite 3 min 15 s on 2 cores, over its 3-minute budget; 18 gives about 2 min 40 s)
+# ci: 18 examples a property (30 until #14's third round: with that round's tests and the
+# coded columns' cost per call the suite took 3 min 15 s on 2 cores; at 18-22 it measured
+# 2:45-3:14 on the same machine, the spread of a shared VM)
 settings.register_profile("ci", max_examples=18, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE",
                                      "ci" if os.environ.get("CI") == "true" else "dev"))

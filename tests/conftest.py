@@ -14,6 +14,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -168,3 +169,21 @@ def papers(paper_books: dict[str, Path]) -> dict[str, Path]:
     missing = [str(pdf) for pdf in out.values() if not pdf.exists()]
     assert not missing, (missing, run.stdout, run.stderr)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_city(tmp_path_factory: pytest.TempPathFactory) -> points.Records:
+    """A small city made by the city benchmark's generator (benchmarks/city.py): three towns
+    of two branches, 375 members, with its planted problems (unknown marks, rows twice, people
+    on no roster); read once for every test that partitions or spreads the scoring."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import city as generator  # type: ignore[import-not-found]  # the benchmark's, not a package
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    size, generator.TOWN_SIZE = generator.TOWN_SIZE, 2
+    try:
+        folder = generator.generate(tmp_path_factory.mktemp("city"), 0.003, workers=1)
+    finally:
+        generator.TOWN_SIZE = size
+    return points.read_workbooks(folder / "workbooks")

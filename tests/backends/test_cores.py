@@ -8,7 +8,6 @@ import functools
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import ROOT, assert_same_tables, build, examples
+from conftest import assert_same_tables, build, examples
 from points import backends
 from points.backends import cores
 from points.backends.cache import PREFIX, score_cached
@@ -32,20 +31,9 @@ pytestmark = pytest.mark.skipif(not cores.can_fork(), reason="workers are forked
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> points.Records:
-    """A small generated city: three towns of two branches (the benchmark's generator), 375
-    members, with its planted problems (unknown marks, rows twice, people on no roster)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import city as generator  # type: ignore[import-not-found]  # the benchmark's, not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    size, generator.TOWN_SIZE = generator.TOWN_SIZE, 2
-    try:
-        folder = generator.generate(tmp_path_factory.mktemp("city"), 0.003, workers=1)
-    finally:
-        generator.TOWN_SIZE = size
-    return points.read_workbooks(folder / "workbooks")
+def city(small_city: points.Records) -> points.Records:
+    """The generated city of tests/conftest.py: six branches, planted problems."""
+    return small_city
 
 
 def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_was_scored(

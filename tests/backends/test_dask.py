@@ -3,13 +3,12 @@ single run's tables and workbook bytes (#14 item 4)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 import points
-from conftest import ROOT, assert_same_tables
+from conftest import assert_same_tables
 from points.assess import calendar_for
 from points.backends.partition import combine_scores, partition_records
 from points.judge import judge
@@ -20,20 +19,9 @@ distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> points.Records:
-    """A small generated province: three towns of two branches (the city benchmark's
-    generator, with towns of two branches), 375 members."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import city  # type: ignore[import-not-found]  # the benchmark's generator, not a package
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    size, city.TOWN_SIZE = city.TOWN_SIZE, 2
-    try:
-        folder = city.generate(tmp_path_factory.mktemp("province"), 0.003, workers=1)
-    finally:
-        city.TOWN_SIZE = size
-    return points.read_workbooks(folder / "workbooks")
+def province(small_city: points.Records) -> points.Records:
+    """A small generated province: the six-branch city of tests/conftest.py."""
+    return small_city
 
 
 def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(

@@ -49,6 +49,8 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
+from .groups import PREFIX, kept_keys, last_other
+from .groups import SUFFIX as _SUFFIX
 from .partition import RECORD_TABLES, combine_scores, record_parts, records_of, roster_rows, runs_by_weight
 from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
@@ -58,8 +60,6 @@ __all__ = ["AHEAD", "PREFIX", "Ahead", "Entry", "entry_scores", "kept_keys", "re
 #: The entry format; bump when the layout below changes (2: one frame of flags, one of evidence).
 FORMAT = 2
 #: Score entries' names: ``score-<group>-<key>.arrow`` (scan entries are ``<key>.arrow``).
-PREFIX = "score-"
-_SUFFIX = ".arrow"
 #: What the scores depend on besides the records, the ruleset and the period.
 _CODE = ("score", "rules", "vocab", "backends", "records.py", "_version.py")
 _LIBRARIES = ("numpy", "pandas", "pyarrow")
@@ -279,17 +279,6 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
 
 
-def kept_keys(folder: Path, group: str) -> list[str]:
-    """The keys of the entries of one kind of run (``group``: ruleset, period, program) in
-    ``folder``, the last such run's chunks: loaded before this run's keys are known."""
-    start, keys = PREFIX + group + "-", []
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):  # once per entry
-            if entry.name.startswith(start) and entry.name.endswith(_SUFFIX):
-                keys.append(entry.name[len(PREFIX):-len(_SUFFIX)])
-    return sorted(keys)
-
-
 class Ahead(Protocol):
     """Entries of one kind of run (``group``) made ready before scoring asks (:mod:`.prefetch`):
     ``entry`` waits for one (None: not made), ``close`` stops and drops them."""
@@ -377,24 +366,9 @@ def _keep(folder: Path, keys: list[str], pieces: dict[int, Tables] | None) -> No
     for name in mine:  # used now: the group used last is the one kept beside this run's
         with contextlib.suppress(OSError):
             os.utime(folder / name)
-    prune(folder, [*mine, *_last_other(folder, keys[0].split("-")[0] if keys else "")],
+    prune(folder, [*mine, *last_other(folder, keys[0].split("-")[0] if keys else "")],
           _SUFFIX, PREFIX)
 
 
 #: The characters of the common key that name an entry's group (``score-<group>-<key>``).
 _GROUP = 12
-
-
-def _last_other(folder: Path, group: str) -> list[str]:
-    """The names of the entries of the group, other than ``group``, used last."""
-    last: dict[str, float] = {}
-    names: dict[str, list[str]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):  # once per entry
-            name = entry.name
-            theirs = name[len(PREFIX):].split("-")[0]
-            if name.startswith(PREFIX) and name.endswith(_SUFFIX) and theirs != group:
-                with contextlib.suppress(OSError):
-                    last[theirs] = max(last.get(theirs, 0.0), entry.stat().st_mtime)
-                    names.setdefault(theirs, []).append(name)
-    return names[max(last, key=lambda g: (last[g], g))] if last else []

@@ -29,7 +29,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..vocab.store import map_ipc, write_ipc
-from .cache import AHEAD, PREFIX, Entry, kept_keys, read_entry
+from .cache import AHEAD, Entry, read_entry
+from .groups import entry_groups, kept_keys, last_used
 
 __all__ = ["prefetching"]
 
@@ -42,20 +43,9 @@ _ROOM = 5
 def _last_group(folder: Path) -> tuple[str, int]:
     """The kind of run whose entry was used last (see :func:`.cache._keep`) and the bytes of
     its entries; ("", 0) when there are none."""
-    newest: dict[str, float] = {}
-    size: dict[str, int] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):  # once per entry
-            if entry.name.startswith(PREFIX) and entry.name.endswith(".arrow"):
-                group = entry.name[len(PREFIX):].split("-")[0]
-                with contextlib.suppress(OSError):
-                    stat = entry.stat()
-                    newest[group] = max(newest.get(group, 0.0), stat.st_mtime)
-                    size[group] = size.get(group, 0) + stat.st_size
-    if not newest:
-        return "", 0
-    group = max(newest, key=lambda g: (newest[g], g))
-    return group, size[group]
+    groups = entry_groups(folder)
+    group = last_used(groups)
+    return ("", 0) if group is None else (group, groups[group].size)
 
 
 def _fetch(folder: Path, keys: list[str], into: Path) -> None:

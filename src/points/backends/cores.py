@@ -27,7 +27,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import warnings
@@ -46,6 +45,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
+from ..vocab.forking import can_fork
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from ..vocab.store import map_ipc, write_ipc
@@ -70,14 +70,6 @@ PARALLEL_RECORDS = 400_000
 #: What runs on a part's scores in the process that scored them (the score cache stores its
 #: chunks' entries there), given the part's number.
 After = Callable[[int, MemberScores], None]
-
-
-def can_fork() -> bool:
-    """Workers are forked where that is safe and cheap (Linux), as :mod:`points.read` does,
-    and allowed: not from a daemonic process (a worker of the caller's own
-    ``multiprocessing.Pool``), which may not have children."""
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
 
 
 def record_count(records: Records) -> int:

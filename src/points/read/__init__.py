@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import sys
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ import pandas as pd
 from ..records import Records
 from ..rules.model import Ruleset
 from ..vocab.errors import ArgumentError, ReaderError
+from ..vocab.forking import can_fork as _fork
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
@@ -43,14 +43,6 @@ __all__ = ["HEADERS", "read_workbooks"]
 
 #: Inputs at least this large (bytes, all files) are scanned by worker processes.
 PARALLEL_BYTES = 4_000_000
-
-
-def _fork() -> bool:
-    """Workers are forked where that is safe and cheap (Linux): nothing is re-imported, and a
-    caller's script needs no ``if __name__ == "__main__"`` guard. The pool is made while this
-    thread waits, and the scans use only single-threaded Arrow kernels (take, join)."""
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)  # (a daemon has no children)
 
 
 def _workers(workers: int | None, files: list[str]) -> int:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import sys
 import threading
 import warnings
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from ..vocab.forking import can_fork
 from .files import adopt, discard, held
 
 __all__ = ["PARALLEL_ITEMS", "run_chunks", "workers"]
@@ -37,9 +37,7 @@ def workers(items: int) -> int:
     """How many processes write ``items`` workbooks: two (at most the cores) for
     :data:`PARALLEL_ITEMS` or more where processes can be forked (Linux, not from a daemonic
     process: a worker of the caller's own ``multiprocessing.Pool``), else one (this one)."""
-    if items < PARALLEL_ITEMS or not sys.platform.startswith("linux") \
-            or "fork" not in multiprocessing.get_all_start_methods() \
-            or multiprocessing.current_process().daemon:  # (a daemon may not have children)
+    if items < PARALLEL_ITEMS or not can_fork():
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 

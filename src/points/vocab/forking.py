@@ -1,0 +1,18 @@
+"""Whether worker processes may be forked from this one: where that is safe and cheap
+(Linux: nothing is re-imported, and a caller's script needs no ``if __name__ == "__main__"``
+guard) and allowed (not from a daemonic process, a worker of the caller's own
+``multiprocessing.Pool``, which may not have children). Reading, scoring on both cores and
+writing many workbooks fork their workers only then."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+__all__ = ["can_fork"]
+
+
+def can_fork() -> bool:
+    """Worker processes may be forked here (see the module)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)

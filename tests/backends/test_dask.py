@@ -50,8 +50,9 @@ def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
 
 
 @pytest.fixture(scope="module")
-def plain(province: points.Records) -> points.Assessment:
-    return points.assess(province)
+def plain(small_city_assessed: points.Assessment) -> points.Assessment:
+    """The province assessed in one process (tests/conftest.py, shared with the cores tests)."""
+    return small_city_assessed
 
 
 def test_whole_branch_partitions_are_judged_as_one_run(province: points.Records,

@@ -14,8 +14,8 @@ import contextlib
 import multiprocessing
 import os
 import warnings
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
 from .arrays import no_gc
-from .cache import KEEP_BYTES, Content, lookup, reader_version, scan_and_store
+from .cache import KEEP_BYTES, Content, lookup, scan_and_store
 from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import Merger
@@ -63,26 +63,6 @@ def _pool(n: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(n, mp_context=context)
 
 
-#: Threads that look files up in the scan cache side by side.
-LOOKUP_THREADS = 2
-
-
-def _lookups(files: list[str], year: int | None, folder: Path | None
-             ) -> Iterator[tuple[FileScan | None, Content | None]]:
-    """:func:`.cache.lookup` of each file, in the order of ``files`` (nothing without a cache
-    folder). Two threads look files up side by side: reading a file, hashing it and
-    decompressing its entry release the interpreter's lock, so they run on both cores while
-    the other thread restores an entry's arrays (a warm re-run reads here, one file changed).
-    The threads are gone before any process is forked."""
-    if folder is None:
-        yield from repeat((None, None), len(files))
-        return
-    reader_version()  # (once, before the threads)
-    threads = max(1, min(LOOKUP_THREADS, os.cpu_count() or 1, len(files)))
-    with ThreadPoolExecutor(threads) as pool:
-        yield from pool.map(lambda f: lookup(folder, f, year), files)
-
-
 def _scan_all(files: list[str], year: int | None, workers: int | None, folder: Path | None,
               progress: Progress | None) -> list[FileScan]:
     """Every file's scan, in the order of ``files``: from the cache folder when it holds the
@@ -91,10 +71,11 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
     scans: list[FileScan | None] = []
     contents: list[Content | None] = []  # the bytes read for the lookup, scanned from memory
     kept = 0
-    for scan, content in _lookups(files, year, folder):
+    for f in files:
+        scan, content = (None, None) if folder is None else lookup(folder, f, year,
+                                                                    kept < KEEP_BYTES)
         scans.append(scan)
         if scan is None:
-            content = content if kept < KEEP_BYTES else None
             contents.append(content)
             kept += len(content.data) if content is not None else 0
     at = [i for i, s in enumerate(scans) if s is None]

@@ -14,8 +14,9 @@ A first run scores every member in one call (no cost per chunk) and splits the r
 chunk: every per-member table by member, the grouped data issues by their rows of one member
 each (:func:`points.score.checks.grouped_issue`) — exactly what scoring each chunk alone
 gives. A re-run loads the chunks it has, scores the others together (one call) and splits
-them the same way; the chunks are combined as any partition is
-(:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
+them the same way; every chunk's tables, in chunk order, are then put together as Arrow and
+converted once (:mod:`.assemble`), or, when their tables do not line up, combined as any
+partitions are (:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
 table per frame (dtypes kept, categoricals included); no pickle. Entries are written
 atomically; a damaged one is ignored and written again. After a run, the entries it did not
 use are removed (:func:`points.vocab.store.prune`), except those of the group (another

@@ -187,3 +187,10 @@ def small_city(tmp_path_factory: pytest.TempPathFactory) -> points.Records:
     finally:
         generator.TOWN_SIZE = size
     return points.read_workbooks(folder / "workbooks")
+
+
+@pytest.fixture(scope="session")
+def small_city_assessed(small_city: points.Records) -> points.Assessment:
+    """:func:`small_city` assessed in one process, once for the session (never change its
+    tables): the plain run the cores and Dask tests compare theirs with."""
+    return points.assess(small_city, workers=1)

@@ -37,10 +37,11 @@ def city(small_city: points.Records) -> points.Records:
 
 
 def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_was_scored(
-        city: points.Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        city: points.Records, small_city_assessed: points.Assessment, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A first run with the score cache (one chunk a branch): each part's chunks are split and
     kept by the process that scored it; then a warm run loads them all."""
-    alone = points.assess(city, workers=1)
+    alone = small_city_assessed  # points.assess(city, workers=1), once a session
     assert len(alone.issues) and len(alone.flags)  # the planted problems, flagged alike
     monkeypatch.setattr(backends, "score_cached", functools.partial(score_cached, size=1))
     told: list[tuple[str, int, int]] = []

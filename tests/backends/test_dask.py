@@ -10,6 +10,7 @@ import pytest
 import points
 from conftest import assert_same_tables
 from points.assess import calendar_for
+from points.backends import dask as dask_backend
 from points.backends.partition import combine_scores, partition_records
 from points.judge import judge
 from points.rules import default_ruleset
@@ -25,8 +26,12 @@ def province(small_city: points.Records) -> points.Records:
 
 
 def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
-        province: points.Records, plain: points.Assessment, tmp_path: Path) -> None:
+        province: points.Records, plain: points.Assessment, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two partitions, one a worker: each partition pays scoring's fixed cost (~0.3 s), and
+    the default four a worker thread made this the suite's longest test."""
     assert province.roster["branch"].nunique() == 6
+    monkeypatch.setattr(dask_backend, "PER_THREAD", 1)
     told: list[tuple[str, int, int]] = []
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, \
@@ -45,8 +50,9 @@ def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
 
 
 @pytest.fixture(scope="module")
-def plain(province: points.Records) -> points.Assessment:
-    return points.assess(province)
+def plain(small_city_assessed: points.Assessment) -> points.Assessment:
+    """The province assessed in one process (tests/conftest.py, shared with the cores tests)."""
+    return small_city_assessed
 
 
 def test_whole_branch_partitions_are_judged_as_one_run(province: points.Records,

@@ -6,9 +6,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import points
-from conftest import ROOT, build
+from conftest import ROOT, build, examples
+from points.judge.flags import _evidence_order
+from points.vocab.frames import sort_frame
 
 EMPLOYED = ("M1", "张三", "一支部", "在职党员")
 
@@ -218,3 +222,17 @@ def test_missed_months_and_unpaid_dues_make_one_six_month_flag() -> None:
     assert flag["months"] == "2024-01 至 2024-06；2024-05 至 2024-10"
     assert "未参加组织生活" in flag["detail"] and "未按时交纳党费" in flag["detail"]
     assert len(evidence_of(result, "six_month_rule")) == 12
+
+
+@settings(max_examples=examples(1))
+@given(st.lists(st.tuples(st.sampled_from(["M1", "M2", "M10"]), st.integers(0, 2),
+                          st.sampled_from([None, "2024-03-01", "2024-03-02"]),
+                          st.sampled_from(["b.xlsx!表!A10", "b.xlsx!表!A9", "a.xlsx!表2!B3",
+                                           "a.xlsx!表10!B3", None])), max_size=12))
+def test_the_evidence_order_ranks_sources_only_among_ties(rows: list[tuple]) -> None:
+    """The evidence's order (member, code, date, then the address among the rows tied on
+    the rest) is the full sort's."""
+    ev = pd.DataFrame(rows, columns=["member_id", "_order", "date", "source"]).astype(
+        {"member_id": "string", "_order": "int64", "date": "datetime64[us]", "source": "string"})
+    expected = sort_frame(ev, ["member_id", "_order", "date", "source"]).index.tolist()
+    assert _evidence_order(ev).tolist() == expected

@@ -72,6 +72,16 @@ def test_matrix_two_row_header_merged_activities_and_text_dates(records: points.
     assert march["status"].isna().all()  # statuses are the ruleset's business, not the reader's
 
 
+def test_the_kept_cells_addresses_are_the_same_sliced_or_filtered(
+        folder: Path, records: points.Records, monkeypatch: pytest.MonkeyPatch) -> None:
+    # B6 and B7 (an ambiguous and an unknown name) drop a run of cells each: their
+    # neighbours' addresses are slices of the file's; past MAX_RUNS runs they are filtered
+    monkeypatch.setattr(points.read.tables, "MAX_RUNS", 0)
+    again = points.read_workbooks(sorted(folder.glob("*.xlsx")))
+    pd.testing.assert_frame_equal(again.attendance, records.attendance)
+    assert again.attendance["source"].str.startswith(MATRIX + "C").sum() == 4
+
+
 def test_assess_resolves_the_marks_under_its_ruleset(records: points.Records) -> None:
     events = points.assess(records, year=2024).events
     march = events[events["source"].str.startswith(MATRIX)]

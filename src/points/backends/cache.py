@@ -14,8 +14,9 @@ A first run scores every member in one call (no cost per chunk) and splits the r
 chunk: every per-member table by member, the grouped data issues by their rows of one member
 each (:func:`points.score.checks.grouped_issue`) — exactly what scoring each chunk alone
 gives. A re-run loads the chunks it has, scores the others together (one call) and splits
-them the same way; the chunks are combined as any partition is
-(:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
+them the same way; every chunk's tables, in chunk order, are then put together as Arrow and
+converted once (:mod:`.assemble`), or, when their tables do not line up, combined as any
+partitions are (:func:`.partition.combine_scores`). A chunk's entry is one Arrow IPC file holding one IPC
 table per frame (dtypes kept, categoricals included); no pickle. Entries are written
 atomically; a damaged one is ignored and written again. After a run, the entries it did not
 use are removed (:func:`points.vocab.store.prune`), except those of the group (another
@@ -48,6 +49,7 @@ from ..score.checks import merge_groups
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
+from .assemble import Entry, assemble, same_dictionaries, together
 from .digest import CHUNK_BRANCHES, chunk_digests, chunks
 from .groups import PREFIX, kept_keys, last_other
 from .groups import SUFFIX as _SUFFIX
@@ -135,9 +137,6 @@ def _store(folder: Path, key: str, scores: MemberScores | Tables) -> None:
         atomic_write(folder / (PREFIX + key + _SUFFIX), ipc_bytes(table, compress=False))
 
 
-Entry = dict[str, list[pa.Table]]
-
-
 def read_entry(folder: Path, key: str) -> Entry | None:
     """A chunk's frames as Arrow tables from its entry, or None when there is no usable
     entry (missing, damaged, or made for another key or format)."""
@@ -166,13 +165,13 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
     with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):  # tables that differ
         for name in _FRAMES:
             tables = [entry[name][0] for entry in entries]
-            if not _same_dictionaries(tables):
+            if not same_dictionaries(tables):
                 break
             whole[name] = pa.concat_tables(tables).to_pandas()  # (each a range index)
     if len(whole) == len(_FRAMES) and len(entries) > 1:
         return [MemberScores(ruleset=ruleset, calendar=calendar, **_with_groups(whole),
-                             flag_rows=_together(entries, "flag_rows"),
-                             evidence_rows=_together(entries, "evidence_rows"))]
+                             flag_rows=together(entries, "flag_rows"),
+                             evidence_rows=together(entries, "evidence_rows"))]
     return [MemberScores(ruleset=ruleset, calendar=calendar,
                          **_with_groups({name: entry[name][0].to_pandas() for name in _FRAMES}),
                          flag_rows=tuple(t.to_pandas() for t in entry.get("flag_rows", [])),
@@ -181,32 +180,20 @@ def _scores(entries: list[Entry], ruleset: Ruleset, calendar: Calendar) -> list[
             for entry in entries]
 
 
-def _same_dictionaries(tables: list[pa.Table]) -> bool:
-    """Every dictionary column of ``tables`` has one dictionary in all of them (Arrow would
-    unify different ones, in another order than pandas combines categoricals)."""
-    for at, field in enumerate(tables[0].schema):
-        if pa.types.is_dictionary(field.type):
-            dictionaries = [c.dictionary for t in tables for c in t.column(at).chunks]
-            if any(not d.equals(dictionaries[0]) for d in dictionaries[1:]):
-                return False
-    return True
-
-
-def _together(entries: list[Entry], name: str) -> tuple[pd.DataFrame, ...]:
-    """The frames ``name`` of all ``entries`` as one, converted once (their rows one entry
-    after another, as :func:`points.judge.judge` concatenates them); one a table when their
-    columns differ (a chunk whose flags of some kind all had no rows)."""
-    tables = [t for entry in entries for t in entry.get(name, [])]
-    if len(tables) > 1:
-        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
-            return (pa.concat_tables(tables).to_pandas().reset_index(drop=True),)
-    return tuple(t.to_pandas() for t in tables)
-
-
 def _with_groups(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The frames with the grouped issues back among the issues, merged over the chunks."""
     merged = merge_groups(frames["grouped_issues"])[ISSUE_COLUMNS]
     return {**frames, "issues": concat_issues([frames["issues"], merged])}
+
+
+def _entry(found: Entry | Tables) -> Entry:
+    """A chunk's frames by name: a loaded entry as it is, a scored chunk's tables gathered."""
+    if isinstance(found, dict):
+        return found
+    entry: Entry = {}
+    for name, table in found:
+        entry.setdefault(name, []).append(table)
+    return entry
 
 
 def entry_scores(entry: Entry, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
@@ -275,6 +262,11 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         pieces.update(split_entries(scored, records, roster_chunk, chunk_list) or {})
     _keep(folder, keys, pieces)
     tell(progress, "score", branches, branches)
+    every = [found.get(k) or pieces.get(k) for k in range(n)]  # (loaded, else scored now)
+    if all(every):  # each chunk's tables, in chunk order: put together as Arrow, converted once
+        whole = assemble(records, [_entry(e) for e in every if e], ruleset, calendar)
+        if whole is not None:
+            return whole
     loaded = _scores(entries, ruleset, calendar) if entries else []
     return combine_scores(records, [*loaded, *(scored for _, scored in fresh)])
 

@@ -25,9 +25,9 @@ from ..score.checks import merge_groups
 from ..vocab.frames import lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["MAX_RUNS", "branch_names", "branch_parts", "combine_scores", "drop_merged", "in_order",
-           "partition_records", "record_parts", "records_of", "roster_rows", "runs_by_weight",
-           "split_records"]
+__all__ = ["MAX_RUNS", "branch_names", "branch_parts", "by_member_runs", "combine_scores",
+           "drop_merged", "in_order", "partition_records", "record_parts", "records_of",
+           "roster_rows", "runs_by_weight", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
 RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", "study")
@@ -174,6 +174,8 @@ def _ascending_in_runs(frame: pd.DataFrame, key: str, heads: np.ndarray) -> bool
     falls = np.flatnonzero(values[1:] < values[:-1]) + 1  # rows below the row before
     return not np.isin(falls, heads, invert=True).any()
 
+
+by_member_runs = _by_member_runs  # (the score cache's assembly: backends/assemble.py)
 
 #: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),
 #: rows are taken one by one instead of sliced a run at a time (here, :mod:`.split`,

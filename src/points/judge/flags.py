@@ -18,7 +18,7 @@ import pandas as pd
 from ..rules.model import Band, RatingBand, Ruleset
 from ..score.flags import flag_rows, roster_evidence
 from ..vocab.codes import FLAG_CODES
-from ..vocab.frames import empty_table, sort_frame
+from ..vocab.frames import empty_table, lexsort, sort_frame, sort_keys, source_key
 
 __all__ = ["EVIDENCE_COLUMNS", "FLAG_COLUMNS", "judgement_flags", "review_list"]
 
@@ -96,7 +96,7 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     ev = pd.concat(evidence, ignore_index=True) if evidence else _empty_evidence()
     ev = ev.assign(date=ev["date"].astype("datetime64[us]"),
                    _order=ev["code"].map(order).astype("int64"))
-    ev = sort_frame(ev, ["member_id", "_order", "date", "source"])[EVIDENCE_COLUMNS]
+    ev = ev.iloc[_evidence_order(ev)][EVIDENCE_COLUMNS]
     # one row per record (a flag on periods may show one roster row for several periods)
     ev = ev.drop_duplicates(["member_id", "code", "source", "date"]).reset_index(drop=True)
 
@@ -120,6 +120,30 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     out["_order"] = out["code"].map(order).astype("int64")
     out = sort_frame(out, ["_order", "branch", "member_id"])
     return out[FLAG_COLUMNS].reset_index(drop=True), ev
+
+
+def _evidence_order(ev: pd.DataFrame) -> np.ndarray:
+    """The rows of ``ev`` in the order of ``sort_frame(ev, ["member_id", "_order", "date",
+    "source"])``, with the sources ranked (a sort of their distinct texts in natural order, in
+    Python) only among the rows that tie on the other keys: a member's records of one code
+    are mostly of different dates."""
+    keys = sort_keys(ev, ["member_id", "_order", "date"])  # (least significant first)
+    order = lexsort(keys) if len(ev) > 1 else np.arange(len(ev))
+    same = np.ones(max(len(ev) - 1, 0), dtype=bool)
+    for key in keys:  # dates compared as numbers: NaT equals NaT
+        ranked = (key.view("int64") if key.dtype.kind == "M" else key)[order]
+        same &= ranked[1:] == ranked[:-1]
+    if not same.any():
+        return order
+    tied = np.zeros(len(ev), dtype=bool)
+    tied[order[1:][same]] = tied[order[:-1][same]] = True
+    rows = np.flatnonzero(tied)
+    by_source = []
+    for key in source_key(ev["source"].iloc[rows]):  # (most significant first)
+        whole = np.zeros(len(ev), dtype=key.dtype)
+        whole[rows] = key
+        by_source.append(whole)
+    return lexsort([*reversed(by_source), *keys])
 
 
 def _join_groups(text: pd.Series, keys: list[pd.Series]) -> pd.Series:

@@ -91,6 +91,34 @@ def _texts(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="string")
 
 
+def _matches(names: np.ndarray, branch: np.ndarray, roster: pd.DataFrame
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """For each person row (its ``names`` and ``branch``, "" when not known): how many roster
+    members it may be (same name, and same branch when it has one) and, where exactly one,
+    that member's roster row (-1 otherwise). Names and branches are numbered once over the
+    roster and the rows together, and the roster's names and (name, branch) pairs counted:
+    no join of rows with members."""
+    n = len(roster)
+    name, _ = pd.factorize(np.concatenate([roster["name"].to_numpy(dtype=object), names]))
+    home = roster["branch"].fillna("").to_numpy(dtype=object)
+    place, places = pd.factorize(np.concatenate([home, branch]))
+    pair = name.astype("int64") * max(len(places), 1) + place
+    # by name alone (rows without a branch) and by (name, branch) pair (the others)
+    key = np.where(branch == "", name[n:], pair[n:])
+    by_name = np.flatnonzero(branch == "")
+    count = np.zeros(len(names), dtype="int64")
+    member = np.full(len(names), -1, dtype="int64")
+    for rows, known in ((by_name, name[:n]), (np.flatnonzero(branch != ""), pair[:n])):
+        unique, first, counts = np.unique(known, return_index=True, return_counts=True)
+        if not len(rows) or not len(unique):
+            continue
+        at = np.minimum(np.searchsorted(unique, key[rows]), len(unique) - 1)
+        hit = unique[at] == key[rows]
+        count[rows] = np.where(hit, counts[at], 0)
+        member[rows] = np.where(hit & (counts[at] == 1), first[at], -1)
+    return count, member
+
+
 def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
     """Member id per person row (missing where it cannot be told). The texts stay numpy
     object arrays (normalised by the scans) until the ids are made text once at the end."""
@@ -100,15 +128,9 @@ def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
     ids, names = raw["member_id"].copy(), raw["name"]
     branch = _branches(m, roster, raw)
     need = np.flatnonzero((ids == "") & (names != ""))
-    rows = pd.DataFrame({"person": need, "name": names[need], "branch": branch[need]})
-    known = pd.DataFrame({"member_id": roster["member_id"].to_numpy(dtype=object),
-                          "name": roster["name"].to_numpy(dtype=object),
-                          "home": roster["branch"].to_numpy(dtype=object)})
-    match = rows.merge(known, on="name", how="inner")
-    match = match[(match["branch"] == "") | (match["branch"] == match["home"])]
-    count = match.groupby("person").size().reindex(rows["person"], fill_value=0)
-    single = match[match["person"].isin(count.index[count.to_numpy() == 1])]
-    ids[single["person"].to_numpy()] = single["member_id"].to_numpy()
+    counted, member = _matches(names[need], branch[need], roster)
+    single = member >= 0
+    ids[need[single]] = roster["member_id"].to_numpy(dtype=object)[member[single]]
 
     def source(at: np.ndarray) -> pd.Series:  # addresses of the rows reported only
         return m.addresses(raw["sheet"][at], raw["row"][at], raw["col"][at])
@@ -118,10 +140,10 @@ def resolve_people(m: Merger, roster: pd.DataFrame) -> pd.Series:
         m.issue("no_person", pd.Series("此行有记录，但没有姓名和党员编号，未计分；请补上姓名或编号",
                                         index=nobody), source(nobody))
     for code, mask, head, tail in (
-            ("unknown_member", count.to_numpy() == 0, "名册中没有", "，此行记录未计分"),
-            ("ambiguous_name", count.to_numpy() > 1, "名册中有多名",
+            ("unknown_member", counted == 0, "名册中没有", "，此行记录未计分"),
+            ("ambiguous_name", counted > 1, "名册中有多名",
              "，无法确定是谁，请填写党员编号；此行记录未计分")):
-        at = count.index[mask].to_numpy()
+        at = need[mask]
         if len(at):
             home = _texts(branch[at])
             where = ("（" + home + "）").where(home != "", "")

@@ -9,9 +9,7 @@ Matching people to the roster needs every file and happens in :mod:`.merge`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,10 @@ import pyarrow as pa
 from ..vocab.errors import WorkbookError, os_problem
 from ..vocab.frames import factorize_exact, intern, per_distinct
 from ..vocab.text import cell_text, normalize_name, suggestion_zh
-from .arrays import id_text, no_gc, rectangle_sources
+from .arrays import no_gc, rectangle_sources
 from .dates import parse_one
 from .lexicon import HEADERS, find_activity, is_activity_word, is_mark_word, is_skipped
+from .people import People, normalise_people
 from .raw import CellError, RawSheet
 from .sheet import REQUIRED, Sheet, sheet_kind
 from .workbook import read_sheets
@@ -96,19 +95,6 @@ def _is_error(values: np.ndarray) -> np.ndarray:
         if len(values) else np.zeros(0, dtype=bool)
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _normal(text: str) -> str:
-    """:func:`normalize_name` of a text, remembered: a worker meets each branch's names in
-    its roster, sign-in sheets and logs."""
-    return normalize_name(text)
-
-
-def _as_text(convert: Callable[[Any], str]) -> Callable[[Any], str]:
-    """``convert`` (:func:`cell_text` or :func:`id_text`: both are :func:`normalize_name` for
-    a text) with texts looked up in :func:`_normal`."""
-    return lambda value: _normal(value) if isinstance(value, str) else convert(value)
-
-
 class _Scanner:
     """Fills a :class:`FileScan` sheet by sheet."""
 
@@ -117,6 +103,7 @@ class _Scanner:
         self.year = year
         self.activity_code: dict[str, int] = {}
         self.mark_code: dict[str, int] = {}
+        self.people = People()
 
     def run(self, raws: list[RawSheet]) -> FileScan:
         for raw in raws:
@@ -135,7 +122,12 @@ class _Scanner:
             whole = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
             whole["mark"] = self._mark_codes(whole["mark"])
             self.scan.parts["attendance"] = [whole]
-        self._normalise_people()
+        part, issues = self.people.part(self.scan.sheets)
+        if part is not None:
+            self.scan.parts["people"] = [part]
+        self.scan.cell_issues += issues
+        self.scan.n_people = self.people.n
+        normalise_people(self.scan.parts)
         return self.scan
 
     def _sheet(self, raw: RawSheet) -> None:
@@ -157,26 +149,6 @@ class _Scanner:
             self._missing(sheet, missing)
         else:
             getattr(self, f"_{kind}")(sheet)
-
-    def _normalise_people(self) -> None:
-        """One roster part and one people part per file, their texts normalised here (each
-        distinct 党员编号 once, each distinct name, branch or category once)."""
-        wholes = []
-        for kind in ("roster", "people"):
-            parts = self.scan.parts[kind]
-            if parts:
-                self.scan.parts[kind] = [{k: np.concatenate([p[k] for p in parts])
-                                          for k in parts[0]}]
-                wholes.append(self.scan.parts[kind][0])
-        for fields, convert in ((("member_id",), id_text), (("name", "branch", "category"),
-                                                            cell_text)):
-            columns = [(w, f) for w in wholes for f in fields if f in w]
-            if not columns:
-                continue
-            done = per_distinct(np.concatenate([w[f] for w, f in columns]), _as_text(convert))
-            ends = np.cumsum([len(w[f]) for w, f in columns])
-            for (w, f), part in zip(columns, np.split(done, ends[:-1]), strict=True):
-                w[f] = part
 
     def _missing(self, sheet: Sheet, missing: list[str]) -> None:
         present = [t for t in (sheet.text(sheet.header, c) for c in range(sheet.grid.shape[1]))
@@ -208,29 +180,7 @@ class _Scanner:
         """Register the data rows' persons; return their (local) numbers for the parts.
         ``data``: the rows hold a record (a row with no person is reported only then).
         Without a 支部 column the branch is guessed later from the sheet's hint."""
-        person = sheet.fields.get("name", sheet.fields.get("member_id", 0))
-        self.scan.parts["people"].append({
-            "member_id": self._person_cells(sheet, "member_id", rows),
-            "name": self._person_cells(sheet, "name", rows),
-            "branch": sheet.column("branch", rows),
-            "guess": np.full(len(rows), "branch" not in sheet.fields),
-            "sheet": np.full(len(rows), sheet.number), "row": rows,
-            "col": np.full(len(rows), person), "data": data})
-        first = self.scan.n_people
-        self.scan.n_people += len(rows)
-        return np.arange(first, self.scan.n_people)
-
-    def _person_cells(self, sheet: Sheet, field: str, rows: np.ndarray) -> np.ndarray:
-        """A person column with its error cells reported and read as empty."""
-        cells = sheet.column(field, rows)
-        if CellError not in set(map(type, cells)):
-            return cells
-        bad = [i for i, v in enumerate(cells.tolist()) if isinstance(v, CellError)]
-        for i in bad:
-            self._issue("bad_cell", f"{HEADERS[field][0]}单元格是“{cells[i]}”，不是{HEADERS[field][0]}，"
-                        "此行记录未计分", sheet.address(int(rows[i]), sheet.fields[field]))
-            cells[i] = ""
-        return cells
+        return self.people.add(sheet, rows, data)
 
     def _bad_marks(self, sheet: Sheet, values: np.ndarray, rows: np.ndarray,
                    cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

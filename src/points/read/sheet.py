@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from typing import Any
 
 import numpy as np
@@ -22,11 +23,12 @@ __all__ = ["LETTERS", "REQUIRED", "Sheet", "sheet_kind"]
 
 LETTERS = np.array([column_letter(i) for i in range(16384)], dtype=object)
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "制表")
-_NOTE_WIDTH = max(map(len, _NOTE_PREFIXES))
+_NOTES = re.compile("|".join(_NOTE_PREFIXES))
 #: Text of any length (a fixed-width ``str`` array is as wide as its longest cell: one cell of
 #: 200 MB in a column would ask for gigabytes).
 _TEXT = np.dtypes.StringDType()
 _TOTAL_ROWS = ("合计", "小计", "总计", "平均", "出勤率")
+_TOTALS = re.compile("|".join(_TOTAL_ROWS))
 #: The fields each kind of sheet cannot do without.
 REQUIRED = {"roster": ("name",), "list": ("date", "activity", "status"),
             "log": ("date", "item"), "appraisal": ("result",),
@@ -109,14 +111,15 @@ class Sheet:
         block = self.grid[start:]
         if block.size == 0:
             return np.array([], dtype="int64")
-        filled = self.filled[start:].any(axis=1)
+        filled = self.filled[start:]
         # the first filled of the first three cells ("" when none is)
-        first = block[np.arange(len(block)), np.argmax(self.filled[start:, :3], axis=1)]
-        head = np.strings.lstrip(first.astype(_TEXT)).astype(f"U{_NOTE_WIDTH}")  # cut to width
-        notes = np.zeros(len(block), dtype=bool)
-        for prefix in _NOTE_PREFIXES:
-            notes |= head.astype(f"U{len(prefix)}") == prefix
-        return np.flatnonzero(filled & ~notes & ~self._totals(block)) + start
+        first = block[np.arange(len(block)), np.argmax(filled[:, :3], axis=1)]
+        keep = filled.any(axis=1)
+        if _NOTES.search("\x00".join(map(str, first))):  # no note word in them: no notes row
+            head = np.strings.lstrip(first.astype(_TEXT))
+            for prefix in _NOTE_PREFIXES:
+                keep &= ~np.strings.startswith(head, prefix)
+        return np.flatnonzero(keep & ~self._totals(block)) + start
 
     def _totals(self, block: np.ndarray) -> np.ndarray:
         """Totals rows (合计, 小计 …), told by their shape: a totals word where the person
@@ -126,7 +129,10 @@ class Sheet:
         field = "name" if "name" in self.fields else "member_id" if "member_id" in self.fields else ""
         if not field:
             return totals
-        person = np.strings.strip(block[:, self.fields[field]].astype(_TEXT))
+        column = block[:, self.fields[field]]
+        if not _TOTALS.search("\x00".join(map(str, column))):  # no totals word: no totals row
+            return totals
+        person = np.strings.strip(column.astype(_TEXT))
         for word in _TOTAL_ROWS:
             totals |= person == word
         if not totals.any():

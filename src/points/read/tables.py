@@ -41,16 +41,32 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
     at = np.flatnonzero(keep)
     activities = pd.array(m.activities, dtype="string")
     marks = pd.array(m.marks, dtype="string")
-    # one array first: a take across the files' many chunks costs several times more; as
-    # large_string (pandas' own text type: no cast later), which holds past 2 GiB of addresses
-    sources = pa.chunked_array(m.cell_sources, pa.string()).cast(pa.large_string()).combine_chunks()
-    if len(at) < len(sources):
-        sources = sources.take(pa.array(at))
+    sources = _kept(pa.chunked_array(m.cell_sources, pa.string()), keep)
     return pd.DataFrame({
         "member_id": pd.Series(ids.take(person[at])), "date": raw["dates"][c[at]],
         "activity": pd.Series(activities.take(raw["activity"][c[at]])),
         "mark": pd.Series(marks.take(raw["mark"][at])),
         "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
+
+
+#: Past this many runs of kept cells, the addresses are filtered instead of sliced run by run.
+MAX_RUNS = 20_000
+
+
+def _kept(sources: pa.ChunkedArray, keep: np.ndarray) -> pa.Array:
+    """The addresses of the cells kept, as one ``large_string`` array (pandas' own text type:
+    no cast later; it holds past 2 GiB of addresses). The dropped cells are few and come in
+    runs (an unknown person's row), so the kept ones are zero-copy slices of the files'
+    arrays, copied once when joined (a take or a filter, then the join, would copy twice)."""
+    edges = np.flatnonzero(np.diff(np.r_[False, keep, False].astype(np.int8)))
+    starts, stops = edges[0::2], edges[1::2]
+    if len(starts) > MAX_RUNS:
+        sources = sources.filter(pa.array(keep))
+    elif len(starts) != 1 or stops[0] - starts[0] != len(sources):
+        pieces = [sources.slice(a, b - a) for a, b in zip(starts.tolist(), stops.tolist(),
+                                                          strict=True)]
+        sources = pa.chunked_array([c for p in pieces for c in p.chunks], pa.string())
+    return sources.cast(pa.large_string()).combine_chunks()
 
 
 def dated_rows(m: Merger, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.DataFrame, np.ndarray]:

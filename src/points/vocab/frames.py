@@ -58,7 +58,9 @@ def factorize_exact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``False``, ``0``, ``0.0`` and ``-0.0``. (Otherwise whichever comes first would stand for the
     others, and the order of the cells would change their text.) Codes in order of first
     appearance; only the cells holding numbers are looked at one by one."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = pd.factorize(values)  # without the missing-value pass when none is missing
+    if len(codes) and codes.min() < 0:  # None or NaN: a code of its own, as any other value
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     numeric = np.fromiter((isinstance(u, _NUMBERS) for u in uniques), bool, len(uniques))
     if not numeric.any():
         return codes, uniques

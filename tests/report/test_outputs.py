@@ -394,26 +394,6 @@ def test_all_or_nothing_puts_back_what_it_replaced(tmp_path: Path) -> None:
     assert first.read_bytes() == b"new" and (tmp_path / "c.xlsx").read_bytes() == b"new"
 
 
-def test_files_written_alongside_join_the_block_and_its_fate(tmp_path: Path) -> None:
-    first, second = tmp_path / "a.parquet", tmp_path / "b.xlsx"
-    with files.all_or_nothing(), files.alongside() as side:
-        side(lambda: files.write_file(first, b"side"))
-        files.write_file(second, b"main")
-        assert not first.exists()  # staged in the block, not renamed yet
-    assert first.read_bytes() == b"side" and second.read_bytes() == b"main"
-
-    def fails() -> None:
-        files.write_file(tmp_path / "c.parquet", b"side")
-        raise points.OutputError(tmp_path / "c.parquet", "磁盘已满")
-
-    with pytest.raises(points.OutputError, match="磁盘已满"), files.all_or_nothing(), \
-            files.alongside() as side:
-        side(fails)
-        files.write_file(second, b"new")
-    assert second.read_bytes() == b"main"  # the thread's failure fails the whole block
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.parquet", "b.xlsx"]
-
-
 def test_a_folder_made_for_a_failed_run_is_removed(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), common.folder_made(tmp_path / "新" / "各支部"):
         assert (tmp_path / "新" / "各支部").is_dir()

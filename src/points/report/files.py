@@ -8,12 +8,10 @@ fails writes nothing (and a file it would have replaced keeps its previous conte
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -21,8 +19,7 @@ from typing import Any
 
 from ..vocab.errors import OutputError, os_problem
 
-__all__ = ["adopt", "all_or_nothing", "alongside", "atomic_write", "discard", "held", "safe_filename",
-           "write_file"]
+__all__ = ["adopt", "all_or_nothing", "atomic_write", "discard", "held", "safe_filename", "write_file"]
 
 _STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
 
@@ -123,25 +120,6 @@ def discard(staged: list[tuple[Path, Path]]) -> None:
     """Remove the temporaries of ``staged``."""
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
-
-
-@contextmanager
-def alongside() -> Iterator[Callable[[Callable[[], None]], None]]:
-    """A ``submit(call)`` that runs ``call()`` in a second thread, within the
-    :func:`all_or_nothing` block under way (the files it writes join it). The block waits
-    for every call and raises the first error (after the block's own, if it failed)."""
-    with ThreadPoolExecutor(1) as pool:
-        futures: list[Future[None]] = []
-
-        def submit(call: Callable[[], None]) -> None:
-            futures.append(pool.submit(contextvars.copy_context().run, call))
-
-        try:
-            yield submit
-        finally:
-            wait(futures)
-        for future in futures:
-            future.result()
 
 
 def _commit(staged: list[tuple[Path, Path]]) -> None:

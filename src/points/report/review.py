@@ -56,8 +56,8 @@ from ..judge.assessment import AssessmentTables
 from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
 from ..vocab.progress import Progress, tell
+from .beside import alongside
 from .common import check_target, check_targets, folder_made, new_book
-from .files import alongside
 from .page import default_org, run_date
 from .pool import run_chunks
 from .sheets.branches import write_branches
@@ -65,7 +65,7 @@ from .sheets.candidates import write_candidates
 from .sheets.evidence import write_evidence
 from .sheets.flags import write_flags
 from .sheets.issues import write_issues
-from .sheets.ledger import LedgerOption, ledger_choice, ledger_table, write_ledger
+from .sheets.ledger import LedgerOption, ledger_choice, ledger_file, ledger_table, write_ledger
 from .sheets.people import mask_name, people
 from .sheets.public import Notice, write_public
 from .sheets.rules import write_rules
@@ -102,18 +102,19 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
         book.save(target)
         return [target]
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
-    write_summary(book, a, rows)
-    write_flags(book, a)
-    write_evidence(book, a, target.parent, rows_per_sheet)
     with all_or_nothing(), alongside() as side:  # the ledger file written while the book is
-        written = write_ledger(book, a, target, ledger, rows_per_sheet, side=side,
-                               printed=a.members["branch"].nunique() <= 1)
+        file = ledger_file(a, target, ledger, side)
+        write_summary(book, a, rows)
+        write_flags(book, a)
+        write_evidence(book, a, target.parent, rows_per_sheet)
+        write_ledger(book, a, target, ledger, rows_per_sheet,
+                     printed=a.members["branch"].nunique() <= 1)
         write_candidates(book, a)
         write_branches(book, a, rows)
         write_issues(book, a, target.parent)
         write_rules(book, a)
         book.save(target)
-    return [target, *written]
+    return [target] if file is None else [target, file]
 
 
 def _file(sources: pd.Series) -> pd.Series:

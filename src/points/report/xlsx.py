@@ -27,14 +27,12 @@ strings*, numbers and date serials:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import math
 import re
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,6 +44,7 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
+from .behind import Behind
 from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
@@ -57,7 +56,6 @@ __all__ = ["CUT", "INFINITY", "MAX_CELL", "MAX_ROWS", "RISKY", "Book", "Column",
 
 #: Rows an Excel sheet holds, the header row included.
 MAX_ROWS = 1_048_576
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class Column(NamedTuple):
@@ -207,76 +205,46 @@ class Book:
 
         def write(handle: Any) -> None:
             with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out, \
-                    ThreadPoolExecutor(1) as pool:
-                behind = _Behind(pool)
+                    Behind.writing(out) as behind:
                 for info in source.infolist():
                     data, name = source.read(info.filename), info.filename
                     sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
                     rels = re.fullmatch(r"xl/worksheets/_rels/sheet(\d+)\.xml\.rels", name)
                     if sheet and int(sheet.group(1)) - 1 in self._rows:
                         index = int(sheet.group(1)) - 1
-                        behind.wait()
-                        with out.open(_entry(name), "w", force_zip64=True) as stream:
-                            try:
-                                self._write_sheet(behind, stream, data, sheets[index], styles,
-                                                  links.get(index, (b"", b""))[0])
-                            except BaseException:  # this error, not the other thread's
-                                with contextlib.suppress(Exception):
-                                    behind.wait()
-                                raise
-                            behind.wait()
+                        self._write_sheet(behind, name, data, sheets[index], styles,
+                                          links.get(index, (b"", b""))[0])
                     elif rels and int(rels.group(1)) - 1 in links:
-                        behind.do(out.writestr, _entry(name),
-                                  rels_part(links[int(rels.group(1)) - 1][1], data))
+                        behind.entry(name, rels_part(links[int(rels.group(1)) - 1][1], data))
                     else:
-                        behind.do(out.writestr, _entry(name), data)
-                behind.wait()
+                        behind.entry(name, data)
                 for index, (_, more) in links.items():  # sheets with no relationships yet
                     name = f"xl/worksheets/_rels/sheet{index + 1}.xml.rels"
                     if more and name not in source.namelist():
-                        out.writestr(_entry(name), rels_part(more))
+                        behind.entry(name, rels_part(more))
 
         atomic_write(path, write)
 
-    def _write_sheet(self, behind: _Behind, stream: Any, data: bytes, ws: Worksheet,
+    def _write_sheet(self, behind: Behind, name: str, data: bytes, ws: Worksheet,
                      styles: dict[str, int], links: bytes) -> None:
-        """The sheet's XML with the rows of its table and its hyperlinks spliced in; each part
-        compressed into ``stream`` while the next is built (see :class:`_Behind`)."""
+        """The sheet's XML with the rows of its table and its hyperlinks spliced in, as the
+        zip entry ``name``; each part compressed in the second thread while the next parts
+        (and the next sheets) are built (see :class:`Behind`)."""
         frame, kinds, widths = self._rows[ws.index]
         rows = max(len(frame) + 1, (ws.dim_rowmax or 0) + 1)
         cols = max(len(kinds), (ws.dim_colmax or 0) + 1)
         head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
-        behind.do(stream.write, head)
+        behind.open(name)
+        behind.write(head)
         if ws.index in self._shared:
-            behind.do(stream.write, _remembered(
+            behind.write(_remembered(
                 frame, ("rows", tuple(kinds), tuple(styles.items()), tuple(widths)),
                 lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
         else:
             for chunk in rows_xml(frame, kinds, styles, widths):
-                behind.do(stream.write, chunk)
-        behind.do(stream.write, with_hyperlinks(tail, links))
-
-
-class _Behind:
-    """Calls run one at a time in a second thread, one call behind the caller: the zip's
-    compression (zlib lets go of the interpreter while it works) runs while the next rows
-    are built (so do Arrow's kernels). The calls run in the order given, so the file is the
-    same as when written in one thread."""
-
-    def __init__(self, pool: ThreadPoolExecutor) -> None:
-        self._pool = pool
-        self._last: Future[Any] | None = None
-
-    def do(self, call: Any, *args: Any) -> None:
-        """Run ``call(*args)`` once the previous call is done (its error raised here)."""
-        self.wait()
-        self._last = self._pool.submit(call, *args)
-
-    def wait(self) -> None:
-        """Wait for the last call (raising its error)."""
-        last, self._last = self._last, None
-        if last is not None:
-            last.result()
+                behind.write(chunk)
+        behind.write(with_hyperlinks(tail, links))
+        behind.close()
 
 
 #: What :func:`_remembered` keeps: (frame, what) → (the frame, the value); a few entries.
@@ -301,12 +269,6 @@ def _widest(frame: pd.DataFrame, columns: Sequence[Column], shared: bool) -> lis
                                else frame.iloc[:, i] for i, c in enumerate(columns)])
 
     return list(_remembered(frame, ("widths", tuple(columns)), make)) if shared else make()
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
 
 
 def literal_text(text: str) -> tuple[str, bool]:

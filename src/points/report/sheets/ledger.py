@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,8 +32,11 @@ from ..xlsx import INFINITY, Book, Column, atomic_write
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["LEDGER_COLUMNS", "ROW_GROUP", "SHEET_LEDGER_ROWS", "LedgerOption", "ledger_choice",
-           "ledger_path", "ledger_slices", "ledger_table", "literal_frame", "write_ledger"]
+    from ..beside import Submit
+
+__all__ = ["LEDGER_COLUMNS", "PROCESS_ROWS", "ROW_GROUP", "SHEET_LEDGER_ROWS", "LedgerOption",
+           "ledger_choice", "ledger_file", "ledger_path", "ledger_slices", "ledger_table",
+           "literal_frame", "write_ledger"]
 
 LedgerOption = Literal["auto", "sheets", "csv", "parquet", "none"]
 """Where the ledger goes: sheets in the workbook, a file beside it, or nowhere; ``auto``:
@@ -44,6 +47,11 @@ sheets up to :data:`SHEET_LEDGER_ROWS` rows, else Parquet (see :func:`ledger_cho
 #: slow to write and to open, and nobody reads a million rows in a spreadsheet (each branch's
 #: own ledger is in its workbook with ``--per-branch``).
 SHEET_LEDGER_ROWS = 100_000
+
+#: A ledger file of at least this many rows is written by a forked process beside the building
+#: of the workbook (see :func:`ledger_file`); a shorter one by a second thread (a fork costs
+#: more than the interpreter shared with a small file).
+PROCESS_ROWS = 100_000
 
 LEDGER_COLUMNS = [Column("党员编号"), Column("姓名"), Column("日期", "date", 12),
                   Column("规则", "text", 30), Column("积分", "points", 8), Column("来源", "text", 60),
@@ -217,25 +225,39 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
-                 rows_per_sheet: int, *, printed: bool = True,
-                 side: Callable[[Callable[[], None]], None] | None = None) -> list[Path]:
-    """Add the 积分明细 sheet(s) to the workbook at ``path``, or write the ledger beside it and
-    a sheet that says where; return the side files written. Unless ``printed``, each sheet's
-    print area is its header row alone (see :func:`unprinted`). ``side``: runs the writing
-    of the side file (e.g. in a second thread, :func:`points.report.files.alongside`)."""
-    if option == "none":
-        return []
+def ledger_file(a: AssessmentTables, path: Path, option: LedgerOption,
+                side: Submit | None = None) -> Path | None:
+    """Start writing the ledger file beside the workbook at ``path`` when ``option`` puts it
+    in one (see :func:`ledger_path`), and return where; ``side`` runs the writing (e.g. beside
+    the building of the workbook, :func:`points.report.beside.alongside`: a ledger of
+    :data:`PROCESS_ROWS` rows or more in a forked process, where it does not share the
+    interpreter with the workbook's building), else it is written here and now."""
     file = ledger_path(path, option)
-    if file is not None:  # the table is made where the file is written (the second thread)
-        check_target(file, a, file.suffix)
-        (side or _now)(lambda: _write_file(file, a, option))
+    if file is None:
+        return None
+    check_target(file, a, file.suffix)
+    if side is None:
+        _write_file(file, a, option)
+    else:  # the table is made where the file is written
+        side(lambda: _write_file(file, a, option), process=len(a.ledger) >= PROCESS_ROWS)
+    return file
+
+
+def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOption,
+                 rows_per_sheet: int, *, printed: bool = True) -> None:
+    """Add the 积分明细 sheet(s) to the workbook at ``path``, or when the ledger goes in a file
+    beside it (:func:`ledger_file`), a sheet that says where. Unless ``printed``, each sheet's
+    print area is its header row alone (see :func:`unprinted`)."""
+    if option == "none":
+        return
+    file = ledger_path(path, option)
+    if file is not None:
         rows = len(a.ledger)
         ws = book.sheet("积分明细")
         book.write_text(ws, 0, 0, f"积分明细共 {rows} 行，另存为 {file.name}（与本工作簿同一文件夹）"
                         + ("；各支部的积分明细在各支部的工作簿中（points score 加 --per-branch 写出）"
                            if rows > SHEET_LEDGER_ROWS else ""))
-        return [file]
+        return
     frame = ledger_table(a)
     per = rows_per_sheet - 1
     for part in range(max(1, math.ceil(len(frame) / per))):
@@ -244,7 +266,6 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
                         freeze_columns=2)
         if not printed:
             unprinted(book, ws, len(frame))
-    return []
 
 
 def _write_file(file: Path, a: AssessmentTables, option: LedgerOption) -> None:
@@ -253,10 +274,6 @@ def _write_file(file: Path, a: AssessmentTables, option: LedgerOption) -> None:
         _write_parquet(file, ledger_slices(a, ROW_GROUP))
     else:
         _write_side(file, ledger_table(a), option)
-
-
-def _now(call: Callable[[], None]) -> None:
-    call()
 
 
 def unprinted(book: Book, ws: Worksheet, rows: int) -> None:

@@ -15,10 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import settings
@@ -40,6 +42,21 @@ def examples(factor: float) -> int:
     """The profile's number of examples times ``factor`` (at least 2): for a property whose
     examples are much dearer (factor < 1) or cheaper (factor > 1) than one assessment."""
     return max(2, round(settings.default.max_examples * factor))
+
+
+@functools.lru_cache(maxsize=4)
+def _book(path: str, stamp: tuple[int, int]) -> openpyxl.Workbook:
+    with warnings.catch_warnings():  # openpyxl does not know the data-bar extension
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path)
+
+
+def load_book(path: Path) -> openpyxl.Workbook:
+    """``path`` opened by openpyxl, for reading only: several tests read the same written
+    workbook, which is opened once while its size and time stay the same (a test must not
+    change the cells of what it gets)."""
+    stat = path.stat()
+    return _book(str(path), (stat.st_mtime_ns, stat.st_size))
 
 
 ROOT = Path(__file__).parent.parent

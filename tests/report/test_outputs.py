@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 import points
-from conftest import EXAMPLE_FILES, build
+from conftest import EXAMPLE_FILES, build, load_book
 from points import cli
 from points.report import common, files, ledger_table, xlsx
 from points.report.outputs import plan_outputs, write_outputs
@@ -31,10 +30,7 @@ NAMES = ['=HYPERLINK("x")', "@SUM(1)", "-2+3", "＝1+1", "＋1", "－1", "＠A1"
 RISKY = re.compile(xlsx.RISKY)
 
 
-def load(path: Path) -> openpyxl.Workbook:
-    with warnings.catch_warnings():  # openpyxl does not know the data-bar extension
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path)
+load = load_book
 
 
 def cells(book: openpyxl.Workbook) -> list[openpyxl.cell.Cell]:

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 import points
-from conftest import EXAMPLE_FILES, build
+from conftest import EXAMPLE_FILES, build, load_book
 from points import cli
 from points.cli import commands
 from points.report import page, review
@@ -33,10 +33,7 @@ PRINTED = ["汇总", "复核提示", "依据明细", "支部统计", "积分规�
 EXCEL_ROW_LIMIT = 409  # points: the tallest row Excel allows
 
 
-def load(path: Path) -> openpyxl.Workbook:
-    with warnings.catch_warnings():  # openpyxl does not know the data-bar extension
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path)
+load = load_book
 
 
 def sheet_files(path: Path) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 import points
 import workbooks
-from conftest import EXAMPLE_FILES, build
+from conftest import EXAMPLE_FILES, build, load_book
 from points.report import review, xlsx
 from points.vocab.text import column_letter
 
@@ -40,10 +39,7 @@ CONTRACT = {
 }
 
 
-def load(path: Path) -> openpyxl.Workbook:
-    with warnings.catch_warnings():  # openpyxl does not know the data-bar extension
-        warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(path)
+load = load_book
 
 
 def table(book: openpyxl.Workbook, sheet: str) -> pd.DataFrame:
@@ -52,11 +48,6 @@ def table(book: openpyxl.Workbook, sheet: str) -> pd.DataFrame:
     rows = list(book[sheet].iter_rows(values_only=True))
     end = next((i for i, row in enumerate(rows) if all(v is None for v in row)), len(rows))
     return pd.DataFrame(rows[1:end], columns=rows[0])
-
-
-@pytest.fixture(scope="module")
-def example() -> points.Assessment:
-    return points.assess(points.read_workbooks(EXAMPLES))
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,21 @@ def _temporary(target: Path) -> Path:
     return Path(tmp)
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_stops() -> set[int | signal.Signals] | None:
+    """Ctrl-C and SIGTERM held back in this thread (where the platform can): the previous mask."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+
+
+def _release(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _failed(target: Path, error: OSError) -> OutputError:
     if isinstance(error, PermissionError):
         return OutputError(target, "无法写入：文件可能正在 Excel/WPS 中打开，请关闭后重试")
@@ -50,8 +66,14 @@ def atomic_write(path: str | Path, write: Any) -> None:
         raise OutputError(target, "这是一个文件夹，请给出要写入的文件名")
     if not target.parent.is_dir():
         raise OutputError(target, f"文件夹 {target.parent} 不存在，请先创建")
-    tmp = _temporary(target)
+    held = _hold_stops()  # an interrupt between making the temporary and knowing it would leave it
     try:
+        tmp = _temporary(target)
+    except BaseException:
+        _release(held)
+        raise
+    try:
+        _release(held)  # an interrupt held meanwhile is raised here, where the temporary is removed
         with tmp.open("wb") as handle:
             write(handle)
         staged = _STAGED.get()

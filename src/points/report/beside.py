@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..vocab.forking import can_fork
-from .files import adopt, discard, held
+from .files import STOPS, adopt, discard, held, hold_stops, release_stops
 
 __all__ = ["Child", "Submit", "alongside"]
 
 Staged = list[tuple[Path, Path]]
-_STOPS = {signal.SIGINT, signal.SIGTERM}
 _BUSY = False  # in the child: making the call (an interrupt then stops it)
 
 
@@ -50,12 +49,12 @@ def _run(call: Callable[[], None], send: Connection) -> None:
     ``("failed", error)``, then end at once (nothing of the parent's to flush or clean up)."""
     global _BUSY
     _BUSY = True
-    for number in _STOPS:
+    for number in STOPS:
         signal.signal(number, _interrupted)
     outcome: tuple[str, Any]
     staged: Staged = []
     try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # (blocked while forking)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # (blocked while forking)
         with held() as staged:
             try:
                 call()
@@ -85,13 +84,13 @@ class Child:
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(call, send), daemon=False)
         # Ctrl-C held back while forking: the child takes it once its own handlers are set
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        blocked = hold_stops()
         try:
             with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock"
                 warnings.simplefilter("ignore", DeprecationWarning)
                 self._process.start()
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            release_stops(blocked)
         send.close()
 
     def _outcome(self) -> tuple[str, Any]:

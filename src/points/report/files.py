@@ -20,7 +20,8 @@ from typing import Any
 
 from ..vocab.errors import OutputError, os_problem
 
-__all__ = ["adopt", "all_or_nothing", "atomic_write", "discard", "held", "safe_filename", "write_file"]
+__all__ = ["STOPS", "adopt", "all_or_nothing", "atomic_write", "discard", "held", "hold_stops",
+           "release_stops", "safe_filename", "write_file"]
 
 _STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
 
@@ -36,17 +37,20 @@ def _temporary(target: Path) -> Path:
     return Path(tmp)
 
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
+#: The signals that stop a run: Ctrl-C, and SIGTERM (which the command line makes stop it as
+#: Ctrl-C does).
+STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _hold_stops() -> set[int | signal.Signals] | None:
+def hold_stops() -> set[int | signal.Signals] | None:
     """Ctrl-C and SIGTERM held back in this thread (where the platform can): the previous mask."""
     if not hasattr(signal, "pthread_sigmask"):
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    return signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
 
 
-def _release(previous: set[int | signal.Signals] | None) -> None:
+def release_stops(previous: set[int | signal.Signals] | None) -> None:
+    """The mask :func:`hold_stops` returned put back: a signal held meanwhile arrives now."""
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
@@ -66,14 +70,14 @@ def atomic_write(path: str | Path, write: Any) -> None:
         raise OutputError(target, "这是一个文件夹，请给出要写入的文件名")
     if not target.parent.is_dir():
         raise OutputError(target, f"文件夹 {target.parent} 不存在，请先创建")
-    held = _hold_stops()  # an interrupt between making the temporary and knowing it would leave it
+    held = hold_stops()  # an interrupt between making the temporary and knowing it would leave it
     try:
         tmp = _temporary(target)
     except BaseException:
-        _release(held)
+        release_stops(held)
         raise
     try:
-        _release(held)  # an interrupt held meanwhile is raised here, where the temporary is removed
+        release_stops(held)  # an interrupt held meanwhile is raised here, where the temporary is removed
         with tmp.open("wb") as handle:
             write(handle)
         staged = _STAGED.get()

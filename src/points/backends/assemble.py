@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -24,9 +23,8 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import lexsort, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues
-from .partition import MAX_RUNS, ORDER, by_member_runs
+from .partition import ORDER, member_order, order_runs
 from .split import FRAMES
 
 __all__ = ["Entry", "assemble", "same_dictionaries", "together"]
@@ -63,16 +61,12 @@ def in_member_order(table: pa.Table, keys: list[str]) -> pd.DataFrame:
     columns, the rows moved as Arrow slices (one a run of consecutive rows), then converted."""
     if table.num_rows < 2:
         return table.to_pandas()
-    key_frame = table.select(keys).to_pandas()
-    order = by_member_runs(key_frame, keys)
-    if order is None:
-        order = lexsort(sort_keys(key_frame, keys))
-    firsts = np.flatnonzero(np.diff(order) != 1) + 1
-    if len(firsts) >= MAX_RUNS:
+    order = member_order(table.select(keys).to_pandas(), keys)
+    runs = order_runs(order)
+    if runs is None:
         return table.take(pa.array(order)).to_pandas()
-    if len(firsts):
-        starts = order[np.r_[0, firsts]].tolist()
-        lengths = np.diff(np.r_[0, firsts, len(order)]).tolist()
+    starts, lengths = runs
+    if len(starts) > 1:
         table = pa.concat_tables([table.slice(a, n) for a, n in zip(starts, lengths, strict=True)])
     return table.to_pandas()
 

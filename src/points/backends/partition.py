@@ -25,8 +25,8 @@ from ..score.checks import merge_groups
 from ..vocab.frames import lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
-__all__ = ["MAX_RUNS", "branch_names", "branch_parts", "by_member_runs", "combine_scores",
-           "drop_merged", "in_order", "partition_records", "record_parts", "records_of",
+__all__ = ["MAX_RUNS", "branch_names", "branch_parts", "combine_scores", "drop_merged", "in_order",
+           "member_order", "order_runs", "partition_records", "record_parts", "records_of",
            "roster_rows", "runs_by_weight", "split_records"]
 
 #: The tables of :class:`~points.Records` kept per member (split with the roster).
@@ -137,8 +137,14 @@ def _frame(frames: list[pd.DataFrame], keys: list[str] | None) -> pd.DataFrame:
         return whole
     if len(whole) < 2:
         return whole.reset_index(drop=True)
-    order = _by_member_runs(whole, keys)
-    return in_order(whole, lexsort(sort_keys(whole, keys)) if order is None else order)
+    return in_order(whole, member_order(whole, keys))
+
+
+def member_order(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The stable order of ``frame`` by ``keys`` (each table's :data:`ORDER`): its runs of one
+    member sorted when that gives it (:func:`_by_member_runs`), else its rows."""
+    order = _by_member_runs(frame, keys)
+    return lexsort(sort_keys(frame, keys)) if order is None else order
 
 
 def _by_member_runs(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
@@ -175,12 +181,19 @@ def _ascending_in_runs(frame: pd.DataFrame, key: str, heads: np.ndarray) -> bool
     return not np.isin(falls, heads, invert=True).any()
 
 
-by_member_runs = _by_member_runs  # (the score cache's assembly: backends/assemble.py)
-
 #: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),
 #: rows are taken one by one instead of sliced a run at a time (here, :mod:`.split`,
 #: :mod:`.digest`).
 MAX_RUNS = 20_000
+
+
+def order_runs(order: np.ndarray, max_runs: int = MAX_RUNS) -> tuple[list[int], list[int]] | None:
+    """The runs of consecutive rows that ``order`` takes, as (first rows, lengths); None when
+    there are ``max_runs`` or more of them, or no rows (the rows are then taken one by one)."""
+    firsts = np.flatnonzero(np.diff(order) != 1) + 1
+    if len(firsts) >= max_runs or not len(order):
+        return None
+    return order[np.r_[0, firsts]].tolist(), np.diff(np.r_[0, firsts, len(order)]).tolist()
 
 
 def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS) -> pd.DataFrame:
@@ -188,11 +201,10 @@ def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS
     consecutive rows (the partitions' members are numbered branch by branch, so combining
     moves whole branches), each Arrow column is made of zero-copy slices, one per run, instead
     of a copy of every value; NumPy columns are taken (the values are the same either way)."""
-    firsts = np.flatnonzero(np.diff(order) != 1) + 1
-    if len(firsts) >= max_runs or not len(order):
+    runs = order_runs(order, max_runs)
+    if runs is None:
         return frame.take(order).reset_index(drop=True)
-    starts = order[np.r_[0, firsts]].tolist()
-    lengths = np.diff(np.r_[0, firsts, len(order)]).tolist()
+    starts, lengths = runs
     columns = {}
     for name, values in frame.items():
         array = values.array

@@ -244,18 +244,22 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         loads.only(keys)  # (not a changed chunk's old entry)
         absent = [k for k, key in enumerate(keys) if key not in loads.keys]
         bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
+
+        def anew(chunk_list: list[int]) -> tuple[list[int], MemberScores]:
+            return chunk_list, score(records_of(bare, in_chunk, chunk_list))
+
+        some = 0 < len(absent) < n  # a re-run: the chunks not in the cache scored together
         forks = in_parts is not None  # the scorer may fork: not beside the loading threads
-        fresh = [] if forks or len(absent) in (0, n) else [(absent, score(
-            records_of(bare, in_chunk, absent)))]
+        fresh = [anew(absent)] if some and not forks else []
         found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
-    if absent and len(absent) < n and forks:
-        fresh = [(absent, score(records_of(bare, in_chunk, absent)))]
+    if some and forks:
+        fresh = [anew(absent)]
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
         scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
         tell(progress, "score", branches, branches)
         return scored
     damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept
-    fresh += [(damaged, score(records_of(bare, in_chunk, damaged)))] if damaged else []
+    fresh += [anew(damaged)] if damaged else []
     entries = [entry for entry in found.values() if entry is not None]
     pieces: dict[int, Tables] = {}
     for chunk_list, scored in fresh:

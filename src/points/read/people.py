@@ -21,7 +21,7 @@ from ..vocab.text import cell_text, normalize_name
 from .arrays import id_text
 from .lexicon import HEADERS
 from .raw import CellError
-from .sheet import LETTERS, Sheet
+from .sheet import Sheet, address_in
 
 __all__ = ["PERSON", "People", "normalise_people"]
 
@@ -91,10 +91,9 @@ class People:
         issues = []
         for i in [i for i, v in enumerate(cells.tolist()) if isinstance(v, CellError)]:
             number = int(part["sheet"][i])
-            file, name, r0, c0 = sheets[number]
             issues.append(("bad_cell", f"{HEADERS[field][0]}单元格是“{cells[i]}”，不是"
-                           f"{HEADERS[field][0]}，此行记录未计分", f"{file}!{name}!"
-                           f"{LETTERS[columns[number] + c0]}{int(part['row'][i]) + r0 + 1}"))
+                           f"{HEADERS[field][0]}，此行记录未计分",
+                           address_in(sheets[number], int(part["row"][i]), columns[number])))
             cells[i] = ""
         return issues
 

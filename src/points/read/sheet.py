@@ -19,7 +19,7 @@ from .dates import parse_one, year_in
 from .lexicon import field_of
 from .raw import RawSheet
 
-__all__ = ["LETTERS", "REQUIRED", "Sheet", "sheet_kind"]
+__all__ = ["LETTERS", "REQUIRED", "Sheet", "address_in", "sheet_kind"]
 
 LETTERS = np.array([column_letter(i) for i in range(16384)], dtype=object)
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "制表")
@@ -54,6 +54,13 @@ def _grid(cells: list[list[Any]]) -> np.ndarray:
     return grid
 
 
+def address_in(sheet: tuple[str, str, int, int], row: int, col: int) -> str:
+    """The address ``file!sheet!A1`` of the cell at ``row``, ``col`` of a sheet given as
+    ``(file, sheet name, first row, first column)`` (as a scan lists its sheets)."""
+    file, name, r0, c0 = sheet
+    return f"{file}!{name}!{LETTERS[col + c0]}{row + r0 + 1}"
+
+
 class Sheet:
     """A sheet as a rectangular object grid with its header facts."""
 
@@ -69,7 +76,7 @@ class Sheet:
         self.dates: dict[str, Any] | None = None
 
     def address(self, row: int, col: int) -> str:
-        return f"{self.raw.file}!{self.raw.name}!{LETTERS[col + self.c0]}{row + self.r0 + 1}"
+        return address_in((self.raw.file, self.raw.name, self.r0, self.c0), row, col)
 
     @functools.cached_property
     def filled(self) -> np.ndarray:

@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..records import Records
 from ..score import MemberScores
 from ..score.checks import merge_groups
-from ..vocab.frames import lexsort, positions, run_starts, sort_keys
+from ..vocab.frames import MAX_RUNS, lexsort, positions, run_starts, sort_keys
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 
 __all__ = ["MAX_RUNS", "branch_names", "branch_parts", "combine_scores", "drop_merged", "in_order",
@@ -179,12 +179,6 @@ def _ascending_in_runs(frame: pd.DataFrame, key: str, heads: np.ndarray) -> bool
         return False
     falls = np.flatnonzero(values[1:] < values[:-1]) + 1  # rows below the row before
     return not np.isin(falls, heads, invert=True).any()
-
-
-#: Past this many runs of rows (consecutive in an order, or of one chunk or part in a table),
-#: rows are taken one by one instead of sliced a run at a time (here, :mod:`.split`,
-#: :mod:`.digest`).
-MAX_RUNS = 20_000
 
 
 def order_runs(order: np.ndarray, max_runs: int = MAX_RUNS) -> tuple[list[int], list[int]] | None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..vocab.frames import MAX_RUNS
 from ..vocab.text import normalize_series
 from .arrays import rectangle_index
 from .dates import parse_dates
@@ -47,10 +48,6 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
         "activity": pd.Series(activities.take(raw["activity"][c[at]])),
         "mark": pd.Series(marks.take(raw["mark"][at])),
         "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
-
-
-#: Past this many runs of kept cells, the addresses are filtered instead of sliced run by run.
-MAX_RUNS = 20_000
 
 
 def _kept(sources: pa.ChunkedArray, keep: np.ndarray) -> pa.Array:

@@ -18,11 +18,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_text", "decoded", "distinct", "empty_table", "factorize_exact", "intern", "is_arrow_text",
-           "isin", "join_runs", "lexsort", "map_distinct", "natural_key", "natural_ranks",
+__all__ = ["MAX_RUNS", "arrow_text", "decoded", "distinct", "empty_table", "factorize_exact", "intern",
+           "is_arrow_text", "isin", "join_runs", "lexsort", "map_distinct", "natural_key", "natural_ranks",
            "per_distinct", "per_run", "positions", "run_starts", "sort_frame", "sort_keys",
            "source_key", "text_buffers", "text_ranks"]
 
+#: Past this many runs of rows (consecutive in an order, of one chunk or part in a table, or
+#: kept among dropped ones), rows are taken (or filtered) one by one instead of sliced a run
+#: at a time: the reader's kept matrix cells (:mod:`points.read.tables`), combining and
+#: splitting the partitions (:mod:`points.backends.partition`, ``split``, ``digest``).
+MAX_RUNS = 20_000
 
 def empty_table(columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
     """A table with no rows: ``columns`` typed as text unless ``dtypes`` says otherwise.

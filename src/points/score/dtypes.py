@@ -22,15 +22,11 @@ are open (an exam's name, a minimum's shortfall, an appraisal score such as ``85
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..rules.model import Ruleset
-from ..vocab.frames import arrow_text, is_arrow_text, positions
+from ..vocab.frames import positions
 from ..vocab.statuses import STATUSES
 from .ledger import ADJUSTMENT
 
@@ -77,26 +73,6 @@ def event_dtypes(rs: Ruleset) -> dict[str, pd.CategoricalDtype]:
             "status": _dtype(set(STATUSES))}
 
 
-@functools.lru_cache(maxsize=64)
-def _labels(categories: tuple[str, ...], kind: pa.DataType) -> pa.Array:
-    """A dtype's categories as Arrow text of type ``kind``, made once (a run codes a few
-    dozen blocks with the same few dtypes)."""
-    return pa.array(categories, type=kind)
-
-
-def _codes(values: pd.Series, dtype: pd.CategoricalDtype) -> np.ndarray:
-    """Each value's position among ``dtype``'s categories (-1: not among them), as
-    :func:`points.vocab.frames.positions` gives it, without checking the categories (unique
-    text by construction) on every call."""
-    text = values.astype("string")
-    if not is_arrow_text(text):
-        return positions(text, dtype.categories)
-    array = arrow_text(text)
-    found = pc.index_in(array, value_set=_labels(tuple(dtype.categories), array.type),
-                        skip_nulls=True)
-    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype="int64")
-
-
 def coded(frame: pd.DataFrame, dtypes: dict[str, pd.CategoricalDtype]) -> pd.DataFrame:
     """``frame`` with its columns named in ``dtypes`` as those categoricals (a column that has
     its dtype already is kept as it is). Text is looked up once per value in Arrow; a value
@@ -111,7 +87,7 @@ def coded(frame: pd.DataFrame, dtypes: dict[str, pd.CategoricalDtype]) -> pd.Dat
             columns[name] = pd.Series(pd.Categorical.from_codes(np.zeros(0, "int64"),
                                                                 dtype=dtype), index=frame.index)
             continue
-        codes = _codes(values, dtype)
+        codes = positions(values.astype("string"), dtype.categories)
         lost = (codes < 0) & values.notna().to_numpy(dtype=bool)
         if lost.any():
             raise ValueError(f"{name}: {values[lost].iloc[0]!r} is not among the categories "

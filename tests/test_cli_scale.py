@@ -52,6 +52,7 @@ def test_score_keeps_its_scan_cache_beside_the_output(
     entries = [p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")]
     scores = [name for name in entries if name.startswith(SCORE_PREFIX)]
     assert len(entries) - len(scores) == len(EXAMPLE_FILES) and scores  # scans and scores
+    assert list((tmp_path / CACHE_NAME).glob("xml-*.lz4"))  # and the workbook's rows as XML
     assert capsys.readouterr().err == ""  # stderr is not a terminal here: no progress
 
 

@@ -158,7 +158,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         written = write_outputs(result, args.output, public=public,
                                 mask_names=args.mask_names, per_branch=args.per_branch or None,
                                 ledger=args.ledger, org=args.org, date=_run_date(args.date),
-                                notice=notice, progress=_progress(args))
+                                notice=notice, progress=_progress(args), cache=cache_folder(args))
     prune_scans(args, result)
     print("\n".join(_summary(result)))
     folders = {Path(args.per_branch)} if args.per_branch else set()

@@ -31,6 +31,7 @@ __all__ = [
     "Kind",
     "display_width",
     "display_widths",
+    "row_elements",
     "rows_xml",
     "text_array",
     "text_width",
@@ -304,9 +305,16 @@ def rows_xml(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
     column ``widths``. ``styles``: the style index of each kind (and ``<kind>_quoted`` of
     each text kind)."""
     for start in range(0, len(frame), block):
-        part = frame.iloc[start:start + block].reset_index(drop=True)
-        first = first_row + start
-        numbers = pc.cast(pa.array(np.arange(first, first + len(part))), pa.large_string())
-        cells = _block_cells(part, kinds, styles, numbers)
-        heights = _row_heights(part, kinds, widths)
-        yield joined(join('<row r="', numbers, '"', heights, ">", *cells, "</row>"))
+        yield joined(row_elements(frame.iloc[start:start + block], kinds, styles, widths,
+                                  first_row + start))
+
+
+def row_elements(part: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],
+                 widths: Sequence[float], first: int) -> pa.Array:
+    """The ``<row>`` element of each row of ``part`` (the first is row ``first``), one value
+    a row (see :func:`rows_xml`): a row's XML depends on its own cells and number only."""
+    part = part.reset_index(drop=True)
+    numbers = pc.cast(pa.array(np.arange(first, first + len(part))), pa.large_string())
+    cells = _block_cells(part, kinds, styles, numbers)
+    heights = _row_heights(part, kinds, widths)
+    return join('<row r="', numbers, '"', heights, ">", *cells, "</row>")

@@ -10,6 +10,8 @@ from ..judge.assessment import AssessmentTables
 from ..vocab.errors import OutputError
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
+from ..vocab.store import cache_folder
+from .blocks import Blocks
 from .common import check_folder, check_targets, folder_made
 from .review import Notice, branch_paths, write_per_branch, write_review
 from .sheets.ledger import LedgerOption, ledger_choice, ledger_path
@@ -64,7 +66,8 @@ def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path
                   mask_names: bool = False, per_branch: str | Path | None = None,
                   ledger: LedgerOption = "auto", org: str | None = None,
                   date: dt.date | None = None, notice: Notice | None = None,
-                  progress: Progress | None = None) -> list[Path]:
+                  progress: Progress | None = None, cache: str | Path | None = None
+                  ) -> list[Path]:
     """Write the review workbook to ``output`` (with its ledger as ``ledger`` says), the 公示
     version to ``public`` (names masked with ``mask_names``; ``notice``: its 公示期 and contact;
     a folder: one per branch and the whole) and one workbook per branch into
@@ -72,8 +75,13 @@ def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path
     if a write still fails, no target is changed and a per-branch folder created for the run
     is removed again. ``org`` and ``date``: the organisation and run date on every page (see
     :func:`.review.write_review`). ``progress``: a callback told of the workbooks written
-    (see :mod:`points.vocab.progress`). Returns the paths written."""
+    (see :mod:`points.vocab.progress`). ``cache``: a cache folder (the score cache's) where
+    the review workbook's rows are kept as XML, so that a re-run builds only the rows that
+    changed (see :mod:`.blocks`; the blocks this run did not use are removed from it
+    afterwards); the files are the same with or without it. Returns the paths written."""
     plan_outputs(a, output, public=public, per_branch=per_branch, ledger=ledger)
+    folder = cache_folder(cache)
+    blocks = None if folder is None else Blocks(folder)
     release_memory()  # what scoring freed (the records, when the caller has let them go)
     public_folder = None if public is None or not is_folder(public) else Path(public)
     books = 1 + (0 if public is None else 1 if public_folder is None
@@ -88,7 +96,7 @@ def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path
     tell(progress, "write", 0, books)
     with folder_made(None if per_branch is None else Path(per_branch)), \
             folder_made(public_folder), all_or_nothing():
-        written = write_review(a, output, ledger=ledger, org=org, date=date)
+        written = write_review(a, output, ledger=ledger, org=org, date=date, blocks=blocks)
         tell(progress, "write", 1, books)
         if public_folder is not None:
             written += list(write_per_branch(a, public_folder, public=True, org=org, date=date,
@@ -101,4 +109,6 @@ def write_outputs(a: AssessmentTables, output: str | Path, *, public: str | Path
         if per_branch is not None:
             written += list(write_per_branch(a, per_branch, org=org, date=date,
                                              progress=after(first)).values())
+    if blocks is not None:
+        blocks.prune()
     return written

@@ -57,6 +57,7 @@ from ..vocab.errors import ArgumentError
 from ..vocab.frames import positions
 from ..vocab.progress import Progress, tell
 from .beside import alongside
+from .blocks import Blocks
 from .common import check_target, check_targets, folder_made, new_book
 from .page import default_org, run_date
 from .pool import run_chunks
@@ -82,9 +83,12 @@ LEDGER_OPTIONS = ("auto", "sheets", "csv", "parquet", "none")
 def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  mask_names: bool = False, ledger: LedgerOption = "auto",
                  rows_per_sheet: int = MAX_ROWS, org: str | None = None,
-                 date: dt.date | None = None, notice: Notice | None = None) -> list[Path]:
+                 date: dt.date | None = None, notice: Notice | None = None,
+                 blocks: Blocks | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
-    nothing); return the paths written. ``org`` names the organisation on every page (default:
+    nothing); return the paths written. ``blocks``: where the review workbook's rows are kept
+    as XML for the next run, and taken from (see :mod:`.blocks`). ``org`` names the
+    organisation on every page (default:
     :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
     as-of date or the end of the period, so that the bytes depend on the content only) and
     the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version."""
@@ -102,6 +106,7 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
         book.save(target)
         return [target]
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
+    book.blocks = blocks
     with all_or_nothing(), alongside() as side:  # the ledger file written while the book is
         file = ledger_file(a, target, ledger, side)
         write_summary(book, a, rows)

@@ -45,6 +45,7 @@ from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
 from .behind import LEVEL, Behind
+from .blocks import Blocks, cached_rows
 from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
@@ -86,6 +87,8 @@ class Book:
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
         self._links: dict[int, tuple[int, pd.Series, pd.Series]] = {}
         self._shared: set[int] = set()
+        #: Where the rows' XML is kept for the next run (see :mod:`.blocks`; None: nowhere).
+        self.blocks: Blocks | None = None
         wb = self.workbook
         border = {"border": 1, "valign": "top"}
         head = {"bold": True, "bg_color": "#D9E1F2", "text_wrap": True, "align": "center",
@@ -241,7 +244,8 @@ class Book:
                 frame, ("rows", tuple(kinds), tuple(styles.items()), tuple(widths)),
                 lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
         else:
-            for chunk in rows_xml(frame, kinds, styles, widths):
+            for chunk in (rows_xml(frame, kinds, styles, widths) if self.blocks is None
+                          else cached_rows(frame, kinds, styles, widths, self.blocks)):
                 behind.write(chunk)
         behind.write(with_hyperlinks(tail, links))
         behind.close()

@@ -129,10 +129,12 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     explicitly (they are spawned, so a script needs an ``if __name__ == "__main__"`` guard).
     The result is the same either way.
 
-    ``cache``: a folder for the scan cache (:mod:`points.read.cache`; made if missing): each
-    file's scan is kept there by the file's content, so a later run reads again only the
-    files that changed. The result is the same as without it; the folder can be deleted at
-    any time. ``progress``: a callback told of the files scanned (see
+    ``cache``: a cache folder (made if missing). The records read are kept there with each
+    row's file (:mod:`points.read.lastrun`), so a later run reads again only the files that
+    changed and puts their records in their files' places; each file's scan is kept by the
+    file's content (:mod:`points.read.cache`), for when every file must be matched again (a
+    file with roster rows changed). The result is the same as without it, row for row; the
+    folder can be deleted at any time. ``progress``: a callback told of the files scanned (see
     :mod:`points.vocab.progress`).
     """
     del ruleset  # reading does not depend on the rules

@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from ..records import TABLES, Records
 from ..vocab.issues import concat_issues
-from ..vocab.store import atomic_write, ipc_bytes, read_ipc
+from ..vocab.store import atomic_file, read_ipc, write_ipc
 from ..vocab.text import readable_path
 from .cache import reader_version
 from .merge import FILE_KEY, SEGMENT
@@ -153,12 +153,18 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _write(path: Path, header: dict[str, Any], tables: dict[str, pa.Table]) -> None:
-    blobs = {name: ipc_bytes(table) for name, table in tables.items()}
-    header = {**header, "format": FORMAT, "reader": reader_version(),
-              "tables": {name: len(blob) for name, blob in blobs.items()}}
-    head = json.dumps(header).encode()  # ASCII: surrogates in a name survive as \udcXX
-    with contextlib.suppress(OSError):  # a folder that cannot be written keeps nothing
-        atomic_write(path, b"".join([_HEADER.pack(len(head)), head, *blobs.values()]))
+    """One entry: each table an Arrow IPC file (the columns compressed side by side), then the
+    JSON header with where each table ends, then the header's length."""
+    ends: dict[str, int] = {}
+    with contextlib.suppress(OSError), atomic_file(path) as out:  # unwritable: nothing kept
+        for name, table in tables.items():
+            sink = pa.BufferOutputStream()  # (a file's offsets count from its own start)
+            write_ipc(sink, table, threads=True)
+            out.write(memoryview(sink.getvalue()))
+            ends[name] = out.tell()
+        head = json.dumps({**header, "format": FORMAT, "reader": reader_version(),
+                           "tables": ends}).encode()  # ASCII: a name's surrogates as \udcXX
+        out.write(head + _HEADER.pack(len(head)))
 
 
 def _read(path: Path, year: int | None) -> _Entry | None:
@@ -167,15 +173,15 @@ def _read(path: Path, year: int | None) -> _Entry | None:
     except OSError:
         return None
     try:
-        size, = _HEADER.unpack_from(data)
-        header = json.loads(data[_HEADER.size:_HEADER.size + size])
+        size, = _HEADER.unpack_from(data, len(data) - _HEADER.size)
+        header = json.loads(data[len(data) - _HEADER.size - size:len(data) - _HEADER.size])
         if (header["format"], header["reader"], header["year"]) != (FORMAT, reader_version(),
                                                                      year):
             return None
-        buffer, at, tables = pa.py_buffer(data), _HEADER.size + size, {}
-        for name, length in header["tables"].items():
-            tables[name] = read_ipc(buffer.slice(at, length))
-            at += length
+        buffer, at, tables = pa.py_buffer(data), 0, {}
+        for name, end in header["tables"].items():
+            tables[name] = read_ipc(buffer.slice(at, end - at))
+            at = end
         return _Entry(header, tables)
     except Exception:  # any damage means "no entry"
         return None

@@ -117,6 +117,11 @@ def test_files_of_one_name_in_two_folders_are_read_whole(tmp_path: Path) -> None
     shutil.copy(EXAMPLE_FILES[OTHERS[0]], other)  # its addresses could be either file's
     points.read_workbooks([town, other], cache=cache)
     assert not (cache / entry_names(None)[0]).exists()
+    points.read_workbooks(town, cache=cache)  # kept; then a file of the same name comes
+    for _ in range(2):
+        _same(points.read_workbooks([town, other], cache=cache),
+              points.read_workbooks([town, other]))
+        _edit(next(other.iterdir()), 5, 5, "请假")
 
 
 @settings(deadline=None, max_examples=examples(0.15),

@@ -117,10 +117,19 @@ def changed(last: LastRun, now: dict[str, str | None]) -> list[str] | None:
     """The files (of ``now``, in order) to read again: the changed and the new ones. None
     when the kept records cannot serve: a file with roster rows changed, came or went (the
     roster every record was matched against is no longer the same)."""
+    if not _told_apart(list(now)):
+        return None
     before = dict(last.files)
     todo = [path for path, sha in now.items() if sha is None or before.get(path) != sha]
     gone = [path for path in before if path not in now]
     return None if last.roster_files.intersection([*todo, *gone]) else todo
+
+
+def _told_apart(files: list[str]) -> bool:
+    """The files' names tell them apart in an address (``file!sheet!A1``): no two alike, no
+    ``!`` in one."""
+    names = [readable_path(Path(path).name) for path in files]
+    return len(set(names)) == len(names) and not any("!" in name for name in names)
 
 
 def read_files(scans: list[FileScan]) -> list[File]:
@@ -194,9 +203,8 @@ def store(folder: Path, year: int | None, records: Records, keys: dict[str, np.n
     kept when the data issues of a file cannot be told by its name."""
     base, delta = (folder / name for name in entry_names(year))
     files = [path for path, _, _ in read]
-    names = [readable_path(Path(path).name) for path in files]
-    issue_keys = _issue_keys(records.issues, files)
-    if len(set(names)) < len(names) or any("!" in n for n in names) or issue_keys is None:
+    issue_keys = _issue_keys(records.issues, files) if _told_apart(files) else None
+    if issue_keys is None:
         return
     empty = np.zeros(0, "int64")
     tables = {"roster": _arrow(records.roster, None),

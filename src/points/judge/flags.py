@@ -14,11 +14,22 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules.model import Band, RatingBand, Ruleset
 from ..score.flags import flag_rows, roster_evidence
 from ..vocab.codes import FLAG_CODES
-from ..vocab.frames import empty_table, lexsort, positions, sort_frame, sort_keys, source_key
+from ..vocab.frames import (
+    arrow_text,
+    empty_table,
+    lexsort,
+    positions,
+    run_starts,
+    sort_frame,
+    sort_keys,
+    source_key,
+)
 
 __all__ = ["EVIDENCE_COLUMNS", "FLAG_COLUMNS", "judgement_flags", "review_list"]
 
@@ -132,10 +143,10 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     date = ev["date"].dt.strftime("%Y-%m-%d").astype("string")
     line = (date + " " + ev["record"] + " " + ev["status"].fillna("")).str.strip()
     line = line.where(ev["date"].notna(), ev["record"])
-    text = _join_groups(line + "（" + ev["source"] + "）", [ev["member_id"], ev["code"]])
-    out["evidence"] = (out["detail"] + "：" + pd.Series(
-        text.reindex(pd.MultiIndex.from_frame(out[["member_id", "code"]])).to_numpy(),
-        dtype="string"))
+    keys, text = _join_groups(line + "（" + ev["source"] + "）", ev["member_id"], ev["code"])
+    found = text.take(pc.index_in(_pair_key(out["member_id"], out["code"]), value_set=keys))
+    out["evidence"] = out["detail"] + "：" + pd.Series(pd.array(found, dtype="string"),
+                                                      index=out.index)
     info = members.set_index("member_id")[["name", "branch", "category"]]
     out = out.join(info, on="member_id")
     out["label"] = out["code"].map({c: f.label for c, f in FLAG_CODES.items()}).astype("string")
@@ -172,20 +183,25 @@ def _evidence_order(ev: pd.DataFrame) -> np.ndarray:
     return lexsort([*reversed(by_source), *keys])
 
 
-def _join_groups(text: pd.Series, keys: list[pd.Series]) -> pd.Series:
-    """``text`` joined with "；" per group of ``keys``; the rows of a group are contiguous.
+def _join_groups(text: pd.Series, member: pd.Series, code: pd.Series
+                 ) -> tuple[pa.Array, pa.Array]:
+    """``text`` joined with "；" per member and code (their rows contiguous), in Arrow: each
+    group's key (:func:`_pair_key`) and its joined text (missing when one of its texts is)."""
+    starts = np.flatnonzero(run_starts(member) | run_starts(code))
+    values = arrow_text(text.astype("string"))
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(text)].astype("int64")),
+                                          values)
+    joined = pc.binary_join(lists, pa.scalar("；", values.type))
+    return _pair_key(member.iloc[starts], code.iloc[starts]), joined
 
-    ``numpy.add.reduceat`` concatenates inside numpy's loop: one call for all groups instead
-    of one Python call per group.
-    """
-    if text.empty:
-        return pd.Series(dtype="string")
-    frame = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)})
-    starts = np.flatnonzero(~frame.duplicated().to_numpy())
-    pieces = (text + "；").to_numpy(dtype=object)
-    joined = np.add.reduceat(pieces, starts)
-    index = pd.MultiIndex.from_frame(frame.iloc[starts])
-    return pd.Series(joined, index=index, dtype="string").str.slice(stop=-1)
+
+def _pair_key(member: pd.Series, code: pd.Series) -> pa.Array:
+    """One text per member and code that no other pair has: the member's length in bytes,
+    the member and the code (``3:M12:code``)."""
+    ids = arrow_text(member.astype("string"))
+    codes = arrow_text(code.astype("string")).cast(ids.type)
+    return pc.binary_join_element_wise(pc.cast(pc.binary_length(ids), ids.type), ids, codes,
+                                       pa.scalar(":", ids.type))
 
 
 def _merge_repeats(flags: pd.DataFrame) -> pd.DataFrame:

@@ -121,3 +121,16 @@ def test_links_to_files_and_sheets_with_control_characters_stay_valid_xml(tmp_pa
     sheet = openpyxl.load_workbook(tmp_path / "复核.xlsx")["数据问题"]  # well-formed XML
     assert sheet["A2"].hyperlink.location == "'\ufffd[2J主题党日'!D3"
     assert sheet["A2"].hyperlink.target == "台账/%1b%5b31m签到.xlsx"
+
+
+def test_links_to_files_are_relative_to_the_workbook_from_any_folder(tmp_path: Path) -> None:
+    from points.report.links import link_targets
+    out = tmp_path / "结果"
+    places = {"甲.xlsx": tmp_path / "签到" / "甲.xlsx", "乙 #1.xlsx": out / "乙 #1.xlsx",
+              "丙.xlsx": tmp_path / "签到" / "二月" / "丙.xlsx", "丁.xlsx": out / "子" / "丁.xlsx",
+              "戊.xlsx": tmp_path / "签到" / "戊.xlsx"}
+    sources = pd.Series([f"{name}!表!A{i + 1}" for i, name in enumerate([*places, "己.xlsx"])],
+                        dtype="string")
+    target, _ = link_targets(sources, [(str(p), "") for p in places.values()], out)
+    assert target.tolist() == ["../签到/甲.xlsx", "乙%20%231.xlsx", "../签到/二月/丙.xlsx",
+                               "子/丁.xlsx", "../签到/戊.xlsx", "己.xlsx"]

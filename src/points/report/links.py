@@ -53,16 +53,24 @@ def _url(path: str) -> str:
     return _CONTROL.sub(lambda m: f"%{ord(m.group()):02x}", path)
 
 
-def _target(name: str, paths: dict[str, str], folder: Path) -> str:
-    """The link to the input file ``name``: relative to ``folder`` when the file is known."""
+def _target(name: str, paths: dict[str, str], folder: str, parents: dict[str, str | None]
+            ) -> str:
+    """The link to the input file ``name``: relative to ``folder`` (absolute) when the file is
+    known. ``parents``: each input folder's path relative to ``folder`` (None: on another
+    drive), found once per folder (a city's thousands of files lie in a few)."""
     if name not in paths:
         return _url(name)
     where = os.path.abspath(paths[name])
-    try:
-        relative = os.path.relpath(where, os.path.abspath(folder))
-    except ValueError:  # on another drive (Windows): the absolute path
+    parent, base = os.path.split(where)
+    if parent not in parents:
+        try:
+            parents[parent] = PurePath(os.path.relpath(parent, folder)).as_posix()
+        except ValueError:  # on another drive (Windows): the absolute path
+            parents[parent] = None
+    relative = parents[parent]
+    if relative is None:
         return "file:///" + _url(PurePath(where).as_posix())
-    return _url(PurePath(relative).as_posix())
+    return _url(base if relative == "." else f"{relative}/{base}")
 
 
 def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: Path
@@ -77,7 +85,8 @@ def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: P
     for path, _ in files:
         paths.setdefault(Path(path).name, path)
     names = pc.dictionary_encode(name)
-    links = [_target(str(n), paths, folder) for n in names.dictionary.to_pylist()]
+    start, parents = os.path.abspath(folder), dict[str, str | None]()
+    links = [_target(str(n), paths, start, parents) for n in names.dictionary.to_pylist()]
     target = pa.array(links, pa.large_string()).take(names.indices)
     location = join("'", pc.replace_substring(sheet, "'", "''"), "'!", cell)
     return text_series(target, sources.index), text_series(location, sources.index)

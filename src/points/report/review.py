@@ -86,12 +86,12 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
                  date: dt.date | None = None, notice: Notice | None = None,
                  blocks: Blocks | None = None) -> list[Path]:
     """Write the review workbook (or the 公示 version) and the ledger file beside it (all or
-    nothing); return the paths written. ``blocks``: where the review workbook's rows are kept
-    as XML for the next run, and taken from (see :mod:`.blocks`). ``org`` names the
-    organisation on every page (default:
+    nothing); return the paths written. ``org`` names the organisation on every page (default:
     :func:`points.report.page.default_org`), ``date`` is the run date printed (default: the
     as-of date or the end of the period, so that the bytes depend on the content only) and
-    the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version."""
+    the first day of the 公示期; ``notice``: the 公示期 and the contact of the 公示 version;
+    ``blocks``: where the review workbook's rows are kept as XML for the next run, and taken
+    from (see :mod:`.blocks`)."""
     target = Path(path)
     check_target(target, a)
     if ledger not in LEDGER_OPTIONS:

@@ -2,10 +2,17 @@
 entries and the freshly scored chunks' pieces (:func:`.split.split_entries`) alike, taken in
 chunk order and made into the scores of everyone.
 
-Each per-member table's chunks are concatenated (zero-copy), put in member order as Arrow
-slices (the order is :func:`.partition.combine_scores`'s, found from the key columns alone:
-a member's rows are one run, so the runs are sorted, not the rows) and only then converted to
-pandas, once: no pandas ``take`` of the whole table, no second copy. The issues are the
+Each per-member table's chunks are put in member order as Arrow slices and only then
+converted to pandas, once: no pandas ``take`` of the whole table, no second copy. The order
+is :func:`.partition.combine_scores`'s. It is found once, on the members tables (a row a
+member): the runs of one chunk's members it takes (:func:`member_blocks`; a city whose member
+ids follow its branches has about two a chunk). Every other table is cut at the first row of
+each run's first member (a binary search in its sorted chunk) and its slices taken in that
+order (:func:`by_blocks`): no key of a table's rows is hashed or ranked. That is the stable
+sort only when each chunk's table is sorted by its keys and the member rises strictly from
+slice to slice, which is checked; when not, the table's chunks are concatenated and its runs
+of one member sorted instead (found from the key columns alone: a member's rows are one run,
+so the runs are sorted, not the rows). The issues are the
 chunks' plain ones, the grouped ones merged over all chunks and the records' own, sorted once.
 The result is :func:`.partition.combine_scores`'s on the same chunks: the same tables, row
 for row. When the chunks' tables do not line up (a categorical whose categories differ by

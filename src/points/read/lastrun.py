@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from ..records import TABLES, Records
 from ..vocab.issues import concat_issues
-from ..vocab.store import atomic_write, ipc_bytes, read_ipc
+from ..vocab.store import atomic_file, read_ipc, write_ipc
 from ..vocab.text import readable_path
 from .cache import reader_version
 from .merge import FILE_KEY, SEGMENT
@@ -117,10 +117,19 @@ def changed(last: LastRun, now: dict[str, str | None]) -> list[str] | None:
     """The files (of ``now``, in order) to read again: the changed and the new ones. None
     when the kept records cannot serve: a file with roster rows changed, came or went (the
     roster every record was matched against is no longer the same)."""
+    if not _told_apart(list(now)):
+        return None
     before = dict(last.files)
     todo = [path for path, sha in now.items() if sha is None or before.get(path) != sha]
     gone = [path for path in before if path not in now]
     return None if last.roster_files.intersection([*todo, *gone]) else todo
+
+
+def _told_apart(files: list[str]) -> bool:
+    """The files' names tell them apart in an address (``file!sheet!A1``): no two alike, no
+    ``!`` in one."""
+    names = [readable_path(Path(path).name) for path in files]
+    return len(set(names)) == len(names) and not any("!" in name for name in names)
 
 
 def read_files(scans: list[FileScan]) -> list[File]:
@@ -153,12 +162,18 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _write(path: Path, header: dict[str, Any], tables: dict[str, pa.Table]) -> None:
-    blobs = {name: ipc_bytes(table) for name, table in tables.items()}
-    header = {**header, "format": FORMAT, "reader": reader_version(),
-              "tables": {name: len(blob) for name, blob in blobs.items()}}
-    head = json.dumps(header).encode()  # ASCII: surrogates in a name survive as \udcXX
-    with contextlib.suppress(OSError):  # a folder that cannot be written keeps nothing
-        atomic_write(path, b"".join([_HEADER.pack(len(head)), head, *blobs.values()]))
+    """One entry: each table an Arrow IPC file (the columns compressed side by side), then the
+    JSON header with where each table ends, then the header's length."""
+    ends: dict[str, int] = {}
+    with contextlib.suppress(OSError), atomic_file(path) as out:  # unwritable: nothing kept
+        for name, table in tables.items():
+            sink = pa.BufferOutputStream()  # (a file's offsets count from its own start)
+            write_ipc(sink, table, threads=True)
+            out.write(memoryview(sink.getvalue()))
+            ends[name] = out.tell()
+        head = json.dumps({**header, "format": FORMAT, "reader": reader_version(),
+                           "tables": ends}).encode()  # ASCII: a name's surrogates as \udcXX
+        out.write(head + _HEADER.pack(len(head)))
 
 
 def _read(path: Path, year: int | None) -> _Entry | None:
@@ -167,15 +182,15 @@ def _read(path: Path, year: int | None) -> _Entry | None:
     except OSError:
         return None
     try:
-        size, = _HEADER.unpack_from(data)
-        header = json.loads(data[_HEADER.size:_HEADER.size + size])
+        size, = _HEADER.unpack_from(data, len(data) - _HEADER.size)
+        header = json.loads(data[len(data) - _HEADER.size - size:len(data) - _HEADER.size])
         if (header["format"], header["reader"], header["year"]) != (FORMAT, reader_version(),
                                                                      year):
             return None
-        buffer, at, tables = pa.py_buffer(data), _HEADER.size + size, {}
-        for name, length in header["tables"].items():
-            tables[name] = read_ipc(buffer.slice(at, length))
-            at += length
+        buffer, at, tables = pa.py_buffer(data), 0, {}
+        for name, end in header["tables"].items():
+            tables[name] = read_ipc(buffer.slice(at, end - at))
+            at = end
         return _Entry(header, tables)
     except Exception:  # any damage means "no entry"
         return None
@@ -188,9 +203,8 @@ def store(folder: Path, year: int | None, records: Records, keys: dict[str, np.n
     kept when the data issues of a file cannot be told by its name."""
     base, delta = (folder / name for name in entry_names(year))
     files = [path for path, _, _ in read]
-    names = [readable_path(Path(path).name) for path in files]
-    issue_keys = _issue_keys(records.issues, files)
-    if len(set(names)) < len(names) or any("!" in n for n in names) or issue_keys is None:
+    issue_keys = _issue_keys(records.issues, files) if _told_apart(files) else None
+    if issue_keys is None:
         return
     empty = np.zeros(0, "int64")
     tables = {"roster": _arrow(records.roster, None),

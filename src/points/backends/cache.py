@@ -2,9 +2,9 @@
 a re-run after one branch changes one file re-scores that branch's chunk only.
 
 The members are cut into chunks of whole branches whose boundaries do not move when one
-branch's records change (:mod:`.digest`). A chunk's entry is keyed by the SHA-256 of its
-records (:func:`.digest.chunk_digests`), the ruleset's content (every setting, not the file's
-name or hash), the period (year, cycle, ``as_of``), the tables' columns and types, and the
+branch's records change (:mod:`.digest`). A chunk's entry is keyed by the digest of its
+records (:func:`.digest.chunk_digests`, XXH3-128), the ruleset's content (every setting, not
+the file's name or hash), the period (year, cycle, ``as_of``), the tables' columns and types, and the
 scoring code's version (the source of :mod:`points.score`, :mod:`points.rules`,
 :mod:`points.records`, :mod:`points.vocab` and :mod:`points.backends`, and the versions of
 numpy, pandas and pyarrow): a changed record, ruleset, period or program never finds a stale

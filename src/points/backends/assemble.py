@@ -118,7 +118,7 @@ def _sorted_by(tables: list[pa.Table], keys: list[str]) -> bool:
     if len(keys) == 2:
         same = pc.equal(rest.column(keys[0]), first.column(keys[0]))
         down = pc.or_(down, pc.and_(same, pc.less(rest.column(keys[1]), first.column(keys[1]))))
-    falls = np.asarray(down.to_numpy(), dtype=bool)
+    falls = np.array(down.to_numpy(), dtype=bool)  # (a copy: written to below)
     falls[np.cumsum([t.num_rows for t in tables])[:-1] - 1] = False  # (from one to the next)
     return not falls.any()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import attrs
 import pandas as pd
+import pyarrow as pa
 
 import points
 from points.assess import calendar_for
-from points.backends.assemble import Entry, assemble
+from points.backends.assemble import Entry, assemble, by_blocks, member_blocks
 from points.backends.partition import ORDER, combine_scores, partition_records
 from points.backends.split import entry_tables
 from points.rules import default_ruleset
@@ -40,3 +41,26 @@ def test_chunks_put_together_are_the_combined_partitions(example_records: points
     odd = attrs.evolve(parts[0], events=parts[0].events.astype({"source": "category"}))
     other = attrs.evolve(parts[1], events=parts[1].events.astype({"source": "category"}))
     assert assemble(example_records, [_entry(odd), _entry(other)], rules, calendar) is None
+
+
+def test_chunks_merge_as_slices_in_member_order_only_when_that_is_the_sort() -> None:
+    """by_blocks: each chunk's sorted rows cut where another chunk's members come between;
+    None when a chunk is not sorted or a member's rows lie in two chunks (a stable sort would
+    interleave them)."""
+    def table(ids: list[str], dates: list[int] | None = None) -> pa.Table:
+        return pa.table({"member_id": pa.array(ids, pa.large_string()),
+                         "date": pa.array(dates or list(range(len(ids))), pa.int64())})
+
+    members = [table(["A", "C", "E"]), table(["B", "D"])]
+    blocks = member_blocks(members)
+    assert blocks == [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2)]
+    ledger = [table(["A", "A", "E"], [1, 2, 1]), table(["B", "D", "D"], [5, 1, 3])]
+    merged = by_blocks(ledger, members, blocks, ["member_id", "date"])
+    assert merged is not None
+    assert merged.column("member_id").to_pylist() == ["A", "A", "B", "D", "D", "E"]
+    assert merged.column("date").to_pylist() == [1, 2, 5, 1, 3, 1]
+    unsorted = [table(["A", "A", "E"], [2, 1, 1]), ledger[1]]
+    assert by_blocks(unsorted, members, blocks, ["member_id", "date"]) is None
+    shared = [table(["A", "B"]), ledger[1]]  # B's rows in both chunks
+    assert by_blocks(shared, members, blocks, ["member_id"]) is None
+    assert member_blocks([table(["C", "A"]), table(["B"])]) is None  # a chunk out of order

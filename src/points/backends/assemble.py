@@ -2,10 +2,17 @@
 entries and the freshly scored chunks' pieces (:func:`.split.split_entries`) alike, taken in
 chunk order and made into the scores of everyone.
 
-Each per-member table's chunks are concatenated (zero-copy), put in member order as Arrow
-slices (the order is :func:`.partition.combine_scores`'s, found from the key columns alone:
-a member's rows are one run, so the runs are sorted, not the rows) and only then converted to
-pandas, once: no pandas ``take`` of the whole table, no second copy. The issues are the
+Each per-member table's chunks are put in member order as Arrow slices and only then
+converted to pandas, once: no pandas ``take`` of the whole table, no second copy. The order
+is :func:`.partition.combine_scores`'s. It is found once, on the members tables (a row a
+member): the runs of one chunk's members it takes (:func:`member_blocks`; a city whose member
+ids follow its branches has about two a chunk). Every other table is cut at the first row of
+each run's first member (a binary search in its sorted chunk) and its slices taken in that
+order (:func:`by_blocks`): no key of a table's rows is hashed or ranked. That is the stable
+sort only when each chunk's table is sorted by its keys and the member rises strictly from
+slice to slice, which is checked; when not, the table's chunks are concatenated and its runs
+of one member sorted instead (found from the key columns alone: a member's rows are one run,
+so the runs are sorted, not the rows). The issues are the
 chunks' plain ones, the grouped ones merged over all chunks and the records' own, sorted once.
 The result is :func:`.partition.combine_scores`'s on the same chunks: the same tables, row
 for row. When the chunks' tables do not line up (a categorical whose categories differ by
@@ -14,10 +21,13 @@ chunk, columns that differ), nothing is assembled and the caller combines partit
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..records import Records
 from ..rules.model import Ruleset
@@ -71,18 +81,107 @@ def in_member_order(table: pa.Table, keys: list[str]) -> pd.DataFrame:
     return table.to_pandas()
 
 
+Block = tuple[int, int]
+
+
+def member_blocks(members: list[pa.Table]) -> list[Block] | None:
+    """The member order of the chunks' ``members`` tables (each sorted by member): the runs
+    of consecutive members of one chunk it takes, as (chunk, the run's first member's row in
+    the chunk), in order. None when a chunk's members come out of their own order."""
+    sizes = np.array([t.num_rows for t in members], dtype="int64")
+    if not sizes.sum():
+        return []
+    ids = pa.concat_tables(members).select(["member_id"]).to_pandas()
+    order = member_order(ids, ["member_id"])
+    chunk = np.repeat(np.arange(len(members)), sizes)[order]
+    row = (np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes))[order]
+    starts = np.flatnonzero(np.r_[True, (chunk[1:] != chunk[:-1]) | (row[1:] != row[:-1] + 1)])
+    blocks = list(zip(chunk[starts].tolist(), row[starts].tolist(), strict=True))
+    seen: dict[int, int] = {}
+    for c, first in blocks:  # each chunk's runs in its own order
+        if seen.get(c, -1) >= first:
+            return None
+        seen[c] = first
+    return blocks
+
+
+def _sorted_by(tables: list[pa.Table], keys: list[str]) -> bool:
+    """Each of ``tables``' rows never go down by ``keys`` (a member, then at most one more
+    key), none of them missing: checked on all at once, the pairs across two tables left out."""
+    whole = pa.concat_tables(tables)
+    if any(whole.column(k).null_count for k in keys):
+        return False
+    if whole.num_rows < 2:
+        return True
+    first, rest = whole.slice(0, whole.num_rows - 1), whole.slice(1)
+    down = pc.less(rest.column(keys[0]), first.column(keys[0]))
+    if len(keys) == 2:
+        same = pc.equal(rest.column(keys[0]), first.column(keys[0]))
+        down = pc.or_(down, pc.and_(same, pc.less(rest.column(keys[1]), first.column(keys[1]))))
+    falls = np.array(down.to_numpy(), dtype=bool)  # (a copy: written to below)
+    falls[np.cumsum([t.num_rows for t in tables])[:-1] - 1] = False  # (from one to the next)
+    return not falls.any()
+
+
+def _first_row(column: pa.ChunkedArray, member: str) -> int:
+    """The first row of a sorted column of members at or after ``member`` (a binary search:
+    a few values looked at)."""
+    values = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return bisect.bisect_left(values, member, key=lambda value: value.as_py())
+
+
+def by_blocks(tables: list[pa.Table], members: list[pa.Table], blocks: list[Block],
+              keys: list[str]) -> pa.Table | None:
+    """The chunks' ``tables`` (each sorted by ``keys``, a member's rows in one chunk) merged
+    in member order as slices, a slice per block of :func:`member_blocks`: the rows of a
+    chunk's members from the block's first member to the next block's of that chunk. The
+    same rows and order as a stable sort of all by ``keys``, which is checked: each chunk's
+    table sorted, and the member rising strictly from one slice to the next (so that rows of
+    equal keys are never taken apart); None when not."""
+    if len(keys) > 2 or not _sorted_by(tables, keys):
+        return None
+    bounds: dict[int, list[int]] = {}
+    for c, first in blocks:  # where each block begins in its chunk's table
+        at = 0 if first == 0 else _first_row(tables[c].column(keys[0]),
+                                             members[c].column("member_id")[first].as_py())
+        bounds.setdefault(c, []).append(at)
+    ends = {c: [*at[1:], tables[c].num_rows] for c, at in bounds.items()}
+    taken = dict.fromkeys(bounds, 0)
+    slices = []
+    for c, _ in blocks:
+        a, b = bounds[c][taken[c]], ends[c][taken[c]]
+        taken[c] += 1
+        if b > a:
+            slices.append(tables[c].slice(a, b - a))
+    if sum(t.num_rows for t in slices) != sum(t.num_rows for t in tables):
+        return None
+    ids = [t.column(keys[0]) for t in slices]
+    if any(ids[k][-1].as_py() >= ids[k + 1][0].as_py() for k in range(len(ids) - 1)):
+        return None
+    return pa.concat_tables(slices) if slices else pa.concat_tables(tables)
+
+
 def assemble(records: Records, entries: list[Entry], ruleset: Ruleset,
              calendar: Calendar) -> MemberScores | None:
     """The scores of all members from every chunk's ``entries`` (in chunk order), with the
     record-level issues of ``records``; None when the chunks' tables do not line up."""
     frames: dict[str, pd.DataFrame] = {}
+    members = [entry["members"][0] for entry in entries]
     try:
+        blocks = member_blocks(members)
         for name in FRAMES:
             tables = [entry[name][0] for entry in entries]
             if not same_dictionaries(tables):
                 return None
-            table = pa.concat_tables(tables)
             keys = ORDER.get(name)
+            merged = None
+            if keys is not None and blocks is not None:
+                with contextlib.suppress(pa.ArrowException):  # (keys Arrow cannot compare)
+                    merged = by_blocks(tables, members, blocks, keys)
+            if merged is not None:
+                frames[name] = merged.to_pandas()
+                continue
+            table = pa.concat_tables(tables)
             frames[name] = table.to_pandas() if keys is None else in_member_order(table, keys)
     except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, IndexError):  # tables that differ
         return None

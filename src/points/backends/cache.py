@@ -2,9 +2,9 @@
 a re-run after one branch changes one file re-scores that branch's chunk only.
 
 The members are cut into chunks of whole branches whose boundaries do not move when one
-branch's records change (:mod:`.digest`). A chunk's entry is keyed by the SHA-256 of its
-records (:func:`.digest.chunk_digests`), the ruleset's content (every setting, not the file's
-name or hash), the period (year, cycle, ``as_of``), the tables' columns and types, and the
+branch's records change (:mod:`.digest`). A chunk's entry is keyed by the digest of its
+records (:func:`.digest.chunk_digests`, XXH3-128), the ruleset's content (every setting, not
+the file's name or hash), the period (year, cycle, ``as_of``), the tables' columns and types, and the
 scoring code's version (the source of :mod:`points.score`, :mod:`points.rules`,
 :mod:`points.records`, :mod:`points.vocab` and :mod:`points.backends`, and the versions of
 numpy, pandas and pyarrow): a changed record, ruleset, period or program never finds a stale
@@ -249,10 +249,12 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
             return chunk_list, score(records_of(bare, in_chunk, chunk_list))
 
         some = 0 < len(absent) < n  # a re-run: the chunks not in the cache scored together
-        forks = in_parts is not None  # the scorer may fork: not beside the loading threads
-        fresh = [anew(absent)] if some and not forks else []
+        # first, while the prefetch still unpacks entries; but a scorer that may fork waits
+        # for the loading threads (there are none when the prefetch serves the entries)
+        early = some and (in_parts is None or loads.ahead is not None)
+        fresh = [anew(absent)] if early else []
         found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
-    if some and forks:
+    if some and not early:
         fresh = [anew(absent)]
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
         scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)

@@ -17,8 +17,9 @@ categorical by its values, not its codes). Nothing is sorted or copied when, as 
 workbooks, each chunk's rows come in a few runs (one a file); the Python work is once per run
 and column, never per record. The hash is XXH3 with 128 bits (the ``xxhash`` package): a
 re-run hashes every record (a city's 400 MB of text and lengths) to find the one chunk that
-changed, and XXH3 does that at memory speed, about 14 times faster than SHA-256 here; its 128
-bits make an accidental match of two different chunks' records as unlikely as SHA-256's. The
+changed, and XXH3 does that at memory speed, about 14 times faster than SHA-256 here; with 128
+bits, two different chunks' records that happen to share a digest are a chance of about one in
+2^128 (a cache key is not a defence against crafted input, and needs none here). The
 key of an entry is still the SHA-256 of these digests with the ruleset, period and program
 (:func:`.cache.common_key`).
 """

@@ -45,9 +45,10 @@ RANKING_COLUMNS = ["member_id", "name", "branch", "category", "kind", "total", "
 
 
 def _names(index: np.ndarray, bands: tuple[Band, ...], where: np.ndarray) -> pd.Series:
-    names = np.array([b.name for b in bands], dtype=object)[index] if len(index) else \
-        np.array([], dtype=object)
-    return pd.Series(names, dtype="string").where(where)
+    """The names of the bands at ``index`` where ``where`` (missing elsewhere), taken from
+    the few names as text: no Python string a member."""
+    names = pd.array([b.name for b in bands], dtype="string")
+    return pd.Series(names.take(np.asarray(index, dtype="int64"))).where(where)
 
 
 def _competition_rank(frame: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -14,6 +14,8 @@ from points.backends.cache import PREFIX as SCORE_PREFIX
 from points.cli.cachedir import cache_folder
 from points.cli.progress import ProgressLine
 from points.read.cache import CACHE_NAME
+from points.read.lastrun import PREFIX as RECORDS
+from points.read.lastrun import entry_names
 
 
 class _Terminal(io.StringIO):
@@ -51,7 +53,9 @@ def test_score_keeps_its_scan_cache_beside_the_output(
     assert cli.main(["score", *files, "-o", str(tmp_path / "复核.xlsx")]) == 0
     entries = [p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")]
     scores = [name for name in entries if name.startswith(SCORE_PREFIX)]
-    assert len(entries) - len(scores) == len(EXAMPLE_FILES) and scores  # scans and scores
+    records = [name for name in entries if name.startswith(RECORDS)]
+    assert records == [entry_names(None)[0]]  # the records read, kept whole
+    assert len(entries) - len(scores) - 1 == len(EXAMPLE_FILES) and scores  # scans and scores
     assert capsys.readouterr().err == ""  # stderr is not a terminal here: no progress
 
 
@@ -60,11 +64,12 @@ def test_a_file_no_longer_read_leaves_the_cache(tmp_path: Path) -> None:
     out = str(tmp_path / "复核.xlsx")
     assert cli.main(["score", str(roster), *map(str, others), "-o", out, "-q"]) == 0
     scans = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")
-             if not p.name.startswith(SCORE_PREFIX)}
+             if not p.name.startswith((SCORE_PREFIX, RECORDS))}
     assert cli.main(["score", str(roster), str(others[0]), "-o", out, "-q"]) == 0
     left = {p.name for p in (tmp_path / CACHE_NAME).glob("*.arrow")}
     assert len(scans) == 3 and len(left & scans) == 2  # the scan of the file left out is gone
     assert len([n for n in left if n.startswith(SCORE_PREFIX)]) >= 1
+    assert set(entry_names(None)) <= left  # the records of the run, and of what changed
 
 
 @pytest.mark.parametrize(("argv", "cache"), [

@@ -105,8 +105,8 @@ def calendar_for(records: Records, ruleset: Ruleset, year: int | None = None,
             raise ArgumentError(f"统计截止日 {cutoff:%Y-%m-%d} 不在 {within}内")
         year = of_cutoff
     dates = pd.concat([records.attendance["date"], records.negatives["date"],
-                       records.bonuses["date"]]).dropna()
-    counts = probe.cycle_year(dates).value_counts()
+                       records.bonuses["date"]]).value_counts(sort=False)  # once a date
+    counts = dates.groupby(probe.cycle_year(dates.index.to_series()).to_numpy()).sum()
     if year is None:
         if dates.empty:
             raise ArgumentError("无法判断考核年度：记录中没有任何日期；请指定年度（命令行用 --year）")

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,24 @@ def test_a_chunks_digest_does_not_depend_on_how_the_text_is_chunked(
     changed.loc[len(changed) // 2, "mark"] = "×"  # one mark: one chunk's digest changes
     moved = chunk_digests(attrs.evolve(example_records, attendance=changed), parts, n)
     assert np.sum(np.array(moved) != np.array(plain)) == 1
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    (["ab", "c"], ["a", "bc"]),  # the same bytes cut otherwise: the lengths tell them apart
+    (["", "x"], [None, "x"]),  # an empty text is not a missing one
+    (["x", None], ["x", ""]),
+])
+def test_text_that_differs_only_in_where_values_end_or_are_missing_changes_the_digest(
+        example_records: points.Records, before: list[str | None], after: list[str | None]
+) -> None:
+    roster_chunk, n = chunks(example_records, 1)
+    parts = record_parts(example_records, roster_chunk)
+    member = np.flatnonzero(parts["attendance"] == parts["attendance"][0])[:2]
+    digests = []
+    for marks in (before, after):
+        attendance = example_records.attendance.copy()
+        attendance.loc[member, "mark"] = pd.Series(marks, index=member, dtype="string")
+        digests.append(chunk_digests(attrs.evolve(example_records, attendance=attendance),
+                                     parts, n))
+    differ = np.array(digests[0]) != np.array(digests[1])
+    assert differ.sum() == 1 and differ[parts["attendance"][0]]

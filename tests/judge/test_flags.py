@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import points
 from conftest import ROOT, build, examples
-from points.judge.flags import _evidence_order
+from points.judge.flags import _evidence_order, _join_groups, _one_decimal, _pair_key
 from points.vocab.frames import sort_frame
 
 EMPLOYED = ("M1", "张三", "一支部", "在职党员")
@@ -236,3 +236,26 @@ def test_the_evidence_order_ranks_sources_only_among_ties(rows: list[tuple]) -> 
         {"member_id": "string", "_order": "int64", "date": "datetime64[us]", "source": "string"})
     expected = sort_frame(ev, ["member_id", "_order", "date", "source"]).index.tolist()
     assert _evidence_order(ev).tolist() == expected
+
+
+@settings(max_examples=examples(2))
+@given(st.lists(st.sampled_from([0.0, -0.0, 1.25, 12.05, -3.5, float("nan"), 97.95, 1e6]),
+                max_size=12))
+def test_totals_are_formatted_once_per_value_as_each_alone(totals: list[float]) -> None:
+    """The totals in a judgement's detail: formatted per distinct value (as bits, so -0.0
+    keeps its sign), the same text as formatting each."""
+    values = pd.Series(totals, index=range(10, 10 + len(totals)), dtype="float64")
+    got = _one_decimal(values)
+    assert got.tolist() == [f"{v:.1f}" for v in totals]
+    assert got.index.equals(values.index) and got.dtype == "string"
+
+
+def test_evidence_is_joined_per_member_and_code_and_found_by_an_unambiguous_key() -> None:
+    member = pd.Series(["A:1", "A:1", "A", "A", "A"], dtype="string")
+    code = pd.Series(["x", "x", "1:x", "y", "y"], dtype="string")
+    text = pd.Series(["一", "二", "三", None, "五"], dtype="string")
+    keys, joined = _join_groups(text, member, code)
+    assert joined.to_pylist() == ["一；二", "三", None]  # a missing text: the group's too
+    assert keys.to_pylist() == _pair_key(member.iloc[[0, 2, 3]], code.iloc[[0, 2, 3]]).to_pylist()
+    assert len(set(keys.to_pylist())) == 3  # "A:1" + "x" is not "A" + "1:x"
+    assert _pair_key(member.iloc[:0], code.iloc[:0]).to_pylist() == []

@@ -239,14 +239,19 @@ def test_the_parquet_ledger_written_a_row_group_at_a_time_is_the_file_written_at
     assert isinstance(whole["规则编号"].dtype, pd.CategoricalDtype)  # the ledger's coded rule
     data = pa.Table.from_pandas(ledger_sheets._plain(literal_frame(
         whole, infinity_as_text=False)), preserve_index=False).combine_chunks()
-    pq.write_table(data, tmp_path / "whole.parquet", row_group_size=700)
+    pq.write_table(data, tmp_path / "whole.parquet", row_group_size=700, use_dictionary=[
+        n for n in data.schema.names if n not in ledger_sheets.PLAIN_COLUMNS])
     sliced = (tmp_path / "sliced.parquet").read_bytes()
     assert sliced == (tmp_path / "whole.parquet").read_bytes()
     back = pd.read_parquet(tmp_path / "sliced.parquet")
     assert back["规则编号"].dtype == "string"  # text, as before the column was coded
     pd.testing.assert_series_equal(back["规则编号"], whole["规则编号"].astype("string"))
-    assert pq.ParquetFile(tmp_path / "sliced.parquet").metadata.num_row_groups == -(
-        -len(whole) // 700)
+    metadata = pq.ParquetFile(tmp_path / "sliced.parquet").metadata
+    assert metadata.num_row_groups == -(-len(whole) // 700)
+    chunks = {metadata.schema.column(i).name: metadata.row_group(0).column(i)
+              for i in range(metadata.num_columns)}
+    assert not chunks["来源"].has_dictionary_page  # an address a row: no dictionary
+    assert chunks["规则"].has_dictionary_page and chunks["党员编号"].has_dictionary_page
 
 
 # -- a failed command writes nothing ---------------------------------------------------------

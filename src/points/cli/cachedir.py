@@ -14,6 +14,7 @@ from pathlib import Path
 from ..assess import Assessment
 from ..backends.cache import PREFIX as SCORE_PREFIX
 from ..read.cache import CACHE_NAME, entry_key, is_cache_dir
+from ..read.lastrun import entry_names
 from ..vocab.store import prune
 
 __all__ = ["cache_folder", "fresh_cache_undone", "prune_scans"]
@@ -39,6 +40,7 @@ def prune_scans(args: argparse.Namespace, result: Assessment) -> None:
     if folder is None or not is_cache_dir(folder):
         return
     keep = [entry_key(sha, Path(path).name, args.year) + ".arrow" for path, sha in result.files]
+    keep += entry_names(args.year)  # the records of the run (read/lastrun)
     prune(folder, keep, ".arrow", skip=SCORE_PREFIX)
 
 

@@ -14,11 +14,22 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..rules.model import Band, RatingBand, Ruleset
 from ..score.flags import flag_rows, roster_evidence
 from ..vocab.codes import FLAG_CODES
-from ..vocab.frames import empty_table, lexsort, sort_frame, sort_keys, source_key
+from ..vocab.frames import (
+    arrow_text,
+    empty_table,
+    lexsort,
+    positions,
+    run_starts,
+    sort_frame,
+    sort_keys,
+    source_key,
+)
 
 __all__ = ["EVIDENCE_COLUMNS", "FLAG_COLUMNS", "judgement_flags", "review_list"]
 
@@ -27,65 +38,91 @@ FLAG_COLUMNS = ["member_id", "name", "branch", "category", "code", "label", "lev
 EVIDENCE_COLUMNS = ["member_id", "code", "month", "date", "record", "status", "detail", "source"]
 
 
-def _judgement(flags: list[pd.DataFrame], evidence: list[pd.DataFrame], who: pd.DataFrame,
-               code: str, detail: pd.Series) -> None:
-    if who.empty:
-        return
-    flags.append(flag_rows(who, code, detail))
-    evidence.append(roster_evidence(who, code, detail))
+class _Judged:
+    """The rankings with what a flag on a total says, made for the flagged rows only: the
+    few members a flag picks get their total as text (formatted once per distinct total) and
+    their branch rank, never the whole population; the members' roster rows are looked up
+    once, in one call (the source of the evidence)."""
+
+    def __init__(self, members: pd.DataFrame, rankings: pd.DataFrame) -> None:
+        self.members, self.rankings = members, rankings
+        self.flags: list[pd.DataFrame] = []
+        self.evidence: list[pd.DataFrame] = []
+        self.roster_row: np.ndarray | None = None  # each ranked member's roster row
+
+    def raise_flag(self, code: str, chosen: pd.Series, tail: str, *, place: bool = False,
+                   rating: bool = False) -> None:
+        """Flag ``code`` on the rows ``chosen`` (missing: not chosen), its detail the total,
+        then the branch rank (``place``), ``tail`` and the rating in quotes (``rating``)."""
+        mask = pd.Series(chosen).fillna(False).to_numpy(dtype=bool)
+        if not mask.any():
+            return
+        rows = self.rankings[mask]
+        if self.roster_row is None:  # (once, on the first flag: one lookup of every member)
+            self.roster_row = positions(self.rankings["member_id"], self.members["member_id"])
+        source = self.members["source"].array.take(self.roster_row[mask], allow_fill=True)
+        who = pd.DataFrame({"member_id": rows["member_id"],
+                            "source": pd.Series(source, index=rows.index)}, index=rows.index)
+        detail = "总积分 " + _one_decimal(rows["total"])
+        if place:
+            detail = detail + "，支部排名第 " + rows["branch_rank"].astype("string") + " 名"
+        detail = detail + tail
+        if rating:
+            detail = detail + "“" + rows["rating"].fillna("") + "”"
+        self.flags.append(flag_rows(who, code, detail))
+        self.evidence.append(roster_evidence(who, code, detail))
+
+
+def _one_decimal(values: pd.Series) -> pd.Series:
+    """``values`` as text with one decimal (``"{:.1f}"``), formatted once per distinct value
+    (distinct as bits: ``-0.0`` keeps its sign)."""
+    bits = np.asarray(values, dtype="float64").view("int64")
+    uniques, codes = np.unique(bits, return_inverse=True)
+    texts = pd.array([f"{u:.1f}" for u in uniques.view("float64").tolist()], dtype="string")
+    return pd.Series(texts.take(codes.ravel()), index=values.index)
 
 
 def judgement_flags(ruleset: Ruleset, members: pd.DataFrame, rankings: pd.DataFrame
                     ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """Grade, probation, quota and bottom-share flags (raise them in full-year runs only:
     they judge a whole year); the evidence of each is the member's roster row."""
-    flags: list[pd.DataFrame] = []
-    evidence: list[pd.DataFrame] = []
-    roster = members.set_index("member_id")["source"]
-    judged = rankings.assign(source=rankings["member_id"].map(roster))
-    total_text = "总积分 " + judged["total"].map("{:.1f}".format).astype("string")
-    _band_flags(ruleset, judged, total_text, flags, evidence)
-    place = "，支部排名第 " + judged["branch_rank"].astype("string") + " 名"
+    judged = _Judged(members, rankings)
+    _band_flags(ruleset, judged)
     for code, chosen, tail in (
-            ("quota_tie", judged["quota"] == "tie", "，与优秀名额最后一名同分，暂列合格"),
-            ("quota_demoted", judged["quota"] == "demoted", "，超出本支部优秀名额，暂列合格"),
-            ("bottom_share", judged["bottom_share"], "，本支部基本合格、不合格人数不足规定比例"),
+            ("quota_tie", rankings["quota"] == "tie", "，与优秀名额最后一名同分，暂列合格"),
+            ("quota_demoted", rankings["quota"] == "demoted", "，超出本支部优秀名额，暂列合格"),
+            ("bottom_share", rankings["bottom_share"], "，本支部基本合格、不合格人数不足规定比例"),
     ):
-        mask = chosen.fillna(False).to_numpy(dtype=bool)
-        _judgement(flags, evidence, judged[mask], code, total_text[mask] + place[mask] + tail)
-    _rating_flags(judged, total_text + place, flags, evidence)
-    return flags, evidence
+        judged.raise_flag(code, chosen, tail, place=True)
+    _rating_flags(judged)
+    return judged.flags, judged.evidence
 
 
-def _rating_flags(judged: pd.DataFrame, text: pd.Series, flags: list[pd.DataFrame],
-                  evidence: list[pd.DataFrame]) -> None:
+def _rating_flags(judged: _Judged) -> None:
     """The shares of ``[rating]``: moved down by an ``at_most`` share, or flagged by an
     ``at_least`` one."""
-    now = "“" + judged["rating"].fillna("") + "”"
+    ranked = judged.rankings
     for code, chosen, tail in (
-            ("rating_tie", judged["rating_quota"] == "tie", "，与上一档名额最后一名同分，暂列" + now),
-            ("rating_demoted", judged["rating_quota"] == "demoted", "，超出上一档名额，列" + now),
-            ("rating_short", judged["rating_short"], "，本支部低档人数不足规定比例，现列" + now),
+            ("rating_tie", ranked["rating_quota"] == "tie", "，与上一档名额最后一名同分，暂列"),
+            ("rating_demoted", ranked["rating_quota"] == "demoted", "，超出上一档名额，列"),
+            ("rating_short", ranked["rating_short"], "，本支部低档人数不足规定比例，现列"),
     ):
-        mask = chosen.fillna(False).to_numpy(dtype=bool)
-        _judgement(flags, evidence, judged[mask], code, text[mask] + tail[mask])
+        judged.raise_flag(code, chosen, tail, place=True, rating=True)
 
 
-def _band_flags(ruleset: Ruleset, judged: pd.DataFrame, total_text: pd.Series,
-                flags: list[pd.DataFrame], evidence: list[pd.DataFrame]) -> None:
+def _band_flags(ruleset: Ruleset, judged: _Judged) -> None:
+    ranked = judged.rankings
     bands: list[tuple[pd.Series, Sequence[Band | RatingBand]]] = []
     if ruleset.grades is not None:
-        bands.append((judged["grade"], ruleset.grades.bands))
-    bands.append((judged["probation_band"], ruleset.probation))
+        bands.append((ranked["grade"], ruleset.grades.bands))
+    bands.append((ranked["probation_band"], ruleset.probation))
     if ruleset.rating is not None:
-        bands.append((judged["rating"], ruleset.rating.bands))
+        bands.append((ranked["rating"], ruleset.rating.bands))
     for names, band_list in bands:
         for band in band_list:
             if band.flag is None:
                 continue
-            picked = (names == band.name).fillna(False).to_numpy(dtype=bool)
-            text = total_text[picked] + "，落入“" + band.name + "”档"
-            _judgement(flags, evidence, judged[picked], band.flag, text)
+            judged.raise_flag(band.flag, names == band.name, "，落入“" + band.name + "”档")
 
 
 def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
@@ -106,10 +143,10 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     date = ev["date"].dt.strftime("%Y-%m-%d").astype("string")
     line = (date + " " + ev["record"] + " " + ev["status"].fillna("")).str.strip()
     line = line.where(ev["date"].notna(), ev["record"])
-    text = _join_groups(line + "（" + ev["source"] + "）", [ev["member_id"], ev["code"]])
-    out["evidence"] = (out["detail"] + "：" + pd.Series(
-        text.reindex(pd.MultiIndex.from_frame(out[["member_id", "code"]])).to_numpy(),
-        dtype="string"))
+    keys, text = _join_groups(line + "（" + ev["source"] + "）", ev["member_id"], ev["code"])
+    found = text.take(pc.index_in(_pair_key(out["member_id"], out["code"]), value_set=keys))
+    out["evidence"] = out["detail"] + "：" + pd.Series(pd.array(found, dtype="string"),
+                                                      index=out.index)
     info = members.set_index("member_id")[["name", "branch", "category"]]
     out = out.join(info, on="member_id")
     out["label"] = out["code"].map({c: f.label for c, f in FLAG_CODES.items()}).astype("string")
@@ -146,20 +183,25 @@ def _evidence_order(ev: pd.DataFrame) -> np.ndarray:
     return lexsort([*reversed(by_source), *keys])
 
 
-def _join_groups(text: pd.Series, keys: list[pd.Series]) -> pd.Series:
-    """``text`` joined with "；" per group of ``keys``; the rows of a group are contiguous.
+def _join_groups(text: pd.Series, member: pd.Series, code: pd.Series
+                 ) -> tuple[pa.Array, pa.Array]:
+    """``text`` joined with "；" per member and code (their rows contiguous), in Arrow: each
+    group's key (:func:`_pair_key`) and its joined text (missing when one of its texts is)."""
+    starts = np.flatnonzero(run_starts(member) | run_starts(code))
+    values = arrow_text(text.astype("string"))
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(text)].astype("int64")),
+                                          values)
+    joined = pc.binary_join(lists, pa.scalar("；", values.type))
+    return _pair_key(member.iloc[starts], code.iloc[starts]), joined
 
-    ``numpy.add.reduceat`` concatenates inside numpy's loop: one call for all groups instead
-    of one Python call per group.
-    """
-    if text.empty:
-        return pd.Series(dtype="string")
-    frame = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)})
-    starts = np.flatnonzero(~frame.duplicated().to_numpy())
-    pieces = (text + "；").to_numpy(dtype=object)
-    joined = np.add.reduceat(pieces, starts)
-    index = pd.MultiIndex.from_frame(frame.iloc[starts])
-    return pd.Series(joined, index=index, dtype="string").str.slice(stop=-1)
+
+def _pair_key(member: pd.Series, code: pd.Series) -> pa.Array:
+    """One text per member and code that no other pair has: the member's length in bytes,
+    the member and the code (``3:M12:code``)."""
+    ids = arrow_text(member.astype("string"))
+    codes = arrow_text(code.astype("string")).cast(ids.type)
+    return pc.binary_join_element_wise(pc.cast(pc.binary_length(ids), ids.type), ids, codes,
+                                       pa.scalar(":", ids.type))
 
 
 def _merge_repeats(flags: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from itertools import repeat
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from ..records import Records
@@ -29,11 +30,12 @@ from ..vocab.forking import can_fork as _fork
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
+from . import lastrun
 from .arrays import no_gc
 from .cache import KEEP_BYTES, Content, lookup, scan_and_store
 from .files import collect_inputs
 from .lexicon import HEADERS
-from .merge import Merger
+from .merge import FILE_KEY, Merger
 from .roster import build_roster, resolve_people
 from .scan import FileScan
 from .scores import score_tables
@@ -127,10 +129,12 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     explicitly (they are spawned, so a script needs an ``if __name__ == "__main__"`` guard).
     The result is the same either way.
 
-    ``cache``: a folder for the scan cache (:mod:`points.read.cache`; made if missing): each
-    file's scan is kept there by the file's content, so a later run reads again only the
-    files that changed. The result is the same as without it; the folder can be deleted at
-    any time. ``progress``: a callback told of the files scanned (see
+    ``cache``: a cache folder (made if missing). The records read are kept there with each
+    row's file (:mod:`points.read.lastrun`), so a later run reads again only the files that
+    changed and puts their records in their files' places; each file's scan is kept by the
+    file's content (:mod:`points.read.cache`), for when every file must be matched again (a
+    file with roster rows changed). The result is the same as without it, row for row; the
+    folder can be deleted at any time. ``progress``: a callback told of the files scanned (see
     :mod:`points.vocab.progress`).
     """
     del ruleset  # reading does not depend on the rules
@@ -139,15 +143,70 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         found = "；".join(f"{Path(p).name}：{why}" for p, why in inputs.skipped[:5])
         raise ReaderError("没有可读取的表格文件（.xlsx、.xlsm、.xlsb、.xls、.ods、.csv）"
                           + (f"：{found}" if found else ""))
+    folder = cache_folder(cache)
+    files = list(inputs.files)
     with no_gc():
-        scans = _scan_all(list(inputs.files), year, workers, cache_folder(cache), progress)
-        merger = Merger()
-        for scan in scans:
-            merger.merge(scan)
-        roster = build_roster(merger)
-        people = resolve_people(merger, roster)
-        tables = {**build_tables(merger, people), **score_tables(merger, people)}
-        issues = concat_issues([*merger.issues, *merger.cell_issue_frames(),
-                                _skipped(inputs.skipped)])
-        records = Records.from_frames(roster=roster, **tables, issues=issues)
-    return attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))
+        again = None if folder is None else _read_again(folder, files, inputs.skipped, year,
+                                                        workers, progress)
+        if again is not None:
+            return again
+        scans = _scan_all(files, year, workers, folder, progress)
+        roster, tables, keys, issues = _assemble(scans, None)
+        records = Records.from_frames(roster=roster, **tables, issues=concat_issues(
+            [*issues, _skipped(inputs.skipped)]))
+        records = attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))
+        if folder is not None:
+            lastrun.store(folder, year, records, keys, lastrun.read_files(scans))
+    return records
+
+
+def _assemble(scans: list[FileScan], roster: pd.DataFrame | None) -> tuple[
+        pd.DataFrame, dict[str, pd.DataFrame | None], dict[str, np.ndarray], list[pd.DataFrame]]:
+    """The roster of ``scans`` (built from them unless given), their record tables, the file
+    key of each table's rows (:mod:`.lastrun`), and the data issues found."""
+    merger = Merger()
+    for scan in scans:
+        merger.merge(scan)
+    roster = build_roster(merger) if roster is None else roster
+    people = resolve_people(merger, roster)
+    tables = {**build_tables(merger, people), **score_tables(merger, people)}
+    keys = {name: frame.pop(FILE_KEY).to_numpy(dtype="int64")
+            for name, frame in tables.items() if frame is not None}
+    return roster, tables, keys, [*merger.issues, *merger.cell_issue_frames()]
+
+
+def _after(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """``progress`` told of the files scanned after ``before`` others, of ``total``."""
+    if progress is None:
+        return None
+    told = progress
+
+    def tell_after(step: str, done: int, _: int) -> None:
+        if done:
+            told(step, before + done, total)
+    return tell_after
+
+
+def _read_again(folder: Path, files: list[str], skipped: tuple[tuple[str, str], ...],
+                year: int | None, workers: int | None, progress: Progress | None
+                ) -> Records | None:
+    """The records of ``files`` from the folder's last run, only the files changed since
+    read again (:mod:`.lastrun`); None when the last run cannot serve (then every file is
+    read, from the scan cache where it can)."""
+    last = lastrun.load(folder, year)
+    if last is None:
+        return None
+    now = lastrun.digests(files)
+    todo = lastrun.changed(last, now)
+    if todo is None:
+        return None
+    tell(progress, "scan", 0, len(files))
+    if len(todo) < len(files):  # as the scan cache tells it: the files kept, at once
+        tell(progress, "scan", len(files) - len(todo), len(files))
+    scans = _scan_all(todo, year, workers, folder, _after(progress, len(files) - len(todo),
+                                                          len(files))) if todo else []
+    if any(scan.parts["roster"] for scan in scans):
+        return None  # a file gained roster rows: every record is matched again
+    roster, tables, keys, issues = _assemble(scans, last.roster())
+    fresh = Records.from_frames(roster=roster, **tables, issues=concat_issues(issues))
+    return lastrun.update(folder, year, last, now, fresh, keys, todo, _skipped(skipped))

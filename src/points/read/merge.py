@@ -19,7 +19,12 @@ from ..vocab.issues import make_issues
 from .arrays import column_prefixes, join_addresses
 from .scan import KINDS, FileScan
 
-__all__ = ["Merger", "concat_parts"]
+__all__ = ["FILE_KEY", "SEGMENT", "Merger", "concat_parts"]
+
+#: The column of a record table (while it is assembled) that holds each row's file key.
+FILE_KEY = "file_key"
+#: The step between the segments of a table's file keys (more than any number of files).
+SEGMENT = 1 << 32
 
 
 def concat_parts(parts: list[dict[str, Any]]) -> dict[str, np.ndarray]:
@@ -41,11 +46,16 @@ class Merger:
         self.marks: list[str] = []
         self._codes: dict[str, dict[str, int]] = {"activity": {}, "mark": {}}
         self.cell_sources: list[pa.Array] = []
+        #: The file (its number in merge order) of each sheet.
+        self.sheet_file: list[int] = []
+        self.n_files = 0
 
     def merge(self, scan: FileScan) -> None:
         """Append one file's scan: sheet, person, activity and mark numbers become global."""
         sheet_offset, person_offset = len(self.sheets), self.n_people
         self.sheets += scan.sheets
+        self.sheet_file += [self.n_files] * len(scan.sheets)
+        self.n_files += 1
         self.hints += scan.hints
         if len(scan.cell_sources):
             self.cell_sources.append(scan.cell_sources)
@@ -65,6 +75,13 @@ class Merger:
 
     def _renumber(self, local: list[str], names: list[str], kind: str) -> np.ndarray:
         return np.array([intern(name, self._codes[kind], names) for name in local], dtype="int32")
+
+    def file_keys(self, sheet: np.ndarray, segment: int = 0) -> np.ndarray:
+        """The file (merge-order number) of rows on ``sheet`` (local sheet numbers made
+        global), as the key of :mod:`.lastrun`: ``segment`` tells apart parts of one table
+        that come one after the other (matrix cells, then list rows)."""
+        files = np.asarray(self.sheet_file, dtype="int64")
+        return files[sheet] + segment * SEGMENT
 
     def issue(self, code: str, message: pd.Series, source: pd.Series,
               member: pd.Series | None = None) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..vocab.frames import per_distinct
 from ..vocab.text import cell_text, normalize_series
-from .merge import Merger, concat_parts
+from .merge import FILE_KEY, Merger, concat_parts
 from .tables import dated_rows
 
 __all__ = ["number_of", "score_tables"]
@@ -94,7 +94,7 @@ def _quizzes(m: Merger, ids: Any) -> pd.DataFrame:
     if no_exam.any():
         m.issue("missing_value", pd.Series("此行没有填写考试名称，未计分", index=frame.index[no_exam]),
                 frame.loc[no_exam, "source"], frame.loc[no_exam, "member_id"])
-    return frame[keep][["member_id", "date", "exam", "score", "source"]]
+    return frame[keep][["member_id", "date", "exam", "score", "source", FILE_KEY]]
 
 
 def _month_value(value: Any) -> Any:
@@ -105,7 +105,8 @@ def _month_value(value: Any) -> Any:
 def _study(m: Merger, ids: Any) -> pd.DataFrame:
     raw = concat_parts(m.parts["study"])
     frame = pd.DataFrame({"member_id": pd.Series(ids.take(raw["person"])),
-                          "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
+                          "source": m.addresses(raw["sheet"], raw["row"], raw["col"]),
+                          FILE_KEY: m.file_keys(raw["sheet"])})
     ok = frame["member_id"].notna().to_numpy()
     months = np.asarray(raw["month"], dtype=object)
     pairs = pd.DataFrame({"value": per_distinct(months, _month_value), "year": raw["year"]})
@@ -124,7 +125,7 @@ def _study(m: Merger, ids: Any) -> pd.DataFrame:
                 frame["member_id"][bad])
     frame["points"] = _numbers(m, raw, "study_points", "学习积分", frame, ok & ~bad)
     keep = ok & ~bad & frame["points"].notna().to_numpy()
-    return frame[keep][["member_id", "date", "points", "span", "source"]]
+    return frame[keep][["member_id", "date", "points", "span", "source", FILE_KEY]]
 
 
 def score_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:

@@ -19,7 +19,7 @@ from ..vocab.frames import MAX_RUNS
 from ..vocab.text import normalize_series
 from .arrays import rectangle_index
 from .dates import parse_dates
-from .merge import Merger, concat_parts
+from .merge import FILE_KEY, SEGMENT, Merger, concat_parts
 from .scan import ERROR_MARK
 
 __all__ = ["build_tables", "dated_rows"]
@@ -43,11 +43,13 @@ def _cells(m: Merger, ids: Any) -> pd.DataFrame:
     activities = pd.array(m.activities, dtype="string")
     marks = pd.array(m.marks, dtype="string")
     sources = _kept(pa.chunked_array(m.cell_sources, pa.string()), keep)
+    people = np.concatenate([p["sheet"] for p in m.parts["people"]])
     return pd.DataFrame({
         "member_id": pd.Series(ids.take(person[at])), "date": raw["dates"][c[at]],
         "activity": pd.Series(activities.take(raw["activity"][c[at]])),
         "mark": pd.Series(marks.take(raw["mark"][at])),
-        "source": pd.Series(pd.arrays.ArrowStringArray(sources))})
+        "source": pd.Series(pd.arrays.ArrowStringArray(sources)),
+        FILE_KEY: m.file_keys(people[person[at]])})
 
 
 def _kept(sources: pa.ChunkedArray, keep: np.ndarray) -> pa.Array:
@@ -77,7 +79,8 @@ def dated_rows(m: Merger, raw: dict[str, np.ndarray], ids: Any) -> tuple[pd.Data
             parsed.loc[at] = parse_dates(values[at], int(year)).to_numpy()
     frame = pd.DataFrame({"member_id": pd.Series(ids.take(raw["person"])),
                           "date": parsed["date"].astype("datetime64[us]"),
-                          "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
+                          "source": m.addresses(raw["sheet"], raw["row"], raw["col"]),
+                          FILE_KEY: m.file_keys(raw["sheet"])})
     bad = (parsed["verdict"] != "ok").to_numpy()
     if bad.any():
         m.issue("bad_date", "无法识别的日期“" + values[bad].astype(str) + "”，此记录未计分",
@@ -92,10 +95,11 @@ def _attendance(m: Merger, ids: Any) -> pd.DataFrame | None:
     if m.parts["list"]:
         raw = concat_parts(m.parts["list"])
         frame, ok = dated_rows(m, raw, ids)
+        frame[FILE_KEY] += SEGMENT  # after the matrix cells
         frame["activity"] = normalize_series(pd.Series(raw["activity"], dtype=object))
         frame["mark"] = pd.Series(raw["status"], dtype="string")  # normalised by the scans
         ok &= (frame["mark"] != ERROR_MARK).to_numpy()
-        frames.append(frame[ok][ATTENDANCE])
+        frames.append(frame[ok][[*ATTENDANCE, FILE_KEY]])
     if not frames:
         return None
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -130,6 +134,7 @@ def build_tables(m: Merger, ids: pd.Series) -> dict[str, pd.DataFrame | None]:
         frame = pd.DataFrame({
             "member_id": pd.Series(id_array.take(raw["person"])),
             "result": normalize_series(pd.Series(raw["result"], dtype=object)),
-            "source": m.addresses(raw["sheet"], raw["row"], raw["col"])})
+            "source": m.addresses(raw["sheet"], raw["row"], raw["col"]),
+            FILE_KEY: m.file_keys(raw["sheet"])})
         out["appraisals"] = _required(m, frame[frame["member_id"].notna()], "result", "评议结果")
     return out

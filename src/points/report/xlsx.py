@@ -44,7 +44,7 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
-from .behind import Behind
+from .behind import LEVEL, Behind
 from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
@@ -204,7 +204,7 @@ class Book:
         links = sheet_links(source, self._links)
 
         def write(handle: Any) -> None:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out, \
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out, \
                     Behind.writing(out) as behind:
                 for info in source.infolist():
                     data, name = source.read(info.filename), info.filename

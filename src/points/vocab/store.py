@@ -15,15 +15,16 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 
 from .errors import ArgumentError
 
-__all__ = ["CACHE_NAME", "TAG_NAME", "atomic_write", "cache_folder", "ipc_bytes", "is_cache_dir",
-           "map_ipc", "prepare_cache", "prune", "read_ipc", "write_ipc"]
+__all__ = ["CACHE_NAME", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder", "ipc_bytes",
+           "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "write_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -83,10 +84,18 @@ def cache_folder(cache: str | Path | None) -> Path | None:
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder and a rename."""
+    with atomic_file(target) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A file to write ``target`` through: a temporary in the same folder, renamed to
+    ``target`` when the block ends (removed if it fails)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TEMPORARY, suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -94,10 +103,14 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
-def write_ipc(sink: pa.NativeFile, table: pa.Table, *, compress: bool = True) -> None:
+def write_ipc(sink: pa.NativeFile, table: pa.Table, *, compress: bool = True,
+              threads: bool = False) -> None:
     """Write ``table`` to ``sink`` as an Arrow IPC file (LZ4-compressed unless ``compress`` is
-    false), its buffers straight from memory (no copy of the table first)."""
+    false; the columns compressed side by side with ``threads``, for a large table), its
+    buffers straight from memory (no copy of the table first)."""
     options = _WRITE if compress else _PLAIN
+    if threads:
+        options = pa.ipc.IpcWriteOptions(compression=options.compression, use_threads=True)
     with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         if table.num_rows or not all(c.num_chunks for c in table.columns):
             writer.write_table(table)

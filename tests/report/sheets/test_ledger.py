@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from points.report.sheets.ledger import _kinds
+from points.report.sheets.ledger import _firsts, _kinds
 
 _VALUE = st.one_of(st.none(), st.sampled_from(["", "党员大会", "请假", "cap.x", "a"]))
 
@@ -29,3 +29,4 @@ def test_kinds_group_the_rows_as_a_grouping_of_the_three_columns_does(
     assert np.array_equal(kinds[:, None] == kinds[None, :], same)  # the same partition
     assert np.array_equal(kinds[first], np.arange(len(first)))  # numbered as they appear
     assert np.array_equal(first, np.sort(first))
+    assert np.array_equal(_firsts(kinds), first)  # the one-pass firsts: the sorted ones

@@ -1,6 +1,7 @@
 """Shared helpers: build canonical records from short Python lists; paths of the shipped
 examples and test rulesets; the example year read (and assessed) once per session, the
-small generated city read and assessed once per session; the hypothesis profiles.
+small generated city read and assessed once per session; the hypothesis profiles; the
+garbage collector's threshold (below).
 
 Hypothesis profiles: ``dev`` (the default) runs few examples per property so the suite stays
 quick while editing; ``ci`` (selected by ``CI=true``, as ``.ci/run`` sets it) runs more.

@@ -22,16 +22,18 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
                           text=True, cwd=cwd, timeout=300)
 
 
-def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path) -> None:
+def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "复核.xlsx"
-    done = run("score", str(EXAMPLES), "-o", str(out), "--public", str(tmp_path / "公示.xlsx"))
-    assert done.returncode == 0, done.stderr
-    assert "参评 152 人" in done.stdout and "数据问题 18 条" in done.stdout
-    assert "新华村党支部2024年签到记录.xlsx!签到记录!C1051" in done.stdout
+    assert cli.main(["score", str(EXAMPLES), "-o", str(out),
+                     "--public", str(tmp_path / "公示.xlsx")]) == 0
+    done = capsys.readouterr()
+    assert "参评 152 人" in done.out and "数据问题 18 条" in done.out
+    assert "新华村党支部2024年签到记录.xlsx!签到记录!C1051" in done.out
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
     public = openpyxl.load_workbook(tmp_path / "公示.xlsx", read_only=True)
     assert public.sheetnames == ["公示", "发展对象公示"]
-    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    assert done.err == ""  # no progress bar when stderr is not a terminal
 
 
 def test_check_lists_every_issue_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

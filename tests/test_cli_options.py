@@ -39,9 +39,8 @@ def test_a_town_roster_with_one_branchs_sheets_says_which_branches_have_none(
     assert quiet["message"].str.contains("--branch").all()
 
 
-def test_branch_workbooks_carry_the_issues_of_their_own_files(
-        example_records: points.Records) -> None:
-    result = points.assess(example_records)
+def test_branch_workbooks_carry_the_issues_of_their_own_files(example: points.Assessment) -> None:
+    result = example
     own = branch_view(result, XINHUA).issues
     files = own["source"].str.split("!").str[0]
     assert "新华村党支部2024年签到记录.xlsx" in set(files[own["member_id"].isna()])

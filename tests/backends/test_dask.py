@@ -4,6 +4,7 @@ single run's tables and workbook bytes (#14 item 4)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,11 @@ from points.judge import judge
 from points.rules import default_ruleset
 from points.score import score_members
 
-distributed = pytest.importorskip("distributed")
+
+def _distributed() -> Any:
+    """The optional ``distributed`` package, imported by the tests that need it (not when the
+    module is collected: ~0.9 s of CPU in every test process), or the test skipped."""
+    return pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +36,7 @@ def test_a_local_cluster_gives_the_same_tables_and_workbook_bytes(
     """Two partitions, one a worker: each partition pays scoring's fixed cost (~0.3 s), and
     the default four a worker thread made this the suite's longest test."""
     assert province.roster["branch"].nunique() == 6
+    distributed = _distributed()
     monkeypatch.setattr(dask_backend, "PER_THREAD", 1)
     told: list[tuple[str, int, int]] = []
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
@@ -68,5 +74,6 @@ def test_whole_branch_partitions_are_judged_as_one_run(province: points.Records,
 
 
 def test_a_client_must_be_a_dask_client(province: points.Records) -> None:
+    _distributed()
     with pytest.raises(TypeError, match=r"distributed\.Client"):
         points.assess(province, client="tcp://127.0.0.1:8786")

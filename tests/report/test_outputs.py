@@ -201,8 +201,8 @@ def test_every_output_carries_the_marker_and_the_template_does_not(
     assert marker(tmp_path / "模板" / "积分模板.xlsx") is None
 
 
-def test_marked_workbooks_are_still_deterministic(tmp_path: Path) -> None:
-    example = points.assess(points.read_workbooks(EXAMPLE_FILES))
+def test_marked_workbooks_are_still_deterministic(example: points.Assessment,
+                                                  tmp_path: Path) -> None:
     for run in ("a", "b"):
         (tmp_path / run).mkdir()
         example.to_excel(tmp_path / run / "r.xlsx", ledger="csv")

@@ -253,3 +253,20 @@ def test_a_copy_of_the_default_with_a_changed_number_scores_differently(tmp_path
     ruleset = points.load_ruleset(_write(tmp_path, text))
     assert {a.name: a.points for a in ruleset.activities}["支部党员大会"] == 4
     assert ruleset.sha256 != points.default_ruleset().sha256
+
+
+def test_the_same_bytes_are_built_once_and_a_changed_file_is_read_again(tmp_path: Path) -> None:
+    """A ruleset is built once for the same bytes and name (it is frozen, so the one object
+    serves every call); the file is read each time, so an edit, even of the same size and
+    within the same clock tick, gives the edited ruleset, and a broken file raises each time."""
+    assert points.default_ruleset() is points.default_ruleset()
+    path = _write(tmp_path, _default_text())
+    first = points.load_ruleset(path)
+    assert first is points.load_ruleset(path) and first == points.default_ruleset()
+    path.write_text(_default_text().replace("points = 5\ncap = 20", "points = 4\ncap = 20", 1),
+                    encoding="utf-8")
+    assert {a.name: a.points for a in points.load_ruleset(path).activities}["支部党员大会"] == 4
+    path.write_text("title = 3\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RulesetError):
+            points.load_ruleset(path)

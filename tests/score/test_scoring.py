@@ -15,46 +15,62 @@ def assess(records: points.Records, **kw: object) -> points.Assessment:
     return points.assess(records, year=2024, **kw)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("category", "status", "participation", "deductions"),
-    [
-        ("在职党员", "present", 5, 0),
-        ("在职党员", "late", 5, -1),
-        ("在职党员", "online", 2.5, 0),
-        ("在职党员", "makeup", 2.5, 0),
-        ("在职党员", "leave", 0, 0),
-        ("在职党员", "absent", 0, -3),
-        ("在职党员", "blank", 0, -3),
-        ("流动党员", "online", 5, 0),
-        ("流动党员", "makeup", 5, 0),
-        ("流动党员", "absent", 0, 0),
-        ("流动党员", "late", 5, -1),
-        ("年老体弱党员", "online", 5, 0),
-        ("年老体弱党员", "blank", 0, 0),
-        ("离退休党员", "online", 2.5, 0),
-        ("预备党员", "absent", 0, -3),
-        ("发展对象", "online", 2.5, 0),
-    ],
-)
-def test_one_branch_meeting_by_category_and_status(category: str, status: str,
-                                                   participation: float,
+MEETINGS = [
+    ("在职党员", "present", 5, 0),
+    ("在职党员", "late", 5, -1),
+    ("在职党员", "online", 2.5, 0),
+    ("在职党员", "makeup", 2.5, 0),
+    ("在职党员", "leave", 0, 0),
+    ("在职党员", "absent", 0, -3),
+    ("在职党员", "blank", 0, -3),
+    ("流动党员", "online", 5, 0),
+    ("流动党员", "makeup", 5, 0),
+    ("流动党员", "absent", 0, 0),
+    ("流动党员", "late", 5, -1),
+    ("年老体弱党员", "online", 5, 0),
+    ("年老体弱党员", "blank", 0, 0),
+    ("离退休党员", "online", 2.5, 0),
+    ("预备党员", "absent", 0, -3),
+    ("发展对象", "online", 2.5, 0),
+]
+ABSENCES = [("支部党员大会", -3), ("党小组会", -3), ("党课", -3), ("组织生活会", -3), ("主题党日", -2),
+            ("集中学习", -2), ("支委会", 0)]
+
+
+@pytest.fixture(scope="module")
+def meetings() -> points.Assessment:
+    """One member per case of MEETINGS (``C0``, ``C1``, …: the case's category, one 支部党员大会
+    with the case's status), assessed together: a member's points depend on that member's
+    records only, and one assessment costs what sixteen did."""
+    return assess(build([(f"C{i}", f"党员{i}", "一支部", case[0]) for i, case in enumerate(MEETINGS)],
+                        [(f"C{i}", "2024-03-10", "支部党员大会", case[1])
+                         for i, case in enumerate(MEETINGS)]))
+
+
+@pytest.fixture(scope="module")
+def absences() -> points.Assessment:
+    """One 在职党员 per activity of ABSENCES (``A0``, ``A1``, …: present in March, absent in
+    April), assessed together."""
+    return assess(build([(f"A{i}", f"党员{i}", "一支部", "在职党员") for i in range(len(ABSENCES))],
+                        [(f"A{i}", f"2024-0{month}-10", activity, status)
+                         for i, (activity, _) in enumerate(ABSENCES)
+                         for month, status in ((3, "present"), (4, "absent"))]))
+
+
+@pytest.mark.parametrize(("category", "status", "participation", "deductions"), MEETINGS)
+def test_one_branch_meeting_by_category_and_status(meetings: points.Assessment, category: str,
+                                                   status: str, participation: float,
                                                    deductions: float) -> None:
-    result = assess(build([("M1", "张三", "一支部", category)],
-                          [("M1", "2024-03-10", "支部党员大会", status)]))
-    assert total(result, "M1", "participation") == participation
-    assert total(result, "M1", "deductions") == deductions
-    assert total(result, "M1") == max(participation + deductions, 0)
+    member = f"C{MEETINGS.index((category, status, participation, deductions))}"
+    assert total(meetings, member, "participation") == participation
+    assert total(meetings, member, "deductions") == deductions
+    assert total(meetings, member) == max(participation + deductions, 0)
 
 
-@pytest.mark.parametrize(
-    ("activity", "absence"),
-    [("支部党员大会", -3), ("党小组会", -3), ("党课", -3), ("组织生活会", -3), ("主题党日", -2),
-     ("集中学习", -2), ("支委会", 0)],
-)
-def test_absence_deduction_per_activity(activity: str, absence: float) -> None:
-    result = assess(build([ONE], [("M1", "2024-03-10", activity, "present"),
-                                  ("M1", "2024-04-10", activity, "absent")]))
-    assert total(result, "M1", "deductions") == absence
+@pytest.mark.parametrize(("activity", "absence"), ABSENCES)
+def test_absence_deduction_per_activity(absences: points.Assessment, activity: str,
+                                        absence: float) -> None:
+    assert total(absences, f"A{ABSENCES.index((activity, absence))}", "deductions") == absence
 
 
 def test_committee_meeting_earns_nothing_but_late_costs_one() -> None:

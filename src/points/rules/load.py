@@ -15,6 +15,7 @@ same code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -45,7 +46,14 @@ _DOTTED = re.compile(rf"(?:^|[\[{{,])[ \t]*{_PART}(?:[ \t]*\.[ \t]*{_PART}){{31}
 
 # -- the file and its TOML ----------------------------------------------------------------------
 def _parse(data: bytes, source: str) -> Ruleset:
-    sha256 = hashlib.sha256(data).hexdigest()
+    return _built(hashlib.sha256(data).hexdigest(), data, source)
+
+
+@functools.lru_cache(maxsize=16)
+def _built(sha256: str, data: bytes, source: str) -> Ruleset:
+    """The ruleset of ``data`` read from ``source``, built once for the same bytes and name (a
+    Ruleset is frozen; rebuilding the default one took ~10 ms of every ``assess`` that names
+    none). A file with any problem raises each time (an exception is not cached)."""
     try:
         return build_ruleset(_document(data, source), source, sha256)
     except RecursionError:

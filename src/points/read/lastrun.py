@@ -145,7 +145,7 @@ def _issue_keys(issues: pd.DataFrame, files: list[str]) -> np.ndarray | None:
     number = {readable_path(Path(path).name): i for i, path in enumerate(files)}
     number.update({readable_path(path): i for i, path in enumerate(files)})
     head = issues["source"].fillna("").str.split("!", n=1).str[0]
-    keys = head.map(number).to_numpy(dtype="float64", na_value=np.nan)
+    keys = np.array(head.map(number).to_numpy(dtype="float64", na_value=np.nan))  # writable
     keys[(issues["code"] == _SKIPPED).to_numpy()] = -1
     return None if np.isnan(keys).any() else keys.astype("int64")
 

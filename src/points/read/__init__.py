@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
@@ -193,10 +193,12 @@ def _read_again(folder: Path, files: list[str], skipped: tuple[tuple[str, str], 
     """The records of ``files`` from the folder's last run, only the files changed since
     read again (:mod:`.lastrun`); None when the last run cannot serve (then every file is
     read, from the scan cache where it can)."""
-    last = lastrun.load(folder, year)
+    with ThreadPoolExecutor(1) as loader:  # the entry unpacked while the files are hashed
+        kept = loader.submit(lastrun.load, folder, year)  # (both let go of the interpreter)
+        now = lastrun.digests(files)
+    last = kept.result()
     if last is None:
         return None
-    now = lastrun.digests(files)
     todo = lastrun.changed(last, now)
     if todo is None:
         return None

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -100,6 +100,24 @@ def build(
         bonuses=frame(bonuses, ["member_id", "date", "item"], "先锋示范"),
         appraisals=frame(appraisals, ["member_id", "result"], "评议"),
     )
+
+
+def together(parts: Mapping[str, points.Records]) -> points.Records:
+    """Several cases' records as one, to assess them all at once: each part's member ids and
+    branches get its key and ``/`` before them (``"six/M1"``, ``"six/一支部"``: every case a
+    branch of its own) and keep their sources (``签到!A1`` as :func:`build` numbered them), so
+    a member's flags, evidence and points read as for the part alone. For cases whose results
+    depend on the member's own records and branch only (not on the year or the whole town)."""
+    tables = {}
+    for table in ("roster", "attendance", "negatives", "bonuses", "appraisals"):
+        frames = []
+        for key, records in parts.items():
+            frame = getattr(records, table)
+            tagged = {c: (key + "/" + frame[c]).where(frame[c] != "", frame[c])
+                      for c in ("member_id", "branch") if c in frame.columns}
+            frames.append(frame.assign(**tagged))
+        tables[table] = pd.concat(frames, ignore_index=True)
+    return points.Records.from_frames(**tables)
 
 
 def monthly(patterns: Sequence[Sequence[str | None]], activity: str) -> points.Records:

@@ -1,4 +1,10 @@
-"""Review flags: one test per code, with the edges of the consecutive-month rules."""
+"""Review flags: one test per code, with the edges of the consecutive-month rules.
+
+The year-2024 cases are scenarios of their own branch, assessed together once for the module
+(:func:`year`; :func:`conftest.together` puts each scenario's key and ``/`` before its member
+ids and branches and keeps its sources): a member's flags and evidence depend on that
+member's records and branch only, so each reads as its scenario assessed alone (checked when
+the scenarios were merged: flags, evidence, totals, ledger, events and issues alike)."""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import ROOT, build, examples
+from conftest import ROOT, build, examples, together
 from points.judge.flags import _evidence_order, _join_groups, _one_decimal, _pair_key
 from points.vocab.frames import sort_frame
 
 EMPLOYED = ("M1", "张三", "一支部", "在职党员")
+LI_SI = ("M2", "李四", "一支部", "在职党员")
 
 
 def months(member: str, which: Iterable[int], status: str, activity: str = "主题党日",
@@ -32,99 +39,139 @@ def evidence_of(result: points.Assessment, code: str, member: str = "M1") -> lis
     return ev[(ev["member_id"] == member) & (ev["code"] == code)]["source"].tolist()
 
 
-def test_exactly_six_missed_months_is_the_six_month_rule() -> None:
-    attendance = months("M1", range(1, 7), "absent") + months("M1", range(7, 13), "present")
-    result = points.assess(build([EMPLOYED], attendance), year=2024)
-    got = flags_of(result)
+#: scenario key → the keyword arguments of conftest.build (members, attendance, negatives …)
+SCENARIOS: dict[str, dict[str, list[tuple]]] = {}
+
+
+def scenario(key: str, members: list[tuple], attendance: list[tuple] | None = None,
+             negatives: list[tuple] | None = None, appraisals: list[tuple] | None = None
+             ) -> str:
+    """Register a year-2024 scenario for :func:`year`; returns ``key + "/"``, the prefix of
+    its member ids there."""
+    SCENARIOS[key] = {"members": members, "attendance": attendance or [],
+                      "negatives": negatives or [], "appraisals": appraisals or []}
+    return key + "/"
+
+
+@pytest.fixture(scope="module")
+def year() -> points.Assessment:
+    """Every scenario of :data:`SCENARIOS` in one assessment of 2024 (never change it)."""
+    return points.assess(together({k: build(**v) for k, v in SCENARIOS.items()}), year=2024)
+
+
+SIX = scenario("six", [EMPLOYED], months("M1", range(1, 7), "absent")
+               + months("M1", range(7, 13), "present"))
+
+
+def test_exactly_six_missed_months_is_the_six_month_rule(year: points.Assessment) -> None:
+    got = flags_of(year, SIX + "M1")
     assert "six_month_rule" in got and "absence_escalation" not in got
     flag = got["six_month_rule"]
     assert flag["months"] == "2024-01 至 2024-06"
     assert flag["label"] == points.FLAG_CODES["six_month_rule"].label
     assert flag["action"] == "按党章第九条进行自行脱党审查"
-    assert evidence_of(result, "six_month_rule") == [f"签到!A{i}" for i in range(1, 7)]
+    assert evidence_of(year, "six_month_rule", SIX + "M1") == [f"签到!A{i}" for i in range(1, 7)]
     assert "签到!A1" in flag["evidence"] and "签到!A6" in flag["evidence"]
     assert flag["months_to_six_month_rule"] == 0
 
 
-def test_exactly_five_missed_months_is_level_two_escalation() -> None:
-    attendance = months("M1", range(1, 6), "absent") + months("M1", range(6, 13), "present")
-    got = flags_of(points.assess(build([EMPLOYED], attendance), year=2024))
+FIVE = scenario("five", [EMPLOYED], months("M1", range(1, 6), "absent")
+                + months("M1", range(6, 13), "present"))
+
+
+def test_exactly_five_missed_months_is_level_two_escalation(year: points.Assessment) -> None:
+    got = flags_of(year, FIVE + "M1")
     assert "six_month_rule" not in got
     assert got["absence_escalation"]["level"] == 2
     assert got["absence_escalation"]["action"] == "限期改正"
 
 
-def test_two_and_three_months_are_level_one_and_one_month_is_nothing() -> None:
-    attendance = (months("M1", [1, 2, 3], "absent") + months("M1", [4], "present")
-                  + months("M2", [1], "absent") + months("M2", [2], "present"))
-    members = [EMPLOYED, ("M2", "李四", "一支部", "在职党员")]
-    result = points.assess(build(members, attendance), year=2024)
-    assert flags_of(result)["absence_escalation"]["level"] == 1
-    assert flags_of(result)["absence_escalation"]["action"] == "批评教育"
-    assert "absence_escalation" not in flags_of(result, "M2")
+SHORT = scenario("short", [EMPLOYED, LI_SI],
+                 months("M1", [1, 2, 3], "absent") + months("M1", [4], "present")
+                 + months("M2", [1], "absent") + months("M2", [2], "present"))
 
 
-def test_a_leave_month_breaks_a_run() -> None:
-    attendance = (months("M1", [1, 2, 3], "absent") + months("M1", [4], "leave")
-                  + months("M1", [5, 6, 7], "absent"))
-    got = flags_of(points.assess(build([EMPLOYED], attendance), year=2024))
+def test_two_and_three_months_are_level_one_and_one_month_is_nothing(
+        year: points.Assessment) -> None:
+    assert flags_of(year, SHORT + "M1")["absence_escalation"]["level"] == 1
+    assert flags_of(year, SHORT + "M1")["absence_escalation"]["action"] == "批评教育"
+    assert "absence_escalation" not in flags_of(year, SHORT + "M2")
+
+
+LEAVE = scenario("leave", [EMPLOYED], months("M1", [1, 2, 3], "absent")
+                 + months("M1", [4], "leave") + months("M1", [5, 6, 7], "absent"))
+
+
+def test_a_leave_month_breaks_a_run(year: points.Assessment) -> None:
+    got = flags_of(year, LEAVE + "M1")
     assert "six_month_rule" not in got
     assert got["absence_escalation"]["level"] == 1
     assert got["absence_escalation"]["months"] == "2024-05 至 2024-07"  # the latest longest run
 
 
-def test_a_month_without_records_is_skipped_inside_a_run() -> None:
-    attendance = months("M1", [1, 2, 3, 5, 6, 7], "absent")  # nothing recorded in April
-    result = points.assess(build([EMPLOYED], attendance), year=2024)
-    flag = flags_of(result)["six_month_rule"]
+GAP = scenario("gap", [EMPLOYED], months("M1", [1, 2, 3, 5, 6, 7], "absent"))  # no April
+
+
+def test_a_month_without_records_is_skipped_inside_a_run(year: points.Assessment) -> None:
+    flag = flags_of(year, GAP + "M1")["six_month_rule"]
     assert flag["months"] == "2024-01 至 2024-07"
     assert "最长连续 6 个月" in flag["detail"]
 
 
-def test_attending_anything_in_a_month_is_not_a_missed_month() -> None:
-    attendance = (months("M1", range(1, 7), "absent")
-                  + months("M1", [3], "present", activity="党小组会", day=5))
-    got = flags_of(points.assess(build([EMPLOYED], attendance), year=2024))
+ANY = scenario("any", [EMPLOYED], months("M1", range(1, 7), "absent")
+               + months("M1", [3], "present", activity="党小组会", day=5))
+
+
+def test_attending_anything_in_a_month_is_not_a_missed_month(year: points.Assessment) -> None:
+    got = flags_of(year, ANY + "M1")
     assert "six_month_rule" not in got
     assert got["absence_escalation"]["months"] == "2024-04 至 2024-06"
 
 
-def test_blank_counts_as_unexcused_and_committee_meetings_are_not_organisational_life() -> None:
-    attendance = (months("M1", range(1, 7), "blank")
-                  + months("M2", range(1, 7), "absent", activity="支委会"))
-    members = [EMPLOYED, ("M2", "李四", "一支部", "在职党员")]
-    result = points.assess(build(members, attendance), year=2024)
-    assert "six_month_rule" in flags_of(result)
-    got = flags_of(result, "M2")
+BLANK = scenario("blank", [EMPLOYED, LI_SI], months("M1", range(1, 7), "blank")
+                 + months("M2", range(1, 7), "absent", activity="支委会"))
+
+
+def test_blank_counts_as_unexcused_and_committee_meetings_are_not_organisational_life(
+        year: points.Assessment) -> None:
+    assert "six_month_rule" in flags_of(year, BLANK + "M1")
+    got = flags_of(year, BLANK + "M2")
     assert "six_month_rule" not in got and "absence_escalation" not in got
     assert "unexcused_absences" in got  # 支委会 counts for the absence count
 
 
-def test_six_consecutive_months_of_unpaid_dues() -> None:
-    dues = [("M1", f"2024-{m:02d}-28", "未按时交纳党费") for m in range(3, 9)]
-    gap = [("M2", f"2024-{m:02d}-28", "未按时交纳党费") for m in (1, 2, 3, 5, 6, 7)]
-    members = [EMPLOYED, ("M2", "李四", "一支部", "在职党员")]
-    result = points.assess(build(members, negatives=dues + gap), year=2024)
-    flag = flags_of(result)["six_month_rule"]
+DUES = scenario("dues", [EMPLOYED, LI_SI], negatives=(
+    [("M1", f"2024-{m:02d}-28", "未按时交纳党费") for m in range(3, 9)]
+    + [("M2", f"2024-{m:02d}-28", "未按时交纳党费") for m in (1, 2, 3, 5, 6, 7)]))  # M2: a gap
+
+
+def test_six_consecutive_months_of_unpaid_dues(year: points.Assessment) -> None:
+    flag = flags_of(year, DUES + "M1")["six_month_rule"]
     assert "未按时交纳党费" in flag["detail"] and flag["months"] == "2024-03 至 2024-08"
-    assert evidence_of(result, "six_month_rule") == [f"负面清单!A{i}" for i in range(1, 7)]
-    assert "six_month_rule" not in flags_of(result, "M2")
+    assert evidence_of(year, "six_month_rule", DUES + "M1") == [
+        f"负面清单!A{i}" for i in range(1, 7)]
+    assert "six_month_rule" not in flags_of(year, DUES + "M2")
 
 
-def test_a_member_who_joins_in_may_is_judged_from_may() -> None:
-    member = ("M1", "张三", "一支部", "在职党员", "2024-05-01")
-    attendance = months("M1", range(1, 13), "absent")
-    result = points.assess(build([member], attendance), year=2024)
-    flag = flags_of(result)["six_month_rule"]
+MAY = scenario("may", [("M1", "张三", "一支部", "在职党员", "2024-05-01")],
+               months("M1", range(1, 13), "absent"))
+
+
+def test_a_member_who_joins_in_may_is_judged_from_may(year: points.Assessment) -> None:
+    flag = flags_of(year, MAY + "M1")["six_month_rule"]
     assert flag["months"] == "2024-05 至 2024-12"
-    ev = result.evidence
-    assert ev.loc[ev["code"] == "six_month_rule", "month"].min() == 5
+    ev = year.evidence
+    assert ev.loc[(ev["code"] == "six_month_rule") & (ev["member_id"] == MAY + "M1"),
+                  "month"].min() == 5
 
 
-def test_development_candidates_escalate_but_never_get_the_six_month_rule() -> None:
-    member = ("C1", "王五", "一支部", "发展对象")
-    result = points.assess(build([member], months("C1", range(1, 8), "absent")), year=2024)
-    got = flags_of(result, "C1")
+CANDIDATE = scenario("candidate", [("C1", "王五", "一支部", "发展对象")],
+                     months("C1", range(1, 8), "absent"))
+
+
+def test_development_candidates_escalate_but_never_get_the_six_month_rule(
+        year: points.Assessment) -> None:
+    got = flags_of(year, CANDIDATE + "C1")
     assert "six_month_rule" not in got
     assert got["absence_escalation"]["level"] == 2
     assert pd.isna(got["absence_escalation"]["months_to_six_month_rule"])
@@ -140,60 +187,70 @@ def test_as_of_shows_a_run_in_april_with_months_left() -> None:
     assert flags_of(december)["absence_escalation"]["months_to_six_month_rule"] == 6
 
 
-def test_unexcused_absences_three_flag_two_do_not() -> None:
-    attendance = (months("M1", [1, 2], "absent") + months("M1", [3], "absent", activity="支委会")
-                  + months("M2", [1, 3], "absent"))
-    members = [("M1", "张三", "一支部", "流动党员"), ("M2", "李四", "一支部", "在职党员")]
-    result = points.assess(build(members, attendance), year=2024)
-    flag = flags_of(result)["unexcused_absences"]
+UNEXCUSED = scenario("unexcused", [("M1", "张三", "一支部", "流动党员"), LI_SI],
+                     months("M1", [1, 2], "absent") + months("M1", [3], "absent", activity="支委会")
+                     + months("M2", [1, 3], "absent"))
+
+
+def test_unexcused_absences_three_flag_two_do_not(year: points.Assessment) -> None:
+    flag = flags_of(year, UNEXCUSED + "M1")["unexcused_absences"]
     assert flag["detail"] == "统计期内无故缺席 3 次" and flag["action"] == "通报批评"
-    assert evidence_of(result, "unexcused_absences") == ["签到!A1", "签到!A2", "签到!A3"]
-    assert "unexcused_absences" not in flags_of(result, "M2")
+    assert evidence_of(year, "unexcused_absences", UNEXCUSED + "M1") == [
+        "签到!A1", "签到!A2", "签到!A3"]
+    assert "unexcused_absences" not in flags_of(year, UNEXCUSED + "M2")
 
 
-@pytest.mark.parametrize(("leaves", "others", "flagged"), [
-    (3, 5, True),    # 3 of 8: more than a third
-    (3, 6, False),   # 3 of 9: exactly a third
-    (2, 1, False),   # 2 of 3: fewer than three leaves
-])
-def test_frequent_leave(leaves: int, others: int, flagged: bool) -> None:
-    attendance = (months("M1", range(1, leaves + 1), "leave")
-                  + months("M1", range(leaves + 1, leaves + others + 1), "present"))
-    result = points.assess(build([EMPLOYED], attendance), year=2024)
-    assert ("frequent_leave" in flags_of(result)) is flagged
+LEAVES = [(3, 5, True),    # 3 of 8: more than a third
+          (3, 6, False),   # 3 of 9: exactly a third
+          (2, 1, False)]   # 2 of 3: fewer than three leaves
+FREQUENT = {(leaves, others): scenario(
+    f"leave{leaves}of{leaves + others}", [EMPLOYED], months("M1", range(1, leaves + 1), "leave")
+    + months("M1", range(leaves + 1, leaves + others + 1), "present"))
+    for leaves, others, _ in LEAVES}
+
+
+@pytest.mark.parametrize(("leaves", "others", "flagged"), LEAVES)
+def test_frequent_leave(year: points.Assessment, leaves: int, others: int, flagged: bool
+                        ) -> None:
+    member = FREQUENT[leaves, others] + "M1"
+    assert ("frequent_leave" in flags_of(year, member)) is flagged
     if flagged:
-        assert len(evidence_of(result, "frequent_leave")) == leaves
+        assert len(evidence_of(year, "frequent_leave", member)) == leaves
 
 
-def test_zeroed_names_the_sanction_record() -> None:
-    negatives = [("M1", "2024-06-01", "违法违纪")]
-    result = points.assess(build([EMPLOYED], months("M1", [1], "present"), negatives),
-                           year=2024)
-    flag = flags_of(result)["zeroed"]
+ZEROED = scenario("zeroed", [EMPLOYED], months("M1", [1], "present"),
+                  [("M1", "2024-06-01", "违法违纪")])
+
+
+def test_zeroed_names_the_sanction_record(year: points.Assessment) -> None:
+    flag = flags_of(year, ZEROED + "M1")["zeroed"]
     assert flag["action"] == "组织处理" and "受到党纪政务处分" in flag["detail"]
-    assert evidence_of(result, "zeroed") == ["负面清单!A1"]
+    assert evidence_of(year, "zeroed", ZEROED + "M1") == ["负面清单!A1"]
 
 
-def test_no_records_points_at_the_roster_row() -> None:
-    members = [EMPLOYED, ("M2", "李四", "一支部", "在职党员")]
-    result = points.assess(build(members, months("M1", [1], "present")), year=2024)
-    assert "no_records" not in flags_of(result)
-    assert flags_of(result, "M2")["no_records"]["action"] == "失联党员排查"
-    assert evidence_of(result, "no_records", "M2") == ["名册!A3"]
+SILENT = scenario("silent", [EMPLOYED, LI_SI], months("M1", [1], "present"))
 
 
-def test_an_appraisal_alone_is_a_record() -> None:
-    result = points.assess(build([EMPLOYED], appraisals=[("M1", "合格")]), year=2024)
-    assert "no_records" not in flags_of(result)
+def test_no_records_points_at_the_roster_row(year: points.Assessment) -> None:
+    assert "no_records" not in flags_of(year, SILENT + "M1")
+    assert flags_of(year, SILENT + "M2")["no_records"]["action"] == "失联党员排查"
+    assert evidence_of(year, "no_records", SILENT + "M2") == ["名册!A3"]
 
 
-def test_grade_flags_come_from_the_bands(default: points.Ruleset) -> None:
-    members = [EMPLOYED]
-    result = points.assess(build(members, months("M1", [1], "present"),
-                                 appraisals=[("M1", "合格")]), year=2024)
-    flag = flags_of(result)["grade_unqualified"]
+APPRAISED = scenario("appraised", [EMPLOYED], appraisals=[("M1", "合格")])
+
+
+def test_an_appraisal_alone_is_a_record(year: points.Assessment) -> None:
+    assert "no_records" not in flags_of(year, APPRAISED + "M1")
+
+
+GRADED = scenario("graded", [EMPLOYED], months("M1", [1], "present"), appraisals=[("M1", "合格")])
+
+
+def test_grade_flags_come_from_the_bands(year: points.Assessment) -> None:
+    flag = flags_of(year, GRADED + "M1")["grade_unqualified"]
     assert flag["action"] == "组织处置"
-    assert evidence_of(result, "grade_unqualified") == ["名册!A2"]
+    assert evidence_of(year, "grade_unqualified", GRADED + "M1") == ["名册!A2"]
     assert "总积分 17.0" in flag["detail"]
 
 
@@ -211,17 +268,18 @@ def test_every_flag_code_has_a_label_an_action_and_a_row_in_the_docs() -> None:
         assert f"`{code}`" in docs, code
 
 
-def test_missed_months_and_unpaid_dues_make_one_six_month_flag() -> None:
-    attendance = months("M1", range(1, 7), "absent")
-    dues = [("M1", f"2024-{m:02d}-28", "未按时交纳党费") for m in range(5, 11)]
-    result = points.assess(build([EMPLOYED], attendance, dues), year=2024)
-    rows = result.flags[(result.flags["member_id"] == "M1")
-                        & (result.flags["code"] == "six_month_rule")]
+BOTH = scenario("both", [EMPLOYED], months("M1", range(1, 7), "absent"),
+                [("M1", f"2024-{m:02d}-28", "未按时交纳党费") for m in range(5, 11)])
+
+
+def test_missed_months_and_unpaid_dues_make_one_six_month_flag(year: points.Assessment) -> None:
+    rows = year.flags[(year.flags["member_id"] == BOTH + "M1")
+                      & (year.flags["code"] == "six_month_rule")]
     assert len(rows) == 1
     flag = rows.iloc[0]
     assert flag["months"] == "2024-01 至 2024-06；2024-05 至 2024-10"
     assert "未参加组织生活" in flag["detail"] and "未按时交纳党费" in flag["detail"]
-    assert len(evidence_of(result, "six_month_rule")) == 12
+    assert len(evidence_of(year, "six_month_rule", BOTH + "M1")) == 12
 
 
 @settings(max_examples=examples(1))

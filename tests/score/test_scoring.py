@@ -1,4 +1,9 @@
-"""Scoring under the default ruleset: hand-checked cases from default-ruleset.md."""
+"""Scoring under the default ruleset: hand-checked cases from default-ruleset.md.
+
+Cases that look at one member's points are scenarios of their own branch in one assessment of
+2024 (:func:`year`, :func:`conftest.together`: the scenario's key and ``/`` before its member
+ids, its sources as built alone); cases about issues (counted over every member) or another
+year, date or ruleset are assessed alone."""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import pandas as pd
 import pytest
 
 import points
-from conftest import build, rules, total
+from conftest import build, rules, together, total
 
 ONE = ("M1", "张三", "一支部", "在职党员")
 
@@ -33,6 +38,23 @@ MEETINGS = [
     ("预备党员", "absent", 0, -3),
     ("发展对象", "online", 2.5, 0),
 ]
+#: scenario key → the keyword arguments of conftest.build, for :func:`year`
+SCENARIOS: dict[str, dict[str, list[tuple]]] = {}
+
+
+def scenario(key: str, members: list[tuple], attendance: list[tuple] | None = None,
+             **logs: list[tuple]) -> str:
+    """Register a scenario for :func:`year`; returns ``key + "/"``, its member ids' prefix."""
+    SCENARIOS[key] = {"members": members, "attendance": attendance or [], **logs}
+    return key + "/"
+
+
+@pytest.fixture(scope="module")
+def year() -> points.Assessment:
+    """Every scenario of :data:`SCENARIOS` in one assessment of 2024 (never change it)."""
+    return assess(together({k: build(**v) for k, v in SCENARIOS.items()}))
+
+
 ABSENCES = [("支部党员大会", -3), ("党小组会", -3), ("党课", -3), ("组织生活会", -3), ("主题党日", -2),
             ("集中学习", -2), ("支委会", 0)]
 
@@ -73,41 +95,53 @@ def test_absence_deduction_per_activity(absences: points.Assessment, activity: s
     assert total(absences, f"A{ABSENCES.index((activity, absence))}", "deductions") == absence
 
 
-def test_committee_meeting_earns_nothing_but_late_costs_one() -> None:
-    result = assess(build([ONE], [("M1", "2024-03-10", "支委会", "present"),
-                                  ("M1", "2024-04-10", "支委会", "late")]))
-    assert rules(result, "M1") == [("late.committee_meeting", -1.0), ("floor", 1.0)]
-    assert total(result, "M1") == 0
+COMMITTEE = scenario("committee", [ONE], [("M1", "2024-03-10", "支委会", "present"),
+                                          ("M1", "2024-04-10", "支委会", "late")])
 
 
-def test_activity_cap_adds_one_adjustment_row_at_the_crossing_record() -> None:
-    result = assess(build([ONE], [("M1", f"2024-{m:02d}-05", "支部党员大会", "present")
-                                  for m in range(1, 7)]))
-    assert total(result, "M1", "participation") == 20
-    caps = result.ledger[result.ledger["rule"] == "cap.branch_meeting"]
+def test_committee_meeting_earns_nothing_but_late_costs_one(year: points.Assessment) -> None:
+    member = COMMITTEE + "M1"
+    assert rules(year, member) == [("late.committee_meeting", -1.0), ("floor", 1.0)]
+    assert total(year, member) == 0
+
+
+CAPPED = scenario("capped", [ONE], [("M1", f"2024-{m:02d}-05", "支部党员大会", "present")
+                                    for m in range(1, 7)])
+
+
+def test_activity_cap_adds_one_adjustment_row_at_the_crossing_record(
+        year: points.Assessment) -> None:
+    assert total(year, CAPPED + "M1", "participation") == 20
+    caps = year.ledger[(year.ledger["rule"] == "cap.branch_meeting")
+                       & (year.ledger["member_id"] == CAPPED + "M1")]
     assert caps["points"].tolist() == [-10.0]
     assert caps["source"].tolist() == ["签到!A5"]  # the 5th meeting passed 20
     assert caps["date"].tolist() == [pd.Timestamp("2024-05-05")]
 
 
-def test_dimension_cap_of_participation_is_60() -> None:
-    rows = [("M1", f"2024-{m:02d}-0{d}", act, "present") for m in range(1, 13)
-            for d, act in enumerate(["党小组会", "主题党日", "集中学习", "支部党员大会"], 1)]
-    rows += [("M1", "2024-06-20", "党课", "present"), ("M1", "2024-07-20", "党课", "present"),
-             ("M1", "2024-11-20", "组织生活会", "present")]
-    result = assess(build([ONE], rows))
+BUSY = scenario("busy", [ONE], [
+    ("M1", f"2024-{m:02d}-0{d}", act, "present") for m in range(1, 13)
+    for d, act in enumerate(["党小组会", "主题党日", "集中学习", "支部党员大会"], 1)] + [
+    ("M1", "2024-06-20", "党课", "present"), ("M1", "2024-07-20", "党课", "present"),
+    ("M1", "2024-11-20", "组织生活会", "present")])
+
+
+def test_dimension_cap_of_participation_is_60(year: points.Assessment) -> None:
     # 24 + 24 + 12 + 20 + 10 + 5 = 95 after activity caps, 60 after the dimension cap
-    assert total(result, "M1", "participation") == 60
-    assert rules(result, "M1").count(("dimcap.participation", -35.0)) == 1
+    assert total(year, BUSY + "M1", "participation") == 60
+    assert rules(year, BUSY + "M1").count(("dimcap.participation", -35.0)) == 1
 
 
-def test_vanguard_bonus_caps_and_dimension_cap() -> None:
-    result = assess(build([ONE], bonuses=[("M1", f"2024-05-{d:02d}", "志愿服务") for d in range(1, 13)]
-                          + [("M1", "2024-06-01", "表彰(省级及以上)"), ("M1", "2024-07-01", "讲党课")]))
+VANGUARD = scenario("vanguard", [ONE], bonuses=[
+    ("M1", f"2024-05-{d:02d}", "志愿服务") for d in range(1, 13)]
+    + [("M1", "2024-06-01", "表彰(省级及以上)"), ("M1", "2024-07-01", "讲党课")])
+
+
+def test_vanguard_bonus_caps_and_dimension_cap(year: points.Assessment) -> None:
     # volunteer 12 → capped 10; + 10 + 3 = 23 → dimension cap 20
-    assert total(result, "M1", "vanguard") == 20
-    assert ("cap.volunteer", -2.0) in rules(result, "M1")
-    assert ("dimcap.vanguard", -3.0) in rules(result, "M1")
+    assert total(year, VANGUARD + "M1", "vanguard") == 20
+    assert ("cap.volunteer", -2.0) in rules(year, VANGUARD + "M1")
+    assert ("dimcap.vanguard", -3.0) in rules(year, VANGUARD + "M1")
 
 
 def test_appraisal_points_and_missing_result_issue() -> None:
@@ -128,43 +162,51 @@ def test_candidates_have_no_appraisal_dimension() -> None:
     assert result.issues["code"].tolist() == ["appraisal_not_applicable"]
 
 
-def test_negative_list_deductions_and_floor_at_zero() -> None:
-    result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present")],
-                          negatives=[("M1", "2024-04-01", "拒不完成组织分配任务"),
-                                     ("M1", "2024-05-01", "未按时交纳党费")]))
-    assert total(result, "M1", "deductions") == -12
-    assert total(result, "M1", "adjustment") == 7
-    assert total(result, "M1") == 0
+NEGATIVE = scenario("negative", [ONE], [("M1", "2024-03-01", "党课", "present")],
+                    negatives=[("M1", "2024-04-01", "拒不完成组织分配任务"),
+                               ("M1", "2024-05-01", "未按时交纳党费")])
 
 
-def test_disciplinary_sanction_zeroes_the_year() -> None:
-    result = assess(build([ONE], [("M1", f"2024-0{m}-01", "支部党员大会", "present")
-                                  for m in range(1, 5)],
-                          negatives=[("M1", "2024-08-01", "违法违纪")],
-                          appraisals=[("M1", "优秀")]))
-    assert total(result, "M1") == 0
-    zero = result.ledger[result.ledger["rule"] == "zero.disciplinary_sanction"]
+def test_negative_list_deductions_and_floor_at_zero(year: points.Assessment) -> None:
+    assert total(year, NEGATIVE + "M1", "deductions") == -12
+    assert total(year, NEGATIVE + "M1", "adjustment") == 7
+    assert total(year, NEGATIVE + "M1") == 0
+
+
+SANCTION = scenario("sanction", [ONE], [("M1", f"2024-0{m}-01", "支部党员大会", "present")
+                                        for m in range(1, 5)],
+                    negatives=[("M1", "2024-08-01", "违法违纪")], appraisals=[("M1", "优秀")])
+
+
+def test_disciplinary_sanction_zeroes_the_year(year: points.Assessment) -> None:
+    assert total(year, SANCTION + "M1") == 0
+    zero = year.ledger[(year.ledger["rule"] == "zero.disciplinary_sanction")
+                       & (year.ledger["member_id"] == SANCTION + "M1")]
     assert zero[["points", "source", "item"]].values.tolist() == [[-40.0, "负面清单!A1",
                                                                    "受到党纪政务处分"]]
 
 
-def test_membership_window_excludes_records_silently() -> None:
-    result = assess(build([("M1", "张三", "一支部", "预备党员", "2024-05-01"),
-                           ("M2", "李四", "一支部", "在职党员", None, "2024-03-31")],
-                          [("M1", "2024-03-01", "支部党员大会", "absent"),
-                           ("M1", "2024-06-01", "支部党员大会", "present"),
-                           ("M2", "2024-03-01", "支部党员大会", "present"),
-                           ("M2", "2024-06-01", "支部党员大会", "absent")]))
-    assert total(result, "M1", "participation") == 5
-    assert total(result, "M1", "deductions") == 0
-    assert total(result, "M2", "participation") == 5
-    assert total(result, "M2", "deductions") == 0
-    assert "outside_year" not in set(result.issues["code"])
+WINDOW = scenario("window", [("M1", "张三", "一支部", "预备党员", "2024-05-01"),
+                             ("M2", "李四", "一支部", "在职党员", None, "2024-03-31")],
+                  [("M1", "2024-03-01", "支部党员大会", "absent"),
+                   ("M1", "2024-06-01", "支部党员大会", "present"),
+                   ("M2", "2024-03-01", "支部党员大会", "present"),
+                   ("M2", "2024-06-01", "支部党员大会", "absent")])
 
 
-def test_member_who_left_before_the_year_is_not_assessed() -> None:
-    result = assess(build([ONE, ("M2", "李四", "一支部", "在职党员", None, "2023-06-30")]))
-    assert result.totals["member_id"].tolist() == ["M1"]
+def test_membership_window_excludes_records_silently(year: points.Assessment) -> None:
+    assert total(year, WINDOW + "M1", "participation") == 5
+    assert total(year, WINDOW + "M1", "deductions") == 0
+    assert total(year, WINDOW + "M2", "participation") == 5
+    assert total(year, WINDOW + "M2", "deductions") == 0
+    assert "outside_year" not in set(year.issues["code"])  # (no scenario has one)
+
+
+LEFT = scenario("left", [ONE, ("M2", "李四", "一支部", "在职党员", None, "2023-06-30")])
+
+
+def test_member_who_left_before_the_year_is_not_assessed(year: points.Assessment) -> None:
+    assert [m for m in year.totals["member_id"] if m.startswith(LEFT)] == [LEFT + "M1"]
 
 
 @pytest.mark.parametrize(
@@ -259,14 +301,16 @@ def test_year_is_taken_from_the_data() -> None:
     assert points.assess(records).year == 2024
 
 
-def test_monthly_totals_add_up_to_the_year() -> None:
-    result = assess(build([ONE], [("M1", "2024-03-01", "党课", "present"),
-                                  ("M1", "2024-05-01", "主题党日", "absent")],
-                          bonuses=[("M1", "2024-05-02", "讲党课")], appraisals=[("M1", "合格")]))
-    monthly = result.monthly[result.monthly["member_id"] == "M1"].set_index("month")
+MONTHLY = scenario("monthly", [ONE], [("M1", "2024-03-01", "党课", "present"),
+                                      ("M1", "2024-05-01", "主题党日", "absent")],
+                   bonuses=[("M1", "2024-05-02", "讲党课")], appraisals=[("M1", "合格")])
+
+
+def test_monthly_totals_add_up_to_the_year(year: points.Assessment) -> None:
+    monthly = year.monthly[year.monthly["member_id"] == MONTHLY + "M1"].set_index("month")
     assert monthly.loc[3, "total"] == 5
     assert monthly.loc[5, "total"] == 1
-    assert monthly.loc[12, "cumulative"] == total(result, "M1") == 21
+    assert monthly.loc[12, "cumulative"] == total(year, MONTHLY + "M1") == 21
 
 
 def test_bad_arguments_are_clear_errors() -> None:

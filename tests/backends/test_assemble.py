@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 import points
+from conftest import assert_same_frame
 from points.assess import calendar_for
 from points.backends.assemble import Entry, assemble, by_blocks, member_blocks
 from points.backends.partition import ORDER, combine_scores, partition_records
@@ -33,8 +34,8 @@ def test_chunks_put_together_are_the_combined_partitions(example_records: points
     expected = combine_scores(example_records, parts)
     assert whole is not None
     for name in ORDER:
-        pd.testing.assert_frame_equal(getattr(whole, name), getattr(expected, name))
-    pd.testing.assert_frame_equal(whole.issues, expected.issues)
+        assert_same_frame(getattr(whole, name), getattr(expected, name))
+    assert_same_frame(whole.issues, expected.issues)
     flags = pd.concat(expected.flag_rows, ignore_index=True)
     assert len(whole.flag_rows) == 1 and len(whole.flag_rows[0]) == len(flags) > 0
 

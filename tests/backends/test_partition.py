@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import build, examples
+from conftest import assert_same_frame, build, examples
 from points.backends import partition
 from points.backends.partition import RECORD_TABLES, partition_records
 from points.vocab.frames import lexsort, sort_keys
@@ -26,7 +26,7 @@ def test_partitions_hold_whole_branches_and_every_record_once(example_records: p
     assert 1 <= len(pieces) <= parts and all(len(p.roster) for p in pieces)
     branches = [set(p.roster["branch"]) for p in pieces]
     assert sum(map(len, branches)) == len(set().union(*branches))  # no branch split
-    pd.testing.assert_frame_equal(
+    assert_same_frame(
         pd.concat([p.roster for p in pieces]).sort_values("member_id").reset_index(drop=True),
         example_records.roster.sort_values("member_id").reset_index(drop=True))
     for name in RECORD_TABLES:
@@ -70,7 +70,7 @@ def test_in_order_is_take_whatever_the_runs(rows: list[tuple[str | None, str | N
     random.shuffle(blocks)  # whole runs moved, as whole branches are
     order = np.array([i for b in blocks for i in b], dtype="int64")
     got = partition.in_order(frame, order, max_runs=0 if row_by_row else partition.MAX_RUNS)
-    pd.testing.assert_frame_equal(got, frame.take(order).reset_index(drop=True))
+    assert_same_frame(got, frame.take(order).reset_index(drop=True))
     assert list(got.dtypes) == list(frame.dtypes)
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import EXAMPLE_FILES, ROOT, assert_same_tables, build, examples
+from conftest import EXAMPLE_FILES, ROOT, assert_same_frame, assert_same_tables, build, examples
 from points.assess import calendar_for
 from points.backends.cache import (
     PREFIX,
@@ -212,7 +212,7 @@ def test_grouped_issues_across_chunks_are_counted_as_one_run(tmp_path: Path) -> 
     folder = prepare_cache(tmp_path / "c")
     for _ in range(2):  # cold, then warm
         cached = score_cached(records, rules, calendar, folder, _Scorer(rules, calendar), size=1)
-        pd.testing.assert_frame_equal(plain.issues, cached.issues)
+        assert_same_frame(plain.issues, cached.issues)
         assert_same_tables(judge(plain, ()), judge(cached, ()))
 
 
@@ -251,7 +251,7 @@ def test_an_entry_keeps_every_frame_and_dtype(tmp_path_factory: pytest.TempPathF
     assert back is not None and len(back.flag_rows) == 1
     flags = pd.concat(scores.flag_rows, ignore_index=True)
     for left, right in [(scores.ledger, back.ledger), (flags, back.flag_rows[0])]:
-        pd.testing.assert_frame_equal(left, right, check_index_type=True)
+        assert_same_frame(left, right, check_index_type=True)
     assert _load(folder, "another", rules, calendar) is None
 
 
@@ -281,7 +281,7 @@ def test_loaded_chunks_whose_categories_agree_are_converted_as_one(
     assert len(loaded) == 1
     assert loaded[0].ledger["rule"].dtype == ledger_dtypes(rules)["rule"]
     assert loaded[0].events["status"].dtype == event_dtypes(rules)["status"]
-    pd.testing.assert_frame_equal(combine_scores(example_records, loaded).ledger,
+    assert_same_frame(combine_scores(example_records, loaded).ledger,
                                   combine_scores(example_records, parts).ledger)
     own = attrs.evolve(parts[0], events=parts[0].events.astype({"source": "category"}))
     _store(folder, "own", own)

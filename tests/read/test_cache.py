@@ -10,13 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import EXAMPLE_FILES, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, examples
 from points.read.cache import (
     CACHE_NAME,
     TAG_NAME,
@@ -36,7 +35,7 @@ TABLES = ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"
 
 def _same(a: points.Records, b: points.Records) -> None:
     for name in TABLES:
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+        assert_same_frame(getattr(a, name), getattr(b, name))
     assert a.files == b.files
 
 
@@ -68,7 +67,7 @@ def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(
     _same(cold, warm)
     assert _entries(cache) == first  # nothing scanned again, nothing rewritten
     assert "skipped_file" not in set(warm.issues["code"])  # the cache folder is not input
-    pd.testing.assert_frame_equal(warm.attendance, example_records.attendance)
+    assert_same_frame(warm.attendance, example_records.attendance)
 
     path = next(p for p in town.glob("*.xlsx") if "新华村" in p.name)
     book = openpyxl.load_workbook(path)

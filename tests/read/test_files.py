@@ -12,6 +12,7 @@ import pytest
 
 import points
 import workbooks as wb
+from conftest import assert_same_frame
 
 
 def codes(records: points.Records) -> list[tuple[str, str]]:
@@ -46,8 +47,8 @@ def test_last_runs_outputs_are_never_read_back(tmp_path: Path) -> None:
     result.to_excel(tmp_path / "复核.xlsx")
     result.to_excel(tmp_path / "公示.xlsx", public=True)
     again = points.read_workbooks(tmp_path)
-    pd.testing.assert_frame_equal(again.attendance, first.attendance)
-    pd.testing.assert_frame_equal(again.roster, first.roster)
+    assert_same_frame(again.attendance, first.attendance)
+    assert_same_frame(again.roster, first.roster)
     notices = again.issues[again.issues["code"] == "skipped_file"]
     assert sorted(Path(p).name for p in notices["source"]) == ["公示.xlsx", "复核.xlsx"]
     assert notices["message"].str.contains("points 写出的结果文件").all()

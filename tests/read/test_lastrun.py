@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 import points
-from conftest import EXAMPLE_FILES, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, examples
 from points.read import lastrun
 from points.read.lastrun import entry_names
 
@@ -27,7 +27,7 @@ def _same(a: points.Records, b: points.Records) -> None:
     for field in attrs.fields(points.Records):
         x, y = getattr(a, field.name), getattr(b, field.name)
         if isinstance(x, pd.DataFrame):
-            pd.testing.assert_frame_equal(x, y, check_exact=True, obj=field.name)
+            assert_same_frame(x, y, check_exact=True, obj=field.name)
         else:
             assert x == y, field.name
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import points
 import workbooks as wb
-from conftest import EXAMPLE_FILES, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, examples
 
 MATRIX = "第一党支部2024年签到表.xlsx!3月!"
 
@@ -78,7 +78,7 @@ def test_the_kept_cells_addresses_are_the_same_sliced_or_filtered(
     # neighbours' addresses are slices of the file's; past MAX_RUNS runs they are filtered
     monkeypatch.setattr(points.read.tables, "MAX_RUNS", 0)
     again = points.read_workbooks(sorted(folder.glob("*.xlsx")))
-    pd.testing.assert_frame_equal(again.attendance, records.attendance)
+    assert_same_frame(again.attendance, records.attendance)
     assert again.attendance["source"].str.startswith(MATRIX + "C").sum() == 4
 
 
@@ -229,7 +229,7 @@ def test_a_matrix_and_its_list_form_read_the_same(tmp_path_factory: pytest.TempP
     a = points.read_workbooks([folder / "党员名册.xlsx", folder / "矩阵.xlsx"]).attendance
     b = points.read_workbooks([folder / "党员名册.xlsx", folder / "列表.xlsx"]).attendance
     key = ["member_id", "date", "activity", "mark"]
-    pd.testing.assert_frame_equal(a[key].sort_values(key).reset_index(drop=True),
+    assert_same_frame(a[key].sort_values(key).reset_index(drop=True),
                                   b[key].sort_values(key).reset_index(drop=True))
 
 
@@ -251,7 +251,7 @@ def test_worker_processes_read_exactly_what_one_process_reads() -> None:
     one = points.read_workbooks(EXAMPLES, workers=1)
     two = points.read_workbooks(list(reversed(EXAMPLES)), workers=2)  # order never matters
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
-        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table), obj=table)
+        assert_same_frame(getattr(one, table), getattr(two, table), obj=table)
     assert one.files == two.files and len(one.files) == len(EXAMPLES)
 
 
@@ -263,7 +263,7 @@ def test_spawned_workers_where_fork_is_not_used(monkeypatch: pytest.MonkeyPatch)
     some = [p for p in EXAMPLES if "名册" in p.name or "机关" in p.name]
     spawned = points.read_workbooks(some, workers=2)
     alone = points.read_workbooks(some, workers=1)
-    pd.testing.assert_frame_equal(spawned.attendance, alone.attendance)
+    assert_same_frame(spawned.attendance, alone.attendance)
     assert len(alone.attendance) > 1000
 
 
@@ -283,7 +283,7 @@ def test_a_daemonic_process_reads_here() -> None:
 
     with multiprocessing.get_context("fork").Pool(1) as caller:
         read = caller.apply(_members_read_on_two, (EXAMPLE_FILES,))
-    pd.testing.assert_frame_equal(read, points.read_workbooks(EXAMPLE_FILES).roster)
+    assert_same_frame(read, points.read_workbooks(EXAMPLE_FILES).roster)
 
 
 def _members_read_on_two(files: list[Path]) -> pd.DataFrame:

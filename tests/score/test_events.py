@@ -8,12 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
-import pandas as pd
 import pytest
 
 import points
 import workbooks as wb
-from conftest import EXAMPLE_FILES, build
+from conftest import EXAMPLE_FILES, assert_same_frame, build
 
 TABLES = ["members", "ledger", "totals", "monthly", "issues", "events", "logs", "rankings",
           "flags", "evidence", "candidates"]
@@ -28,11 +27,11 @@ def test_reading_once_scores_as_reading_with_the_ruleset(
     rules = points.load_ruleset(name)
     again = points.read_workbooks(EXAMPLE_FILES, rules)  # "an early check" with the rules
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
-        pd.testing.assert_frame_equal(getattr(again, table), getattr(example_records, table))
+        assert_same_frame(getattr(again, table), getattr(example_records, table))
     once = example_under(name)  # the session's reading, assessed under ``rules``
     twice = points.assess(again, rules)
     for table in TABLES:
-        pd.testing.assert_frame_equal(getattr(once, table), getattr(twice, table), obj=table)
+        assert_same_frame(getattr(once, table), getattr(twice, table), obj=table)
 
 
 def test_a_mark_is_resolved_by_the_ruleset_that_scores(tmp_path: Path) -> None:

@@ -44,9 +44,10 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
-from .behind import LEVEL, Behind
+from .behind import Behind
 from .blocks import Blocks, cached_rows
 from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
+from .deflate import deflated
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
@@ -207,8 +208,7 @@ class Book:
         links = sheet_links(source, self._links)
 
         def write(handle: Any) -> None:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out, \
-                    Behind.writing(out) as behind:
+            with Behind.writing(handle) as behind:
                 for info in source.infolist():
                     data, name = source.read(info.filename), info.filename
                     sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
@@ -239,14 +239,13 @@ class Book:
         head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
         behind.open(name)
         behind.write(head)
-        if ws.index in self._shared:
+        if ws.index in self._shared:  # compressed once for every workbook of the run
             behind.write(_remembered(
                 frame, ("rows", tuple(kinds), tuple(styles.items()), tuple(widths)),
-                lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
-        else:
-            for chunk in (rows_xml(frame, kinds, styles, widths) if self.blocks is None
-                          else cached_rows(frame, kinds, styles, widths, self.blocks)):
-                behind.write(chunk)
+                lambda: deflated(b"".join(rows_xml(frame, kinds, styles, widths)))))
+        else:  # blocks of rows, each a piece of the stream, kept or not (see :mod:`.blocks`)
+            for piece, keep in cached_rows(frame, kinds, styles, widths, self.blocks):
+                behind.write(piece, keep)
         behind.write(with_hyperlinks(tail, links))
         behind.close()
 

@@ -17,6 +17,7 @@ from points.report.blocks import Blocks, cached_rows
 from points.report.cells import Kind, rows_xml
 from points.report.deflate import Piece, deflated
 from points.report.outputs import write_outputs
+from points.report.sheets.ledger import LedgerOption
 from points.vocab.store import prepare_cache
 
 KINDS: list[Kind] = ["text", "wrap", "points", "int", "date", "percent"]
@@ -130,17 +131,22 @@ def test_entries_the_run_did_not_use_are_pruned(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("xml-*"))) == 2 and (tmp_path / "scan.arrow").exists()
 
 
+@pytest.mark.parametrize("ledger", ["auto", "parquet"])
 def test_a_re_run_with_the_cache_writes_the_workbook_written_without_one(
-        example: points.Assessment, example_records: points.Records, tmp_path: Path) -> None:
+        example: points.Assessment, example_records: points.Records, tmp_path: Path,
+        ledger: LedgerOption) -> None:
     cache = prepare_cache(tmp_path / "积分缓存")
-    for name in ("a", "b", "c"):
+    for name in ("a", "b", "c", "d"):
         (tmp_path / name).mkdir()
-    write_outputs(example, tmp_path / "a" / "r.xlsx", cache=cache)
+    write_outputs(example, tmp_path / "a" / "r.xlsx", cache=cache, ledger=ledger)
     assert list(cache.glob("xml-*.deflate"))
     changed = points.assess(example_records, as_of="2024-06-30")  # other scores, other rows
-    write_outputs(changed, tmp_path / "b" / "r.xlsx", cache=cache)
-    write_outputs(changed, tmp_path / "c" / "r.xlsx")
-    assert (tmp_path / "b" / "r.xlsx").read_bytes() == (tmp_path / "c" / "r.xlsx").read_bytes()
-    again = tmp_path / "b" / "again.xlsx"
-    write_outputs(changed, again, cache=cache)  # every block from the cache
-    assert again.read_bytes() == (tmp_path / "c" / "r.xlsx").read_bytes()
+    write_outputs(changed, tmp_path / "b" / "r.xlsx", cache=cache, ledger=ledger)
+    write_outputs(changed, tmp_path / "c" / "r.xlsx", ledger=ledger)
+    written = sorted(p.name for p in (tmp_path / "c").iterdir())
+    assert len(written) == (2 if ledger == "parquet" else 1)
+    write_outputs(changed, tmp_path / "d" / "r.xlsx", cache=cache, ledger=ledger)  # all kept
+    for name in written:
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+        assert (tmp_path / "d" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+    assert not ledger == "parquet" or list(cache.glob("ledger-*.pq"))

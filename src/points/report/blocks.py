@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from .behind import Keep
 from .cells import Kind, joined, row_elements, text_array
 from .deflate import Piece
 
-__all__ = ["PREFIX", "ROWS", "SUFFIX", "Blocks", "cached_rows"]
+__all__ = ["PREFIX", "ROWS", "SUFFIX", "Blocks", "ColumnDigest", "Hash", "cached_rows"]
 
 #: The rows of a cached block: small enough that a change in one branch rebuilds a few
 #: thousand rows of 汇总, large enough that a block's digest and file cost little.
@@ -103,7 +104,7 @@ def cached_rows(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, in
     keys: list[str] = []
     if blocks is not None:
         sheet = repr((__version__, ROWS, tuple(kinds), sorted(styles.items()), tuple(widths)))
-        columns = [_Column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        columns = [ColumnDigest(frame.iloc[:, i]) for i in range(frame.shape[1])]
         keys = [_digest(columns, start, min(start + ROWS, len(frame)), sheet, first_row + start)
                 for start in starts]
         found = [blocks.get(key) for key in keys]
@@ -125,7 +126,13 @@ def cached_rows(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, in
         at = end
 
 
-class _Column:
+class Hash(Protocol):
+    """A running digest (``hashlib``'s, ``xxhash``'s)."""
+
+    def update(self, data: bytes | memoryview, /) -> None: ...
+
+
+class ColumnDigest:
     """One column of a table, as the buffers a digest of its rows reads: a NumPy array (with
     its dtype), a categorical's codes (its categories digested once), else its values as
     Arrow text (:func:`.cells.text_array`: offsets, bytes and missing values)."""
@@ -136,7 +143,7 @@ class _Column:
         self.text: pa.Array | None = None
         dtype = values.dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            categories = _Column(dtype.categories.to_series())
+            categories = ColumnDigest(dtype.categories.to_series())
             self.tag += _digest([categories], 0, len(dtype.categories), "", 0).encode()
             self.array = values.cat.codes.to_numpy()
         elif isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
@@ -144,7 +151,7 @@ class _Column:
         else:
             self.text = text_array(values)
 
-    def update(self, h: hashlib.blake2b, start: int, stop: int) -> None:
+    def update(self, h: Hash, start: int, stop: int) -> None:
         """Add rows ``start:stop`` to the digest ``h``."""
         h.update(self.tag)
         if self.array is not None:
@@ -159,7 +166,7 @@ class _Column:
             h.update(part.is_null().to_numpy(zero_copy_only=False).view(np.uint8).data)
 
 
-def _digest(columns: Sequence[_Column], start: int, stop: int, sheet: str, first: int) -> str:
+def _digest(columns: Sequence[ColumnDigest], start: int, stop: int, sheet: str, first: int) -> str:
     """The name of rows ``start:stop`` of a table of ``columns`` as sheet ``sheet`` holds
     them from row ``first`` on."""
     h = hashlib.blake2b(f"{sheet}|{first}|{stop - start}|{len(columns)}".encode(),

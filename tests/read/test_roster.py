@@ -34,11 +34,13 @@ def joined(names: list[str], branch: list[str], roster: pd.DataFrame
 
 @settings(max_examples=examples(3))
 @given(st.lists(st.tuples(NAMES, BRANCHES | st.none()), max_size=8),
-       st.lists(st.tuples(NAMES, BRANCHES), max_size=12))
+       st.lists(st.tuples(NAMES, BRANCHES), max_size=12), st.sampled_from([0, 120]))
 def test_matches_are_those_of_a_join(members: list[tuple[str, str | None]],
-                                     rows: list[tuple[str, str]]) -> None:
-    roster = pd.DataFrame({"name": [n for n, _ in members], "branch": [b for _, b in members]},
-                          dtype="string")
+                                     rows: list[tuple[str, str]], others: int) -> None:
+    members = members + [(f"某{i}", "第三党支部") for i in range(others)]  # (few rows, a big
+    roster = pd.DataFrame({"name": [n for n, _ in members],  # roster: looked up by name)
+                           "branch": [b for _, b in members]}, dtype="string")
+    roster = roster.sample(frac=1, random_state=len(rows)) if others else roster
     names = np.array([n for n, _ in rows], dtype=object)
     branch = np.array([b for _, b in rows], dtype=object)
     count, member = _matches(names, branch, roster)

@@ -105,10 +105,12 @@ def _matches(names: np.ndarray, branch: np.ndarray, roster: pd.DataFrame
     members it may be (same name, and same branch when it has one) and, where exactly one,
     that member's roster row (-1 otherwise). Names and branches are numbered once over the
     roster and the rows together, and the roster's names and (name, branch) pairs counted:
-    no join of rows with members. Only the members bearing one of the rows' names take part
-    (a re-run matches a few rows against a city's roster)."""
-    keep = np.flatnonzero(roster["name"].isin(pd.unique(names)).to_numpy(dtype=bool))
-    roster = roster.iloc[keep]
+    no join of rows with members. For a few rows (a re-run's changed files against a
+    city's roster) only the members bearing one of their names take part."""
+    keep = np.arange(len(roster))
+    if len(names) * 8 < len(roster):  # (else looking the names up costs more than it saves)
+        keep = np.flatnonzero(roster["name"].isin(pd.unique(names)).to_numpy(dtype=bool))
+        roster = roster.iloc[keep]
     n = len(roster)
     name, _ = pd.factorize(np.concatenate([roster["name"].to_numpy(dtype=object), names]))
     home = roster["branch"].fillna("").to_numpy(dtype=object)

@@ -19,7 +19,7 @@ from ...score.rates import COUNTS
 from ...vocab.codes import FLAG_CODES
 from ...vocab.frames import positions
 from ..cells import display_width, text_width
-from ..xlsx import Book, Column
+from ..xlsx import Book, Column, Kind
 from .people import attendance_counts
 
 if TYPE_CHECKING:
@@ -120,19 +120,20 @@ def _layout(nb: int, nflags: int, nbins: int, ncodes: int) -> _Layout:
 
 def _flag_tables(book: Book, ws: Worksheet, flags: pd.DataFrame, at: _Layout) -> None:
     """The flag counts as stacked tables of 支部 and up to :data:`FLAGS_PER_TABLE` flags, the
-    counts a column at a time (a count per branch is never missing: zero when none)."""
+    rows built a kind of cell at a time (:meth:`points.report.xlsx.Book.rows_below`; a count
+    per branch is never missing: zero when none)."""
     labels = list(flags.columns[1:])
     for k, top in enumerate(at.flags_tops):
         part = labels[k * FLAGS_PER_TABLE:(k + 1) * FLAGS_PER_TABLE]
         book.write_text(ws, top, 0, "支部", "header")
-        for row, branch in enumerate(flags["支部"].astype(str), start=top + 1):
-            book.write_text(ws, row, 0, branch)  # names pass the same guard as everywhere
         lines = 1
         for index, label in enumerate(part, start=1):
             book.write_text(ws, top, index, label, "header")
-            ws.write_column(top + 1, index, flags[label].astype(float).tolist(), book.formats["int"])
             lines = max(lines, math.ceil(text_width(label) / (FLAG_WIDTH - 1)))
         ws.set_row(top, 15 * min(lines, 6))
+        counts: list[Kind] = ["int"] * len(part)
+        kinds: list[Kind] = ["text", *counts]
+        book.rows_below(ws, top + 1, flags[["支部", *part]], kinds)
 
 
 def _chart(book: Book, kind: str, title: str, series: str, categories: list[Any],

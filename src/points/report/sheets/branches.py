@@ -55,27 +55,35 @@ def _bins(totals: pd.Series) -> pd.DataFrame:
 def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The main table (支部, 人数, 平均分, 出勤率, 请假率, one column per grade, 发展对象人数)
-    and the flag counts (支部 and one column per flag code), both a row per branch."""
+    and the flag counts (支部 and one column per flag code), both a row per branch. Counted
+    on the branches' positions (integers), not grouped by their names."""
     members = people[people["kind"] == "member"]
     branches = pd.Index(sorted(people["branch"].unique()), name="支部")
+    n = len(branches)
+    names = pd.Series(branches)
+
+    def count(where: np.ndarray, by: np.ndarray | None = None) -> np.ndarray:
+        keep = where >= 0 if by is None else (where >= 0) & (by >= 0)
+        return np.bincount(where[keep], minlength=n).astype("int64")
+
+    at = positions(members["branch"], names)
     table = pd.DataFrame(index=branches)
-    table["人数"] = members.groupby("branch").size().reindex(branches).fillna(0).astype("int64")
-    table["平均分"] = members.groupby("branch")["total"].mean().reindex(branches).round(1)
+    table["人数"] = count(at)
+    table["平均分"] = members["total"].groupby(at).mean().reindex(range(n)).round(1).to_numpy()
     rates = _branch_rates(a, branches)
     table["出勤率"] = rates["rate"].to_numpy()
     table["请假率"] = rates["leave_rate"].to_numpy()
     rs = a.ruleset
-    grades = [b.name for b in rs.grades.bands] if rs.grades is not None else []
-    counts = members.groupby(["branch", "grade"]).size().unstack(fill_value=0)
-    for grade in grades:
-        table[grade] = (counts[grade] if grade in counts else pd.Series(dtype="int64")
-                        ).reindex(branches).fillna(0).astype("int64")
-    table["发展对象人数"] = (people[people["kind"] == "candidate"].groupby("branch").size()
-                        .reindex(branches).fillna(0).astype("int64"))
-    flagged = a.flags.groupby(["branch", "code"]).size().unstack(fill_value=0)
+    grade = members["grade"].astype("string").fillna("").to_numpy(dtype=object)
+    for band in [b.name for b in rs.grades.bands] if rs.grades is not None else []:
+        table[band] = count(np.where(grade == band, at, -1))
+    table["发展对象人数"] = count(positions(people.loc[people["kind"] == "candidate", "branch"],
+                                        names))
+    flagged = positions(a.flags["branch"], names)
+    flag_codes = a.flags["code"].astype("string").fillna("").to_numpy(dtype=object)
     flags = pd.DataFrame(index=branches)
     for code in codes:
-        flags[FLAG_CODES[code].label] = flagged[code].reindex(branches).fillna(0).astype("int64")
+        flags[FLAG_CODES[code].label] = count(np.where(flag_codes == code, flagged, -1))
     return table.reset_index(), flags.reset_index()
 
 

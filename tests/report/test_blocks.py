@@ -149,4 +149,4 @@ def test_a_re_run_with_the_cache_writes_the_workbook_written_without_one(
     for name in written:
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
         assert (tmp_path / "d" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
-    assert not ledger == "parquet" or list(cache.glob("ledger-*.pq"))
+    assert ledger != "parquet" or list(cache.glob("ledger-*.pq"))

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .._version import __version__
-from ..vocab.frames import text_buffers
+from ..vocab.frames import arrow_text, is_arrow_text, text_buffers
 from ..vocab.store import atomic_write, prune
 from .behind import Keep
 from .cells import Kind, joined, row_elements, text_array
@@ -135,7 +135,7 @@ class Hash(Protocol):
 class ColumnDigest:
     """One column of a table, as the buffers a digest of its rows reads: a NumPy array (with
     its dtype), a categorical's codes (its categories digested once), else its values as
-    Arrow text (:func:`.cells.text_array`: offsets, bytes and missing values)."""
+    Arrow text (offsets, counted in 64 bits whatever their width, bytes and missing values)."""
 
     def __init__(self, values: pd.Series) -> None:
         self.tag = str(values.dtype).encode()
@@ -148,8 +148,8 @@ class ColumnDigest:
             self.array = values.cat.codes.to_numpy()
         elif isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
             self.array = values.to_numpy()
-        else:
-            self.text = text_array(values)
+        else:  # (Arrow text as it is: no copy into large_string)
+            self.text = arrow_text(values) if is_arrow_text(values) else text_array(values)
 
     def update(self, h: Hash, start: int, stop: int) -> None:
         """Add rows ``start:stop`` to the digest ``h``."""
@@ -160,7 +160,7 @@ class ColumnDigest:
         assert self.text is not None
         part = self.text.slice(start, stop - start)
         offsets, data = text_buffers(part)
-        h.update((offsets - offsets[0]).view(np.uint8).data)
+        h.update((offsets - offsets[0]).astype(np.int64).view(np.uint8).data)  # any width
         h.update(data[offsets[0]:offsets[-1]].data)
         if part.null_count:
             h.update(part.is_null().to_numpy(zero_copy_only=False).view(np.uint8).data)

@@ -195,6 +195,8 @@ def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS
     consecutive rows (the partitions' members are numbered branch by branch, so combining
     moves whole branches), each Arrow column is made of zero-copy slices, one per run, instead
     of a copy of every value; NumPy columns are taken (the values are the same either way)."""
+    if not len(order):  # (a take of no rows still visits every Arrow chunk)
+        return frame.iloc[:0].reset_index(drop=True)
     runs = order_runs(order, max_runs)
     if runs is None:
         return frame.take(order).reset_index(drop=True)

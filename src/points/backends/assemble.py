@@ -27,7 +27,6 @@ import contextlib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..records import Records
 from ..rules.model import Ruleset
@@ -35,7 +34,7 @@ from ..score import Calendar, MemberScores
 from ..score.checks import merge_groups
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues
 from .partition import ORDER, member_order, order_runs
-from .split import FRAMES
+from .split import FRAMES, falls, known_sorted
 
 __all__ = ["Entry", "assemble", "same_dictionaries", "together"]
 
@@ -107,20 +106,17 @@ def member_blocks(members: list[pa.Table]) -> list[Block] | None:
 
 def _sorted_by(tables: list[pa.Table], keys: list[str]) -> bool:
     """Each of ``tables``' rows never go down by ``keys`` (a member, then at most one more
-    key), none of them missing: checked on all at once, the pairs across two tables left out."""
-    whole = pa.concat_tables(tables)
-    if any(whole.column(k).null_count for k in keys):
-        return False
-    if whole.num_rows < 2:
+    key), none of them missing: known for the tables found so when they were split
+    (:func:`.split.known_sorted`), checked on all the others at once, the pairs across two
+    tables left out."""
+    others = [t for t in tables if t.num_rows and not known_sorted(t, keys)]
+    if not others:
         return True
-    first, rest = whole.slice(0, whole.num_rows - 1), whole.slice(1)
-    down = pc.less(rest.column(keys[0]), first.column(keys[0]))
-    if len(keys) == 2:
-        same = pc.equal(rest.column(keys[0]), first.column(keys[0]))
-        down = pc.or_(down, pc.and_(same, pc.less(rest.column(keys[1]), first.column(keys[1]))))
-    falls = np.array(down.to_numpy(), dtype=bool)  # (a copy: written to below)
-    falls[np.cumsum([t.num_rows for t in tables])[:-1] - 1] = False  # (from one to the next)
-    return not falls.any()
+    down = falls(pa.concat_tables(others), keys)
+    if down is None:
+        return False
+    down[np.cumsum([t.num_rows for t in others])[:-1] - 1] = False  # (from one to the next)
+    return not down.any()
 
 
 def _first_row(column: pa.ChunkedArray, member: str) -> int:

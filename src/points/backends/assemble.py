@@ -27,6 +27,7 @@ import contextlib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..records import Records
 from ..rules.model import Ruleset
@@ -90,8 +91,12 @@ def member_blocks(members: list[pa.Table]) -> list[Block] | None:
     sizes = np.array([t.num_rows for t in members], dtype="int64")
     if not sizes.sum():
         return []
-    ids = pa.concat_tables(members).select(["member_id"]).to_pandas()
-    order = member_order(ids, ["member_id"])
+    column = pa.concat_tables(members).column("member_id")
+    if column.null_count == 0 and (pa.types.is_large_string(column.type)
+                                   or pa.types.is_string(column.type)):
+        order = pc.sort_indices(column).to_numpy()  # (stable, by code point, as pandas ranks)
+    else:
+        order = member_order(pa.table({"member_id": column}).to_pandas(), ["member_id"])
     chunk = np.repeat(np.arange(len(members)), sizes)[order]
     row = (np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes))[order]
     starts = np.flatnonzero(np.r_[True, (chunk[1:] != chunk[:-1]) | (row[1:] != row[:-1] + 1)])

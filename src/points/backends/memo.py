@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 import xxhash
 
 from ..records import Lineage, Records, lineage
@@ -172,14 +173,17 @@ def _near(records: Records, trail: Lineage, roster_chunk: np.ndarray, n: int,
                if path not in kept or kept[path][0] != sha}
     dirty = {int(c) for path, (sha, chunks) in kept.items()
              if now.get(path) != sha for c in chunks}  # changed or gone: their chunks then
+    ids = pd.Index(records.roster["member_id"])  # (its table of ids made once, used twice)
     fresh = _rows_in(trail, changed, len(records.files))
-    dirty |= set(_chunks_of(records, fresh, roster_chunk).tolist())  # and now
+    dirty |= set(_chunks_of(records, fresh, roster_chunk, ids).tolist())  # and now
     near = {i for i, (path, _) in enumerate(records.files)
             if i in changed or dirty.intersection(kept[path][1])}
     picked = _rows_in(trail, near, len(records.files))
     part = _rows_of(records, picked)
-    parts = record_parts(part, roster_chunk)
-    hashed = chunk_digests(part, parts, n)
+    parts = record_parts(part, roster_chunk, roster_rows(part, ids))
+    mine = np.flatnonzero(np.isin(roster_chunk, sorted(dirty)))  # the roster rows hashed
+    hashed = chunk_digests(attrs.evolve(part, roster=in_order(records.roster, mine)),
+                           {**parts, "roster": roster_chunk[mine]}, n)
     digests = [hashed[k] if k in dirty else memo["digests"][k] for k in range(n)]
     files = {path: (kept[path] if i not in near else [sha, []])
              for i, (path, sha) in enumerate(records.files)}
@@ -198,8 +202,10 @@ def _rows_in(trail: Lineage, files: set[int], count: int) -> Rows:
             for name in RECORD_TABLES}
 
 
-def _chunks_of(records: Records, picked: Rows, roster_chunk: np.ndarray) -> np.ndarray:
+def _chunks_of(records: Records, picked: Rows, roster_chunk: np.ndarray,
+               ids: pd.Index) -> np.ndarray:
     """The chunks the rows ``picked`` are in (their members'; the first for a member on no
-    roster)."""
-    parts = record_parts(_rows_of(records, picked), roster_chunk)
+    roster). ``ids``: the roster's member ids."""
+    part = _rows_of(records, picked)
+    parts = record_parts(part, roster_chunk, roster_rows(part, ids))
     return np.unique(np.concatenate([parts[name] for name in RECORD_TABLES]))

@@ -156,9 +156,10 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         records = Records.from_frames(roster=roster, **tables, issues=concat_issues(
             [*issues, _skipped(inputs.skipped)]))
         records = attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))
+        read = lastrun.read_files(scans)
         if folder is not None and looked is not None:
-            lastrun.store(folder, year, records, keys, lastrun.read_files(scans), looked)
-    return records
+            lastrun.store(folder, year, records, keys, read, looked)
+    return lastrun.traced(records, year, read, keys)
 
 
 def _assemble(scans: list[FileScan], roster: pd.DataFrame | None) -> tuple[

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..records import TABLES, Records
+from ..records import TABLES, Lineage, Records, trace
 from ..vocab.issues import concat_issues
 from ..vocab.store import atomic_file, read_ipc, write_ipc
 from ..vocab.text import readable_path
@@ -59,7 +59,7 @@ from .scan import FileScan
 from .stamps import Looked, Stamp
 
 __all__ = ["DELTA_SHARE", "PREFIX", "LastRun", "changed", "entry_names", "load", "read_files",
-           "store", "update"]
+           "store", "traced", "update"]
 
 #: The entry format; bump when the layout changes.
 FORMAT = 2
@@ -141,6 +141,17 @@ def _told_apart(files: list[str]) -> bool:
     ``!`` in one."""
     names = [readable_path(Path(path).name) for path in files]
     return len(set(names)) == len(names) and not any("!" in name for name in names)
+
+
+def traced(records: Records, year: int | None, read: list[File],
+           keys: dict[str, np.ndarray]) -> Records:
+    """``records`` with their :class:`~points.records.Lineage` noted (each record table's
+    rows' file, from ``keys``; the files ``read`` that hold roster rows): the score cache
+    hashes again only the chunks of members whose files changed (:mod:`points.backends.memo`)."""
+    return trace(records, Lineage(
+        origin=f"{reader_version()}\0{year}",
+        roster_files=frozenset(path for path, _, roster in read if roster),
+        keys={name: (k % SEGMENT).astype("int32") for name, k in keys.items()}))
 
 
 def read_files(scans: list[FileScan]) -> list[File]:
@@ -360,4 +371,4 @@ def update(folder: Path, year: int | None, last: LastRun, now: dict[str, str | N
         _write(folder / entry_names(year)[1],
                {"year": year, "base": last.base.header["token"], "files": [list(f) for f in files],
                 "changed": sorted((current & in_delta) | again), "looked": looked_now}, delta)
-    return records
+    return traced(records, year, files, {n: t[FILE_KEY].to_numpy() for n, t in tables.items()})

@@ -449,8 +449,8 @@ def main() -> None:
     if psutil is None:
         print("psutil is not installed (pip install '.[bench]'): peak memory is the largest "
               "single process's, not the tree's")
-    which = subprocess.run([sys.executable, "-c", "import points; print(points.__version__, points.__file__)"
-                            ], capture_output=True, text=True, env=child_env(args.src), check=True)
+    which = subprocess.run([sys.executable, "-c", city.COMPILE], capture_output=True, text=True,
+                           env=child_env(args.src), check=True)  # (compiled, as installed)
     print(f"points {which.stdout.strip()}")
     results = [bench_scale(scale, args) for scale in args.scale]
     if args.json:

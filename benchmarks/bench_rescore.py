@@ -144,6 +144,9 @@ def main() -> None:
                         help="skip the run without a cache (step 1)")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "points-bench-city")
     args = parser.parse_args()
+    which = subprocess.run([sys.executable, "-c", city.COMPILE], capture_output=True, text=True,
+                           env=_env(), check=True)  # (compiled, as installed)
+    print(f"points {which.stdout.strip()}", flush=True)
     for scale in args.scale:
         print(json.dumps(bench(scale, args.data, args.plain), ensure_ascii=False), flush=True)
 

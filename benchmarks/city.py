@@ -105,6 +105,14 @@ class Branch:
     size: int
 
 
+#: Run in a child before timing: the ``points`` it imports compiled to bytecode, as ``pip
+#: install`` leaves it (an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would compile
+#: every module on every run, ~0.3 s that no installed copy pays); prints what was compiled.
+COMPILE = ("import compileall, pathlib, points; "
+           "compileall.compile_dir(pathlib.Path(points.__file__).parent, quiet=1); "
+           "print(points.__version__, points.__file__)")
+
+
 def city_dir(data: Path, scale: float, seed: int) -> Path:
     return data / f"city-{scale:g}-s{seed}-v{VERSION}"
 

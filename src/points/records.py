@@ -31,19 +31,21 @@ unknown members) are not errors: they become data issues when the records are as
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .vocab.errors import ArgumentError, RecordsError
 from .vocab.issues import empty_issues
 from .vocab.statuses import STATUSES
 from .vocab.text import normalize_name, normalize_series, suggestion, suggestion_zh
 
-__all__ = ["Records", "RecordsError"]
+__all__ = ["Lineage", "Records", "RecordsError", "lineage", "trace"]
 
 _SCHEMA: dict[str, dict[str, str]] = {
     "roster": {"member_id": "id", "name": "text", "branch": "text?", "category": "text?",
@@ -289,3 +291,70 @@ class Records:
         return attrs.evolve(self, roster=roster, attendance=tables[0], negatives=tables[1],
                             bonuses=tables[2], appraisals=tables[3], quizzes=tables[4],
                             study=tables[5], issues=issues)
+
+
+# -- where the rows came from ------------------------------------------------------------------
+
+@attrs.frozen(kw_only=True, eq=False)
+class Lineage:
+    """Where each row of a :class:`Records` came from, as the reader made it (:func:`trace`):
+    the rows of a file depend only on the file's content, the roster and ``origin`` (the
+    reader's version and the year for dates without one), so a later run can tell which of its
+    rows can have changed since a run whose files it knows. ``roster_files``: the files that
+    hold roster rows; ``keys``: each record table's rows' file, its number in
+    :attr:`Records.files`. The frames' data as they were traced is kept beside, so that
+    :func:`lineage` gives nothing for records changed since (a frame written in place)."""
+
+    origin: str
+    roster_files: frozenset[str]
+    keys: Mapping[str, np.ndarray]
+    frames: Mapping[str, pd.DataFrame] = attrs.field(factory=dict, repr=False)
+
+
+#: The lineage of each traced Records (by its id, while it lives). Not a field of Records:
+#: ``attrs.evolve`` (a Records with other tables) leaves it behind, and equality ignores it.
+_TRACED: dict[int, tuple[weakref.ref[Records], Lineage]] = {}
+
+
+def trace(records: Records, lineage: Lineage) -> Records:
+    """``records`` with ``lineage`` noted beside it (its frames' data kept as they are now:
+    shallow copies, so that a write to a frame, copy-on-write, leaves them apart)."""
+    frames = {name: getattr(records, name).copy(deep=False) for name in TABLES}
+    key = id(records)
+    _TRACED[key] = (weakref.ref(records, lambda _: _TRACED.pop(key, None)),
+                    attrs.evolve(lineage, frames=frames))
+    return records
+
+
+def lineage(records: Records) -> Lineage | None:
+    """The lineage :func:`trace` noted for ``records``; None when there is none, or when a
+    table was changed since (a column replaced or written in place: its data are no longer
+    those traced), or a row's file is not known."""
+    found = _TRACED.get(id(records))
+    if found is None or found[0]() is not records:
+        return None
+    kept = found[1]
+    for name, frame in kept.frames.items():
+        now = getattr(records, name)
+        if _fingerprint(now) != _fingerprint(frame):
+            return None
+        if name != "roster" and len(kept.keys.get(name, ())) != len(now):
+            return None
+    return kept
+
+
+def _fingerprint(frame: pd.DataFrame) -> list[object]:
+    """Where ``frame``'s data lie: its shape, columns and each column's buffers (Arrow) or
+    array (NumPy). A write makes new buffers (copy-on-write), so a frame whose fingerprint is
+    that of a shallow copy made before holds the same values. Once per column and chunk."""
+    out: list[object] = [frame.shape, list(frame.columns), list(map(str, frame.dtypes))]
+    for name in frame.columns:
+        array = frame[name].array
+        if hasattr(array, "__arrow_array__"):
+            chunked = pa.chunked_array(pa.array(array))
+            out.append([(c.offset, len(c), *(b.address if b is not None else 0
+                                             for b in c.buffers())) for c in chunked.chunks])
+        else:
+            values = np.asarray(array)
+            out.append((values.__array_interface__["data"][0], values.shape, values.strides))
+    return out

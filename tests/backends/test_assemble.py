@@ -65,3 +65,23 @@ def test_chunks_merge_as_slices_in_member_order_only_when_that_is_the_sort() -> 
     shared = [table(["A", "B"]), ledger[1]]  # B's rows in both chunks
     assert by_blocks(shared, members, blocks, ["member_id"]) is None
     assert member_blocks([table(["C", "A"]), table(["B"])]) is None  # a chunk out of order
+
+
+def test_a_split_tables_order_is_noted_and_trusted_when_the_chunks_are_put_together() -> None:
+    """split marks a whole table found in order (so is every chunk's slice of it); assemble
+    compares only the tables not so marked."""
+    from points.backends.assemble import _sorted_by
+    from points.backends.split import _marked, known_sorted
+
+    keys = ["member_id", "date"]
+    rows = pa.table({"member_id": pa.array(["A", "A", "B"], pa.large_string()),
+                     "date": pa.array([1, 2, 1], pa.int64())})
+    marked = _marked(rows, "ledger")
+    assert known_sorted(marked, keys) and known_sorted(marked.slice(1), keys)
+    assert marked.to_pandas().equals(rows.to_pandas())  # (the mark is not a column)
+    backwards = rows.take([1, 0, 2])
+    assert not known_sorted(_marked(backwards, "ledger"), keys)
+    assert not known_sorted(_marked(rows, "issues"), keys)  # (not a table kept in order)
+    assert _sorted_by([marked, rows], keys) and not _sorted_by([marked, backwards], keys)
+    trusted = backwards.replace_schema_metadata(marked.schema.metadata)
+    assert _sorted_by([trusted], keys)  # what split noted is not compared again

@@ -3,7 +3,9 @@ the files that changed, and its records are those of a reading of every file."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import attrs
@@ -16,7 +18,7 @@ from openpyxl.cell.cell import MergedCell
 
 import points
 from conftest import EXAMPLE_FILES, assert_same_frame, examples
-from points.read import lastrun
+from points.read import lastrun, stamps
 from points.read.lastrun import entry_names
 
 ROSTER = next(i for i, p in enumerate(EXAMPLE_FILES) if "名册" in p.name)
@@ -48,8 +50,10 @@ def _edit(path: Path, row: int, column: int, value: object) -> None:
         book.save(path)
 
 
+@pytest.mark.parametrize("mapped", [True, False])  # (False: as on Windows)
 def test_a_rerun_reads_only_the_changed_file_and_gives_the_records_of_a_full_reading(
-        tmp_path: Path) -> None:
+        tmp_path: Path, mapped: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lastrun, "MAP", mapped)
     town, cache = _town(tmp_path), tmp_path / "缓存"
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
     base, delta = (cache / name for name in entry_names(None))
@@ -67,6 +71,48 @@ def test_a_rerun_reads_only_the_changed_file_and_gives_the_records_of_a_full_rea
     (town / sign_in[0].name).unlink()  # a file removed, another added (a copy under a new name)
     shutil.copy(sign_in[1], town / ("副本" + sign_in[1].name))
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+
+
+def _pad(path: Path, size: int) -> None:
+    """``path`` (a zip) made ``size`` bytes long by its comment."""
+    with zipfile.ZipFile(path, "a") as book:
+        book.comment = b" " * (size - path.stat().st_size + len(book.comment))
+
+
+def test_a_settled_file_is_not_hashed_again_unless_written_even_to_the_same_size_and_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stamps, "SETTLED_NS", 0)  # (a file settles at once)
+    hashed: list[str] = []
+    sha256 = stamps._sha256
+    monkeypatch.setattr(stamps, "_sha256", lambda path: hashed.append(path) or sha256(path))
+    town, cache = _town(tmp_path), tmp_path / "缓存"
+    sign_in = sorted(town.glob("*签到表.xlsx"))[0]
+    _pad(sign_in, sign_in.stat().st_size + 4000)
+    points.read_workbooks(town, cache=cache)
+    hashed.clear()
+    _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+    assert hashed == []  # nothing written since: nothing read to hash it
+    before = sign_in.stat()
+    _edit(sign_in, 5, 5, "请假")
+    _pad(sign_in, before.st_size)  # same size, inode and modification time: only the
+    os.utime(sign_in, ns=(before.st_atime_ns, before.st_mtime_ns))  # change time tells
+    after = sign_in.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino)
+    _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+    assert hashed == [str(sign_in)]
+
+
+def test_a_file_changed_just_before_a_run_is_hashed_by_the_next(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    hashed: list[str] = []
+    sha256 = stamps._sha256
+    monkeypatch.setattr(stamps, "_sha256", lambda path: hashed.append(path) or sha256(path))
+    town, cache = _town(tmp_path), tmp_path / "缓存"
+    points.read_workbooks(town, cache=cache)
+    points.read_workbooks(town, cache=cache)
+    assert len(hashed) == len(EXAMPLE_FILES)  # (written a moment ago: not settled)
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0])

@@ -293,7 +293,7 @@ def test_write_is_atomic(example: points.Assessment, tmp_path: Path,
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(xlsx, "rows_xml", boom)
+    monkeypatch.setattr(xlsx, "cached_rows", boom)
     with pytest.raises(RuntimeError):
         example.to_excel(path)
     assert path.read_bytes() == b"old"

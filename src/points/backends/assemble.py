@@ -35,7 +35,7 @@ from ..score import Calendar, MemberScores
 from ..score.checks import merge_groups
 from ..vocab.issues import ISSUE_COLUMNS, concat_issues
 from .partition import ORDER, member_order, order_runs
-from .split import FRAMES
+from .split import FRAMES, falls, known_sorted
 
 __all__ = ["Entry", "assemble", "same_dictionaries", "together"]
 
@@ -91,8 +91,12 @@ def member_blocks(members: list[pa.Table]) -> list[Block] | None:
     sizes = np.array([t.num_rows for t in members], dtype="int64")
     if not sizes.sum():
         return []
-    ids = pa.concat_tables(members).select(["member_id"]).to_pandas()
-    order = member_order(ids, ["member_id"])
+    column = pa.concat_tables(members).column("member_id")
+    if column.null_count == 0 and (pa.types.is_large_string(column.type)
+                                   or pa.types.is_string(column.type)):
+        order = pc.sort_indices(column).to_numpy()  # (stable, by code point, as pandas ranks)
+    else:
+        order = member_order(pa.table({"member_id": column}).to_pandas(), ["member_id"])
     chunk = np.repeat(np.arange(len(members)), sizes)[order]
     row = (np.arange(len(order)) - np.repeat(np.cumsum(sizes) - sizes, sizes))[order]
     starts = np.flatnonzero(np.r_[True, (chunk[1:] != chunk[:-1]) | (row[1:] != row[:-1] + 1)])
@@ -107,20 +111,17 @@ def member_blocks(members: list[pa.Table]) -> list[Block] | None:
 
 def _sorted_by(tables: list[pa.Table], keys: list[str]) -> bool:
     """Each of ``tables``' rows never go down by ``keys`` (a member, then at most one more
-    key), none of them missing: checked on all at once, the pairs across two tables left out."""
-    whole = pa.concat_tables(tables)
-    if any(whole.column(k).null_count for k in keys):
-        return False
-    if whole.num_rows < 2:
+    key), none of them missing: known for the tables found so when they were split
+    (:func:`.split.known_sorted`), checked on all the others at once, the pairs across two
+    tables left out."""
+    others = [t for t in tables if t.num_rows and not known_sorted(t, keys)]
+    if not others:
         return True
-    first, rest = whole.slice(0, whole.num_rows - 1), whole.slice(1)
-    down = pc.less(rest.column(keys[0]), first.column(keys[0]))
-    if len(keys) == 2:
-        same = pc.equal(rest.column(keys[0]), first.column(keys[0]))
-        down = pc.or_(down, pc.and_(same, pc.less(rest.column(keys[1]), first.column(keys[1]))))
-    falls = np.array(down.to_numpy(), dtype=bool)  # (a copy: written to below)
-    falls[np.cumsum([t.num_rows for t in tables])[:-1] - 1] = False  # (from one to the next)
-    return not falls.any()
+    down = falls(pa.concat_tables(others), keys)
+    if down is None:
+        return False
+    down[np.cumsum([t.num_rows for t in others])[:-1] - 1] = False  # (from one to the next)
+    return not down.any()
 
 
 def _first_row(column: pa.ChunkedArray, member: str) -> int:

@@ -50,10 +50,11 @@ from ..vocab.issues import ISSUE_COLUMNS, concat_issues, empty_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import atomic_write, ipc_bytes, prune, read_ipc
 from .assemble import Entry, assemble, same_dictionaries, together
-from .digest import CHUNK_BRANCHES, chunk_digests, chunks
+from .digest import CHUNK_BRANCHES, chunks
 from .groups import PREFIX, kept_keys, last_other
 from .groups import SUFFIX as _SUFFIX
-from .partition import RECORD_TABLES, combine_scores, record_parts, records_of, roster_rows, runs_by_weight
+from .memo import chunked
+from .partition import RECORD_TABLES, combine_scores, runs_by_weight
 from .split import FRAMES, UNCONVERTIBLE, Tables, entry_tables, split_entries
 
 __all__ = ["AHEAD", "PREFIX", "Ahead", "Entry", "entry_scores", "kept_keys", "read_entry",
@@ -235,18 +236,16 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     branches = int(records.roster["branch"].nunique())
     tell(progress, "score", 0, branches)
     common = common_key(records, ruleset, calendar)
-    rows = roster_rows(records)
     with ThreadPoolExecutor(_LOADERS) as pool:  # the last run's entries load meanwhile
         loads = _Loads(folder, common, pool)
-        in_chunk = record_parts(records, roster_chunk, rows)
+        cut = chunked(records, roster_chunk, n, folder, scoring_version())  # (.memo)
         keys = [f"{common[:_GROUP]}-" + hashlib.sha256(f"{common}\0{d}".encode()).hexdigest()
-                for d in chunk_digests(records, in_chunk, n)]  # grouped by ruleset, period, program
+                for d in cut.digests]  # grouped by ruleset, period, program
         loads.only(keys)  # (not a changed chunk's old entry)
         absent = [k for k, key in enumerate(keys) if key not in loads.keys]
-        bare = attrs.evolve(records, issues=empty_issues())  # added once, at the end
 
         def anew(chunk_list: list[int]) -> tuple[list[int], MemberScores]:
-            return chunk_list, score(records_of(bare, in_chunk, chunk_list))
+            return chunk_list, score(cut.records_of(chunk_list))  # (no record-level issues)
 
         some = 0 < len(absent) < n  # a re-run: the chunks not in the cache scored together
         # first, while the prefetch still unpacks entries; but a scorer that may fork waits
@@ -257,7 +256,8 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
     if some and not early:
         fresh = [anew(absent)]
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
-        scored = _score_all(records, score, in_parts, shares, folder, keys, in_chunk, rows)
+        scored = _score_all(records, score, in_parts, shares, folder, keys, cut.parts(),
+                            cut.rows())
         tell(progress, "score", branches, branches)
         return scored
     damaged = [k for k, entry in found.items() if entry is None]  # scored again, then kept

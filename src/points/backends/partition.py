@@ -38,13 +38,16 @@ def branch_names(records: Records) -> pd.Series:
     return records.roster["branch"].astype("string").fillna("").astype(object)
 
 
-def roster_rows(records: Records) -> dict[str, np.ndarray]:
+def roster_rows(records: Records, ids: pd.Index | None = None) -> dict[str, np.ndarray]:
     """Each record's member's roster row (-1: a member on no roster), table by table: the
-    first of each run of a member's records is looked up, all tables' in one call."""
+    first of each run of a member's records is looked up, all tables' in one call. ``ids``:
+    the roster's member ids as an index (unique), when one is kept for several lookups."""
     columns = [getattr(records, name)["member_id"] for name in RECORD_TABLES]
     heads = [np.flatnonzero(run_starts(column)) for column in columns]
-    found = positions(pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
-                                ignore_index=True), records.roster["member_id"])
+    looked = pd.concat([c.iloc[h] for c, h in zip(columns, heads, strict=True)],
+                       ignore_index=True)
+    found = (positions(looked, records.roster["member_id"]) if ids is None
+             else np.asarray(ids.get_indexer(looked), dtype="int64"))
     return {name: np.repeat(at, np.diff(np.r_[first, len(column)]))
             for name, column, first, at in zip(
                 RECORD_TABLES, columns, heads,
@@ -195,6 +198,8 @@ def in_order(frame: pd.DataFrame, order: np.ndarray, *, max_runs: int = MAX_RUNS
     consecutive rows (the partitions' members are numbered branch by branch, so combining
     moves whole branches), each Arrow column is made of zero-copy slices, one per run, instead
     of a copy of every value; NumPy columns are taken (the values are the same either way)."""
+    if not len(order):  # (a take of no rows still visits every Arrow chunk)
+        return frame.iloc[:0].reset_index(drop=True)
     runs = order_runs(order, max_runs)
     if runs is None:
         return frame.take(order).reset_index(drop=True)

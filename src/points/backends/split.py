@@ -16,11 +16,13 @@ run: Arrow takes rows from many chunks as fast as from a few.)
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..records import Records
 from ..score import MemberScores
@@ -28,8 +30,8 @@ from ..score.checks import merge_groups
 from ..vocab.frames import per_run
 from .partition import MAX_RUNS, ORDER, drop_merged
 
-__all__ = ["FRAMES", "UNCONVERTIBLE", "Tables", "arrow_table", "entry_tables", "plain_issues",
-           "split_entries"]
+__all__ = ["FRAMES", "UNCONVERTIBLE", "Tables", "arrow_table", "entry_tables", "falls",
+           "known_sorted", "plain_issues", "split_entries"]
 
 #: The frames of :class:`~points.score.MemberScores` an entry holds, one Arrow table each, in
 #: this order; then ``flag_rows`` and ``evidence_rows`` (each one frame) when there are any.
@@ -53,6 +55,45 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
                 ordered=bool(values.dtype.ordered))
             at = table.schema.get_field_index(str(column))
             table = table.set_column(at, table.schema.field(at).with_type(array.type), array)
+    return table
+
+
+#: The schema metadata of a table whose rows were found in order by its keys (the value: the
+#: keys), so that putting the chunks together (:mod:`.assemble`) does not compare them again.
+SORTED = b"points-sorted"
+
+
+def falls(table: pa.Table, keys: list[str]) -> np.ndarray | None:
+    """Where a row of ``table`` is below the row before by ``keys`` (a member, then at most
+    one more key), as a mask of the rows after the first; None when a key is missing."""
+    if any(table.column(k).null_count for k in keys):
+        return None
+    if table.num_rows < 2:
+        return np.zeros(0, dtype=bool)
+    first, rest = table.slice(0, table.num_rows - 1), table.slice(1)
+    down = pc.less(rest.column(keys[0]), first.column(keys[0]))
+    if len(keys) == 2:
+        same = pc.equal(rest.column(keys[0]), first.column(keys[0]))
+        down = pc.or_(down, pc.and_(same, pc.less(rest.column(keys[1]), first.column(keys[1]))))
+    return np.array(down.to_numpy(), dtype=bool)  # (a copy: the caller may write to it)
+
+
+def known_sorted(table: pa.Table, keys: list[str]) -> bool:
+    """``table`` was found in order by ``keys`` when it was split (:data:`SORTED`)."""
+    return (table.schema.metadata or {}).get(SORTED) == ",".join(keys).encode()
+
+
+def _marked(table: pa.Table, name: str) -> pa.Table:
+    """``table`` (a whole frame ``name`` of a run) with :data:`SORTED` when its rows are in
+    order by their keys (:data:`.partition.ORDER`): so is every chunk's part of it."""
+    keys = ORDER.get(name)
+    if keys is None or len(keys) > 2:
+        return table
+    with contextlib.suppress(pa.ArrowException):  # (keys Arrow cannot compare: not marked)
+        down = falls(table, keys)
+        if down is not None and not down.any():
+            return table.replace_schema_metadata(
+                {**(table.schema.metadata or {}), SORTED: ",".join(keys).encode()})
     return table
 
 
@@ -122,7 +163,7 @@ def split_entries(scores: MemberScores, records: Records, roster_chunk: np.ndarr
         if column not in frame.columns or (name == "issues" and frame[column].isna().any()):
             return None
     try:
-        tables = [arrow_table(frame) for _, frame in frames]
+        tables = [_marked(arrow_table(frame), name) for name, frame in frames]
     except UNCONVERTIBLE:
         return None  # a table Arrow cannot hold: nothing is kept
     out: dict[int, Tables] = {chunk: [] for chunk in chunks}

@@ -129,10 +129,9 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
                 members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(flags, evidence): every flag with its evidence, sorted by code order, branch, member;
     one row per member and code."""
-    order = {code: i for i, code in enumerate(FLAG_CODES)}
     ev = pd.concat(evidence, ignore_index=True) if evidence else _empty_evidence()
-    ev = ev.assign(date=ev["date"].astype("datetime64[us]"),
-                   _order=ev["code"].map(order).astype("int64"))
+    ev = ev.assign(date=ev["date"].astype("datetime64[us]"),  # (each code looked up once)
+                   _order=positions(ev["code"], list(FLAG_CODES)))
     ev = ev.iloc[_evidence_order(ev)][EVIDENCE_COLUMNS]
     # one row per record (a flag on periods may show one roster row for several periods)
     ev = ev.drop_duplicates(["member_id", "code", "source", "date"]).reset_index(drop=True)
@@ -154,7 +153,7 @@ def review_list(flags: list[pd.DataFrame], evidence: list[pd.DataFrame],
     escalation = out["code"] == "absence_escalation"
     action[escalation] = np.where(out.loc[escalation, "level"] == 2, "限期改正", "批评教育")
     out["action"] = action
-    out["_order"] = out["code"].map(order).astype("int64")
+    out["_order"] = positions(out["code"], list(FLAG_CODES))
     out = sort_frame(out, ["_order", "branch", "member_id"])
     return out[FLAG_COLUMNS].reset_index(drop=True), ev
 

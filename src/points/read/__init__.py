@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ..vocab.forking import can_fork as _fork
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
-from . import lastrun
+from . import lastrun, stamps
 from .arrays import no_gc
 from .cache import KEEP_BYTES, Content, lookup, scan_and_store
 from .files import collect_inputs
@@ -145,9 +145,10 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
                           + (f"：{found}" if found else ""))
     folder = cache_folder(cache)
     files = list(inputs.files)
+    looked = None if folder is None else stamps.looked(files)  # (before any file is hashed)
     with no_gc():
-        again = None if folder is None else _read_again(folder, files, inputs.skipped, year,
-                                                        workers, progress)
+        again = None if folder is None or looked is None else _read_again(folder, files, inputs.skipped, year,
+                                                                        workers, progress, looked)
         if again is not None:
             return again
         scans = _scan_all(files, year, workers, folder, progress)
@@ -155,9 +156,10 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
         records = Records.from_frames(roster=roster, **tables, issues=concat_issues(
             [*issues, _skipped(inputs.skipped)]))
         records = attrs.evolve(records, files=tuple((s.path, s.sha256) for s in scans))
-        if folder is not None:
-            lastrun.store(folder, year, records, keys, lastrun.read_files(scans))
-    return records
+        read = lastrun.read_files(scans)
+        if folder is not None and looked is not None:
+            lastrun.store(folder, year, records, keys, read, looked)
+    return lastrun.traced(records, year, read, keys)
 
 
 def _assemble(scans: list[FileScan], roster: pd.DataFrame | None) -> tuple[
@@ -188,17 +190,15 @@ def _after(progress: Progress | None, before: int, total: int) -> Progress | Non
 
 
 def _read_again(folder: Path, files: list[str], skipped: tuple[tuple[str, str], ...],
-                year: int | None, workers: int | None, progress: Progress | None
-                ) -> Records | None:
+                year: int | None, workers: int | None, progress: Progress | None,
+                looked: stamps.Looked) -> Records | None:
     """The records of ``files`` from the folder's last run, only the files changed since
     read again (:mod:`.lastrun`); None when the last run cannot serve (then every file is
     read, from the scan cache where it can)."""
-    with ThreadPoolExecutor(1) as loader:  # the entry unpacked while the files are hashed
-        kept = loader.submit(lastrun.load, folder, year)  # (both let go of the interpreter)
-        now = lastrun.digests(files)
-    last = kept.result()
+    last = lastrun.load(folder, year)  # (mapped, not unpacked)
     if last is None:
         return None
+    now = stamps.digests(files, last.settled(), looked)
     todo = lastrun.changed(last, now)
     if todo is None:
         return None
@@ -210,5 +210,6 @@ def _read_again(folder: Path, files: list[str], skipped: tuple[tuple[str, str], 
     if any(scan.parts["roster"] for scan in scans):
         return None  # a file gained roster rows: every record is matched again
     roster, tables, keys, issues = _assemble(scans, last.roster())
-    fresh = Records.from_frames(roster=roster, **tables, issues=concat_issues(issues))
-    return lastrun.update(folder, year, last, now, fresh, keys, todo, _skipped(skipped))
+    fresh = attrs.evolve(Records.from_frames(  # (the kept roster was checked when kept)
+        roster=roster.iloc[:0], **tables, issues=concat_issues(issues)), roster=roster)
+    return lastrun.update(folder, year, last, now, fresh, keys, todo, _skipped(skipped), looked)

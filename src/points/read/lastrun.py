@@ -8,22 +8,28 @@ segments (attendance: the matrix cells, then the list rows), the segment. In eve
 rows of a file lie in one run per segment and the keys never go down: that is how the middle
 of reading assembles them (:mod:`.tables`), and how :func:`update` keeps them.
 
-The next run hashes its files (:func:`digests`). When no file with roster rows changed, came
-or went (:func:`changed`; else every record must be matched again and every file is read),
-only the changed and new files are read, their records assembled against the kept roster,
-and :func:`update` places them among the kept rows: each file's rows come from the run that
-read it last — the base, the *delta* entry (the rows of the files changed since the base) or
-this run. The records are the same, row for row, as a reading of every file
-(``tests/read/test_lastrun.py`` holds it to that). The delta is written instead of the base,
-so a re-run writes only the changed files' rows; once it holds more than :data:`DELTA_SHARE`
-of the rows, the whole records become the new base.
+The next run hashes its files (:func:`.stamps.digests`; a file whose size, times and inode are those
+the last run saw, long settled then, keeps the SHA-256 it had, unread). When no file with
+roster rows changed, came or went (:func:`changed`; else every record must be matched again
+and every file is read), only the changed and new files are read, their records assembled
+against the kept roster, and :func:`update` places them among the kept rows: each file's rows
+come from the run that read it last — the base, the *delta* entry (the rows of the files
+changed since the base) or this run. The records are the same, row for row, as a reading of
+every file (``tests/read/test_lastrun.py`` holds it to that). The delta is written instead
+of the base, so a re-run writes only the changed files' rows; once it holds more than
+:data:`DELTA_SHARE` of the rows, the whole records become the new base.
 
 Entries are keyed by the reader's version (:func:`.cache.reader_version`) and the year given
-for dates without one. Each is one file: a JSON header (the files, their SHA-256, which hold
-roster rows) and one LZ4-compressed Arrow IPC file per table; a delta names the base it
-completes. A damaged or foreign entry is no entry. Nothing is kept when a file's data issues
-could not be told by the file's name (two files with one name, or a name with ``!``, which
-addresses use as separator): the next run simply reads every file, from the scan cache.
+for dates without one. Each is one file: a JSON header (the files, their SHA-256 and stamps,
+which hold roster rows) and one uncompressed Arrow IPC file per table, which a re-run maps
+rather than reads (the records' columns are the entry's pages: nothing unpacked into fresh
+memory; the price is disk, ~150 bytes per attendance record); a delta names the base it
+completes. An entry is replaced by renaming a new file over it, never rewritten in place, so
+a mapped one stays whole while a run uses it (on Windows, where a mapped file cannot be
+replaced, entries are read instead: :data:`MAP`). A damaged or foreign entry is no entry.
+Nothing is kept when a file's data issues could not be told by the file's name (two files
+with one name, or a name with ``!``, which addresses use as separator): the next run simply
+reads every file, from the scan cache.
 """
 
 from __future__ import annotations
@@ -31,29 +37,37 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import struct
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..records import TABLES, Records
+from ..records import TABLES, Lineage, Records, trace
 from ..vocab.issues import concat_issues
 from ..vocab.store import atomic_file, read_ipc, write_ipc
 from ..vocab.text import readable_path
+from . import stamps
 from .cache import reader_version
 from .merge import FILE_KEY, SEGMENT
 from .scan import FileScan
+from .stamps import Looked, Stamp
 
-__all__ = ["DELTA_SHARE", "PREFIX", "LastRun", "changed", "digests", "entry_names", "load", "read_files",
-           "store", "update"]
+__all__ = ["DELTA_SHARE", "PREFIX", "LastRun", "changed", "entry_names", "load", "read_files",
+           "store", "traced", "update"]
 
 #: The entry format; bump when the layout changes.
-FORMAT = 1
+FORMAT = 2
+#: Entries are memory-mapped, not read. Not on Windows: there a mapped file cannot be
+#: replaced, and a re-run replaces the entries it has just loaded.
+MAP = os.name != "nt"
+#: Where each table of an entry starts: a multiple of this many bytes (Arrow's alignment).
+_ALIGN = 64
 #: A delta holding more than this share of all rows is folded into a new base.
 DELTA_SHARE = 0.25
 #: How the entries' names begin.
@@ -94,23 +108,20 @@ class LastRun:
         """The kept roster."""
         return self.base.tables["roster"].to_pandas()
 
+    def settled(self) -> dict[str, tuple[Stamp, str]]:
+        """The stamp and SHA-256 of each of the last run's files that had settled when it
+        looked at them (see :func:`digests`)."""
+        header = (self.delta or self.base).header
+        at, seen = header.get("looked", (0, {}))
+        shas = dict(self.files)
+        return {path: (tuple(stamp), shas[path]) for path, stamp in seen.items()
+                if stamp and path in shas and max(stamp[1], stamp[2]) < at - stamps.SETTLED_NS}
+
 
 def entry_names(year: int | None) -> tuple[str, str]:
     """The file names of the base and the delta entry for this reader and ``year``."""
     key = hashlib.sha256(f"{PREFIX}{FORMAT}\0{reader_version()}\0{year}".encode()).hexdigest()
     return f"{PREFIX}{key}.arrow", f"{PREFIX}{key}-delta.arrow"
-
-
-def digests(files: list[str]) -> dict[str, str | None]:
-    """The SHA-256 of each file's content (None for a file that cannot be read: it is read
-    again, and the reading says why)."""
-    out: dict[str, str | None] = {}
-    for path in files:
-        try:
-            out[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            out[path] = None
-    return out
 
 
 def changed(last: LastRun, now: dict[str, str | None]) -> list[str] | None:
@@ -130,6 +141,17 @@ def _told_apart(files: list[str]) -> bool:
     ``!`` in one."""
     names = [readable_path(Path(path).name) for path in files]
     return len(set(names)) == len(names) and not any("!" in name for name in names)
+
+
+def traced(records: Records, year: int | None, read: list[File],
+           keys: dict[str, np.ndarray]) -> Records:
+    """``records`` with their :class:`~points.records.Lineage` noted (each record table's
+    rows' file, from ``keys``; the files ``read`` that hold roster rows): the score cache
+    hashes again only the chunks of members whose files changed (:mod:`points.backends.memo`)."""
+    return trace(records, Lineage(
+        origin=f"{reader_version()}\0{year}",
+        roster_files=frozenset(path for path, _, roster in read if roster),
+        keys={name: (k % SEGMENT).astype("int32") for name, k in keys.items()}))
 
 
 def read_files(scans: list[FileScan]) -> list[File]:
@@ -161,15 +183,35 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     return table.drop_columns([FILE_KEY]).to_pandas()
 
 
+class _Relative:
+    """A file to write through whose positions count from where the writing began (an
+    Arrow IPC file's offsets count from its own start)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.start, self.closed = out, out.tell(), False
+
+    def write(self, data: bytes) -> int:
+        return self.out.write(data)
+
+    def tell(self) -> int:
+        return self.out.tell() - self.start
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def close(self) -> None:
+        self.closed = True  # (the entry's file stays open for the next table)
+
+
 def _write(path: Path, header: dict[str, Any], tables: dict[str, pa.Table]) -> None:
-    """One entry: each table an Arrow IPC file (the columns compressed side by side), then the
-    JSON header with where each table ends, then the header's length."""
+    """One entry: each table an uncompressed Arrow IPC file starting on a :data:`_ALIGN`
+    boundary (so that reading maps it, nothing unpacked), written straight from the tables'
+    memory; then the JSON header with where each table ends, then the header's length."""
     ends: dict[str, int] = {}
     with contextlib.suppress(OSError), atomic_file(path) as out:  # unwritable: nothing kept
         for name, table in tables.items():
-            sink = pa.BufferOutputStream()  # (a file's offsets count from its own start)
-            write_ipc(sink, table, threads=True)
-            out.write(memoryview(sink.getvalue()))
+            out.write(bytes(-out.tell() % _ALIGN))
+            write_ipc(pa.PythonFile(_Relative(out), mode="w"), table, compress=False)
             ends[name] = out.tell()
         head = json.dumps({**header, "format": FORMAT, "reader": reader_version(),
                            "tables": ends}).encode()  # ASCII: a name's surrogates as \udcXX
@@ -177,19 +219,19 @@ def _write(path: Path, header: dict[str, Any], tables: dict[str, pa.Table]) -> N
 
 
 def _read(path: Path, year: int | None) -> _Entry | None:
+    """The entry at ``path``, memory-mapped where :data:`MAP` (its tables are the file's
+    pages), or None."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
+        data = pa.memory_map(str(path)).read_buffer() if MAP else pa.py_buffer(path.read_bytes())
         size, = _HEADER.unpack_from(data, len(data) - _HEADER.size)
-        header = json.loads(data[len(data) - _HEADER.size - size:len(data) - _HEADER.size])
+        header = json.loads(data.slice(len(data) - _HEADER.size - size, size).to_pybytes())
         if (header["format"], header["reader"], header["year"]) != (FORMAT, reader_version(),
                                                                      year):
             return None
-        buffer, at, tables = pa.py_buffer(data), 0, {}
+        at, tables = 0, {}
         for name, end in header["tables"].items():
-            tables[name] = read_ipc(buffer.slice(at, end - at))
+            at += -at % _ALIGN
+            tables[name] = read_ipc(data.slice(at, end - at))
             at = end
         return _Entry(header, tables)
     except Exception:  # any damage means "no entry"
@@ -197,9 +239,10 @@ def _read(path: Path, year: int | None) -> _Entry | None:
 
 
 def store(folder: Path, year: int | None, records: Records, keys: dict[str, np.ndarray],
-          read: list[File]) -> None:
-    """Keep ``records`` (read from the files ``read``; ``keys``: the file key of each row of
-    each record table) as the folder's base entry for ``year`` (its delta goes). Nothing is
+          read: list[File], now: Looked) -> None:
+    """Keep ``records`` (read from the files ``read``, looked at ``now``; ``keys``: the file
+    key of each row of each record table) as the folder's base entry for ``year`` (its delta
+    goes). Nothing is
     kept when the data issues of a file cannot be told by its name."""
     base, delta = (folder / name for name in entry_names(year))
     files = [path for path, _, _ in read]
@@ -210,8 +253,8 @@ def store(folder: Path, year: int | None, records: Records, keys: dict[str, np.n
     tables = {"roster": _arrow(records.roster, None),
               **{t: _arrow(getattr(records, t), keys.get(t, empty)) for t in _KEYED[:-1]},
               "issues": _arrow(records.issues, issue_keys)}
-    _write(base, {"year": year, "token": uuid.uuid4().hex, "files": [list(f) for f in read]},
-           tables)
+    _write(base, {"year": year, "token": uuid.uuid4().hex, "files": [list(f) for f in read],
+                  "looked": now}, tables)
     with contextlib.suppress(OSError):  # (a delta of another base is never used)
         delta.unlink(missing_ok=True)
 
@@ -289,7 +332,7 @@ def _numbers(paths: list[str], order: dict[str, int], keep: set[str]) -> np.ndar
 
 def update(folder: Path, year: int | None, last: LastRun, now: dict[str, str | None],
            fresh: Records, fresh_keys: dict[str, np.ndarray], todo: list[str],
-           skipped: pd.DataFrame) -> Records | None:
+           skipped: pd.DataFrame, looked_now: Looked) -> Records | None:
     """The records of every file of ``now`` (path → SHA-256, in order): each file's rows from
     the base, the delta or ``fresh`` (the records of ``todo``, the files read again, numbered
     in that order), in its place; the data issues likewise, with ``skipped`` (the files not
@@ -322,10 +365,10 @@ def update(folder: Path, year: int | None, last: LastRun, now: dict[str, str | N
         return None
     if sum(map(len, delta.values())) > DELTA_SHARE * sum(map(len, tables.values())):
         store(folder, year, records, {n: t[FILE_KEY].to_numpy() for n, t in tables.items()},
-              files)
+              files, looked_now)
     else:
         delta["issues"] = _arrow(records.issues, issue_keys)
         _write(folder / entry_names(year)[1],
                {"year": year, "base": last.base.header["token"], "files": [list(f) for f in files],
-                "changed": sorted((current & in_delta) | again)}, delta)
-    return records
+                "changed": sorted((current & in_delta) | again), "looked": looked_now}, delta)
+    return traced(records, year, files, {n: t[FILE_KEY].to_numpy() for n, t in tables.items()})

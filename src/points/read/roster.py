@@ -7,8 +7,6 @@ issues, never guesses.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -17,7 +15,7 @@ from .dates import parse_dates
 from .merge import Merger, concat_parts
 from .scan import DATED
 
-__all__ = ["build_roster", "resolve_people"]
+__all__ = ["build_roster", "named_branches", "resolve_people"]
 
 ROSTER_COLUMNS = ["member_id", "name", "branch", "category", "joined", "left", "admitted",
                   "confirmed", "source"]
@@ -71,18 +69,28 @@ def _member_ids(m: Merger, out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def named_branches(hints: list[str], branches: list[str]) -> list[str]:
+    """For each hint (a sheet's title, sheet name and file name): the branch it names, ""
+    for none; where several are named, the one that begins first, and of those the longest.
+    Each hint's places are looked up among the names by their lengths (a name table, not one
+    pattern of thousands of names to compile: a re-run looks at a few sheets only)."""
+    names = set(branches)
+    lengths = sorted({len(b) for b in names if b}, reverse=True)
+    return [next((hint[i:i + n] for i in range(len(hint)) for n in lengths
+                  if n <= len(hint) - i and hint[i:i + n] in names), "") for hint in hints]
+
+
 def _branches(m: Merger, roster: pd.DataFrame, raw: dict[str, np.ndarray]) -> np.ndarray:
     """The branch of each person row (an object array of texts): its 支部 cell, or for sheets
     without that column the roster branch named in the sheet's title, sheet name or file
-    name."""
+    name (:func:`named_branches`, once per such sheet)."""
     branch = raw["branch"]
-    branches = sorted((b for b in roster["branch"].dropna().unique().tolist() if b),
-                      key=lambda b: (-len(b), b))
     guess = raw["guess"].astype(bool)
-    if branches and guess.any():
-        pattern = re.compile("|".join(re.escape(b) for b in branches))
-        found = [pattern.search(hint) for hint in m.hints]  # once per sheet
-        per_sheet = np.array([f.group(0) if f else "" for f in found], dtype=object)
+    if guess.any():
+        sheets = np.unique(raw["sheet"][guess])
+        per_sheet = np.full(len(m.hints), "", dtype=object)
+        per_sheet[sheets] = named_branches([m.hints[k] for k in sheets.tolist()],
+                                           roster["branch"].dropna().unique().tolist())
         branch = np.where(guess, per_sheet[raw["sheet"]], branch)
     return branch
 
@@ -97,7 +105,12 @@ def _matches(names: np.ndarray, branch: np.ndarray, roster: pd.DataFrame
     members it may be (same name, and same branch when it has one) and, where exactly one,
     that member's roster row (-1 otherwise). Names and branches are numbered once over the
     roster and the rows together, and the roster's names and (name, branch) pairs counted:
-    no join of rows with members."""
+    no join of rows with members. For a few rows (a re-run's changed files against a
+    city's roster) only the members bearing one of their names take part."""
+    keep = np.arange(len(roster))
+    if len(names) * 8 < len(roster):  # (else looking the names up costs more than it saves)
+        keep = np.flatnonzero(roster["name"].isin(pd.unique(names)).to_numpy(dtype=bool))
+        roster = roster.iloc[keep]
     n = len(roster)
     name, _ = pd.factorize(np.concatenate([roster["name"].to_numpy(dtype=object), names]))
     home = roster["branch"].fillna("").to_numpy(dtype=object)
@@ -116,6 +129,8 @@ def _matches(names: np.ndarray, branch: np.ndarray, roster: pd.DataFrame
         hit = unique[at] == key[rows]
         count[rows] = np.where(hit, counts[at], 0)
         member[rows] = np.where(hit & (counts[at] == 1), first[at], -1)
+    found = member >= 0
+    member[found] = keep[member[found]]  # (a row of the whole roster)
     return count, member
 
 

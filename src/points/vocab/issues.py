@@ -7,10 +7,11 @@ concerns when known. :data:`ISSUE_CODES` lists every code with its Chinese label
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .codes import ISSUE_CODES
-from .frames import empty_table, sort_frame
+from .frames import empty_table, lexsort, sort_keys
 
 __all__ = ["ISSUE_COLUMNS", "concat_issues", "empty_issues", "make_issues"]
 
@@ -45,10 +46,33 @@ def make_issues(
 
 
 def concat_issues(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate issue tables into one, sorted by source, code, member, message."""
+    """Concatenate issue tables into one, sorted by source, code, member, message, without
+    repeated rows: as ``sort_frame`` then ``drop_duplicates``, but the code, member and message
+    are ranked (and rows compared) only among the rows that share an address — most rows
+    have one of their own."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_issues()
     out = pd.concat(frames, ignore_index=True)[ISSUE_COLUMNS]
-    out = sort_frame(out, ["source", "code", "member_id", "message"])
-    return out.drop_duplicates().reset_index(drop=True)
+    if len(out) < 2:
+        return out.reset_index(drop=True)
+    by_source = sort_keys(out, ["source"])  # (least significant first)
+    order = lexsort(by_source)
+    same = np.ones(len(out) - 1, dtype=bool)
+    for key in by_source:
+        ranked = key[order]
+        same &= ranked[1:] == ranked[:-1]
+    if not same.any():  # every address once: no more keys, no duplicates
+        return out.iloc[order].reset_index(drop=True)
+    tied = np.zeros(len(out), dtype=bool)
+    tied[order[1:][same]] = tied[order[:-1][same]] = True
+    rows = np.flatnonzero(tied)
+    rest = []
+    for key in sort_keys(out.iloc[rows], ["code", "member_id", "message"]):
+        whole = np.zeros(len(out), dtype=key.dtype)
+        whole[rows] = key
+        rest.append(whole)
+    repeated = np.zeros(len(out), dtype=bool)  # (a row twice has one address)
+    repeated[rows] = out.iloc[rows].duplicated().to_numpy()
+    order = lexsort([*rest, *by_source])
+    return out.iloc[order[~repeated[order]]].reset_index(drop=True)

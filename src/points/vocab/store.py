@@ -31,9 +31,9 @@ CACHE_NAME = "积分缓存"
 #: The marker file of a cache folder and its first line (https://bford.info/cachedir/).
 TAG_NAME = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-_TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：每个表格文件读过一次的结果（按文件内容保存）和各组支部的"
-             "计分结果（按记录、规则和统计期保存），下次只重算改过的部分。可以随时整个删除，"
-             "下次运行会重新生成。\n")
+_TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：上次运行读出的记录、每个表格文件读过一次的结果（按文件"
+             "内容保存）、各组支部的计分结果（按记录、规则和统计期保存）和复核工作簿的各段表格，"
+             "下次只重算改过的部分。可以随时整个删除，下次运行会重新生成。\n")
 # LZ4 makes entries several times smaller (cell addresses repeat) and still loads fast;
 # Arrow's threads cost more than they save on entries this small.
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)

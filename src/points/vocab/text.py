@@ -55,6 +55,12 @@ def readable_path(path: str) -> str:
     file name) that is not UTF-8 (Python keeps its bytes as lone surrogates) is read as
     GB18030, the encoding of Chinese Windows; bytes that are not GB18030 either become
     ``\ufffd``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # (surrogates: a part to read as GB18030)
+        pass
+    else:
+        return path
     return _NOT_UTF8.sub(lambda m: m.group().encode("utf-8", "surrogateescape")
                          .decode("gb18030", "replace"), path)
 

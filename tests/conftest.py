@@ -107,13 +107,14 @@ def together(parts: Mapping[str, points.Records]) -> points.Records:
     branches get its key and ``/`` before them (``"six/M1"``, ``"six/一支部"``: every case a
     branch of its own) and keep their sources (``签到!A1`` as :func:`build` numbered them), so
     a member's flags, evidence and points read as for the part alone. For cases whose results
-    depend on the member's own records and branch only (not on the year or the whole town)."""
+    depend on the member's own records and branch only (not on the year or the whole town:
+    ranks over everyone differ), each member in a branch (one without stays without)."""
     tables = {}
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals"):
         frames = []
         for key, records in parts.items():
             frame = getattr(records, table)
-            tagged = {c: (key + "/" + frame[c]).where(frame[c] != "", frame[c])
+            tagged = {c: (key + "/" + frame[c]).where(frame[c].fillna("") != "", frame[c])
                       for c in ("member_id", "branch") if c in frame.columns}
             frames.append(frame.assign(**tagged))
         tables[table] = pd.concat(frames, ignore_index=True)

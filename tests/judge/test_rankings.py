@@ -1,6 +1,12 @@
 """Rankings, grades with the 优秀 quota, the low-grade share, probation and candidate bands,
 and the candidates' merit list. Totals are built with the ``flat`` test ruleset, where a total
-is simply the sum of 十分 (10) and 一分 (1) bonus records."""
+is simply the sum of 十分 (10) and 一分 (1) bonus records.
+
+Cases judged within their branch only (grades and the quota, the low-grade share, bands) are
+scenarios of their own branch, assessed together once for the module (:func:`year`,
+:func:`conftest.together`: the key and ``/`` before every member id and branch); each reads as
+assessed alone (checked when they were merged: flags, evidence, totals, ledger and rankings
+but the ranks over everyone). Cases about ranks over everyone and the merit list are alone."""
 
 from __future__ import annotations
 
@@ -8,13 +14,14 @@ import pandas as pd
 import pytest
 
 import points
-from conftest import FLAT_RULES, build
+from conftest import FLAT_RULES, build, together
 
 FLAT = points.load_ruleset(FLAT_RULES)
 
+People = list[tuple[str, str, str, float]]
 
-def scored(people: list[tuple[str, str, str, float]], negatives: list[tuple] = (),
-           as_of: str | None = None) -> points.Assessment:
+
+def _records(people: People, negatives: list[tuple] = ()) -> points.Records:
     """people: (id, branch, category, total)."""
     bonuses: list[tuple] = []
     for member_id, _, _, amount in people:
@@ -22,15 +29,41 @@ def scored(people: list[tuple[str, str, str, float]], negatives: list[tuple] = (
         bonuses += [(member_id, f"2024-03-{d + 1:02d}", "十分") for d in range(tens)]
         bonuses += [(member_id, f"2024-04-{d + 1:02d}", "一分") for d in range(ones)]
     members = [(m, f"姓名{m}", branch, category) for m, branch, category, _ in people]
-    records = build(members, bonuses=bonuses, negatives=list(negatives))
+    return build(members, bonuses=bonuses, negatives=list(negatives))
+
+
+def scored(people: People, negatives: list[tuple] = (),
+           as_of: str | None = None) -> points.Assessment:
+    """people: (id, branch, category, total)."""
+    records = _records(people, negatives)
     if as_of:
         return points.assess(records, FLAT, as_of=as_of)
     return points.assess(records, FLAT, year=2024)
 
 
-def column(result: points.Assessment, name: str) -> dict[str, object]:
+#: scenario key → its people, for :func:`year`
+SCENARIOS: dict[str, People] = {}
+
+
+def scenario(key: str, people: People) -> str:
+    """Register a scenario for :func:`year`; returns ``key + "/"``, its member ids' prefix."""
+    SCENARIOS[key] = people
+    return key + "/"
+
+
+@pytest.fixture(scope="module")
+def year() -> points.Assessment:
+    """Every scenario of :data:`SCENARIOS` in one assessment of 2024 (never change it)."""
+    return points.assess(together({k: _records(p) for k, p in SCENARIOS.items()}), FLAT,
+                         year=2024)
+
+
+def column(result: points.Assessment, name: str, case: str = "") -> dict[str, object]:
+    """``name`` of the rankings by member id; with ``case`` (a scenario's prefix) only that
+    scenario's members, by their ids without it."""
     ranked = result.rankings.set_index("member_id")[name]
-    return {k: (None if pd.isna(v) else v) for k, v in ranked.items()}
+    return {k.removeprefix(case): (None if pd.isna(v) else v) for k, v in ranked.items()
+            if k.startswith(case)}
 
 
 def codes(result: points.Assessment, member: str) -> set[str]:
@@ -47,89 +80,111 @@ def test_competition_ranking_within_branch_category_and_overall() -> None:
     assert list(result.rankings["member_id"]) == ["D", "A", "B", "C", "E"]
 
 
-def test_candidates_are_ranked_apart() -> None:
-    result = scored([("A", "一支部", "在职党员", 50), ("K", "一支部", "发展对象", 75),
-                     ("L", "一支部", "发展对象", 60)])
-    assert column(result, "branch_rank") == {"A": 1, "K": 1, "L": 2}
-    assert column(result, "grade") == {"A": "不合格", "K": None, "L": None}
-    assert column(result, "candidate_band") == {"A": None, "K": "优先发展", "L": "一般"}
-    assert "grade_unqualified" not in codes(result, "L")
+APART = scenario("apart", [("A", "一支部", "在职党员", 50), ("K", "一支部", "发展对象", 75),
+                           ("L", "一支部", "发展对象", 60)])
 
 
-def six(totals: list[float]) -> list[tuple[str, str, str, float]]:
+def test_candidates_are_ranked_apart(year: points.Assessment) -> None:
+    assert column(year, "branch_rank", APART) == {"A": 1, "K": 1, "L": 2}
+    assert column(year, "grade", APART) == {"A": "不合格", "K": None, "L": None}
+    assert column(year, "candidate_band", APART) == {"A": None, "K": "优先发展", "L": "一般"}
+    assert "grade_unqualified" not in codes(year, APART + "L")
+
+
+def six(totals: list[float]) -> People:
     return [(f"M{i}", "一支部", "在职党员", t) for i, t in enumerate(totals, 1)]
 
 
-def test_quota_keeps_the_highest_and_demotes_the_rest() -> None:
-    # six members: quota ⌊6/3⌋ = 2
-    result = scored(six([98, 95, 91, 80, 75, 72]))
-    assert column(result, "grade") == {"M1": "优秀", "M2": "优秀", "M3": "合格", "M4": "合格",
-                                       "M5": "合格", "M6": "合格"}
-    assert column(result, "quota")["M3"] == "demoted"
-    assert codes(result, "M3") == {"quota_demoted"}
-    assert column(result, "grade_by_total")["M3"] == "优秀"
+KEEPS = scenario("keeps", six([98, 95, 91, 80, 75, 72]))  # six members: quota ⌊6/3⌋ = 2
 
 
-def test_an_edge_tie_that_does_not_fit_keeps_none_of_the_tied() -> None:
-    result = scored(six([98, 93, 93, 91, 75, 72]))
-    assert column(result, "grade")["M1"] == "优秀"
-    assert {m: column(result, "quota")[m] for m in ("M2", "M3", "M4")} == {
+def test_quota_keeps_the_highest_and_demotes_the_rest(year: points.Assessment) -> None:
+    assert column(year, "grade", KEEPS) == {"M1": "优秀", "M2": "优秀", "M3": "合格", "M4": "合格",
+                                            "M5": "合格", "M6": "合格"}
+    assert column(year, "quota", KEEPS)["M3"] == "demoted"
+    assert codes(year, KEEPS + "M3") == {"quota_demoted"}
+    assert column(year, "grade_by_total", KEEPS)["M3"] == "优秀"
+
+
+EDGE = scenario("edge", six([98, 93, 93, 91, 75, 72]))
+
+
+def test_an_edge_tie_that_does_not_fit_keeps_none_of_the_tied(year: points.Assessment) -> None:
+    assert column(year, "grade", EDGE)["M1"] == "优秀"
+    assert {m: column(year, "quota", EDGE)[m] for m in ("M2", "M3", "M4")} == {
         "M2": "tie", "M3": "tie", "M4": "demoted"}
-    assert codes(result, "M2") == {"quota_tie"} and codes(result, "M4") == {"quota_demoted"}
-    flag = result.flags[result.flags["code"] == "quota_tie"].iloc[0]
+    assert codes(year, EDGE + "M2") == {"quota_tie"} and codes(year, EDGE + "M4") == {
+        "quota_demoted"}
+    flags = year.flags[year.flags["member_id"].str.startswith(EDGE)]
+    flag = flags[flags["code"] == "quota_tie"].iloc[0]
     assert flag["action"] == "支部研究确定" and "名册!A3" in flag["evidence"]
 
 
-def test_a_tie_that_fits_keeps_the_grade() -> None:
-    result = scored(six([93, 93, 91, 80, 75, 72]))
-    assert column(result, "grade")["M1"] == "优秀" and column(result, "grade")["M2"] == "优秀"
-    assert column(result, "quota")["M3"] == "demoted"
+FITS = scenario("fits", six([93, 93, 91, 80, 75, 72]))
 
 
-def test_quota_zero_in_a_tiny_branch() -> None:
-    result = scored([("A", "小支部", "在职党员", 95), ("B", "小支部", "在职党员", 92)])
-    assert column(result, "grade") == {"A": "合格", "B": "合格"}
-    assert codes(result, "A") == {"quota_demoted"}
+def test_a_tie_that_fits_keeps_the_grade(year: points.Assessment) -> None:
+    assert column(year, "grade", FITS)["M1"] == "优秀" and column(year, "grade", FITS)["M2"] == "优秀"
+    assert column(year, "quota", FITS)["M3"] == "demoted"
 
 
-def test_the_quota_counts_members_not_candidates() -> None:
-    people = [*six([95, 80, 80, 80, 80, 80])[:3],
-              ("K1", "一支部", "发展对象", 79), ("K2", "一支部", "发展对象", 79),
-              ("K3", "一支部", "发展对象", 79)]
-    result = scored(people)  # 3 members: quota 1
-    assert column(result, "grade")["M1"] == "优秀"
+TINY = scenario("tiny", [("A", "小支部", "在职党员", 95), ("B", "小支部", "在职党员", 92)])
 
 
-def test_quota_never_lowers_anyone_below_the_next_grade() -> None:
-    result = scored(six([99, 98, 97, 96, 95, 94]))
-    grades = column(result, "grade")
+def test_quota_zero_in_a_tiny_branch(year: points.Assessment) -> None:
+    assert column(year, "grade", TINY) == {"A": "合格", "B": "合格"}
+    assert codes(year, TINY + "A") == {"quota_demoted"}
+
+
+COUNTED = scenario("counted", [*six([95, 80, 80, 80, 80, 80])[:3],  # 3 members: quota 1
+                               ("K1", "一支部", "发展对象", 79), ("K2", "一支部", "发展对象", 79),
+                               ("K3", "一支部", "发展对象", 79)])
+
+
+def test_the_quota_counts_members_not_candidates(year: points.Assessment) -> None:
+    assert column(year, "grade", COUNTED)["M1"] == "优秀"
+
+
+HIGH = scenario("high", six([99, 98, 97, 96, 95, 94]))
+
+
+def test_quota_never_lowers_anyone_below_the_next_grade(year: points.Assessment) -> None:
+    grades = column(year, "grade", HIGH)
     assert sorted(grades.values()) == sorted(["优秀", "优秀", "合格", "合格", "合格", "合格"])
 
 
-def test_too_few_low_grades_flags_the_lowest_without_regrading() -> None:
-    # eleven members, none below 70: at least ⌈11/10⌉ = 2 low grades wanted
-    people = [(f"M{i:02d}", "一支部", "在职党员", 85 - i) for i in range(1, 11)]
-    people.append(("M11", "一支部", "在职党员", 76))  # ties with M09 at the edge
-    result = scored(people)
-    share = column(result, "bottom_share")
+# eleven members, none below 70: at least ⌈11/10⌉ = 2 low grades wanted; M11 ties with M09
+FEW_LOW = scenario("fewlow", [(f"M{i:02d}", "一支部", "在职党员", 85 - i) for i in range(1, 11)]
+                   + [("M11", "一支部", "在职党员", 76)])
+
+
+def test_too_few_low_grades_flags_the_lowest_without_regrading(year: points.Assessment) -> None:
+    share = column(year, "bottom_share", FEW_LOW)
     assert {m for m, flagged in share.items() if flagged} == {"M09", "M10", "M11"}
-    assert column(result, "grade")["M10"] == "合格"
-    assert codes(result, "M10") == {"bottom_share"}
+    assert column(year, "grade", FEW_LOW)["M10"] == "合格"
+    assert codes(year, FEW_LOW + "M10") == {"bottom_share"}
 
 
-def test_enough_low_grades_raise_nothing() -> None:
-    result = scored([("A", "一支部", "在职党员", 80), ("B", "一支部", "在职党员", 65)])
-    assert not any(column(result, "bottom_share").values())
+ENOUGH = scenario("enough", [("A", "一支部", "在职党员", 80), ("B", "一支部", "在职党员", 65)])
 
 
-@pytest.mark.parametrize(("total", "band", "code"), [
-    (85, "按期转正", None), (84, "延长预备期", "probation_extend"),
-    (70, "延长预备期", "probation_extend"), (69, "取消预备资格", "probation_revoke"),
-])
-def test_probation_bands(total: float, band: str, code: str | None) -> None:
-    result = scored([("P", "一支部", "预备党员", total)])
-    assert column(result, "probation_band")["P"] == band
-    probation_codes = {c for c in codes(result, "P") if c.startswith("probation")}
+def test_enough_low_grades_raise_nothing(year: points.Assessment) -> None:
+    share = column(year, "bottom_share", ENOUGH)
+    assert len(share) == 2 and not any(share.values())
+
+
+PROBATION = [(85, "按期转正", None), (84, "延长预备期", "probation_extend"),
+             (70, "延长预备期", "probation_extend"), (69, "取消预备资格", "probation_revoke")]
+PROBATIONERS = {total: scenario(f"probation{total}", [("P", "一支部", "预备党员", total)])
+                for total, _, _ in PROBATION}
+
+
+@pytest.mark.parametrize(("total", "band", "code"), PROBATION)
+def test_probation_bands(year: points.Assessment, total: float, band: str, code: str | None
+                         ) -> None:
+    case = PROBATIONERS[total]
+    assert column(year, "probation_band", case)["P"] == band
+    probation_codes = {c for c in codes(year, case + "P") if c.startswith("probation")}
     assert probation_codes == ({code} if code else set())
 
 

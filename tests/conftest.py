@@ -162,15 +162,25 @@ def example(example_under: Callable[[str], points.Assessment]) -> points.Assessm
 
 
 @pytest.fixture(scope="session")
-def paper_books(example: points.Assessment, example_records: points.Records,
+def example_book(example: points.Assessment, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example year's review workbook under the default rules (``example.to_excel``),
+    written once for the session: compare bytes with it, or read it (never change it)."""
+    path = tmp_path_factory.mktemp("review") / "复核.xlsx"
+    assert example.to_excel(path) == [path]  # the paths written: the workbook alone
+    return path
+
+
+@pytest.fixture(scope="session")
+def paper_books(example: points.Assessment, example_records: points.Records, example_book: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example year's papers as workbooks, name → path: the review workbook (``复核``),
-    the 公示 (``公示``) and the monthly report up to 2024-06-30 (``月报``)."""
+    """The example year's papers as workbooks in one folder, name → path: the review workbook
+    (``复核``, a copy of :func:`example_book`), the 公示 (``公示``) and the monthly report up to
+    2024-06-30 (``月报``)."""
     from points.report.monthly import write_monthly
 
     folder = tmp_path_factory.mktemp("papers")
     books = {"复核": folder / "复核.xlsx", "公示": folder / "公示.xlsx", "月报": folder / "月报.xlsx"}
-    example.to_excel(books["复核"])
+    shutil.copyfile(example_book, books["复核"])
     example.to_excel(books["公示"], public=True)
     write_monthly(points.assess(example_records, as_of="2024-06-30"), books["月报"])
     return books

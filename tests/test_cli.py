@@ -36,6 +36,18 @@ def test_score_writes_the_review_and_prints_a_summary(tmp_path: Path,
     assert done.err == ""  # no progress bar when stderr is not a terminal
 
 
+def test_score_and_report_refuse_a_missing_output_folder_before_reading_anything(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_reading(*_: object, **__: object) -> None:
+        raise AssertionError("read before the output was checked")
+    monkeypatch.setattr(cli.commands, "read_workbooks", no_reading)
+    for command in ("score", "report"):
+        assert cli.main([command, str(EXAMPLES), "-o", str(tmp_path / "没有" / "结果.xlsx"),
+                         *(["--as-of", "2024-06-30"] if command == "report" else [])]) == 1
+        assert "不存在，请先创建" in capsys.readouterr().err
+
+
 def test_check_lists_every_issue_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", str(EXAMPLES)]) == 1
     lines = capsys.readouterr().out.splitlines()

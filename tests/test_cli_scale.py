@@ -56,7 +56,7 @@ def test_score_keeps_its_scan_cache_beside_the_output(
     records = [name for name in entries if name.startswith(RECORDS)]
     assert records == [entry_names(None)[0]]  # the records read, kept whole
     assert len(entries) - len(scores) - 1 == len(EXAMPLE_FILES) and scores  # scans and scores
-    assert list((tmp_path / CACHE_NAME).glob("xml-*.lz4"))  # and the workbook's rows as XML
+    assert list((tmp_path / CACHE_NAME).glob("xml-*.deflate"))  # and the workbook's rows as XML
     assert capsys.readouterr().err == ""  # stderr is not a terminal here: no progress
 
 

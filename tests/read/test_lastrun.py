@@ -50,8 +50,10 @@ def _edit(path: Path, row: int, column: int, value: object) -> None:
         book.save(path)
 
 
+@pytest.mark.parametrize("mapped", [True, False])  # (False: as on Windows)
 def test_a_rerun_reads_only_the_changed_file_and_gives_the_records_of_a_full_reading(
-        tmp_path: Path) -> None:
+        tmp_path: Path, mapped: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lastrun, "MAP", mapped)
     town, cache = _town(tmp_path), tmp_path / "缓存"
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
     base, delta = (cache / name for name in entry_names(None))

@@ -226,32 +226,68 @@ def test_the_parquet_ledger_does_not_depend_on_how_its_text_is_chunked(tmp_path:
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "b.parquet"), whole)
 
 
-def test_the_parquet_ledger_written_a_row_group_at_a_time_is_the_file_written_at_once(
+def test_the_parquet_ledger_in_row_groups_cut_by_member(
         example: points.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a long ledger's text is made one row group at a time (ledger_slices); the file is the
-    # one pyarrow writes from the whole table with row groups of that size; 规则编号 is text
+    # a long ledger is made and written a row group at a time, cut where a member begins
+    # (report/rowgroups.py); the file holds the ledger's rows; 规则编号 is text
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(ledger_sheets, "ROW_GROUP", 700)
+    from points.report import rowgroups
+
+    monkeypatch.setattr(rowgroups, "SPREAD", 4)
+    monkeypatch.setattr(rowgroups, "LEAST", 100)
+    monkeypatch.setattr(rowgroups, "MOST", 700)
     assert len(example.ledger) > 2 * 700
     ledger_sheets._write_file(tmp_path / "sliced.parquet", example, "parquet")
     whole = ledger_table(example)
     assert isinstance(whole["规则编号"].dtype, pd.CategoricalDtype)  # the ledger's coded rule
-    data = pa.Table.from_pandas(ledger_sheets._plain(literal_frame(
-        whole, infinity_as_text=False)), preserve_index=False).combine_chunks()
-    pq.write_table(data, tmp_path / "whole.parquet", row_group_size=700, use_dictionary=[
-        n for n in data.schema.names if n not in ledger_sheets.PLAIN_COLUMNS])
-    sliced = (tmp_path / "sliced.parquet").read_bytes()
-    assert sliced == (tmp_path / "whole.parquet").read_bytes()
     back = pd.read_parquet(tmp_path / "sliced.parquet")
     assert back["规则编号"].dtype == "string"  # text, as before the column was coded
-    pd.testing.assert_series_equal(back["规则编号"], whole["规则编号"].astype("string"))
+    pd.testing.assert_frame_equal(back, literal_frame(whole.assign(
+        规则编号=whole["规则编号"].astype("string")), infinity_as_text=False))
     metadata = pq.ParquetFile(tmp_path / "sliced.parquet").metadata
-    assert metadata.num_row_groups == -(-len(whole) // 700)
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert len(sizes) > 2 and sum(sizes) == len(whole) and max(sizes) <= 700
+    starts = np.cumsum([0, *sizes[:-1]])
+    ids = example.ledger["member_id"].to_numpy()
+    assert all(ids[s] != ids[s - 1] for s in starts[1:] if s)  # a member is never cut in two
     chunks = {metadata.schema.column(i).name: metadata.row_group(0).column(i)
               for i in range(metadata.num_columns)}
     assert not chunks["来源"].has_dictionary_page  # an address a row: no dictionary
     assert chunks["规则"].has_dictionary_page and chunks["党员编号"].has_dictionary_page
+
+
+def test_a_re_run_builds_only_the_changed_row_groups_and_writes_the_same_file(
+        example: points.Assessment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from points.report import rowgroups
+
+    monkeypatch.setattr(rowgroups, "SPREAD", 4)
+    monkeypatch.setattr(rowgroups, "LEAST", 100)
+    made: list[str] = []
+    put = rowgroups.Kept.put
+    monkeypatch.setattr(rowgroups.Kept, "put", lambda self, key, file: (
+        made.append(key), put(self, key, file))[1])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    ledger_sheets._write_file(tmp_path / "first.parquet", example, "parquet", cache)
+    groups = len(made)
+    assert groups > 2 and len(list(cache.glob("ledger-*.pq"))) == groups
+    led = example.ledger.copy()
+    member = led["member_id"].iloc[len(led) // 2]
+    led.loc[led["member_id"] == member, "points"] += 1  # one member's rows change
+    changed = attrs.evolve(example, ledger=led)
+    made.clear()
+    ledger_sheets._write_file(tmp_path / "again.parquet", changed, "parquet", cache)
+    assert len(made) == 1  # the group of that member only
+    ledger_sheets._write_file(tmp_path / "plain.parquet", changed, "parquet")
+    assert (tmp_path / "again.parquet").read_bytes() == (tmp_path / "plain.parquet").read_bytes()
+    assert len(list(cache.glob("ledger-*.pq"))) == groups  # the old group's entry pruned
+    entry = next(cache.glob("ledger-*.pq"))
+    entry.write_bytes(entry.read_bytes()[:-9] + b"damaged!!")  # rebuilt, not trusted
+    made.clear()
+    ledger_sheets._write_file(tmp_path / "third.parquet", changed, "parquet", cache)
+    assert len(made) == 1
+    assert (tmp_path / "third.parquet").read_bytes() == (tmp_path / "plain.parquet").read_bytes()
 
 
 # -- a failed command writes nothing ---------------------------------------------------------

@@ -69,10 +69,10 @@ def font_sizes(text: str) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def written(example: points.Assessment, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("print") / "复核.xlsx"
-    review.write_review(example, path)
-    return path
+def written(example_book: Path) -> Path:
+    """The example year's review workbook (``review.write_review`` with its defaults), written
+    once for the session (tests/conftest.py)."""
+    return example_book
 
 
 @pytest.fixture(scope="module")

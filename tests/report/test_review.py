@@ -51,10 +51,10 @@ def table(book: openpyxl.Workbook, sheet: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def written(example: points.Assessment, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("review") / "复核.xlsx"
-    assert example.to_excel(path) == [path]
-    return path
+def written(example_book: Path) -> Path:
+    """The example year's review workbook, written once for the session (tests/conftest.py,
+    which also checks that ``to_excel`` returns its one path)."""
+    return example_book
 
 
 def test_sheets_and_headers_are_the_contract(written: Path) -> None:
@@ -293,7 +293,7 @@ def test_write_is_atomic(example: points.Assessment, tmp_path: Path,
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(xlsx, "rows_xml", boom)
+    monkeypatch.setattr(xlsx, "cached_rows", boom)
     with pytest.raises(RuntimeError):
         example.to_excel(path)
     assert path.read_bytes() == b"old"

@@ -149,8 +149,15 @@ def _open_first(result: Assessment, output: str) -> str:
 
 # -- commands --------------------------------------------------------------------------------
 
+class _NothingRead:
+    """Before the work: no input known yet (a target is checked against them when written)."""
+
+    files: tuple[tuple[str, str], ...] = ()
+
+
 def cmd_score(args: argparse.Namespace) -> int:
-    public = _public(args)  # usage problems, before the work
+    public = _public(args)  # usage problems, before the work: a city takes a minute to score
+    check_target(Path(args.output), _NothingRead())  # (a folder missing, not writable …)
     notice = Notice(days=args.notice_days, contact=args.contact)
     # every target is checked before any is written; a failed run leaves no file behind
     with fresh_cache_undone(args):
@@ -173,6 +180,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    check_target(Path(args.output), _NothingRead())  # (before the work, as score does)
     result = _assess(args)
     path = write_monthly(result, args.output, org=args.org, date=_run_date(args.date))
     lines = _summary(result)

@@ -25,7 +25,8 @@ which hold roster rows) and one uncompressed Arrow IPC file per table, which a r
 rather than reads (the records' columns are the entry's pages: nothing unpacked into fresh
 memory; the price is disk, ~150 bytes per attendance record); a delta names the base it
 completes. An entry is replaced by renaming a new file over it, never rewritten in place, so
-a mapped one stays whole while a run uses it. A damaged or foreign entry is no entry.
+a mapped one stays whole while a run uses it (on Windows, where a mapped file cannot be
+replaced, entries are read instead: :data:`MAP`). A damaged or foreign entry is no entry.
 Nothing is kept when a file's data issues could not be told by the file's name (two files
 with one name, or a name with ``!``, which addresses use as separator): the next run simply
 reads every file, from the scan cache.
@@ -36,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import struct
 import uuid
 from pathlib import Path
@@ -61,6 +63,9 @@ __all__ = ["DELTA_SHARE", "PREFIX", "LastRun", "changed", "entry_names", "load",
 
 #: The entry format; bump when the layout changes.
 FORMAT = 2
+#: Entries are memory-mapped, not read. Not on Windows: there a mapped file cannot be
+#: replaced, and a re-run replaces the entries it has just loaded.
+MAP = os.name != "nt"
 #: Where each table of an entry starts: a multiple of this many bytes (Arrow's alignment).
 _ALIGN = 64
 #: A delta holding more than this share of all rows is folded into a new base.
@@ -214,9 +219,10 @@ def _write(path: Path, header: dict[str, Any], tables: dict[str, pa.Table]) -> N
 
 
 def _read(path: Path, year: int | None) -> _Entry | None:
-    """The entry at ``path`` memory-mapped (its tables are the file's pages), or None."""
+    """The entry at ``path``, memory-mapped where :data:`MAP` (its tables are the file's
+    pages), or None."""
     try:
-        data = pa.memory_map(str(path)).read_buffer()
+        data = pa.memory_map(str(path)).read_buffer() if MAP else pa.py_buffer(path.read_bytes())
         size, = _HEADER.unpack_from(data, len(data) - _HEADER.size)
         header = json.loads(data.slice(len(data) - _HEADER.size - size, size).to_pybytes())
         if (header["format"], header["reader"], header["year"]) != (FORMAT, reader_version(),

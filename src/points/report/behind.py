@@ -1,37 +1,32 @@
 """A zip file's entries written in a second thread, behind the code that makes them.
 
-:class:`Behind` takes each entry of an .xlsx file (a whole part, or a sheet's XML in parts as
-its rows are built) and writes it into the zip in a second thread, in the order given: the
-compression (zlib, which lets go of the interpreter while it works) of one sheet runs while
-the next rows and the next sheets are built. The file is the same, byte for byte, as when
-written in one thread: the same entries, headers and deflate streams in the same order.
+:class:`Behind` takes each entry of an .xlsx file (a whole part, or a sheet's XML in pieces as
+its rows are built) and writes it into the zip (:class:`.deflate.ZipOut`) in a second thread,
+in the order given: the compression of each piece (:func:`.deflate.deflated`; zlib lets go of
+the interpreter while it works) runs while the next rows and the next sheets are built. A
+piece compressed before (kept by :mod:`.blocks`) is written as it is. The file is the same,
+byte for byte, as when written in one thread: the same entries and pieces in the same order.
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
-import functools
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import Any, BinaryIO
 
-__all__ = ["AHEAD", "LEVEL", "Behind"]
+from .deflate import LEVEL, Piece, ZipOut, deflated
 
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-#: The zlib level of every entry (the ``compresslevel`` of the zip file :class:`Behind` is
-#: given): level 1 deflates a city's 250 MB of sheet XML in a third of level 6's time (0.9 s
-#: against 2.9 s) for a file 28% larger (24.1 MB against 18.8 MB); the same level in every
-#: run, so the bytes still depend only on the content.
-LEVEL = 1
+__all__ = ["AHEAD", "LEVEL", "Behind", "Keep"]
 
 #: How many bytes of XML may wait for the second thread's compression before the building of
 #: more waits for it: a big block of rows at a time (as many as one is built), while the
 #: small parts (a sheet's head and tail, the other entries, small sheets) never wait.
 AHEAD = 16 * 1024 * 1024
+
+#: What :meth:`Behind.write` may be told to do with a piece once it is compressed: keep it.
+Keep = Callable[[Piece], None]
 
 
 class Behind:
@@ -44,25 +39,27 @@ class Behind:
 
     @classmethod
     @contextmanager
-    def writing(cls, out: zipfile.ZipFile) -> Iterator[Behind]:
-        """A :class:`Behind` for ``out`` and its second thread, for the block, which ends
-        when every entry is written. On an error (the block's, else the first of the second
-        thread) the calls still to come are skipped, the entry open for writing is closed
-        (so that ``out`` closes) and the error is raised."""
+    def writing(cls, out: BinaryIO) -> Iterator[Behind]:
+        """A :class:`Behind` writing a zip file to ``out`` in its second thread, for the
+        block, which ends when every entry and the zip's central directory are written. On
+        an error (the block's, else the first of the second thread) the calls still to come
+        are skipped and the error is raised (the file is unfinished: discard it)."""
         with ThreadPoolExecutor(1) as pool:
-            behind = cls(out, pool)
+            behind = cls(ZipOut(out), pool)
             try:
                 yield behind
+                behind._do(behind._zip.close)
                 behind.wait()
             except BaseException:  # this error, not the other thread's
                 behind.abandon()
                 raise
 
-    def __init__(self, out: zipfile.ZipFile, pool: ThreadPoolExecutor) -> None:
-        self._out, self._pool = out, pool
+    def __init__(self, out: ZipOut, pool: ThreadPoolExecutor) -> None:
+        self._zip, self._pool = out, pool
         self._pending: collections.deque[tuple[Future[None], int]] = collections.deque()
         self._bytes = 0
-        self._stream: IO[bytes] | None = None  # the entry open for writing (second thread)
+        self._name = ""  # the entry open for writing, and its pieces (second thread)
+        self._pieces: list[Piece] = []
         self._failed = False
 
     def _do(self, call: Any, *args: Any, size: int = 0) -> None:
@@ -85,34 +82,37 @@ class Behind:
 
     def entry(self, name: str, data: bytes) -> None:
         """A whole entry ``name`` holding ``data``."""
-        self._do(functools.partial(self._out.writestr, compresslevel=self._out.compresslevel),
-                 _entry(name), data, size=len(data))
+        self._do(self._entry, name, data, size=len(data))
+
+    def _entry(self, name: str, data: bytes) -> None:
+        self._zip.entry(name, [deflated(data)])
 
     def open(self, name: str) -> None:
         """Start the entry ``name``: :meth:`write` adds to it, :meth:`close` ends it."""
         self._do(self._open, name)
 
     def _open(self, name: str) -> None:
-        # (a name, not a ZipInfo: the entry takes the zip's compression and level; its time
-        # is ZipInfo's default, 1980-01-01 as :func:`_entry`'s)
-        self._stream = self._out.open(name, "w", force_zip64=True)
+        self._name, self._pieces = name, []
 
-    def write(self, data: bytes | memoryview) -> None:
-        """Add ``data`` to the entry started last."""
-        self._do(self._write, data, size=len(data))
+    def write(self, data: bytes | memoryview | Piece, keep: Keep | None = None) -> None:
+        """Add ``data`` to the entry started last, as a piece of its own (compressed here
+        unless it is a :class:`.deflate.Piece` already); ``keep(piece)`` once it is."""
+        size = len(data.data) if isinstance(data, Piece) else len(data)
+        self._do(self._write, data, keep, size=size)
 
-    def _write(self, data: bytes | memoryview) -> None:
-        if self._stream is not None:
-            self._stream.write(data)
+    def _write(self, data: bytes | memoryview | Piece, keep: Keep | None) -> None:
+        piece = data if isinstance(data, Piece) else deflated(data)
+        if keep is not None:
+            keep(piece)
+        self._pieces.append(piece)
 
     def close(self) -> None:
         """End the entry started last."""
         self._do(self._close)
 
     def _close(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.close()
+        self._zip.entry(self._name, self._pieces)
+        self._pieces = []
 
     def wait(self) -> None:
         """Wait for every call (raising the first error)."""
@@ -122,16 +122,8 @@ class Behind:
             future.result()
 
     def abandon(self) -> None:
-        """After an error: the calls still to come skipped, the running one waited for, the
-        entry open for writing closed (the file is discarded)."""
+        """After an error: the calls still to come skipped, the running one waited for."""
         self._failed = True
         wait([future for future, _ in self._pending])
         self._pending.clear()
-        with contextlib.suppress(Exception):  # (a write that failed: its error is not the news)
-            self._close()
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
+        self._pieces = []

@@ -73,6 +73,29 @@ def _target(name: str, paths: dict[str, str], folder: str, parents: dict[str, st
     return _url(base if relative == "." else f"{relative}/{base}")
 
 
+#: The links of the last :func:`link_targets` call: (its files and folder, name → link). The
+#: sheets of one workbook (依据明细, 数据问题) link to the same thousands of files.
+_LAST: list[tuple[tuple[Sequence[tuple[str, str]], str], dict[str, str]]] = []
+
+
+def _targets(names: list[str], files: Sequence[tuple[str, str]], folder: Path) -> list[str]:
+    """:func:`_target` of each of ``names``, remembered for the same ``files`` and ``folder``
+    (each input file's path as given once, the first of each name)."""
+    start = os.path.abspath(folder)
+    if not _LAST or _LAST[0][0][0] is not files or _LAST[0][0][1] != start:
+        _LAST[:] = [((files, start), {})]
+    known = _LAST[0][1]
+    missing = [n for n in names if n not in known]
+    if missing:
+        paths: dict[str, str] = {}
+        for path, _ in files:
+            paths.setdefault(os.path.basename(path), path)
+        parents: dict[str, str | None] = {}
+        for name in missing:
+            known[name] = _target(name, paths, start, parents)
+    return [known[n] for n in names]
+
+
 def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: Path
                  ) -> tuple[pd.Series, pd.Series]:
     """``(target, location)`` for each source address ``file!sheet!A1``: the input file as
@@ -81,12 +104,8 @@ def link_targets(sources: pd.Series, files: Sequence[tuple[str, str]], folder: P
     the link of each distinct file made once."""
     parts = pc.extract_regex(text_array(sources), _ADDRESS)
     name, sheet, cell = (parts.field(k) for k in ("file", "sheet", "cell"))
-    paths: dict[str, str] = {}
-    for path, _ in files:
-        paths.setdefault(Path(path).name, path)
     names = pc.dictionary_encode(name)
-    start, parents = os.path.abspath(folder), dict[str, str | None]()
-    links = [_target(str(n), paths, start, parents) for n in names.dictionary.to_pylist()]
+    links = _targets([str(n) for n in names.dictionary.to_pylist()], files, folder)
     target = pa.array(links, pa.large_string()).take(names.indices)
     location = join("'", pc.replace_substring(sheet, "'", "''"), "'!", cell)
     return text_series(target, sources.index), text_series(location, sources.index)

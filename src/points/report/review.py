@@ -108,7 +108,7 @@ def write_review(a: AssessmentTables, path: str | Path, *, public: bool = False,
     book = new_book(a, f"{a.period_text}党员积分复核", org=org, date=date)
     book.blocks = blocks
     with all_or_nothing(), alongside() as side:  # the ledger file written while the book is
-        file = ledger_file(a, target, ledger, side)
+        file = ledger_file(a, target, ledger, side, None if blocks is None else blocks.folder)
         write_summary(book, a, rows)
         write_flags(book, a)
         write_evidence(book, a, target.parent, rows_per_sheet)

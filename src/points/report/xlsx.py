@@ -44,9 +44,10 @@ from .._version import __version__
 from ..vocab.codes import OUTPUT_PROPERTY
 from ..vocab.errors import OutputError
 from ..vocab.text import XML_ILLEGAL, column_letter
-from .behind import LEVEL, Behind
+from .behind import Behind
 from .blocks import Blocks, cached_rows
 from .cells import CUT, INFINITY, MAX_CELL, NUMBERS, RISKY, Kind, display_widths, rows_xml, text_width
+from .deflate import deflated
 from .files import all_or_nothing, atomic_write, safe_filename, write_file
 from .links import rels_part, sheet_links, with_hyperlinks
 from .page import PAGES, Code, page_text
@@ -87,6 +88,7 @@ class Book:
         self._rows: dict[int, tuple[pd.DataFrame, list[Kind], list[float]]] = {}
         self._links: dict[int, tuple[int, pd.Series, pd.Series]] = {}
         self._shared: set[int] = set()
+        self._below: dict[int, list[tuple[int, pd.DataFrame, list[Kind]]]] = {}
         #: Where the rows' XML is kept for the next run (see :mod:`.blocks`; None: nowhere).
         self.blocks: Blocks | None = None
         wb = self.workbook
@@ -176,6 +178,14 @@ class Book:
         (see :mod:`.links`)."""
         self._links[ws.index] = (column, target, location)
 
+    def rows_below(self, ws: Worksheet, top: int, frame: pd.DataFrame,
+                   kinds: Sequence[Kind]) -> None:
+        """The rows of ``frame`` (no header) from row ``top`` on, below the table of ``ws``
+        and between the cells XlsxWriter writes there, built as the table's rows are (a
+        kind of cell at a time, in the table's formats and column widths): for a long table
+        below, where :meth:`cells` would cost a Python call per cell."""
+        self._below.setdefault(ws.index, []).append((top, frame, list(kinds)))
+
     def cells(self, ws: Worksheet, top: int, frame: pd.DataFrame,
               columns: Sequence[Column]) -> None:
         """A small table (a few dozen rows) written cell by cell from row ``top`` on, below
@@ -207,8 +217,7 @@ class Book:
         links = sheet_links(source, self._links)
 
         def write(handle: Any) -> None:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as out, \
-                    Behind.writing(out) as behind:
+            with Behind.writing(handle) as behind:
                 for info in source.infolist():
                     data, name = source.read(info.filename), info.filename
                     sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
@@ -234,19 +243,25 @@ class Book:
         zip entry ``name``; each part compressed in the second thread while the next parts
         (and the next sheets) are built (see :class:`Behind`)."""
         frame, kinds, widths = self._rows[ws.index]
-        rows = max(len(frame) + 1, (ws.dim_rowmax or 0) + 1)
+        below = sorted(self._below.get(ws.index, []), key=lambda b: b[0])
+        rows = max(len(frame) + 1, (ws.dim_rowmax or 0) + 1,
+                   *(top + len(extra) for top, extra, _ in below))
         cols = max(len(kinds), (ws.dim_colmax or 0) + 1)
         head, tail = _split(data, f"{column_letter(cols - 1)}{rows}")
         behind.open(name)
         behind.write(head)
-        if ws.index in self._shared:
+        if ws.index in self._shared:  # compressed once for every workbook of the run
             behind.write(_remembered(
                 frame, ("rows", tuple(kinds), tuple(styles.items()), tuple(widths)),
-                lambda: b"".join(rows_xml(frame, kinds, styles, widths))))
-        else:
-            for chunk in (rows_xml(frame, kinds, styles, widths) if self.blocks is None
-                          else cached_rows(frame, kinds, styles, widths, self.blocks)):
-                behind.write(chunk)
+                lambda: deflated(b"".join(rows_xml(frame, kinds, styles, widths)))))
+        else:  # blocks of rows, each a piece of the stream, kept or not (see :mod:`.blocks`)
+            for piece, keep in cached_rows(frame, kinds, styles, widths, self.blocks):
+                behind.write(piece, keep)
+        for top, extra, extra_kinds in below:  # between XlsxWriter's rows below the table
+            at = _row_after(tail, top)
+            behind.write(tail[:at])
+            behind.write(b"".join(rows_xml(extra, extra_kinds, styles, widths, top + 1)))
+            tail = tail[at:]
         behind.write(with_hyperlinks(tail, links))
         behind.close()
 
@@ -283,6 +298,15 @@ def literal_text(text: str) -> tuple[str, bool]:
 
 
 _ROW = re.compile(rb'<row r="(\d+)"')
+
+
+def _row_after(xml: bytes, top: int) -> int:
+    """Where in sheet XML ``xml`` (rows, then ``</sheetData>``) the first row below row
+    ``top`` (0-based) begins, or ``</sheetData>`` when none does."""
+    for row in _ROW.finditer(xml):
+        if int(row.group(1)) > top:
+            return row.start()
+    return xml.index(b"</sheetData>")
 
 
 def _split(sheet: bytes, end: str) -> tuple[bytes, bytes]:

@@ -19,7 +19,7 @@ from ...score.rates import COUNTS
 from ...vocab.codes import FLAG_CODES
 from ...vocab.frames import positions
 from ..cells import display_width, text_width
-from ..xlsx import Book, Column
+from ..xlsx import Book, Column, Kind
 from .people import attendance_counts
 
 if TYPE_CHECKING:
@@ -55,27 +55,35 @@ def _bins(totals: pd.Series) -> pd.DataFrame:
 def _per_branch(a: AssessmentTables, people: pd.DataFrame, codes: list[str]
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The main table (支部, 人数, 平均分, 出勤率, 请假率, one column per grade, 发展对象人数)
-    and the flag counts (支部 and one column per flag code), both a row per branch."""
+    and the flag counts (支部 and one column per flag code), both a row per branch. Counted
+    on the branches' positions (integers), not grouped by their names."""
     members = people[people["kind"] == "member"]
     branches = pd.Index(sorted(people["branch"].unique()), name="支部")
+    n = len(branches)
+    names = pd.Series(branches)
+
+    def count(where: np.ndarray, by: np.ndarray | None = None) -> np.ndarray:
+        keep = where >= 0 if by is None else (where >= 0) & (by >= 0)
+        return np.bincount(where[keep], minlength=n).astype("int64")
+
+    at = positions(members["branch"], names)
     table = pd.DataFrame(index=branches)
-    table["人数"] = members.groupby("branch").size().reindex(branches).fillna(0).astype("int64")
-    table["平均分"] = members.groupby("branch")["total"].mean().reindex(branches).round(1)
+    table["人数"] = count(at)
+    table["平均分"] = members["total"].groupby(at).mean().reindex(range(n)).round(1).to_numpy()
     rates = _branch_rates(a, branches)
     table["出勤率"] = rates["rate"].to_numpy()
     table["请假率"] = rates["leave_rate"].to_numpy()
     rs = a.ruleset
-    grades = [b.name for b in rs.grades.bands] if rs.grades is not None else []
-    counts = members.groupby(["branch", "grade"]).size().unstack(fill_value=0)
-    for grade in grades:
-        table[grade] = (counts[grade] if grade in counts else pd.Series(dtype="int64")
-                        ).reindex(branches).fillna(0).astype("int64")
-    table["发展对象人数"] = (people[people["kind"] == "candidate"].groupby("branch").size()
-                        .reindex(branches).fillna(0).astype("int64"))
-    flagged = a.flags.groupby(["branch", "code"]).size().unstack(fill_value=0)
+    grade = members["grade"].astype("string").fillna("").to_numpy(dtype=object)
+    for band in [b.name for b in rs.grades.bands] if rs.grades is not None else []:
+        table[band] = count(np.where(grade == band, at, -1))
+    table["发展对象人数"] = count(positions(people.loc[people["kind"] == "candidate", "branch"],
+                                        names))
+    flagged = positions(a.flags["branch"], names)
+    flag_codes = a.flags["code"].astype("string").fillna("").to_numpy(dtype=object)
     flags = pd.DataFrame(index=branches)
     for code in codes:
-        flags[FLAG_CODES[code].label] = flagged[code].reindex(branches).fillna(0).astype("int64")
+        flags[FLAG_CODES[code].label] = count(np.where(flag_codes == code, flagged, -1))
     return table.reset_index(), flags.reset_index()
 
 
@@ -120,19 +128,20 @@ def _layout(nb: int, nflags: int, nbins: int, ncodes: int) -> _Layout:
 
 def _flag_tables(book: Book, ws: Worksheet, flags: pd.DataFrame, at: _Layout) -> None:
     """The flag counts as stacked tables of 支部 and up to :data:`FLAGS_PER_TABLE` flags, the
-    counts a column at a time (a count per branch is never missing: zero when none)."""
+    rows built a kind of cell at a time (:meth:`points.report.xlsx.Book.rows_below`; a count
+    per branch is never missing: zero when none)."""
     labels = list(flags.columns[1:])
     for k, top in enumerate(at.flags_tops):
         part = labels[k * FLAGS_PER_TABLE:(k + 1) * FLAGS_PER_TABLE]
         book.write_text(ws, top, 0, "支部", "header")
-        for row, branch in enumerate(flags["支部"].astype(str), start=top + 1):
-            book.write_text(ws, row, 0, branch)  # names pass the same guard as everywhere
         lines = 1
         for index, label in enumerate(part, start=1):
             book.write_text(ws, top, index, label, "header")
-            ws.write_column(top + 1, index, flags[label].astype(float).tolist(), book.formats["int"])
             lines = max(lines, math.ceil(text_width(label) / (FLAG_WIDTH - 1)))
         ws.set_row(top, 15 * min(lines, 6))
+        counts: list[Kind] = ["int"] * len(part)
+        kinds: list[Kind] = ["text", *counts]
+        book.rows_below(ws, top + 1, flags[["支部", *part]], kinds)
 
 
 def _chart(book: Book, kind: str, title: str, series: str, categories: list[Any],

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...judge.assessment import AssessmentTables
 from ...vocab.codes import FLAG_CODES
-from ...vocab.frames import sort_frame
+from ...vocab.frames import positions
+from ..cells import text_array, text_series
 from ..links import link_targets
 from ..xlsx import MAX_ROWS, Book, Column
 
@@ -30,24 +33,33 @@ SOURCE = 9  # the 来源 column
 
 
 def evidence_table(a: AssessmentTables) -> pd.DataFrame:
-    """``a.evidence`` with Chinese headers and labels, in the order of the flags it backs."""
+    """``a.evidence`` with Chinese headers and labels, in the order of the flags it backs.
+    Each record's flag and member found by position (Arrow's hash lookup of the texts), not
+    by a pandas index on text."""
     ev = a.evidence
-    flag_order = pd.Series(np.arange(len(a.flags)), index=pd.MultiIndex.from_frame(
-        a.flags[["member_id", "code"]].astype("string")))
-    keys = pd.MultiIndex.from_frame(ev[["member_id", "code"]].astype("string"))
-    place = flag_order.reindex(keys).fillna(len(a.flags)).to_numpy(dtype="int64")
-    ev = sort_frame(ev.assign(_flag=place, _row=np.arange(len(ev))), ["_flag", "_row"])
-    people = a.members.set_index("member_id")
+    place = positions(_keys(ev), _keys(a.flags))
+    place[place < 0] = len(a.flags)
+    ev = ev.iloc[np.argsort(place, kind="stable")].reset_index(drop=True)
+    at = pa.array(positions(ev["member_id"], a.members["member_id"]))
+    at = pc.if_else(pc.less(at, 0), pa.scalar(None, at.type), at)
+
+    def member(column: str) -> pd.Series:
+        return text_series(text_array(a.members[column]).take(at), ev.index)
+
     labels = {c: f.label for c, f in FLAG_CODES.items()}
+    code = ev["code"].astype("string")
     return pd.DataFrame({
-        "党员编号": ev["member_id"].to_numpy(),
-        "姓名": people["name"].reindex(ev["member_id"]).to_numpy(),
-        "支部": people["branch"].reindex(ev["member_id"]).to_numpy(),
-        "提示": ev["code"].map(labels).astype("string").fillna(ev["code"]).to_numpy(),
-        "月份": ev["month"].to_numpy(), "日期": ev["date"].to_numpy(),
-        "记录": ev["record"].to_numpy(), "状态": ev["status"].to_numpy(),
-        "说明": ev["detail"].to_numpy(), "来源": ev["source"].to_numpy(),
-        "提示代码": ev["code"].astype("string").to_numpy()})
+        "党员编号": ev["member_id"], "姓名": member("name"), "支部": member("branch"),
+        "提示": code.map(labels).astype("string").fillna(code),
+        "月份": ev["month"].to_numpy(), "日期": ev["date"], "记录": ev["record"], "状态": ev["status"],
+        "说明": ev["detail"], "来源": ev["source"], "提示代码": code})
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    """``member_id`` and ``code`` of each row as one text (missing when either is)."""
+    key = pc.binary_join_element_wise(text_array(frame["member_id"]), text_array(frame["code"]),
+                                      pa.scalar("\x1f", pa.large_string()))
+    return text_series(key, frame.index)
 
 
 def write_evidence(book: Book, a: AssessmentTables, folder: Path,

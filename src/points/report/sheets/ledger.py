@@ -9,7 +9,6 @@ file, whose 积分 column holds numbers only."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import math
 from collections.abc import Iterable, Iterator
@@ -20,13 +19,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from ..._version import __version__
 from ...judge.assessment import AssessmentTables
-from ...vocab.frames import arrow_text, is_arrow_text, per_run, positions
+from ...vocab.frames import arrow_text, is_arrow_text, per_run, positions, run_starts
 from ...vocab.statuses import STATUS_LABELS
 from ..cells import NA_TEXT, risky, text_array, text_series
 from ..common import check_target
+from ..rowgroups import MOST, Kept, group_file, group_keys, joined_file, row_groups
 from ..xlsx import INFINITY, Book, Column, atomic_write
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from ..beside import Submit
 
 __all__ = ["LEDGER_COLUMNS", "PROCESS_ROWS", "ROW_GROUP", "SHEET_LEDGER_ROWS", "LedgerOption",
-           "ledger_choice", "ledger_file", "ledger_path", "ledger_slices", "ledger_table",
-           "literal_frame", "write_ledger"]
+           "ledger_choice", "ledger_file", "ledger_parts", "ledger_path", "ledger_slices",
+           "ledger_table", "literal_frame", "write_ledger"]
 
 LedgerOption = Literal["auto", "sheets", "csv", "parquet", "none"]
 """Where the ledger goes: sheets in the workbook, a file beside it, or nowhere; ``auto``:
@@ -71,10 +71,28 @@ def ledger_table(a: AssessmentTables) -> pd.DataFrame:
 
 
 def ledger_slices(a: AssessmentTables, size: int) -> Iterator[pd.DataFrame]:
-    """:func:`ledger_table`'s rows, ``size`` at a time (at least one table, maybe empty): the
-    texts of each kind of row are made once for all, each slice's columns as it is asked for,
-    so that a long ledger is never all text at once."""
-    led = a.ledger
+    """:func:`ledger_table`'s rows, ``size`` at a time (at least one table, maybe empty)."""
+    return ledger_parts(a, [(at, at + size) for at in range(0, max(len(a.ledger), 1), size)])
+
+
+def ledger_parts(a: AssessmentTables, bounds: Iterable[tuple[int, int]], *,
+                 each: bool = False) -> Iterator[pd.DataFrame]:
+    """:func:`ledger_table`'s rows ``start:stop`` for each of ``bounds``, each part's columns
+    as it is asked for, so that a long ledger is never all text at once. The texts are made
+    once per distinct (item, status, rule), dimension and member, and spread back with one
+    Arrow ``take`` each (a ledger has millions of rows and a few hundred kinds of row): over
+    the whole ledger, or with ``each`` over each part alone (for a few parts of a long
+    ledger). A row's text depends on its own values only: the rows are the same."""
+    if not each:
+        yield from _parts(a, a.ledger, bounds)
+        return
+    for start, stop in bounds:
+        yield from _parts(a, a.ledger.iloc[start:stop], [(0, stop - start)])
+
+
+def _parts(a: AssessmentTables, led: pd.DataFrame, bounds: Iterable[tuple[int, int]]
+           ) -> Iterator[pd.DataFrame]:
+    """The parts ``bounds`` of the ledger rows ``led`` (see :func:`ledger_parts`)."""
     kinds = _kinds(led)
     first = _firsts(kinds)  # each kind's first row, in kind order
     rule = _rule_text(a, led.iloc[first])
@@ -83,8 +101,8 @@ def ledger_slices(a: AssessmentTables, size: int) -> Iterator[pd.DataFrame]:
     dims = pd.Series(distinct, dtype="string")
     dim_text = dims.map(labels).astype("string").fillna(dims)
     at = _run_positions(led["member_id"], a.members["member_id"])
-    for start in range(0, max(len(led), 1), size):
-        rows = slice(start, start + size)
+    for start, stop in bounds:
+        rows = slice(start, stop)
         part = led.iloc[rows]
         yield pd.DataFrame({
             "党员编号": part["member_id"],
@@ -198,13 +216,13 @@ def _write_side(side: Path, frame: pd.DataFrame, option: LedgerOption) -> None:
             index=False, quoting=csv.QUOTE_NONNUMERIC)
         atomic_write(side, lambda h: h.write(text.encode("utf-8-sig")))
     else:
-        _write_parquet(side, (frame.iloc[at:at + ROW_GROUP]
-                              for at in range(0, max(len(frame), 1), ROW_GROUP)))
+        schema = _schema(frame)
+        _write_groups(side, [_group(frame.iloc[at:at + ROW_GROUP], schema)
+                             for at in range(0, max(len(frame), 1), ROW_GROUP)])
 
 
-#: The rows of a row group of the Parquet ledger: pyarrow's default, so that the file written
-#: a row group at a time is, byte for byte, the one written at once.
-ROW_GROUP = 1024 * 1024
+#: The most rows of a row group of the Parquet ledger (pyarrow's default).
+ROW_GROUP = MOST
 
 
 #: Columns of the Parquet ledger stored without a dictionary: 来源 (a cell address) differs
@@ -213,27 +231,54 @@ ROW_GROUP = 1024 * 1024
 PLAIN_COLUMNS = ("来源",)
 
 
-def _write_parquet(side: Path, frames: Iterable[pd.DataFrame]) -> None:
-    """The Parquet ledger from its rows, :data:`ROW_GROUP` rows a frame (the last maybe
-    fewer): each made inert, converted and written as one row group before the next is
-    made. One chunk per column: Parquet's pages follow the chunks it is given, and the same
-    ledger may come in one piece (a plain run) or in many (combined partitions). Coded
-    columns (规则编号) as plain text, as the file always held them."""
-    def write(handle: Any) -> None:
-        with contextlib.ExitStack() as stack:
-            writer: pq.ParquetWriter | None = None
-            for frame in frames:  # the later frames take the first one's schema
-                data = pa.Table.from_pandas(
-                    _plain(literal_frame(frame, infinity_as_text=False)), preserve_index=False,
-                    schema=None if writer is None else writer.schema).combine_chunks()
-                if writer is None:
-                    writer = stack.enter_context(pq.ParquetWriter(
-                        handle, data.schema, use_dictionary=[
-                            n for n in data.schema.names if n not in PLAIN_COLUMNS]))
-                writer.write_table(data, row_group_size=ROW_GROUP)
-                del data
+def _schema(frame: pd.DataFrame) -> pa.Schema:
+    """The Arrow schema of the Parquet ledger made from rows like ``frame``'s (from none of
+    them: the same whichever rows a run builds)."""
+    return pa.Schema.from_pandas(_plain(literal_frame(frame.iloc[:0], infinity_as_text=False)),
+                                 preserve_index=False)
 
-    atomic_write(side, write)
+
+def _group(frame: pd.DataFrame, schema: pa.Schema) -> bytes:
+    """Rows of the ledger made inert and converted (coded columns, 规则编号, as plain text,
+    as the file always held them), as a Parquet file of one row group (see
+    :mod:`points.report.rowgroups`). One chunk per column: Parquet's pages follow the chunks
+    it is given, and the same ledger may come in one piece (a plain run) or in many
+    (combined partitions)."""
+    data = pa.Table.from_pandas(_plain(literal_frame(frame, infinity_as_text=False)),
+                                schema=schema, preserve_index=False).combine_chunks()
+    return group_file(data, [n for n in schema.names if n not in PLAIN_COLUMNS])
+
+
+def _write_groups(side: Path, files: list[bytes]) -> None:
+    pieces = joined_file(files)
+    atomic_write(side, lambda handle: handle.writelines(pieces))
+
+
+def _write_parquet(side: Path, a: AssessmentTables, cache: Path | None) -> None:
+    """The Parquet ledger, a row group at a time (cut by member, see
+    :mod:`points.report.rowgroups`): each group taken from ``cache`` when it holds it, else
+    made (its text, then its file) and kept there; then the groups joined as one file."""
+    led = a.ledger
+    bounds = row_groups(led["member_id"])
+    kept = None if cache is None else Kept(cache)
+    files: list[bytes | None] = [None] * len(bounds)
+    keys: list[str] = []
+    if kept is not None:
+        keys = group_keys([led[c] for c in _KEYED], bounds, _context(a), _names(a))
+        files = [kept.get(key) for key in keys]
+    todo = [i for i, file in enumerate(files) if file is None]
+    if todo:  # a few groups of a long ledger: their text made from their own rows alone
+        each = sum(bounds[i][1] - bounds[i][0] for i in todo) * 4 < len(led)
+        parts = ledger_parts(a, [(0, 0)] + [bounds[i] for i in todo], each=each)
+        schema = _schema(next(parts))
+        for i, frame in zip(todo, parts, strict=True):
+            files[i] = _group(frame, schema)
+            if kept is not None:
+                kept.put(keys[i], files[i])  # type: ignore[arg-type]  # (just made)
+            del frame
+    _write_groups(side, [f for f in files if f is not None])
+    if kept is not None:
+        kept.prune()
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -245,21 +290,43 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The ledger's columns a row group's text is made from (with the members' names).
+_KEYED = ("member_id", "date", "item", "status", "rule", "points", "source", "dimension")
+
+
+def _context(a: AssessmentTables) -> str:
+    """What a row group of the Parquet ledger depends on besides its rows and names."""
+    return repr((__version__, pa.__version__, pd.__version__, ROW_GROUP, PLAIN_COLUMNS,
+                 a.ruleset.period, sorted(a.dimension_labels.items()),
+                 sorted(STATUS_LABELS.items()), [str(led) for led in a.ledger.dtypes]))
+
+
+def _names(a: AssessmentTables) -> tuple[pd.Series, np.ndarray]:
+    """Each run of the ledger's member ids: its member's name (missing when none), and the
+    first row of each run."""
+    ids = a.ledger["member_id"]
+    heads = np.flatnonzero(run_starts(ids))
+    at = positions(ids.iloc[heads], a.members["member_id"])
+    return _take(a.members["name"], at, pd.RangeIndex(len(at))), heads
+
+
 def ledger_file(a: AssessmentTables, path: Path, option: LedgerOption,
-                side: Submit | None = None) -> Path | None:
+                side: Submit | None = None, cache: Path | None = None) -> Path | None:
     """Start writing the ledger file beside the workbook at ``path`` when ``option`` puts it
     in one (see :func:`ledger_path`), and return where; ``side`` runs the writing (e.g. beside
     the building of the workbook, :func:`points.report.beside.alongside`: a ledger of
     :data:`PROCESS_ROWS` rows or more in a forked process, where it does not share the
-    interpreter with the workbook's building), else it is written here and now."""
+    interpreter with the workbook's building), else it is written here and now. ``cache``:
+    a cache folder where a Parquet ledger's row groups are kept for the next run (see
+    :mod:`points.report.rowgroups`); the file is the same with or without it."""
     file = ledger_path(path, option)
     if file is None:
         return None
     check_target(file, a, file.suffix)
     if side is None:
-        _write_file(file, a, option)
+        _write_file(file, a, option, cache)
     else:  # the table is made where the file is written
-        side(lambda: _write_file(file, a, option), process=len(a.ledger) >= PROCESS_ROWS)
+        side(lambda: _write_file(file, a, option, cache), process=len(a.ledger) >= PROCESS_ROWS)
     return file
 
 
@@ -288,10 +355,12 @@ def write_ledger(book: Book, a: AssessmentTables, path: Path, option: LedgerOpti
             unprinted(book, ws, len(frame))
 
 
-def _write_file(file: Path, a: AssessmentTables, option: LedgerOption) -> None:
-    """The ledger file: a Parquet file a row group at a time (see :func:`_write_parquet`)."""
+def _write_file(file: Path, a: AssessmentTables, option: LedgerOption,
+                cache: Path | None = None) -> None:
+    """The ledger file: a Parquet file a row group at a time (see :func:`_write_parquet`;
+    ``cache``: where its row groups are kept for the next run)."""
     if option == "parquet":
-        _write_parquet(file, ledger_slices(a, ROW_GROUP))
+        _write_parquet(file, a, cache)
     else:
         _write_side(file, ledger_table(a), option)
 

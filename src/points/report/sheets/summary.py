@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...judge.assessment import AssessmentTables
+from ...vocab.frames import positions
 from ..xlsx import Book, Column
 from .colours import GREEN, ORANGE, RED, colour_if, grade_colours
 from .people import attendance_counts
@@ -22,11 +23,11 @@ SIGN_OFF = "制表人：__________      审核人：__________      日期：___
 
 
 def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
-    totals = a.totals.set_index("member_id")
-    order = totals.index.get_indexer(pd.Index(people["member_id"]))  # once (-1: none)
-    flags = a.flags["member_id"].value_counts()
+    ids = people["member_id"]
+    totals = a.totals
+    order = positions(ids, totals["member_id"])  # once (-1: none)
     frame = pd.DataFrame({
-        "党员编号": people["member_id"], "姓名": people["name"], "支部": people["branch"],
+        "党员编号": ids, "姓名": people["name"], "支部": people["branch"],
         "类别": people["category"]})
     for d in a.ruleset.dimensions:
         frame[d.label] = _at(totals[d.id], order)
@@ -36,11 +37,16 @@ def _frame(a: AssessmentTables, people: pd.DataFrame) -> pd.DataFrame:
     if a.ruleset.rating is not None:
         frame[a.ruleset.rating.label] = people["rating"]
     frame["支部排名"] = people["branch_rank"]
-    counts = attendance_counts(a).reindex(people["member_id"], fill_value=0)
-    scheduled = counts["scheduled"].where(counts["scheduled"] > 0)
-    frame["出勤率"] = (counts["attended"] / scheduled).astype("float64").to_numpy()
-    frame["请假"] = counts["leave"].to_numpy(dtype="int64")
-    frame["提示数"] = flags.reindex(people["member_id"]).fillna(0).astype("int64").to_numpy()
+    counts = attendance_counts(a)
+    at = positions(ids, pd.Series(counts.index))
+    scheduled, attended, leave = (np.append(counts[c].to_numpy(dtype="int64"), 0)[at]
+                                  for c in ("scheduled", "attended", "leave"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["出勤率"] = np.where(scheduled > 0, attended / scheduled, np.nan)
+    frame["请假"] = leave
+    flagged, flag_ids = pd.factorize(a.flags["member_id"])
+    per = np.append(np.bincount(flagged[flagged >= 0], minlength=len(flag_ids)), 0)
+    frame["提示数"] = per[positions(ids, pd.Series(flag_ids))].astype("int64")
     frame["转正建议"] = people["probation_band"]
     frame["择优档次"] = people["candidate_band"].astype("string")
     return frame

@@ -75,3 +75,9 @@ def test_text_is_stripped_where_needed_and_sources_are_kept_as_given() -> None:
     assert list(got["source"]) == [" 表!A1 ", "表!A2"]
     clean = points.Records.from_frames(roster=ROSTER, attendance=attendance.iloc[[1]]).attendance
     assert list(clean["status"]) == ["leave"]
+
+
+def test_a_roster_without_members_is_refused_with_a_clear_error() -> None:
+    empty = points.Records.from_frames(roster=pd.DataFrame({"member_id": [], "name": []}))
+    with pytest.raises(points.ArgumentError, match="名册中没有党员"):
+        points.assess(empty, year=2024)

@@ -126,7 +126,8 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
 
     ``year`` defaults to the year of ``as_of``, else to the year most records fall in. With
     ``as_of`` (a date), the year is scored up to and including that day, for monthly runs.
-    ``strict_year``: a ``year`` in which no record is dated raises :class:`points.ArgumentError`.
+    ``strict_year``: a ``year`` in which no record is dated raises :class:`points.ArgumentError`;
+    so does a roster without members (nothing to score).
     Marks, activity names, log items and categories are resolved under ``ruleset`` here, so
     one reading of the workbooks serves every ruleset. Problems in the records never stop the
     run: they are in ``Assessment.issues``.
@@ -161,6 +162,8 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     if not isinstance(ruleset, Ruleset):
         raise TypeError(f"ruleset: expected points.Ruleset, got {type(ruleset).__name__}; "
                         "load one with points.load_ruleset(path)")
+    if records.roster.empty:
+        raise ArgumentError("名册中没有党员，无法计分：请检查名册表（表头下每行一名党员，至少有姓名一列）")
     calendar = calendar_for(records, ruleset, year, as_of, strict=strict_year)
     scores = score_on(records, ruleset, calendar, client=client, progress=progress, cache=cache,
                       workers=workers)

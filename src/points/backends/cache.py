@@ -10,6 +10,10 @@ scoring code's version (the source of :mod:`points.score`, :mod:`points.rules`,
 numpy, pandas and pyarrow): a changed record, ruleset, period or program never finds a stale
 entry.
 
+A re-run of records read from the workbooks hashes only the chunks whose files changed: the
+digests of the others are the ones kept beside the entries (:mod:`.memo`), which checks that
+the records are those read and not changed since.
+
 A first run scores every member in one call (no cost per chunk) and splits the result by
 chunk: every per-member table by member, the grouped data issues by their rows of one member
 each (:func:`points.score.checks.grouped_issue`) — exactly what scoring each chunk alone

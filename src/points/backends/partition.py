@@ -34,8 +34,9 @@ RECORD_TABLES = ("attendance", "negatives", "bonuses", "appraisals", "quizzes", 
 
 
 def branch_names(records: Records) -> pd.Series:
-    """Each roster row's branch as text ("" when missing, all such members together)."""
-    return records.roster["branch"].astype("string").fillna("").astype(object)
+    """Each roster row's branch as text ("" when missing, all such members together), held by
+    Arrow: factorized and sorted in Arrow's code point order, the order of Python's strings."""
+    return records.roster["branch"].astype("string").fillna("")
 
 
 def roster_rows(records: Records, ids: pd.Index | None = None) -> dict[str, np.ndarray]:

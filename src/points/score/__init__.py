@@ -59,23 +59,37 @@ class MemberScores:
     grouped_issues: pd.DataFrame
 
 
-def _ledger(s: Scoring, issues: list[pd.DataFrame]) -> Scoring:
+#: Records (attendance, bonuses and negatives) from which scoring gives the memory its steps
+#: freed back to the system between them (:func:`points.vocab.memory.release_memory`). Below,
+#: the temporaries are small and the pages given back would only be faulted in again by the
+#: next step: a re-run's one chunk of branches spent about a tenth of its time so.
+RELEASE_RECORDS = 250_000
+
+
+def _release(big: bool) -> None:
+    if big:
+        release_memory()
+
+
+def _ledger(s: Scoring, issues: list[pd.DataFrame], big: bool) -> Scoring:
     """Every step's rows, each block's closed-vocabulary columns coded as soon as it is made
-    (:mod:`.dtypes`: the blocks stay small while the later steps run)."""
+    (:mod:`.dtypes`: the blocks stay small while the later steps run). ``big``: many records
+    (:data:`RELEASE_RECORDS`)."""
     dtypes = ledger_dtypes(s.ruleset)
     for step in STEPS:
         produced = step(s)
         issues.extend(produced.issues)
         s = attrs.evolve(s, blocks=(*s.blocks, coded(produced.rows, dtypes)))
         if step is STEPS[0]:
-            release_memory()  # the attendance rows' temporaries: the largest step by far
+            _release(big)  # the attendance rows' temporaries: the largest step by far
     return s
 
 
-def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
+def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray, big: bool) -> pd.Series:
     """``column`` of ``rows`` taken in ``order``, and taken out of ``rows``: column by column,
     never two copies of the whole ledger. The old column's memory goes back to the system at
-    once (Arrow's allocator would keep it for later, and the process would peak with both)."""
+    once when ``big`` (Arrow's allocator would keep it for later, and the process would peak
+    with both)."""
     values = rows.pop(column)
     chunks = pa.array(values.array) if is_arrow_text(values) else None
     if isinstance(chunks, pa.ChunkedArray) and chunks.num_chunks > 1:
@@ -83,10 +97,12 @@ def _sorted(rows: pd.DataFrame, column: str, order: np.ndarray) -> pd.Series:
         # join them into a temporary copy and hold the chunks, the copy and the result at once
         values = pd.Series(values.dtype.__from_arrow__(chunks.combine_chunks()))  # type: ignore[union-attr]  # (the hook to_pandas uses; not in the stubs)
         del chunks
-        pa.default_memory_pool().release_unused()
+        if big:
+            pa.default_memory_pool().release_unused()
     taken = values.take(order).reset_index(drop=True)
     del values
-    pa.default_memory_pool().release_unused()
+    if big:
+        pa.default_memory_pool().release_unused()
     return taken
 
 
@@ -131,6 +147,7 @@ def previous_totals(records: Records, ruleset: Ruleset, calendar: Calendar) -> p
 def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> MemberScores:
     """Score every member of ``records`` for the period of ``calendar``."""
     issues: list[pd.DataFrame] = [records.issues]
+    big = len(records.attendance) + len(records.bonuses) + len(records.negatives) >= RELEASE_RECORDS
     members = assessed_members(records.roster, ruleset, calendar, issues)
     since = members["member_id"].map(records.roster.set_index("member_id")["joined"]).to_numpy(
         dtype="datetime64[us]")
@@ -139,19 +156,19 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
     timeline = Timeline(members, records.roster, ruleset)
     events, past_events = attendance_events(records.attendance, members, ruleset, calendar,
                                             issues, since, timeline)
-    release_memory()  # the records' resolved copies, freed above
+    _release(big)  # the records' resolved copies, freed above
     scores = score_records(records, members, ruleset, calendar, issues, since)
     s = _ledger(Scoring(ruleset=ruleset, calendar=calendar, members=members, events=events,
                         logs=logs, appraisals=records.appraisals, scores=scores,
                         previous=previous_totals(records, ruleset, calendar),
-                        timeline=timeline), issues)
+                        timeline=timeline), issues, big)
     # Every block is built in a deterministic order (events and logs sorted by member, date
     # and address); a stable sort by member and date interleaves them without re-sorting a
     # million addresses.
     rows = coded(s.rows()[LEDGER_COLUMNS], ledger_dtypes(ruleset))  # (no rows: no blocks)
     s = attrs.evolve(s, blocks=())  # every row is in ``rows`` now: free the blocks before sorting
     order = lexsort(sort_keys(rows, ["member_id", "date"]))
-    ledger = pd.DataFrame({c: _sorted(rows, c, order) for c in LEDGER_COLUMNS})
+    ledger = pd.DataFrame({c: _sorted(rows, c, order, big) for c in LEDGER_COLUMNS})
     del rows
     scope = members[members["in_scope"]].reset_index(drop=True)
     all_logs = sort_logs(logs)
@@ -164,7 +181,7 @@ def score_members(records: Records, ruleset: Ruleset, calendar: Calendar) -> Mem
                         history_events=past_events[EVENT_COLUMNS], history_logs=sort_logs(past_logs))
     for raise_flags in MEMBER_FLAGS:
         raise_flags(flags)
-    release_memory()  # before the monthly table's temporaries
+    _release(big)  # before the monthly table's temporaries
     grouped = _grouped(issues)
     return MemberScores(
         ruleset=ruleset, calendar=calendar, members=scope, ledger=ledger,

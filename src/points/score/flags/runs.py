@@ -25,9 +25,11 @@ __all__ = ["dues_runs", "in_run", "missed_month_runs", "month_text", "run_detail
 
 
 def month_text(index: pd.Series) -> pd.Series:
-    """``2024-03`` for each month counted across years."""
-    index = index.astype("int64")
-    return (index // 12).astype("string") + "-" + (index % 12 + 1).astype("string").str.zfill(2)
+    """``2024-03`` for each month counted across years: each distinct month written once (a
+    chunk's runs span a few dozen months), taken for every row as Arrow text."""
+    months, codes = np.unique(index.to_numpy(dtype="int64"), return_inverse=True)
+    texts = pd.array([f"{m // 12}-{m % 12 + 1:02d}" for m in months.tolist()], dtype="string")
+    return pd.Series(texts.take(codes.ravel()), index=index.index)
 
 
 def _runs(table: pd.DataFrame, breaks: np.ndarray, counted: np.ndarray, member: np.ndarray

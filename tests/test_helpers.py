@@ -34,7 +34,8 @@ def _variants(frame: pd.DataFrame) -> list[pd.DataFrame]:
         frame.rename_axis(columns="field"),
         frame[list(reversed(frame.columns))],
         frame.iloc[::-1],
-        frame.iloc[:2]]
+        frame.iloc[:2],
+        frame.set_axis(pd.MultiIndex.from_arrays([[0, 1, 2], ["a", "b", "c"]]))]
 
 
 def _raises(check: object, *args: object) -> bool:

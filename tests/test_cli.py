@@ -122,7 +122,8 @@ def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) 
     assert out.startswith("洪洞") and "【负面清单】" in out and "【建议等次】" in out
 
 
-def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.main(["explain", "JG007", str(EXAMPLES)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("贺慧超（JG007") and "总积分 10.0" in out
@@ -134,7 +135,11 @@ def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "张三（DY001" in capsys.readouterr().out
     assert cli.main(["explain", "王芳", str(EXAMPLES)]) == 1  # two people: ask for the id
     assert "XH003（新华村党支部）、XH009" in capsys.readouterr().err
-    assert cli.main(["explain", "无此人", str(EXAMPLES)]) == 1
+    monkeypatch.setattr(cli.commands, "assess", lambda *_, **__: pytest.fail("scored for nobody"))
+    assert cli.main(["explain", "无此人", str(EXAMPLES)]) == 1  # refused before any scoring
+    assert "找不到党员“无此人”" in capsys.readouterr().err
+    assert cli.main(["explain", "贺慧起", str(EXAMPLES)]) == 1
+    assert "'贺慧超'？）" in capsys.readouterr().err  # (did you mean …)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -8,7 +8,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +29,7 @@ from ..rules.load import DEFAULT_RULESET, ruleset_source
 from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
-from ..vocab.text import normalize_name
+from ..vocab.text import normalize_name, suggestion_zh
 from .cachedir import cache_folder, fresh_cache_undone, prune_scans
 from .cluster import check_spec, cluster
 from .progress import ProgressLine
@@ -60,13 +60,18 @@ def _read(args: argparse.Namespace) -> Records:
 
 
 def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
-            records: Records | None = None) -> Assessment:
+            records: Records | None = None,
+            vet: Callable[[Records], None] | None = None) -> Assessment:
+    """Read (unless ``records`` are given) and score; ``vet``: called on the records read,
+    before any scoring (it raises to stop the command)."""
     rules = _ruleset(args.rules) if rules is None else rules
     # one branch of a city is quick to score, and keeping it would push the city's chunks out
     cache = None if getattr(args, "branch", None) else cache_folder(args)
     # the score cache's entries are made ready while the files are read (another process)
     with prefetching(cache if records is None else None):
         records = _read(args) if records is None else records
+        if vet is not None:
+            vet(records)
         if getattr(args, "branch", None):
             records = records.for_branch(args.branch)
         with cluster(getattr(args, "dask", None)) as client:
@@ -346,8 +351,20 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _on_roster(records: Records, member: str) -> None:
+    """Refuse a ``member`` (党员编号 or name) the roster does not have, before any scoring."""
+    roster = records.roster
+    if (roster["member_id"] == member).any():
+        return
+    names = roster["name"].dropna().map(normalize_name)
+    if not (names == normalize_name(member)).any():
+        raise CommandError(f"找不到党员“{member}”（按党员编号或姓名查找）"
+                           + suggestion_zh(normalize_name(member), sorted(set(names))))
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
-    result = _assess(args)
+    # (a city takes a minute to score: not for somebody who is not there)
+    result = _assess(args, vet=lambda records: _on_roster(records, args.member))
     people = result.rankings
     who = people[people["member_id"] == args.member]
     if who.empty:

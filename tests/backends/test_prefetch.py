@@ -4,6 +4,7 @@ taken when they are of the run's kind, never changing the result, gone after the
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import attrs
@@ -36,6 +37,7 @@ def test_a_rerun_takes_the_prefetched_entries_and_scores_the_same(
     monkeypatch.setattr(cache, "read_entry", lambda f, k: taken.append(k) or read(f, k))
     with prefetching(folder):
         made = _made(folder)  # registered for the folder while the block runs
+        cache.AHEAD[folder.resolve()]._wait()  # (every entry made before scoring asks)
         warm = points.assess(example_records, cache=folder)
     assert not taken  # every entry came from the prefetch, none read again here
     assert_same_tables(example, warm)
@@ -56,3 +58,31 @@ def test_without_entries_nothing_is_forked(tmp_path: Path) -> None:
         assert not cache.AHEAD
     with prefetching(None):
         assert not cache.AHEAD
+
+
+def test_entries_not_made_yet_are_read_here_and_passed_over_by_the_prefetch(
+        example_records: points.Records, example: points.Assessment, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, gate = tmp_path / "缓存", tmp_path / "开始"
+    points.assess(example_records, cache=folder)
+    fetch = prefetch._fetch
+
+    def held(source: Path, keys: list[str], into: Path) -> None:  # (in the forked process)
+        for _ in range(600):  # until the test opens the gate (60 s at most)
+            if gate.exists():
+                break
+            time.sleep(0.1)
+        fetch(source, keys, into)
+    monkeypatch.setattr(prefetch, "_fetch", held)
+    taken: list[str] = []
+    read = cache.read_entry
+    monkeypatch.setattr(cache, "read_entry", lambda f, k: taken.append(k) or read(f, k))
+    with prefetching(folder):
+        made = _made(folder)
+        warm = points.assess(example_records, cache=folder)  # not waiting for the prefetch
+        kept = cache.kept_keys(folder, taken[0].split("-")[0]) if taken else []
+        assert taken and sorted(taken) == kept  # each read here, once
+        gate.touch()
+        cache.AHEAD[folder.resolve()]._wait()
+        assert not list(made.glob("*.json"))  # the prefetch passed over every one of them
+    assert_same_tables(example, warm)

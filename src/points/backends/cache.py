@@ -256,7 +256,7 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
         # for the loading threads (there are none when the prefetch serves the entries)
         early = some and (in_parts is None or loads.ahead is not None)
         fresh = [anew(absent)] if early else []
-        found = {k: loads.get(key) for k, key in enumerate(keys) if key in loads.keys}
+        found = dict(sorted((k, loads.get(keys[k])) for k in loads.in_turn(keys)))
     if some and not early:
         fresh = [anew(absent)]
     if len(absent) == n:  # everyone: scored once the loading threads are done (see .cores)
@@ -282,10 +282,12 @@ def score_cached(records: Records, ruleset: Ruleset, calendar: Calendar, folder:
 
 
 class Ahead(Protocol):
-    """Entries of one kind of run (``group``) made ready before scoring asks (:mod:`.prefetch`):
-    ``entry`` waits for one (None: not made), ``close`` stops and drops them."""
+    """Entries of one kind of run (``group``) made ready before scoring asks (:mod:`.prefetch`),
+    in the order of ``keys``: ``entry`` gives one if it is made (None: not made, and it will
+    not be: read it), ``close`` stops and drops them."""
 
     group: str
+    keys: list[str]
 
     def entry(self, key: str) -> Entry | None: ...
 
@@ -314,6 +316,16 @@ class _Loads:
     def only(self, keys: list[str]) -> None:  # the entries not among ``keys`` are not loaded
         for key in set(self.futures) - set(keys):
             self.futures.pop(key).cancel()
+
+    def in_turn(self, keys: list[str]) -> list[int]:
+        """The chunks of ``keys`` (this run's) that have an entry, in the order to ask for
+        them: from the end of the prefetch's order (it goes from the start: they meet in the
+        middle), else in chunk order (the loading threads' order)."""
+        have = [k for k, key in enumerate(keys) if key in self.keys]
+        if self.ahead is None:
+            return have
+        place = {key: i for i, key in enumerate(self.ahead.keys)}
+        return sorted(have, key=lambda k: place.get(keys[k], -1), reverse=True)
 
     def get(self, key: str) -> Entry | None:
         """The entry of ``key`` (one of :attr:`keys`), or None when it cannot be used."""

@@ -4,6 +4,9 @@ is idle, then needs almost every chunk's entry (:mod:`.cache`). A forked process
 entries of the kind of run (ruleset, period, program) used last and writes their tables
 uncompressed to a memory-backed folder (``/dev/shm``); scoring maps those files (no copy,
 no decompression: the tables are the files' pages) instead of reading each entry itself.
+Scoring asks for the entries in the reverse of the process's order and reads itself any
+that is not made yet (the process then passes it over): the two meet in the middle, each
+core unpacking about half, and nobody waits.
 
 Only where that is cheap and safe: Linux (fork, before any thread is started), a
 ``/dev/shm`` with room for the tables (five times the entries' size), and entries to fetch.
@@ -50,8 +53,11 @@ def _last_group(folder: Path) -> tuple[str, int]:
 
 def _fetch(folder: Path, keys: list[str], into: Path) -> None:
     """In the forked process: each entry's tables written to ``into`` (one file a table, then
-    a list of them: an entry is ready once its list is there)."""
+    a list of them: an entry is ready once its list is there), in the order of ``keys``; an
+    entry scoring has taken to read itself (``KEY.taken``) is passed over."""
     for key in keys:
+        if (into / f"{key}.taken").exists():
+            continue
         entry = read_entry(folder, key)
         if entry is None:
             continue
@@ -71,7 +77,7 @@ class _Fetched:
 
     def __init__(self, folder: Path, group: str, into: Path) -> None:
         self.group, self.into = group, into
-        keys = kept_keys(folder, group)
+        self.keys = keys = kept_keys(folder, group)
         with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see
             warnings.simplefilter("ignore", DeprecationWarning)  # prefetching: none started)
             self.pid = os.fork()
@@ -89,10 +95,29 @@ class _Fetched:
                 os.waitpid(self.pid, 0)
             self.pid = 0
 
+    def _running(self) -> bool:
+        """The process is still making entries."""
+        if self.pid:
+            try:
+                done, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                done = self.pid
+            if done:
+                self.pid = 0
+        return bool(self.pid)
+
     def entry(self, key: str) -> Entry | None:
-        self._wait()
+        """The entry of ``key`` when it is made; None when it is not, at once: while the
+        process still runs, it is told to pass the entry over (the caller reads it itself,
+        on this core, while the process goes on with the others: both cores at work)."""
+        ready = self.into / f"{key}.json"
+        if not ready.exists() and self._running():
+            with contextlib.suppress(OSError):
+                (self.into / f"{key}.taken").touch()
+            if not ready.exists():  # (else made meanwhile: taken from here after all)
+                return None
         try:
-            names = json.loads((self.into / f"{key}.json").read_text())
+            names = json.loads(ready.read_text())
             entry: Entry = {}
             for name, file in names:
                 entry.setdefault(name, []).append(map_ipc(self.into / file))

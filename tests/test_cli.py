@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,41 @@ def test_python_m_points_exits_with_the_status_and_one_line(tmp_path: Path) -> N
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("用法：points") and "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith("错误：参数 命令 的值 'frobnicate' 无效，可选：")
+
+_ENTRY = """
+import atexit, pathlib, sys, threading, time
+from points.cli import main_exit
+atexit.register(lambda: pathlib.Path("清理过.txt").write_text("是"))  # (prints nothing)
+if sys.argv[1:2] == ["--thread"]:
+    def late():
+        time.sleep(0.3)
+        pathlib.Path("线程.txt").write_text("结束")
+    threading.Thread(target=late).start()
+    del sys.argv[1]
+main_exit()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_entry_point_ends_fast_but_runs_exit_handlers_flushes_and_waits_for_threads(
+        tmp_path: Path, thread: bool) -> None:
+    """``main_exit`` ends the process without freeing its objects one by one, yet what was
+    registered with atexit runs, piped output is flushed, the status is passed on, and a
+    thread still running is waited for."""
+    args = [sys.executable, "-c", _ENTRY, *(["--thread"] if thread else []), "rules"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (a pipe: buffered)
+    done = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=120)
+    assert done.returncode == 0 and "出勤" in done.stdout
+    assert (tmp_path / "清理过.txt").read_text() == "是"
+    assert (tmp_path / "线程.txt").exists() == thread
+    if thread:
+        assert (tmp_path / "线程.txt").read_text() == "结束"
+    args = [sys.executable, "-c", _ENTRY, "score", "nope.xlsx", "-o", "r.xlsx"]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=120)
+    assert done.returncode == 1 and done.stderr.startswith("错误：")
+
 
 
 def test_a_ruleset_with_several_problems_is_still_one_line(tmp_path: Path,

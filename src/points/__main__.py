@@ -1,7 +1,5 @@
 """``python -m points``: the same as the ``points`` command."""
 
-import sys
+from .cli import main_exit
 
-from .cli import main
-
-sys.exit(main())
+main_exit()

@@ -13,14 +13,15 @@ on a GBK console, a file name that is not UTF-8) is printed as its escape: print
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from ..vocab.errors import PointsError, RulesetError
 from .parser import parser
@@ -57,7 +58,7 @@ class _Terminal:
         return getattr(self._stream, name)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _terminal() -> Iterator[None]:
     """stdout and stderr made safe for the length of one command (restored after)."""
     out, err = sys.stdout, sys.stderr
@@ -85,7 +86,7 @@ def _interrupt(number: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@contextmanager
+@contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM stops the run as Ctrl-C does (by default it ends the process
     at once, leaving the workers' and the prefetch's temporary folders behind); the caller's
@@ -120,6 +121,23 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
 
 
-def main_exit() -> None:
-    """The console-script entry point."""
-    sys.exit(main())
+def main_exit() -> NoReturn:
+    """The console-script entry point (and ``python -m points``): :func:`main`, then the
+    process ends without freeing its objects one by one (after a city's run that is half a
+    second of the command's time). The outputs are written and closed by then; what was
+    registered to run at exit (:mod:`atexit`) still runs and the output streams are
+    flushed. While a thread other than a daemon's still runs, the process ends the usual
+    way, once it is done."""
+    _end(main())
+
+
+def _end(code: int) -> NoReturn:
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and not t.daemon and t.is_alive()
+           for t in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()  # (what interpreter shutdown would run, in the same order)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # (a closed pipe, a closed stream)
+            stream.flush()
+    os._exit(code)

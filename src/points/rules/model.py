@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
+from ..vocab.frozen import FrozenMap
 from ..vocab.statuses import STATUSES
 from ..vocab.text import normalize_name
 
@@ -47,7 +47,7 @@ Aggregate = Literal["sum", "mean", "last"]
 
 
 def _frozen_map(value: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(value or {}))
+    return FrozenMap(dict(value or {}))
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -96,7 +96,7 @@ class Activity:
     absence_points: float = field(default=0.0, validator=_not_positive)
     late_points: float = field(default=0.0, validator=_not_positive)
     status_factors: Mapping[str, float] = field(
-        default=MappingProxyType({}), converter=_frozen_map, validator=_status_factors
+        default=FrozenMap({}), converter=_frozen_map, validator=_status_factors
     )
     org_life: bool = field(default=False, validator=attrs.validators.instance_of(bool))
     aliases: tuple[str, ...] = field(default=(), converter=_tuple)
@@ -152,10 +152,10 @@ class Category:
     )
     probation: bool = field(default=False, validator=attrs.validators.instance_of(bool))
     status_factors: Mapping[str, float] = field(
-        default=MappingProxyType({}), converter=_frozen_map, validator=_status_factors
+        default=FrozenMap({}), converter=_frozen_map, validator=_status_factors
     )
     #: Points per attendance that replace the activity's own, by activity name.
-    activity_points: Mapping[str, float] = field(default=MappingProxyType({}), converter=_frozen_map)
+    activity_points: Mapping[str, float] = field(default=FrozenMap({}), converter=_frozen_map)
     exempt_absence_deductions: bool = field(
         default=False, validator=attrs.validators.instance_of(bool)
     )

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Literal
 
 import attrs
 from attrs import field, frozen
 
+from ..vocab.frozen import FrozenMap
 from ..vocab.statuses import EFFECTIVE, STATUS_LABELS
 
 __all__ = [
@@ -54,11 +54,11 @@ Default = str | float | Fraction | bool | tuple[str, ...] | Mapping[str, float] 
 
 
 #: The largest magnitude a value of each numeric kind may have (``factors``: each factor).
-LIMITS: Mapping[str, int] = MappingProxyType({"number": 10_000, "integer": 1_000, "factors": 100})
+LIMITS: Mapping[str, int] = FrozenMap({"number": 10_000, "integer": 1_000, "factors": 100})
 
 
 def _frozen(choices: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(choices))
+    return FrozenMap(dict(choices))
 
 
 @frozen(kw_only=True)
@@ -111,7 +111,7 @@ class Section:
         return tuple(key for key in self.keys if key.name not in names)
 
 
-_NONE: Mapping[str, float] = MappingProxyType({})
+_NONE: Mapping[str, float] = FrozenMap({})
 
 
 def _cap(what: str) -> Key:

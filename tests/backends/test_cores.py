@@ -58,6 +58,30 @@ def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_
     assert_same_tables(alone, points.assess(city, workers=2, cache=folder))
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_process_over_its_share_scores_in_rounds_and_gives_the_same_tables(
+        city: points.Records, small_city_assessed: points.Assessment, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    """Past :data:`cores.ROUND_RECORDS` records a process, two processes score four parts,
+    each two in turn (parts 0 and 2 here, 1 and 3 in the worker): the same tables, and each
+    part's chunks kept by the process that scored it."""
+    rounds = -(-cores.record_count(city) // 4)  # a quarter of the records a round
+    monkeypatch.setattr(cores, "ROUND_RECORDS", rounds)
+    assert cores.part_count(city, 2) == 4 and cores.part_count(city, 1) == 1
+    monkeypatch.setattr(backends, "score_cached", functools.partial(score_cached, size=1))
+    here: list[int] = []  # (a worker appends to its own copy: only this process's parts)
+    real = cores._score
+    monkeypatch.setattr(cores, "_score", lambda job, k: here.append(k) or real(job, k))
+    told: list[tuple[str, int, int]] = []
+    folder = tmp_path / "缓存" if cached else None
+    scored = points.assess(city, workers=2, cache=folder, progress=lambda *a: told.append(a))
+    assert_same_tables(small_city_assessed, scored)
+    assert here == [0, 2]  # 1 and 3 in the one worker, in turn
+    assert told[-1] == ("score", 6, 6) and [t[1] for t in told] == sorted(t[1] for t in told)
+    if cached:
+        assert len(list(folder.glob(PREFIX + "*.arrow"))) == 6  # every chunk kept once
+
+
 def test_a_rerun_forks_only_once_the_entries_have_loaded(
         city: points.Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A re-run whose changed chunks are scored on two processes forks after the threads that
@@ -70,8 +94,8 @@ def test_a_rerun_forks_only_once_the_entries_have_loaded(
         entry.unlink()
     threads: list[set[threading.Thread]] = []
     real = cores._fork
-    monkeypatch.setattr(cores, "_fork", lambda job, parts: threads.append(
-        set(threading.enumerate())) or real(job, parts))
+    monkeypatch.setattr(cores, "_fork", lambda job, parts, processes: threads.append(
+        set(threading.enumerate())) or real(job, parts, processes))
     before = set(threading.enumerate())  # this one, and any a test before left (Dask's)
     points.assess(city, workers=2, cache=folder)
     assert threads and all(alive <= before for alive in threads)  # none of the run's own

@@ -29,7 +29,7 @@ from ..score import Calendar, MemberScores
 from ..vocab.progress import Progress
 from ..vocab.store import cache_folder
 from .cache import score_cached
-from .cores import After, core_parts, score_combined, score_cores
+from .cores import After, core_parts, part_count, score_combined, score_cores
 
 __all__ = ["score_on"]
 
@@ -55,7 +55,7 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     def parts(part: Records, roster_part: np.ndarray, n: int, rows: dict[str, np.ndarray],
               after: After) -> MemberScores:
         return score_combined(part, ruleset, calendar, roster_part, n, rows=rows, after=after,
-                              progress=progress)
+                              progress=progress, processes=min(processes, n))
 
     folder = cache_folder(cache)
     if folder is None:
@@ -63,4 +63,4 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     local = client is None and processes > 1
     return score_cached(records, ruleset, calendar, folder, score, progress,
                         in_parts=parts if local else None,
-                        shares=[1.0] * processes if local else None)
+                        shares=[1.0] * part_count(records, processes) if local else None)

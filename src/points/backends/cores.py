@@ -61,11 +61,15 @@ from .partition import (
 )
 from .split import UNCONVERTIBLE, entry_tables
 
-__all__ = ["PARALLEL_RECORDS", "After", "can_fork", "core_parts", "score_combined",
-           "score_cores", "score_parts"]
+__all__ = ["PARALLEL_RECORDS", "ROUND_RECORDS", "After", "can_fork", "core_parts", "part_count",
+           "score_combined", "score_cores", "score_parts"]
 
 #: Records (all tables) from which the members are scored by two processes; fewer: here.
 PARALLEL_RECORDS = 400_000
+#: Records a process scores at once, at most: a larger share is scored in rounds, a part at a
+#: time (a process's memory at its peak is a round's scoring; at a whole city, 5 M records on
+#: two processes, two rounds each take about 0.4 GB less at the peak than one).
+ROUND_RECORDS = 1_500_000
 
 #: What runs on a part's scores in the process that scored them (the score cache stores its
 #: chunks' entries there), given the part's number.
@@ -88,6 +92,15 @@ def core_parts(records: Records, workers: int | None) -> int:
     if record_count(records) < PARALLEL_RECORDS or not can_fork():
         return 1
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def part_count(records: Records, processes: int) -> int:
+    """How many parts ``processes`` processes score ``records`` in: one each, or several each
+    (in rounds) when a process's share is over :data:`ROUND_RECORDS` records."""
+    if processes < 2:
+        return processes
+    rounds = -(-record_count(records) // (processes * ROUND_RECORDS))
+    return processes * max(1, rounds)
 
 
 @attrs.frozen
@@ -219,37 +232,44 @@ def _one_chunk(scores: MemberScores) -> MemberScores:
 _FRAMES = ("members", "ledger", "totals", "monthly", "events", "logs")
 
 
-def _gather(futures: list[Future[Sent | None]], job: _Job,
+def _gather(futures: dict[int, Future[Sent | None]], job: _Job, parts: int,
             told: Callable[[int], None]) -> list[MemberScores]:
-    """Part 0 scored here while the workers score the others; every part's scores in order."""
-    out = [_score(job, 0)]
-    told(0)
-    for k, future in enumerate(futures, 1):
+    """The parts not sent to the workers (``futures``, by part) scored here, in turn, while
+    the workers score theirs; every part's scores in order."""
+    out: dict[int, MemberScores] = {}
+    for k in range(parts):
+        if k not in futures:
+            out[k] = _score(job, k)
+            told(k)
+    for k, future in futures.items():
         try:
             sent = future.result()
         except BrokenProcessPool:  # the worker died (out of memory, killed): score it here
             sent = None
-        out.append(_receive(sent, job, k))
+        out[k] = _receive(sent, job, k)
         told(k)
-    return out
+    return [out[k] for k in range(parts)]
 
 
 def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
                 roster_part: np.ndarray, parts: int, *, rows: dict[str, np.ndarray] | None = None,
-                after: After | None = None, progress: Progress | None = None
-                ) -> list[MemberScores]:
+                after: After | None = None, progress: Progress | None = None,
+                processes: int | None = None) -> list[MemberScores]:
     """The members of ``records`` scored in ``parts`` parts (``roster_part``: each roster row's
-    part, 0 … ``parts`` - 1; records of members on no roster go with part 0): part 0 here, the
-    others in forked workers side by side; each part's scores, in part order, for
-    :func:`.partition.combine_scores` (the record-level issues are left to it). ``after``
-    runs on each part's scores in the process that scored them. ``progress`` is told of the
-    branches scored as parts finish."""
+    part, 0 … ``parts`` - 1; records of members on no roster go with part 0) by ``processes``
+    processes side by side (default: one a part), each scoring its parts in turn: part ``k``
+    by process ``k % processes``, process 0 being this one, the others forked workers; each
+    part's scores, in part order, for :func:`.partition.combine_scores` (the record-level
+    issues are left to it). ``after`` runs on each part's scores in the process that scored
+    them. ``progress`` is told of the branches scored as parts finish."""
     sizes = records.roster["branch"].groupby(roster_part).nunique()
     branches = sizes.reindex(range(parts), fill_value=0).tolist()
     tell(progress, "score", 0, sum(branches))
+    done: list[int] = []
 
     def told(k: int) -> None:
-        tell(progress, "score", sum(branches[:k + 1]), sum(branches))
+        done.append(branches[k])
+        tell(progress, "score", sum(done), sum(branches))
 
     in_parts = record_parts(records, roster_part, rows)
     try:
@@ -258,20 +278,21 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
         return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
     try:
         job = _Job(records, ruleset, calendar, in_parts, folder, after)
-        forked = _fork(job, parts)
+        forked = _fork(job, parts, min(processes or parts, parts))
         if forked is None:  # the system would not fork: every part here
             return _in_turn(job, parts, told)
         pool, futures = forked
         with pool:
-            return _gather(futures, job, told)
+            return _gather(futures, job, parts, told)
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(folder)
 
 
-def _fork(job: _Job, parts: int
-          ) -> tuple[ProcessPoolExecutor, list[Future[Sent | None]]] | None:
-    """The workers forked, each scoring its part of ``job`` (parts 1 …); None when the
+def _fork(job: _Job, parts: int, processes: int
+          ) -> tuple[ProcessPoolExecutor, dict[int, Future[Sent | None]]] | None:
+    """``processes`` - 1 workers forked, scoring the parts of ``job`` that are not this
+    process's (each ``k`` with ``k % processes`` not 0, in turn; by part); None when the
     system refuses (out of processes, pipes or memory; no named semaphores)."""
     global _JOB  # the forked workers find the job here
     with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
@@ -286,9 +307,10 @@ def _fork(job: _Job, parts: int
         gc.freeze()
         pool = None
         try:  # the workers are forked by the first submit, each with the job
-            pool = ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork"),
+            pool = ProcessPoolExecutor(processes - 1,
+                                       mp_context=multiprocessing.get_context("fork"),
                                        initializer=_quiet_when_done)
-            return pool, [pool.submit(_worker, k) for k in range(1, parts)]
+            return pool, {k: pool.submit(_worker, k) for k in range(parts) if k % processes}
         except (OSError, NotImplementedError):  # (no pipe, no process, no memory for one;
             # no named semaphores: some containers and serverless hosts lack /dev/shm)
             if pool is not None:
@@ -312,11 +334,12 @@ def _in_turn(job: _Job, parts: int, told: Callable[[int], None]) -> list[MemberS
 def score_combined(records: Records, ruleset: Ruleset, calendar: Calendar,
                    roster_part: np.ndarray, parts: int, *,
                    rows: dict[str, np.ndarray] | None = None, after: After | None = None,
-                   progress: Progress | None = None) -> MemberScores:
+                   progress: Progress | None = None, processes: int | None = None
+                   ) -> MemberScores:
     """:func:`score_parts`, the parts combined as one run would have made them (the
     record-level issues of ``records`` added once), each text column in one piece."""
     scored = score_parts(records, ruleset, calendar, roster_part, parts, rows=rows, after=after,
-                         progress=progress)
+                         progress=progress, processes=processes)
     combined = combine_scores(records, scored)
     del scored  # (the parts' columns are freed as they are made whole)
     return _one_chunk(combined)
@@ -333,8 +356,9 @@ def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: i
     rows = roster_rows(records)
     # equal parts: this process's extra work (splitting, then combining) is about what the
     # fork costs a worker (the pages it copies) and sending its scores back
-    roster_part, parts = branch_parts(records, parts, rows)
+    processes = parts
+    roster_part, parts = branch_parts(records, part_count(records, processes), rows)
     if parts < 2:  # one branch
         return score_local(records, ruleset, calendar, progress)
     return score_combined(records, ruleset, calendar, roster_part, parts, rows=rows,
-                          progress=progress)
+                          progress=progress, processes=min(processes, parts))

@@ -272,13 +272,16 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
         tell(progress, "score", sum(done), sum(branches))
 
     in_parts = record_parts(records, roster_part, rows)
+    processes = min(processes or parts, parts)
+    if processes < 2:  # one process: every part here, in turn
+        return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
     try:
         folder = Path(tempfile.mkdtemp(prefix="points-score-"))
     except OSError:  # no temporary folder to send scores through: every part here
         return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
     try:
         job = _Job(records, ruleset, calendar, in_parts, folder, after)
-        forked = _fork(job, parts, min(processes or parts, parts))
+        forked = _fork(job, parts, processes)
         if forked is None:  # the system would not fork: every part here
             return _in_turn(job, parts, told)
         pool, futures = forked

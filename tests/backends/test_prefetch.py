@@ -3,7 +3,11 @@ taken when they are of the run's kind, never changing the result, gone after the
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -86,3 +90,57 @@ def test_entries_not_made_yet_are_read_here_and_passed_over_by_the_prefetch(
         cache.AHEAD[folder.resolve()]._wait()
         assert not list(made.glob("*.json"))  # the prefetch passed over every one of them
     assert_same_tables(example, warm)
+
+
+def _gone(pid: int) -> bool:
+    """The process ended (a zombie too: whether it is reaped is up to the process that
+    adopted it, which in a container may never do it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+_KILLED_RUN = """
+import sys, time
+from pathlib import Path
+from points.backends import cache, prefetch
+prefetch._fetch = lambda *args: time.sleep(120)  # (a long unpacking, in the forked process)
+folder = Path(sys.argv[1])
+with prefetch.prefetching(folder):
+    fetched = cache.AHEAD[folder.resolve()]
+    print(fetched.pid, fetched.into, flush=True)
+    time.sleep(120)  # killed here
+"""
+
+
+def test_a_run_killed_at_once_leaves_no_process_and_its_folder_goes_with_the_next_run(
+        tmp_path: Path) -> None:
+    """``kill -9`` of a run: its prefetching process dies with it (parent-death signal), and
+    the folder it could not remove (its files hold memory until the machine restarts) is
+    removed by the next run, which leaves alone the folders of runs still running."""
+    folder = tmp_path / "缓存"
+    folder.mkdir()
+    (folder / "score-abcdefabcdef-0123.arrow").write_bytes(b"\0" * 64)  # an entry to fetch
+    run = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, str(folder)],
+                           stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    pid, made = run.stdout.readline().split()
+    run.kill()
+    run.wait(timeout=60)
+    for _ in range(200):  # (the signal reaches the orphan at once; a moment to be reaped)
+        if _gone(int(pid)):
+            break
+        time.sleep(0.05)
+    assert _gone(int(pid))  # not left sleeping (or unpacking) for two minutes
+    left = Path(made)
+    assert left.is_dir() and left.name.startswith(f"points-{run.pid}-")
+    mine = Path(tempfile.mkdtemp(prefix=f"points-{os.getpid()}-", dir=prefetch.SHM))
+    try:
+        with prefetching(tmp_path):  # the next run (no entries of its own to fetch)
+            pass
+        assert not left.exists() and mine.is_dir()  # a running process's folder stays
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        shutil.rmtree(left, ignore_errors=True)

@@ -12,7 +12,11 @@ Only where that is cheap and safe: Linux (fork, before any thread is started), a
 ``/dev/shm`` with room for the tables (five times the entries' size), and entries to fetch.
 Elsewhere nothing changes. The result never depends on it: an entry the process did not
 make is read as before, one of another kind of run is never used (:class:`.cache._Loads`),
-and the folder is removed when the run ends, the process stopped if it still runs.
+and the folder is removed when the run ends, the process stopped if it still runs. A run
+ended at once (``kill -9``, the system out of memory) cannot remove its folder, whose files
+hold memory until the machine restarts: each folder is named by the process that made it, and
+the next run removes the folders of processes of this user that no longer run; the forking
+process dies with the run (Linux's parent-death signal) instead of filling its folder.
 """
 
 from __future__ import annotations
@@ -78,12 +82,14 @@ class _Fetched:
     def __init__(self, folder: Path, group: str, into: Path) -> None:
         self.group, self.into = group, into
         self.keys = keys = kept_keys(folder, group)
+        parent = os.getpid()
         with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see
             warnings.simplefilter("ignore", DeprecationWarning)  # prefetching: none started)
             self.pid = os.fork()
         if self.pid == 0:  # the child: fetch, then leave at once (no cleanup of the parent's)
             code = 0
             try:
+                _die_with_parent(parent)
                 _fetch(folder, keys, into)
             except BaseException:  # anything: the parent reads what is missing itself
                 code = 1
@@ -133,14 +139,55 @@ class _Fetched:
         shutil.rmtree(self.into, ignore_errors=True)  # (mapped tables stay valid)
 
 
+def _die_with_parent(parent: int) -> None:
+    """In the forked process: be killed when the parent ends (``prctl(PR_SET_PDEATHSIG)``),
+    so that a run killed at once does not leave it filling its folder; nothing if the C
+    library will not (the folder is then removed by the next run, see :func:`_sweep`)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # (the parent ended before the call: end now)
+            os._exit(1)
+
+
+#: The start of a prefetch folder's name; the process that made it follows (``points-PID-…``).
+_PREFIX = "points-"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (or may: one of another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's: not ours to judge)
+        return True
+    return True
+
+
+def _sweep() -> None:
+    """Remove the prefetch folders in :data:`SHM` that this user's runs left behind when they
+    were ended at once: folders named by a process that no longer runs, owned by this user."""
+    with contextlib.suppress(OSError):
+        for path in SHM.glob(_PREFIX + "*-*"):
+            pid = path.name[len(_PREFIX):].split("-", 1)[0]
+            with contextlib.suppress(OSError):
+                if (pid.isdigit() and path.is_dir() and not path.is_symlink()
+                        and path.stat().st_uid == os.getuid() and not _alive(int(pid))):
+                    shutil.rmtree(path, ignore_errors=True)
+
+
 def _start(folder: Path) -> _Fetched | None:
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    _sweep()
     group, size = _last_group(folder)
     try:
         if not size or shutil.disk_usage(SHM).free < _ROOM * size:
             return None
-        into = Path(tempfile.mkdtemp(prefix="points-", dir=SHM))
+        into = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=SHM))
     except OSError:
         return None
     try:

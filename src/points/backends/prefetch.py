@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..vocab.forking import process_alive
 from ..vocab.store import map_ipc, write_ipc
 from .cache import AHEAD, Entry, read_entry
 from .groups import entry_groups, kept_keys, last_used
@@ -156,17 +157,6 @@ def _die_with_parent(parent: int) -> None:
 _PREFIX = "points-"
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process ``pid`` runs (or may: one of another user)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # (another user's: not ours to judge)
-        return True
-    return True
-
-
 def _sweep() -> None:
     """Remove the prefetch folders in :data:`SHM` that this user's runs left behind when they
     were ended at once: folders named by a process that no longer runs, owned by this user."""
@@ -175,7 +165,7 @@ def _sweep() -> None:
             pid = path.name[len(_PREFIX):].split("-", 1)[0]
             with contextlib.suppress(OSError):
                 if (pid.isdigit() and path.is_dir() and not path.is_symlink()
-                        and path.stat().st_uid == os.getuid() and not _alive(int(pid))):
+                        and path.stat().st_uid == os.getuid() and not process_alive(int(pid))):
                     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..vocab.errors import OutputError, os_problem
+from ..vocab.store import stale
 
 __all__ = ["STOPS", "adopt", "all_or_nothing", "atomic_write", "discard", "held", "hold_stops",
            "release_stops", "safe_filename", "write_file"]
@@ -26,11 +27,33 @@ __all__ = ["STOPS", "adopt", "all_or_nothing", "atomic_write", "discard", "held"
 _STAGED: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("staged", default=None)
 
 
+#: Folders whose leftover temporaries this process has looked for (once each).
+_SWEPT: set[Path] = set()
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporaries (``.~NAME.PID-….tmp``) that runs ended at once (``kill -9``)
+    left in ``folder``: this user's, whose process no longer runs. Once per folder."""
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):  # once per file of the folder, once per run
+            name = entry.name
+            if name.startswith(".~") and name.endswith(".tmp") and "." in name[2:-4]:
+                pid = name[2:-4].rsplit(".", 1)[1].split("-", 1)[0]
+                if stale(entry, pid):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
 def _temporary(target: Path) -> Path:
-    """A new empty file beside ``target`` (same folder, so a rename never copies)."""
+    """A new empty file beside ``target`` (same folder, so a rename never copies), named by
+    this process (``.~NAME.PID-….tmp``, so that a later run can tell a leftover)."""
+    _sweep(target.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~" + target.stem[:40],
-                                   suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent,
+                                   prefix=f".~{target.stem[:40]}.{os.getpid()}-", suffix=".tmp")
     except OSError as error:
         raise OutputError(target, f"无法在 {target.parent} 中写入文件（{os_problem(error)}）") from None
     os.close(fd)

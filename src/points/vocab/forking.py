@@ -7,12 +7,25 @@ writing many workbooks fork their workers only then."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
-__all__ = ["can_fork"]
+__all__ = ["can_fork", "process_alive"]
 
 
 def can_fork() -> bool:
     """Worker processes may be forked here (see the module)."""
     return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (or may: one of another user, which this one may not
+    signal). What a run left behind is removed only once its process is gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

@@ -22,9 +22,10 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from .errors import ArgumentError
+from .forking import process_alive
 
 __all__ = ["CACHE_NAME", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder", "ipc_bytes",
-           "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "write_ipc"]
+           "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale", "write_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -39,7 +40,8 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：上次运行读出的�
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
 _PLAIN = pa.ipc.IpcWriteOptions(use_threads=False)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
-#: How the temporary files of :func:`atomic_write` begin (:func:`prune` leaves them alone).
+#: How the temporary files of :func:`atomic_write` begin (``.tmp-PID-…``: :func:`prune`
+#: leaves them alone while that process runs, and removes them once it is gone).
 _TEMPORARY = ".tmp-"
 
 
@@ -92,7 +94,8 @@ def atomic_write(target: Path, data: bytes) -> None:
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A file to write ``target`` through: a temporary in the same folder, renamed to
     ``target`` when the block ends (removed if it fails)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TEMPORARY, suffix=target.suffix)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TEMPORARY}{os.getpid()}-",
+                               suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
             yield out
@@ -142,16 +145,32 @@ def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
           skip: str | None = None) -> int:
     """Remove the entries of ``folder`` named ``prefix…suffix`` (and not ``skip…``) that are
     not in ``keep`` (file names); return how many went. Errors are ignored (another run may
-    be pruning the same folder); temporary files are left alone (another run may be writing
-    them)."""
+    be pruning the same folder); temporary files are left alone while the run writing them
+    goes on, and removed once it is gone (a run ended at once, ``kill -9``, leaves them:
+    see :func:`stale`)."""
     kept = set(keep)
     gone = 0
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):  # once per entry, never per record
             name = entry.name
-            if (name.startswith(prefix) and name.endswith(suffix) and name not in kept
-                    and not name.startswith(_TEMPORARY) and not (skip and name.startswith(skip))):
+            if name.startswith(_TEMPORARY):
+                if stale(entry, name[len(_TEMPORARY):].split("-", 1)[0]):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+            elif (name.startswith(prefix) and name.endswith(suffix) and name not in kept
+                    and not (skip and name.startswith(skip))):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     gone += 1
     return gone
+
+
+def stale(entry: os.DirEntry[str], pid: str) -> bool:
+    """Whether ``entry``, a temporary file named by the process ``pid`` (its digits) that made
+    it, was left behind: a file of this user whose process no longer runs."""
+    try:
+        return (pid.isdigit() and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+                and not process_alive(int(pid)))
+    except (OSError, AttributeError):  # (no getuid: not on Windows; nothing removed)
+        return False

@@ -1,0 +1,52 @@
+"""vocab/store.py and report/files.py: what a run ended at once (``kill -9``) left behind — its
+temporary files, named by its process — is removed by a later run, and nothing else is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from points.report import files
+from points.vocab.store import atomic_write, prune
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="files are told by their owner")
+
+
+@pytest.fixture(scope="module")
+def gone() -> int:
+    """The number of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_a_cache_folders_temporaries_of_a_run_gone_are_pruned(tmp_path: Path, gone: int) -> None:
+    left = tmp_path / f".tmp-{gone}-k2x9.arrow"  # half an entry of a run killed meanwhile
+    mine = tmp_path / f".tmp-{os.getpid()}-a1b2.arrow"  # one this process is writing
+    old = tmp_path / ".tmp-a1b2c3.arrow"  # named before processes named them: left alone
+    for path in (left, mine, old):
+        path.write_bytes(b"\0" * 16)
+    atomic_write(tmp_path / "entry.arrow", b"data")
+    prune(tmp_path, ["entry.arrow"], ".arrow")
+    assert not left.exists() and mine.exists() and old.exists()
+    assert (tmp_path / "entry.arrow").read_bytes() == b"data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, old.name,
+                                                                 "entry.arrow"])
+
+
+def test_an_output_folders_leftovers_go_when_a_file_is_next_written_there(
+        tmp_path: Path, gone: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "_SWEPT", set())
+    left = tmp_path / f".~积分复核.{gone}-k2x9.tmp"  # a workbook half written by a killed run
+    mine = tmp_path / f".~积分复核.{os.getpid()}-a1b2.tmp"
+    theirs = [tmp_path / ".~积分复核.tmp", tmp_path / ".~我的.备份.tmp",  # not named by a run
+              tmp_path / f"积分复核.{gone}-k2x9.tmp"]
+    for path in (left, mine, *theirs):
+        path.write_bytes(b"\0" * 16)
+    files.atomic_write(tmp_path / "积分复核.xlsx", lambda out: out.write(b"PK"))
+    assert (tmp_path / "积分复核.xlsx").read_bytes() == b"PK"
+    assert not left.exists() and mine.exists() and all(p.exists() for p in theirs)

@@ -1,5 +1,7 @@
 """Scoring on this machine's cores: the members split by branch into parts, the first scored in
-this process while worker processes forked from it score the others, combined as one run.
+this process while worker processes forked from it score the others, combined as one run. A
+process whose share is over :data:`ROUND_RECORDS` records scores it in rounds, a part at a
+time (its memory at the peak is one round's).
 
 :func:`points.score.score_members` depends on one member's records only, so the parts of
 :mod:`.partition` (whole branches, balanced by records) are scored side by side and put back

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,17 +25,24 @@ def gone() -> int:
     return int(done.stdout)
 
 
+def _an_hour_ago(*paths: Path) -> None:
+    for path in paths:
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+
 def test_a_cache_folders_temporaries_of_a_run_gone_are_pruned(tmp_path: Path, gone: int) -> None:
-    left = tmp_path / f".tmp-{gone}-k2x9.arrow"  # half an entry of a run killed meanwhile
+    left = tmp_path / f".tmp-{gone}-k2x9.arrow"  # half an entry of a run killed an hour ago
     mine = tmp_path / f".tmp-{os.getpid()}-a1b2.arrow"  # one this process is writing
     old = tmp_path / ".tmp-a1b2c3.arrow"  # named before processes named them: left alone
-    for path in (left, mine, old):
+    just = tmp_path / f".tmp-{gone}-j5j5.arrow"  # a process gone a moment ago: left a while
+    for path in (left, mine, old, just):
         path.write_bytes(b"\0" * 16)
+    _an_hour_ago(left, mine, old)
     atomic_write(tmp_path / "entry.arrow", b"data")
     prune(tmp_path, ["entry.arrow"], ".arrow")
-    assert not left.exists() and mine.exists() and old.exists()
+    assert not left.exists() and mine.exists() and old.exists() and just.exists()
     assert (tmp_path / "entry.arrow").read_bytes() == b"data"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, old.name,
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, old.name, just.name,
                                                                  "entry.arrow"])
 
 
@@ -45,8 +53,11 @@ def test_an_output_folders_leftovers_go_when_a_file_is_next_written_there(
     mine = tmp_path / f".~积分复核.{os.getpid()}-a1b2.tmp"
     theirs = [tmp_path / ".~积分复核.tmp", tmp_path / ".~我的.备份.tmp",  # not named by a run
               tmp_path / f"积分复核.{gone}-k2x9.tmp"]
-    for path in (left, mine, *theirs):
+    waiting = tmp_path / f".~积分明细.{gone}-w7w7.tmp"  # a worker's, to be taken into the run
+    for path in (left, mine, *theirs, waiting):
         path.write_bytes(b"\0" * 16)
+    _an_hour_ago(left, mine, *theirs)
     files.atomic_write(tmp_path / "积分复核.xlsx", lambda out: out.write(b"PK"))
     assert (tmp_path / "积分复核.xlsx").read_bytes() == b"PK"
     assert not left.exists() and mine.exists() and all(p.exists() for p in theirs)
+    assert waiting.exists()  # (its process is gone, but only just: it may be waiting)

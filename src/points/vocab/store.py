@@ -15,6 +15,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,8 +25,9 @@ import pyarrow as pa
 from .errors import ArgumentError
 from .forking import process_alive
 
-__all__ = ["CACHE_NAME", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder", "ipc_bytes",
-           "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale", "write_ipc"]
+__all__ = ["CACHE_NAME", "STALE_AFTER", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder",
+           "ipc_bytes", "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale",
+           "write_ipc"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -165,12 +167,20 @@ def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
     return gone
 
 
+#: Seconds after which a temporary file of a process that no longer runs is a leftover: a
+#: worker's temporary waiting for its parent to take it into the run's outputs is younger.
+STALE_AFTER = 600
+
+
 def stale(entry: os.DirEntry[str], pid: str) -> bool:
     """Whether ``entry``, a temporary file named by the process ``pid`` (its digits) that made
-    it, was left behind: a file of this user whose process no longer runs."""
+    it, was left behind: a file of this user, untouched for :data:`STALE_AFTER` seconds, whose
+    process no longer runs."""
     try:
-        return (pid.isdigit() and entry.is_file(follow_symlinks=False)
-                and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+        if not pid.isdigit() or not entry.is_file(follow_symlinks=False):
+            return False
+        info = entry.stat(follow_symlinks=False)
+        return (info.st_uid == os.getuid() and time.time() - info.st_mtime > STALE_AFTER
                 and not process_alive(int(pid)))
     except (OSError, AttributeError):  # (no getuid: not on Windows; nothing removed)
         return False

@@ -3,14 +3,17 @@ temporary files, named by its process — is removed by a later run, and nothing
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from points.backends import cores
 from points.report import files
 from points.vocab.store import atomic_write, prune
 
@@ -61,3 +64,22 @@ def test_an_output_folders_leftovers_go_when_a_file_is_next_written_there(
     assert (tmp_path / "积分复核.xlsx").read_bytes() == b"PK"
     assert not left.exists() and mine.exists() and all(p.exists() for p in theirs)
     assert waiting.exists()  # (its process is gone, but only just: it may be waiting)
+
+
+def _worker_temporary(folder: str) -> str:
+    """In a worker process: a temporary made for an output, as a writer of the run makes it."""
+    return str(files._temporary(Path(folder) / "新华村党支部.xlsx"))
+
+
+def test_a_workers_temporary_is_named_by_the_run_and_never_taken_for_a_leftover(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that has written its workbook and ended leaves the temporary for this process
+    to take into the run's outputs: named by this process, it is kept, however old."""
+    context = multiprocessing.get_context("fork" if cores.can_fork() else "spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as workers:
+        made = Path(workers.submit(_worker_temporary, str(tmp_path)).result())
+    assert made.name.startswith(f".~新华村党支部.{os.getpid()}-")  # the run's, not the worker's
+    _an_hour_ago(made)
+    monkeypatch.setattr(files, "_SWEPT", set())
+    files.atomic_write(tmp_path / "全部支部.xlsx", lambda out: out.write(b"PK"))
+    assert made.exists()

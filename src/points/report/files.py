@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..vocab.errors import OutputError, os_problem
+from ..vocab.forking import run_pid
 from ..vocab.store import stale
 
 __all__ = ["STOPS", "adopt", "all_or_nothing", "atomic_write", "discard", "held", "hold_stops",
@@ -49,11 +50,12 @@ def _sweep(folder: Path) -> None:
 
 def _temporary(target: Path) -> Path:
     """A new empty file beside ``target`` (same folder, so a rename never copies), named by
-    this process (``.~NAME.PID-….tmp``, so that a later run can tell a leftover)."""
+    the run's process (``.~NAME.PID-….tmp``, so that a later run can tell a leftover, and
+    this one never takes a worker's for one)."""
     _sweep(target.parent)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent,
-                                   prefix=f".~{target.stem[:40]}.{os.getpid()}-", suffix=".tmp")
+                                   prefix=f".~{target.stem[:40]}.{run_pid()}-", suffix=".tmp")
     except OSError as error:
         raise OutputError(target, f"无法在 {target.parent} 中写入文件（{os_problem(error)}）") from None
     os.close(fd)

@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import sys
 
-__all__ = ["can_fork", "process_alive"]
+__all__ = ["can_fork", "process_alive", "run_pid"]
 
 
 def can_fork() -> bool:
@@ -29,3 +29,12 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def run_pid() -> int:
+    """The process of the run this one works for: its parent for a worker of
+    :mod:`multiprocessing` (forked or spawned: the writers, the scorers, the scanners), else
+    itself. Temporary files are named by it, so that they are never taken for a leftover
+    while the run goes on, even once the worker that wrote one has ended."""
+    parent = multiprocessing.parent_process()
+    return parent.pid if parent is not None and parent.pid else os.getpid()

@@ -23,7 +23,7 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from .errors import ArgumentError
-from .forking import process_alive
+from .forking import process_alive, run_pid
 
 __all__ = ["CACHE_NAME", "STALE_AFTER", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder",
            "ipc_bytes", "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale",
@@ -42,8 +42,8 @@ _TAG_TEXT = (_SIGNATURE + "\n# 这是 points 的缓存：上次运行读出的�
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
 _PLAIN = pa.ipc.IpcWriteOptions(use_threads=False)
 _READ = pa.ipc.IpcReadOptions(use_threads=False)
-#: How the temporary files of :func:`atomic_write` begin (``.tmp-PID-…``: :func:`prune`
-#: leaves them alone while that process runs, and removes them once it is gone).
+#: How the temporary files of :func:`atomic_write` begin (``.tmp-PID-…``, the run's process:
+#: :func:`prune` leaves them alone while it runs, and removes them once it is gone).
 _TEMPORARY = ".tmp-"
 
 
@@ -96,7 +96,7 @@ def atomic_write(target: Path, data: bytes) -> None:
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A file to write ``target`` through: a temporary in the same folder, renamed to
     ``target`` when the block ends (removed if it fails)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TEMPORARY}{os.getpid()}-",
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TEMPORARY}{run_pid()}-",
                                suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as out:

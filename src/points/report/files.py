@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,8 +59,36 @@ def _temporary(target: Path) -> Path:
                                    prefix=f".~{target.stem[:40]}.{run_pid()}-", suffix=".tmp")
     except OSError as error:
         raise OutputError(target, f"无法在 {target.parent} 中写入文件（{os_problem(error)}）") from None
-    os.close(fd)
+    try:
+        if os.name != "nt":  # (Windows: a file's permissions are its folder's)
+            os.fchmod(fd, _mode(target))
+    except OSError:
+        pass  # (a file system without permissions: as it comes)
+    finally:
+        os.close(fd)
     return Path(tmp)
+
+
+def _mode(target: Path) -> int:
+    """The permissions ``target`` gets: those of the file it replaces, else what a new file
+    gets here (read and write as the umask allows, as Excel's or any program's would; a
+    temporary file is made for its owner alone, which would keep the others who share the
+    folder from opening a workbook)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it where the system tells it (Linux)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # (elsewhere: set and put back at once)
+    os.umask(mask)
+    return mask
 
 
 #: The signals that stop a run: Ctrl-C, and SIGTERM (which the command line makes stop it as

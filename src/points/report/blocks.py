@@ -19,13 +19,11 @@ for byte the one written without a cache. Entries the run did not use are pruned
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -34,7 +32,7 @@ import pyarrow as pa
 
 from .._version import __version__
 from ..vocab.frames import arrow_text, is_arrow_text, text_buffers
-from ..vocab.store import atomic_write, prune
+from ..vocab.store import KeptFiles, prune
 from .behind import Keep
 from .cells import Kind, joined, row_elements, text_array
 from .deflate import Piece
@@ -55,23 +53,17 @@ _HEADER = struct.Struct("<5sQIQI")
 _CHECKED = _HEADER.size - 4
 
 
-class Blocks:
-    """The XML blocks in the cache folder ``folder`` and the ones this run used."""
+class Blocks(KeptFiles):
+    """The XML blocks in the cache folder and the ones this run used."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{PREFIX}{key}{SUFFIX}"
+    PREFIX, SUFFIX = PREFIX, SUFFIX
 
     def get(self, key: str) -> Piece | None:
         """Block ``key`` as compressed before (None: absent or damaged)."""
-        self.used.add(self._path(key).name)
+        data = self._read(key) or b""
         try:
-            data = self._path(key).read_bytes()
             magic, size, crc, length, check = _HEADER.unpack_from(data)
-        except (OSError, struct.error):
+        except struct.error:
             return None
         stored = data[_HEADER.size:]
         if (magic != _MAGIC or len(stored) != length
@@ -83,13 +75,12 @@ class Blocks:
         """Keep block ``key`` (errors ignored: it is only a cache)."""
         header = _HEADER.pack(_MAGIC, piece.size, piece.crc, len(piece.data), 0)[:_CHECKED]
         header += struct.pack("<I", zlib.crc32(piece.data, zlib.crc32(header)))
-        with contextlib.suppress(OSError):
-            atomic_write(self._path(key), header + piece.data)
+        self._write(key, header + piece.data)
 
     def prune(self) -> int:
-        """Remove the blocks this run did not use; return how many went."""
-        return (prune(self.folder, self.used, SUFFIX, PREFIX)
-                + prune(self.folder, (), _OLD, PREFIX))
+        """Remove the blocks this run did not use (and the fifth round's); return how many
+        went."""
+        return super().prune() + prune(self.folder, (), _OLD, PREFIX)
 
 
 def cached_rows(frame: pd.DataFrame, kinds: Sequence[Kind], styles: dict[str, int],

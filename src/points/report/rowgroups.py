@@ -15,12 +15,10 @@ is built again); those a run did not use are pruned once the file is written.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import struct
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +27,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from ..vocab.frames import run_starts
-from ..vocab.store import atomic_write, prune
+from ..vocab.store import KeptFiles
 from .blocks import ColumnDigest
 from .cells import text_array
 from .thrift import joined_parquet
@@ -110,32 +108,21 @@ def joined_file(files: Sequence[bytes]) -> list[bytes]:
     return joined_parquet(files)
 
 
-class Kept:
-    """The row-group files in the cache folder ``folder`` and the ones this run used."""
+class Kept(KeptFiles):
+    """The row-group files in the cache folder and the ones this run used."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.used: set[str] = set()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{PREFIX}{key}{SUFFIX}"
+    PREFIX, SUFFIX = PREFIX, SUFFIX
 
     def get(self, key: str) -> bytes | None:
         """The file of group ``key`` (None: absent or damaged)."""
-        self.used.add(self._path(key).name)
+        data = self._read(key) or b""
         try:
-            data = self._path(key).read_bytes()
             magic, crc = _HEADER.unpack_from(data)
-        except (OSError, struct.error):
+        except struct.error:
             return None
         file = data[_HEADER.size:]
         return file if magic == _MAGIC and zlib.crc32(file) == crc else None
 
     def put(self, key: str, file: bytes) -> None:
         """Keep the file of group ``key`` (errors ignored: it is only a cache)."""
-        with contextlib.suppress(OSError):
-            atomic_write(self._path(key), _HEADER.pack(_MAGIC, zlib.crc32(file)) + file)
-
-    def prune(self) -> int:
-        """Remove the groups this run did not use; return how many went."""
-        return prune(self.folder, self.used, SUFFIX, PREFIX)
+        self._write(key, _HEADER.pack(_MAGIC, zlib.crc32(file)) + file)

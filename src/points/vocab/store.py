@@ -25,7 +25,8 @@ import pyarrow as pa
 from .errors import ArgumentError
 from .forking import process_alive, run_pid
 
-__all__ = ["CACHE_NAME", "STALE_AFTER", "TAG_NAME", "atomic_file", "atomic_write", "cache_folder",
+__all__ = ["CACHE_NAME", "STALE_AFTER", "TAG_NAME", "KeptFiles", "atomic_file", "atomic_write",
+           "cache_folder",
            "ipc_bytes", "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale",
            "write_ipc"]
 
@@ -170,6 +171,40 @@ def prune(folder: Path, keep: Iterable[str], suffix: str, prefix: str = "",
 #: Seconds after which a temporary file of a process that no longer runs is a leftover: a
 #: worker's temporary waiting for its parent to take it into the run's outputs is younger.
 STALE_AFTER = 600
+
+
+class KeptFiles:
+    """Files a run keeps in the cache folder ``folder``, one a key (``PREFIX + key + SUFFIX``),
+    and the ones this run used: what is read is marked used, what was not is pruned. A kind of
+    file (each with its own header) is a subclass naming its ``PREFIX`` and ``SUFFIX``."""
+
+    PREFIX = ""
+    SUFFIX = ""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{self.PREFIX}{key}{self.SUFFIX}"
+
+    def _read(self, key: str) -> bytes | None:
+        """The bytes kept for ``key``, marked used (None: there are none, or unreadable)."""
+        path = self._path(key)
+        self.used.add(path.name)
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _write(self, key: str, data: bytes) -> None:
+        """Keep ``data`` for ``key`` (errors ignored: it is only a cache)."""
+        with contextlib.suppress(OSError):
+            atomic_write(self._path(key), data)
+
+    def prune(self) -> int:
+        """Remove the files of this kind this run did not use; return how many went."""
+        return prune(self.folder, self.used, self.SUFFIX, self.PREFIX)
 
 
 def stale(entry: os.DirEntry[str], pid: str) -> bool:

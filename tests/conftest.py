@@ -70,6 +70,14 @@ def load_book(path: Path) -> openpyxl.Workbook:
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE_FILES = sorted((ROOT / "examples" / "workbooks").glob("*.xlsx"))
+
+
+def example_town(folder: Path) -> Path:
+    """The example year's workbooks copied into ``folder`` (made if missing), to edit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in EXAMPLE_FILES:
+        shutil.copy(path, folder)
+    return folder
 FLAT_RULES = Path(__file__).parent / "rulesets" / "flat.toml"
 
 

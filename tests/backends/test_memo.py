@@ -4,7 +4,6 @@ hashing every chunk; records changed after reading are hashed whole."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import attrs
@@ -13,7 +12,7 @@ import pandas as pd
 import pytest
 
 import points
-from conftest import EXAMPLE_FILES, assert_same_tables
+from conftest import assert_same_tables, example_town
 from points.assess import calendar_for
 from points.backends.cache import score_cached
 from points.backends.digest import chunk_digests, chunks
@@ -24,14 +23,6 @@ from points.records import lineage
 from points.rules import default_ruleset
 from points.score import score_members
 from points.vocab.store import prepare_cache
-
-
-def _town(tmp_path: Path) -> Path:
-    folder = tmp_path / "town"
-    folder.mkdir()
-    for path in EXAMPLE_FILES:
-        shutil.copy(path, folder)
-    return folder
 
 
 def _full(records: points.Records) -> list[str]:
@@ -58,7 +49,7 @@ def _edit_a_mark(town: Path) -> None:
 
 def test_a_rerun_hashes_the_changed_files_chunks_and_gets_every_chunks_digests(
         tmp_path: Path) -> None:
-    town, cache = _town(tmp_path), prepare_cache(tmp_path / "缓存")
+    town, cache = example_town(tmp_path / "town"), prepare_cache(tmp_path / "缓存")
     records = points.read_workbooks(town, cache=cache)
     first = _cut(records, cache)
     assert first.digests == _full(records) and (cache / MEMO).exists()
@@ -90,7 +81,7 @@ def test_a_rerun_hashes_the_changed_files_chunks_and_gets_every_chunks_digests(
 def test_records_changed_after_reading_are_hashed_whole(tmp_path: Path, change: str) -> None:
     """A changed record never reuses a kept digest: the records lose their lineage (a frame
     written in place no longer holds the data traced; ``attrs.evolve`` leaves it behind)."""
-    town, cache = _town(tmp_path), prepare_cache(tmp_path / "缓存")
+    town, cache = example_town(tmp_path / "town"), prepare_cache(tmp_path / "缓存")
     records = points.read_workbooks(town, cache=cache)
     before = _cut(records, cache).digests  # kept for these files
     row = len(records.attendance) // 2
@@ -108,7 +99,7 @@ def test_records_changed_after_reading_are_hashed_whole(tmp_path: Path, change: 
 
 
 def test_a_file_with_roster_rows_changed_hashes_every_chunk(tmp_path: Path) -> None:
-    town, cache = _town(tmp_path), prepare_cache(tmp_path / "缓存")
+    town, cache = example_town(tmp_path / "town"), prepare_cache(tmp_path / "缓存")
     records = points.read_workbooks(town, cache=cache)
     _cut(records, cache)
     roster = next(p for p in town.glob("*.xlsx") if "名册" in p.name)

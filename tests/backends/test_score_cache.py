@@ -5,7 +5,6 @@ bytes; a changed ruleset or period reuses nothing; damage is ignored."""
 from __future__ import annotations
 
 import functools
-import shutil
 from pathlib import Path
 
 import attrs
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import EXAMPLE_FILES, ROOT, assert_same_frame, assert_same_tables, build, examples
+from conftest import ROOT, assert_same_frame, assert_same_tables, build, example_town, examples
 from points.assess import calendar_for
 from points.backends.cache import (
     PREFIX,
@@ -79,10 +78,7 @@ def test_a_cached_rerun_writes_the_plain_runs_bytes(example_records: points.Reco
     warm.to_excel(warm_book)
     assert example_book.read_bytes() == warm_book.read_bytes()  # example.to_excel's bytes
 
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    for path in EXAMPLE_FILES:
-        shutil.copy(path, inputs)
+    inputs = example_town(tmp_path / "in")
     _touch_one_mark(inputs)
     changed = points.read_workbooks(inputs)
     again, plain = points.assess(changed, cache=cache), points.assess(changed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import points
-from conftest import EXAMPLE_FILES, assert_same_frame, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, example_town, examples
 from points.read.cache import (
     CACHE_NAME,
     TAG_NAME,
@@ -47,11 +46,7 @@ def _entries(folder: Path) -> dict[str, int]:
 
 @pytest.fixture
 def town(tmp_path: Path) -> Path:
-    folder = tmp_path / "town"
-    folder.mkdir()
-    for path in EXAMPLE_FILES:
-        shutil.copy(path, folder)
-    return folder
+    return example_town(tmp_path / "town")
 
 
 def test_a_warm_cache_gives_the_same_records_and_rescans_only_a_changed_file(

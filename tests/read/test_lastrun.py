@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 
 import points
-from conftest import EXAMPLE_FILES, assert_same_frame, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, example_town, examples
 from points.read import lastrun, stamps
 from points.read.lastrun import entry_names
 
@@ -34,14 +34,6 @@ def _same(a: points.Records, b: points.Records) -> None:
             assert x == y, field.name
 
 
-def _town(tmp_path: Path) -> Path:
-    folder = tmp_path / "town"
-    folder.mkdir(exist_ok=True)
-    for path in EXAMPLE_FILES:
-        shutil.copy(path, folder)
-    return folder
-
-
 def _edit(path: Path, row: int, column: int, value: object) -> None:
     book = openpyxl.load_workbook(path)
     cell = book.worksheets[0].cell(row, column)
@@ -54,7 +46,7 @@ def _edit(path: Path, row: int, column: int, value: object) -> None:
 def test_a_rerun_reads_only_the_changed_file_and_gives_the_records_of_a_full_reading(
         tmp_path: Path, mapped: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lastrun, "MAP", mapped)
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
     base, delta = (cache / name for name in entry_names(None))
     assert base.exists() and not delta.exists()
@@ -85,7 +77,7 @@ def test_a_settled_file_is_not_hashed_again_unless_written_even_to_the_same_size
     hashed: list[str] = []
     sha256 = stamps._sha256
     monkeypatch.setattr(stamps, "_sha256", lambda path: hashed.append(path) or sha256(path))
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     sign_in = sorted(town.glob("*签到表.xlsx"))[0]
     _pad(sign_in, sign_in.stat().st_size + 4000)
     points.read_workbooks(town, cache=cache)
@@ -109,7 +101,7 @@ def test_a_file_changed_just_before_a_run_is_hashed_by_the_next(tmp_path: Path,
     hashed: list[str] = []
     sha256 = stamps._sha256
     monkeypatch.setattr(stamps, "_sha256", lambda path: hashed.append(path) or sha256(path))
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     points.read_workbooks(town, cache=cache)
     points.read_workbooks(town, cache=cache)
     assert len(hashed) == len(EXAMPLE_FILES)  # (written a moment ago: not settled)
@@ -119,7 +111,7 @@ def test_a_file_changed_just_before_a_run_is_hashed_by_the_next(tmp_path: Path,
 def test_the_delta_folded_into_the_base_or_kept_gives_the_same_records(
         tmp_path: Path, share: float, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lastrun, "DELTA_SHARE", share)
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     points.read_workbooks(town, cache=cache)
     base, delta = (cache / name for name in entry_names(None))
     for step, path in enumerate(sorted(town.glob("*签到*.xlsx"))[:2]):
@@ -130,7 +122,7 @@ def test_the_delta_folded_into_the_base_or_kept_gives_the_same_records(
 
 
 def test_a_changed_roster_reads_every_file_again(tmp_path: Path) -> None:
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     points.read_workbooks(town, cache=cache)
     base = cache / entry_names(None)[0]
     before = base.read_bytes()
@@ -145,7 +137,7 @@ def test_a_changed_roster_reads_every_file_again(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["base", "delta"])
 def test_a_damaged_entry_is_no_entry(tmp_path: Path, damage: str) -> None:
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     points.read_workbooks(town, cache=cache)
     path = sorted(town.glob("*签到表.xlsx"))[0]
     _edit(path, 5, 5, "请假")
@@ -157,7 +149,7 @@ def test_a_damaged_entry_is_no_entry(tmp_path: Path, damage: str) -> None:
 
 
 def test_files_of_one_name_in_two_folders_are_read_whole(tmp_path: Path) -> None:
-    town, cache = _town(tmp_path), tmp_path / "缓存"
+    town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     other = tmp_path / "另一个镇"
     other.mkdir()
     shutil.copy(EXAMPLE_FILES[OTHERS[0]], other)  # its addresses could be either file's
@@ -181,7 +173,7 @@ def test_any_edits_give_the_records_of_a_full_reading(
     """Whatever cells change (a mark, a name, a header, a date, in any file but the roster),
     the records of a re-run are those of a reading of every file."""
     tmp = tmp_path_factory.mktemp("edits")
-    town, cache = _town(tmp), tmp / "缓存"
+    town, cache = example_town(tmp / "town"), tmp / "缓存"
     points.read_workbooks(town, cache=cache)
     for file, row, column, value in steps:
         _edit(town / EXAMPLE_FILES[file].name, row, column, value)

@@ -351,13 +351,20 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _matching(people: pd.DataFrame, member: str) -> pd.DataFrame:
+    """The rows of ``people`` that are ``member``: by 党员编号, else by name (a missing name
+    is nobody's)."""
+    found = people[people["member_id"] == member]
+    if found.empty:
+        names = people["name"].dropna().map(normalize_name)
+        found = people.loc[names.index[names == normalize_name(member)]]
+    return found
+
+
 def _on_roster(records: Records, member: str) -> None:
     """Refuse a ``member`` (党员编号 or name) the roster does not have, before any scoring."""
-    roster = records.roster
-    if (roster["member_id"] == member).any():
-        return
-    names = roster["name"].dropna().map(normalize_name)
-    if not (names == normalize_name(member)).any():
+    if _matching(records.roster, member).empty:
+        names = records.roster["name"].dropna().map(normalize_name)
         raise CommandError(f"找不到党员“{member}”（按党员编号或姓名查找）"
                            + suggestion_zh(normalize_name(member), sorted(set(names))))
 
@@ -365,10 +372,7 @@ def _on_roster(records: Records, member: str) -> None:
 def cmd_explain(args: argparse.Namespace) -> int:
     # (a city takes a minute to score: not for somebody who is not there)
     result = _assess(args, vet=lambda records: _on_roster(records, args.member))
-    people = result.rankings
-    who = people[people["member_id"] == args.member]
-    if who.empty:
-        who = people[people["name"].map(normalize_name) == normalize_name(args.member)]
+    who = _matching(result.rankings, args.member)
     if who.empty:
         raise CommandError(f"找不到党员“{args.member}”（按党员编号或姓名查找）")
     if len(who) > 1:

@@ -352,17 +352,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _matching(people: pd.DataFrame, member: str) -> pd.DataFrame:
-    """The rows of ``people`` that are ``member``: by 党员编号, else by name (a missing name
-    is nobody's)."""
-    found = people[people["member_id"] == member]
-    if found.empty:
-        names = people["name"].dropna().map(normalize_name)
-        found = people.loc[names.index[names == normalize_name(member)]]
-    return found
+    """The rows of ``people`` that are ``member``: by 党员编号, else by name (none unnamed)."""
+    if len(found := people[people["member_id"] == member]):
+        return found
+    names = people["name"].dropna().map(normalize_name)
+    return people.loc[names.index[names == normalize_name(member)]]
 
 
 def _on_roster(records: Records, member: str) -> None:
-    """Refuse a ``member`` (党员编号 or name) the roster does not have, before any scoring."""
+    """Refuse a ``member`` not on the roster before scoring anyone (a city takes a minute)."""
     if _matching(records.roster, member).empty:
         names = records.roster["name"].dropna().map(normalize_name)
         raise CommandError(f"找不到党员“{member}”（按党员编号或姓名查找）"
@@ -370,7 +368,6 @@ def _on_roster(records: Records, member: str) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    # (a city takes a minute to score: not for somebody who is not there)
     result = _assess(args, vet=lambda records: _on_roster(records, args.member))
     who = _matching(result.rankings, args.member)
     if who.empty:

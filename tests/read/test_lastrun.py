@@ -20,6 +20,7 @@ import points
 from conftest import EXAMPLE_FILES, assert_same_frame, example_town, examples
 from points.read import lastrun, stamps
 from points.read.lastrun import entry_names
+from points.vocab.store import written
 
 ROSTER = next(i for i, p in enumerate(EXAMPLE_FILES) if "名册" in p.name)
 OTHERS = [i for i in range(len(EXAMPLE_FILES)) if i != ROSTER]
@@ -48,6 +49,7 @@ def test_a_rerun_reads_only_the_changed_file_and_gives_the_records_of_a_full_rea
     monkeypatch.setattr(lastrun, "MAP", mapped)
     town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+    written()  # (the base is written in the background)
     base, delta = (cache / name for name in entry_names(None))
     assert base.exists() and not delta.exists()
     sign_in = sorted(town.glob("*签到表.xlsx"))
@@ -117,6 +119,7 @@ def test_the_delta_folded_into_the_base_or_kept_gives_the_same_records(
     for step, path in enumerate(sorted(town.glob("*签到*.xlsx"))[:2]):
         _edit(path, 4 + step, 3 + step, "√")
         _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+        written()
         assert delta.exists() is (share == 1.0)  # share 0: every change makes a new base
     assert base.exists()
 
@@ -124,6 +127,7 @@ def test_the_delta_folded_into_the_base_or_kept_gives_the_same_records(
 def test_a_changed_roster_reads_every_file_again(tmp_path: Path) -> None:
     town, cache = example_town(tmp_path / "town"), tmp_path / "缓存"
     points.read_workbooks(town, cache=cache)
+    written()
     base = cache / entry_names(None)[0]
     before = base.read_bytes()
     roster = town / EXAMPLE_FILES[ROSTER].name
@@ -132,6 +136,7 @@ def test_a_changed_roster_reads_every_file_again(tmp_path: Path) -> None:
     sheet.cell(sheet.max_row + 1, 2).value = "新来的党员"  # a member more: all matched again
     book.save(roster)
     _same(points.read_workbooks(town, cache=cache), points.read_workbooks(town))
+    written()
     assert base.read_bytes() != before  # a new base, not a delta
 
 
@@ -142,6 +147,7 @@ def test_a_damaged_entry_is_no_entry(tmp_path: Path, damage: str) -> None:
     path = sorted(town.glob("*签到表.xlsx"))[0]
     _edit(path, 5, 5, "请假")
     points.read_workbooks(town, cache=cache)  # base and delta
+    written()
     _edit(path, 5, 5, "出差")
     entry = cache / entry_names(None)[damage == "delta"]
     entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])  # a crash, a bad disk
@@ -154,6 +160,7 @@ def test_files_of_one_name_in_two_folders_are_read_whole(tmp_path: Path) -> None
     other.mkdir()
     shutil.copy(EXAMPLE_FILES[OTHERS[0]], other)  # its addresses could be either file's
     points.read_workbooks([town, other], cache=cache)
+    written()
     assert not (cache / entry_names(None)[0]).exists()
     points.read_workbooks(town, cache=cache)  # kept; then a file of the same name comes
     for _ in range(2):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import points
 import workbooks as wb
-from conftest import EXAMPLE_FILES, assert_same_frame, examples
+from conftest import EXAMPLE_FILES, assert_same_frame, example_town, examples
 
 MATRIX = "第一党支部2024年签到表.xlsx!3月!"
 
@@ -253,6 +253,35 @@ def test_worker_processes_read_exactly_what_one_process_reads() -> None:
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
         assert_same_frame(getattr(one, table), getattr(two, table), obj=table)
     assert one.files == two.files and len(one.files) == len(EXAMPLES)
+
+
+def test_the_workers_scan_while_the_parent_looks_up_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first files missing from the scan cache go to the workers at once: the pool does
+    not wait until every file has been looked up (and hashed)."""
+    from points import read as reader
+
+    events: list[str] = []
+    lookup, pool = reader.lookup, reader._pool
+
+    def looked(*args: object) -> object:
+        events.append("lookup")
+        return lookup(*args)  # type: ignore[arg-type]
+
+    def watched(n: int) -> object:
+        executor = pool(n)
+        submit = executor.submit
+        executor.submit = lambda *a, **k: (events.append("submit"), submit(*a, **k))[1]  # type: ignore[method-assign]
+        return executor
+    monkeypatch.setattr(reader, "lookup", looked)
+    monkeypatch.setattr(reader, "_pool", watched)
+    town = example_town(tmp_path / "town")
+    records = points.read_workbooks(town, cache=tmp_path / "缓存", workers=2)
+    assert events.count("lookup") == len(EXAMPLES) and "submit" in events
+    assert events.index("submit") < len(events) - 1 - events[::-1].index("lookup")
+    alone = points.read_workbooks(town, workers=1)
+    for table in ("roster", "attendance", "issues"):
+        assert_same_frame(getattr(records, table), getattr(alone, table), obj=table)
 
 
 def test_spawned_workers_where_fork_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from ..assess import Assessment
 from ..backends.cache import PREFIX as SCORE_PREFIX
 from ..read.cache import CACHE_NAME, entry_key, is_cache_dir
 from ..read.lastrun import entry_names
-from ..vocab.store import prune
+from ..vocab.store import prune, written
 
 __all__ = ["cache_folder", "fresh_cache_undone", "prune_scans"]
 
@@ -36,6 +36,7 @@ def cache_folder(args: argparse.Namespace) -> Path | None:
 def prune_scans(args: argparse.Namespace, result: Assessment) -> None:
     """After a run that succeeded: the scans of files it did not read (removed, renamed or
     changed since) leave the cache; the score cache keeps its own (:mod:`points.backends.cache`)."""
+    written()  # (the records entry, if still being written into the folder)
     folder = cache_folder(args)
     if folder is None or not is_cache_dir(folder):
         return
@@ -53,6 +54,7 @@ def fresh_cache_undone(args: argparse.Namespace) -> Iterator[None]:
     try:
         yield
     except BaseException:
+        written()  # (the records entry, if still being written into it)
         if fresh and folder is not None and is_cache_dir(folder):
             shutil.rmtree(folder, ignore_errors=True)
         raise

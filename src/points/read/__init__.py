@@ -15,8 +15,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -65,37 +64,67 @@ def _pool(n: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(n, mp_context=context)
 
 
+#: Files not in the scan cache handed to a worker process at a time, at most (fewer when there
+#: are few files): the pool starts with the first batch, while the rest are looked up.
+BATCH = 16
+
+
+def _scan_batch(paths: list[str], year: int | None, folder: Path | None,
+                contents: list[Content | None]) -> list[FileScan]:
+    """The unit of work of a worker process: :func:`.cache.scan_and_store` of each path."""
+    return [scan_and_store(p, year, folder, c) for p, c in zip(paths, contents, strict=True)]
+
+
 def _scan_all(files: list[str], year: int | None, workers: int | None, folder: Path | None,
               progress: Progress | None) -> list[FileScan]:
     """Every file's scan, in the order of ``files``: from the cache folder when it holds the
-    file's present content, the others scanned (and stored)."""
+    file's present content, the others scanned (and stored). With more than one worker, a
+    batch of :data:`BATCH` files missing from the cache goes to the pool as soon as it is
+    found, so the workers scan while the parent looks up the rest; fewer missing files than
+    a batch are scanned here (a re-run that reads all files but one or two from the cache)."""
     tell(progress, "scan", 0, len(files))
-    scans: list[FileScan | None] = []
-    contents: list[Content | None] = []  # the bytes read for the lookup, scanned from memory
-    kept = 0
-    for f in files:
-        scan, content = (None, None) if folder is None else lookup(folder, f, year,
-                                                                    kept < KEEP_BYTES)
-        scans.append(scan)
-        if scan is None:
-            contents.append(content)
-            kept += len(content.data) if content is not None else 0
-    at = [i for i, s in enumerate(scans) if s is None]
-    todo = [files[i] for i in at]
-    done = len(files) - len(todo)
-    if done:
-        tell(progress, "scan", done, len(files))
-    n = _workers(workers, todo or files)  # checks ``workers`` even when every file is cached
-    n = n if todo else 1
+    n = _workers(workers, files)
+    size = max(1, min(BATCH, len(files) // (4 * n)))  # a few batches a worker at least
+    scans: list[FileScan | None] = [None] * len(files)
+    batch: list[tuple[int, Content | None]] = []  # (file, the bytes read for the lookup)
+    sent: list[tuple[list[int], Future[list[FileScan]]]] = []
+    kept = done = 0  # the bytes handed on (a worker reads a file itself beyond KEEP_BYTES)
     with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see _fork)
         warnings.simplefilter("ignore", DeprecationWarning)
         with contextlib.ExitStack() as stack:
-            mapping = map if n == 1 else stack.enter_context(_pool(n)).map
-            chunk = {} if n == 1 else {"chunksize": max(1, min(32, len(todo) // (8 * n)))}
-            fresh = mapping(scan_and_store, todo, repeat(year), repeat(folder), contents, **chunk)
-            for count, (i, scan) in enumerate(zip(at, fresh, strict=True), done + 1):
-                scans[i] = scan
-                tell(progress, "scan", count, len(files))
+            pool: ProcessPoolExecutor | None = None
+
+            def send(part: list[tuple[int, Content | None]]) -> None:
+                assert pool is not None
+                at = [i for i, _ in part]
+                sent.append((at, pool.submit(_scan_batch, [files[i] for i in at], year, folder,
+                                             [c for _, c in part])))
+            for i, f in enumerate(files):
+                scan, content = (None, None) if folder is None else lookup(folder, f, year,
+                                                                            kept < KEEP_BYTES)
+                if scan is not None:
+                    scans[i], done = scan, done + 1
+                    tell(progress, "scan", done, len(files))
+                    continue
+                kept += len(content.data) if content is not None else 0
+                batch.append((i, content))
+                if n > 1 and len(batch) == size:
+                    if pool is None:
+                        pool = stack.enter_context(_pool(n))
+                        # a failed batch (an unreadable file named explicitly) stops the rest
+                        stack.callback(lambda: [future.cancel() for _, future in sent])
+                    send(batch)
+                    batch = []
+            if pool is not None and batch:
+                send(batch)
+            elif batch:  # (one process, or too few files missing to start one)
+                for i, content in batch:
+                    scans[i], done = scan_and_store(files[i], year, folder, content), done + 1
+                    tell(progress, "scan", done, len(files))
+            for at, future in sent:
+                for i, scan in zip(at, future.result(), strict=True):
+                    scans[i], done = scan, done + 1
+                    tell(progress, "scan", done, len(files))
     return [s for s in scans if s is not None]
 
 

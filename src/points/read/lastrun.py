@@ -50,7 +50,7 @@ import pyarrow as pa
 
 from ..records import TABLES, Lineage, Records, trace
 from ..vocab.issues import concat_issues
-from ..vocab.store import atomic_file, read_ipc, write_ipc
+from ..vocab.store import atomic_file, in_background, read_ipc, write_ipc, written
 from ..vocab.text import readable_path
 from . import stamps
 from .cache import reader_version
@@ -242,25 +242,37 @@ def store(folder: Path, year: int | None, records: Records, keys: dict[str, np.n
           read: list[File], now: Looked) -> None:
     """Keep ``records`` (read from the files ``read``, looked at ``now``; ``keys``: the file
     key of each row of each record table) as the folder's base entry for ``year`` (its delta
-    goes). Nothing is
-    kept when the data issues of a file cannot be told by its name."""
+    goes). Nothing is kept when the data issues of a file cannot be told by its name.
+    The entry (~800 MB at a city) is written in the background
+    (:func:`points.vocab.store.in_background`): the run goes on to score meanwhile, and
+    :func:`load`, a fork and the interpreter's exit wait for it."""
+    written()  # (one kept before in this process, still being written)
     base, delta = (folder / name for name in entry_names(year))
     files = [path for path, _, _ in read]
     issue_keys = _issue_keys(records.issues, files) if _told_apart(files) else None
     if issue_keys is None:
         return
     empty = np.zeros(0, "int64")
-    tables = {"roster": _arrow(records.roster, None),
-              **{t: _arrow(getattr(records, t), keys.get(t, empty)) for t in _KEYED[:-1]},
-              "issues": _arrow(records.issues, issue_keys)}
-    _write(base, {"year": year, "token": uuid.uuid4().hex, "files": [list(f) for f in read],
-                  "looked": now}, tables)
-    with contextlib.suppress(OSError):  # (a delta of another base is never used)
-        delta.unlink(missing_ok=True)
+    # shallow copies held while the entry is written: a caller who changes a records frame
+    # in place then changes a copy of it (copy-on-write), never the data being written
+    frames = {name: getattr(records, name).copy(deep=False) for name in ("roster", *_KEYED)}
+    tables = {"roster": _arrow(frames["roster"], None),
+              **{t: _arrow(frames[t], keys.get(t, empty)) for t in _KEYED[:-1]},
+              "issues": _arrow(frames["issues"], issue_keys)}
+    header = {"year": year, "token": uuid.uuid4().hex, "files": [list(f) for f in read],
+              "looked": now}
+
+    def keep() -> None:
+        _write(base, header, tables)
+        with contextlib.suppress(OSError):  # (a delta of another base is never used)
+            delta.unlink(missing_ok=True)
+        frames.clear()  # (held until here)
+    in_background(keep, "points-records-entry")
 
 
 def load(folder: Path, year: int | None) -> LastRun | None:
     """The folder's kept records for ``year``, or None (none, damaged, or of another reader)."""
+    written()  # (the records kept last, if still being written)
     names = entry_names(year)
     base = _read(folder / names[0], year)
     if base is None or set(base.tables) != {"roster", *_KEYED}:

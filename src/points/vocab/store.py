@@ -15,8 +15,9 @@ import contextlib
 import errno
 import os
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,9 +27,9 @@ from .errors import ArgumentError
 from .forking import process_alive, run_pid
 
 __all__ = ["CACHE_NAME", "STALE_AFTER", "TAG_NAME", "KeptFiles", "atomic_file", "atomic_write",
-           "cache_folder",
+           "cache_folder", "in_background",
            "ipc_bytes", "is_cache_dir", "map_ipc", "prepare_cache", "prune", "read_ipc", "stale",
-           "write_ipc"]
+           "write_ipc", "written"]
 
 #: The default cache folder's name (beside the output workbook).
 CACHE_NAME = "积分缓存"
@@ -123,6 +124,46 @@ def write_ipc(sink: pa.NativeFile, table: pa.Table, *, compress: bool = True,
         else:  # one empty batch, which keeps what the columns hold besides rows (dictionaries)
             writer.write_batch(pa.record_batch([c.chunk(0) for c in table.columns],
                                                schema=table.schema))
+
+
+#: The cache writes running in the background (:func:`in_background`).
+_BACKGROUND: list[threading.Thread] = []
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def in_background(job: Callable[[], None], name: str) -> None:
+    """Run ``job``, a cache write, in a thread of its own while the run goes on;
+    :func:`written` waits for it. The thread is not a daemon (the interpreter waits for it
+    before it exits), a fork waits for it first (a child never starts with a half-done write
+    in a thread it does not have), and a failure only means the entry is not kept: it never
+    reaches the user as an error. ``job`` must hold its data: keep a shallow pandas copy of
+    a frame (copy-on-write then copies the caller's frame if the caller changes it in place,
+    never the data being written)."""
+    thread = threading.Thread(target=_quietly, args=(job,), name=name)
+    with _BACKGROUND_LOCK:
+        _BACKGROUND.append(thread)
+    thread.start()
+
+
+def _quietly(job: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):  # a cache entry not kept is only a slower next run
+        job()
+
+
+def written() -> None:
+    """Wait until the cache writes running in the background (:func:`in_background`) are
+    done: before reading what they write, removing their folder, or forking."""
+    while True:
+        with _BACKGROUND_LOCK:
+            if not _BACKGROUND:
+                return
+            thread = _BACKGROUND.pop()
+        if thread is not threading.current_thread():
+            thread.join()
+
+
+if hasattr(os, "register_at_fork"):  # (POSIX; Windows has no fork)
+    os.register_at_fork(before=written)
 
 
 def ipc_bytes(table: pa.Table, *, compress: bool = True) -> bytes:

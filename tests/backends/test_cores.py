@@ -8,6 +8,8 @@ import functools
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -155,6 +157,31 @@ def test_without_a_temporary_folder_or_a_fork_every_part_is_scored_here(
         assert_same_tables(alone, points.assess(records, workers=2, year=2024))
     monkeypatch.setattr(cores.ProcessPoolExecutor, "submit", _unconvertible_folder)
     assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+
+
+def test_the_folder_of_a_run_ended_at_once_goes_with_the_next_run(
+        small: tuple[points.Records, points.Assessment], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers send their scores through ``points-score-PID-…``, removed when the run
+    ends; one a run ended at once (``kill -9``) left is removed by the next run, and the
+    folder of a run still going is left alone."""
+    records, alone = small
+    monkeypatch.setattr(cores.tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    left = tmp_path / f"points-score-{ended}-x1y2"
+    running = tmp_path / f"points-score-{os.getppid()}-z3w4"
+    for folder in (left, running):
+        folder.mkdir()
+        (folder / "1-0-0.arrow").write_bytes(b"\0" * 64)
+    made: list[str] = []
+    real = cores.tempfile.mkdtemp
+    monkeypatch.setattr(cores.tempfile, "mkdtemp",
+                        lambda **k: made.append(real(**k)) or made[-1])
+    assert_same_tables(alone, points.assess(records, workers=2, year=2024))
+    assert not left.exists() and running.is_dir()
+    assert [Path(m).name.split("-")[2] for m in made] == [str(os.getpid())]
+    assert not Path(made[0]).exists()  # (its own: removed at the end of the run)
 
 
 def _unconvertible_folder(*_: object, **__: object) -> None:

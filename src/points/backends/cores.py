@@ -47,7 +47,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
-from ..vocab.forking import can_fork
+from ..vocab.forking import can_fork, sweep_leftovers
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from ..vocab.store import map_ipc, write_ipc
@@ -72,6 +72,11 @@ PARALLEL_RECORDS = 400_000
 #: time (a process's memory at its peak is a round's scoring; at a whole city, 5 M records on
 #: two processes, two rounds each take about 0.4 GB less at the peak than one).
 ROUND_RECORDS = 1_500_000
+
+#: The start of the name of the temporary folder the workers send their scores through; the
+#: process that made it follows (``points-score-PID-…``: the folder of a run ended at once is
+#: removed by the next, :func:`points.vocab.forking.sweep_leftovers`).
+_TEMPORARY = "points-score-"
 
 #: What runs on a part's scores in the process that scored them (the score cache stores its
 #: chunks' entries there), given the part's number.
@@ -278,7 +283,8 @@ def score_parts(records: Records, ruleset: Ruleset, calendar: Calendar,
     if processes < 2:  # one process: every part here, in turn
         return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
     try:
-        folder = Path(tempfile.mkdtemp(prefix="points-score-"))
+        sweep_leftovers(Path(tempfile.gettempdir()), _TEMPORARY)  # (of runs ended at once)
+        folder = Path(tempfile.mkdtemp(prefix=f"{_TEMPORARY}{os.getpid()}-"))
     except OSError:  # no temporary folder to send scores through: every part here
         return _in_turn(_Job(records, ruleset, calendar, in_parts, Path(), after), parts, told)
     try:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..vocab.forking import process_alive
+from ..vocab.forking import sweep_leftovers
 from ..vocab.store import map_ipc, write_ipc
 from .cache import AHEAD, Entry, read_entry
 from .groups import entry_groups, kept_keys, last_used
@@ -143,7 +143,8 @@ class _Fetched:
 def _die_with_parent(parent: int) -> None:
     """In the forked process: be killed when the parent ends (``prctl(PR_SET_PDEATHSIG)``),
     so that a run killed at once does not leave it filling its folder; nothing if the C
-    library will not (the folder is then removed by the next run, see :func:`_sweep`)."""
+    library will not (the folder is then removed by the next run:
+    :func:`points.vocab.forking.sweep_leftovers`)."""
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -157,22 +158,10 @@ def _die_with_parent(parent: int) -> None:
 _PREFIX = "points-"
 
 
-def _sweep() -> None:
-    """Remove the prefetch folders in :data:`SHM` that this user's runs left behind when they
-    were ended at once: folders named by a process that no longer runs, owned by this user."""
-    with contextlib.suppress(OSError):
-        for path in SHM.glob(_PREFIX + "*-*"):
-            pid = path.name[len(_PREFIX):].split("-", 1)[0]
-            with contextlib.suppress(OSError):
-                if (pid.isdigit() and path.is_dir() and not path.is_symlink()
-                        and path.stat().st_uid == os.getuid() and not process_alive(int(pid))):
-                    shutil.rmtree(path, ignore_errors=True)
-
-
 def _start(folder: Path) -> _Fetched | None:
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    _sweep()
+    sweep_leftovers(SHM, _PREFIX)  # (what runs ended at once left there)
     group, size = _last_group(folder)
     try:
         if not size or shutil.disk_usage(SHM).free < _ROOM * size:

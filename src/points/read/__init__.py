@@ -163,8 +163,10 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     changed and puts their records in their files' places; each file's scan is kept by the
     file's content (:mod:`points.read.cache`), for when every file must be matched again (a
     file with roster rows changed). The result is the same as without it, row for row; the
-    folder can be deleted at any time. ``progress``: a callback told of the files scanned (see
-    :mod:`points.vocab.progress`).
+    folder can be deleted at any time (the records are kept by a background thread once this
+    returns: :func:`points.vocab.store.written` waits for it, as the next call on the folder,
+    a fork and the interpreter's exit do). ``progress``: a callback told of the files scanned
+    (see :mod:`points.vocab.progress`).
     """
     del ruleset  # reading does not depend on the rules
     inputs = collect_inputs([paths] if isinstance(paths, str | Path) else paths)

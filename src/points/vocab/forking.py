@@ -6,11 +6,14 @@ writing many workbooks fork their workers only then."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
 import sys
+from pathlib import Path
 
-__all__ = ["can_fork", "process_alive", "run_pid"]
+__all__ = ["can_fork", "process_alive", "run_pid", "sweep_leftovers"]
 
 
 def can_fork() -> bool:
@@ -38,3 +41,16 @@ def run_pid() -> int:
     while the run goes on, even once the worker that wrote one has ended."""
     parent = multiprocessing.parent_process()
     return parent.pid if parent is not None and parent.pid else os.getpid()
+
+
+def sweep_leftovers(parent: Path, prefix: str) -> None:
+    """Remove the folders ``prefix`` + ``PID-…`` in ``parent`` that this user's runs left
+    behind when they were ended at once (``kill -9``): named by a process that no longer runs,
+    owned by this user. A run removes its own folder when it ends in any other way."""
+    with contextlib.suppress(OSError):
+        for path in parent.glob(prefix + "*-*"):  # once per such folder
+            pid = path.name[len(prefix):].split("-", 1)[0]
+            with contextlib.suppress(OSError):
+                if (pid.isdigit() and path.is_dir() and not path.is_symlink()
+                        and path.stat().st_uid == os.getuid() and not process_alive(int(pid))):
+                    shutil.rmtree(path, ignore_errors=True)

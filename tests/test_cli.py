@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +130,8 @@ def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert out.startswith("贺慧超（JG007") and "总积分 10.0" in out
     assert "河西镇机关党支部2024年签到表.xlsx!党小组会!J9" in out
+    assert "· 连续六个月不参加组织生活或不交党费 → " in out  # its flags, in Chinese only:
+    assert not re.search(r"[a-z]+_[a-z_]+", out)  # no stable code such as six_month_rule
     assert cli.main(["explain", "贺 慧超", str(EXAMPLES)]) == 0
     assert capsys.readouterr().out == out
     cli.main(["init", str(tmp_path), "--year", "2024"])

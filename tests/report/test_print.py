@@ -22,7 +22,7 @@ import pytest
 import points
 from conftest import EXAMPLE_FILES, build, load_book
 from points import cli
-from points.cli import commands
+from points.cli import terminal
 from points.report import page, review
 from points.report.sheets.summary import SIGN_OFF
 
@@ -291,9 +291,9 @@ def test_branch_statistics_are_stacked_with_every_label(written: Path,
 # -- 8. the terminal ---------------------------------------------------------------------------
 
 def test_terminal_tables_align_by_display_width() -> None:
-    assert commands._width("党员abc") == 7 and commands._width("“”") == 2
+    assert terminal.width("党员abc") == 7 and terminal.width("“”") == 2
     frame = pd.DataFrame({"姓名": ["张三", "Li"], "积分": [2.0, -10.5], "来源": ["签到!A1", "x"]})
-    lines = commands._table(frame).splitlines()
+    lines = terminal.table(frame).splitlines()
     assert lines == ["姓名   积分  来源", "张三    2.0  签到!A1", "Li    -10.5  x"]
 
 
@@ -304,7 +304,7 @@ def test_check_in_a_terminal_is_aligned_in_sheet_order(capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     rows = lines[2:-1]
     assert len(rows) == 18
-    second = {commands._width(re.match(r"\S+ +", row).group(0)) for row in rows}  # type: ignore[union-attr]
+    second = {terminal.width(re.match(r"\S+ +", row).group(0)) for row in rows}  # type: ignore[union-attr]
     assert len(second) == 1  # the second column starts at the same place on every line
     months = [r.split("!")[1] for r in rows if r.startswith("红旗村")]
     assert months == ["6月", "9月", "10月", "11月", "12月"]

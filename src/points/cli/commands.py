@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
-import re
 import sys
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +15,7 @@ from ..backends.prefetch import prefetching
 from ..judge import compare_assessments
 from ..read import read_workbooks
 from ..records import Records
-from ..report import Notice, ledger_table, rule_table, write_comparison, write_file, write_template
+from ..report import Notice, rule_table, write_comparison, write_file, write_template
 from ..report.common import check_target
 from ..report.monthly import write_monthly
 from ..report.outputs import is_folder, write_outputs
@@ -29,12 +26,12 @@ from ..rules.load import DEFAULT_RULESET, ruleset_source
 from ..vocab.codes import ISSUE_CODES
 from ..vocab.errors import PointsError, os_problem
 from ..vocab.frames import sort_frame
-from ..vocab.text import normalize_name, suggestion_zh
+from . import terminal
 from .cachedir import cache_folder, fresh_cache_undone, prune_scans
 from .cluster import check_spec, cluster
 from .progress import ProgressLine
 
-__all__ = ["CommandError", "cmd_check", "cmd_compare", "cmd_explain", "cmd_init", "cmd_report",
+__all__ = ["CommandError", "assess_args", "cmd_check", "cmd_compare", "cmd_init", "cmd_report",
            "cmd_rules", "cmd_score"]
 
 SHOWN_ISSUES = 8
@@ -59,7 +56,7 @@ def _read(args: argparse.Namespace) -> Records:
                           progress=_progress(args))
 
 
-def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
+def assess_args(args: argparse.Namespace, rules: Ruleset | None = None,
             records: Records | None = None,
             vet: Callable[[Records], None] | None = None) -> Assessment:
     """Read (unless ``records`` are given) and score; ``vet``: called on the records read,
@@ -79,48 +76,6 @@ def _assess(args: argparse.Namespace, rules: Ruleset | None = None,
                           client=client, progress=_progress(args), cache=cache)
 
 
-def _width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: a wide or full-width (CJK) character 2, a
-    combining mark 0, any other 1 (ambiguous ones such as “ ” too, as most terminals show them)."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF"
-               else 1 for c in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` terminal columns (on the left if ``right``)."""
-    gap = " " * max(width - _width(text), 0)
-    return gap + text if right else text + gap
-
-
-def _cell(value: object) -> str:
-    if value is None or value is pd.NA or value is pd.NaT or (
-            isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = f"{value:.1f}" if isinstance(value, float) else str(value)
-    return text.replace("\n", " ")
-
-
-_NUMBER = re.compile(r"[-+−]?[0-9][0-9,]*(\.[0-9]+)?")
-
-
-def _table(frame: pd.DataFrame) -> str:
-    """``frame`` as aligned text for a terminal: columns padded by display width (see
-    :func:`_width`), numbers on the right, two spaces between columns, no index."""
-    columns = [[str(name)] + [_cell(v) for v in frame[name]] for name in frame.columns]
-    right = [any(col[1:]) and all(_NUMBER.fullmatch(v) for v in col[1:] if v)
-             for col in columns]
-    widths = [max(map(_width, col)) for col in columns]
-    return "\n".join("  ".join(_pad(v, w, r) for v, w, r in zip(row, widths, right, strict=True)
-                               ).rstrip() for row in zip(*columns, strict=True))
-
-
-def _counts(values: pd.Series, order: Sequence[str] | None = None) -> str:
-    counts = values.value_counts()
-    keys = [k for k in (order or []) if k in counts.index] + sorted(
-        k for k in counts.index if k not in (order or []))
-    return "，".join(f"{k} {counts[k]}" for k in keys) or "无"
-
-
 def _summary(result: Assessment) -> list[str]:
     rs = result.ruleset
     people = result.rankings
@@ -130,14 +85,14 @@ def _summary(result: Assessment) -> list[str]:
              f"{len(people) - len(members)}"]
     if rs.grades is not None:
         word = "建议等次" if result.as_of is None else "预计等次（截至统计日，年底前还会变化）"
-        lines.append(f"{word}：" + _counts(members["grade"].dropna(),
+        lines.append(f"{word}：" + terminal.counts(members["grade"].dropna(),
                                           [b.name for b in rs.grades.bands]))
-    lines.append(f"复核提示 {len(result.flags)} 条：" + _counts(result.flags["label"]))
+    lines.append(f"复核提示 {len(result.flags)} 条：" + terminal.counts(result.flags["label"]))
     lines.append(f"数据问题 {len(result.issues)} 条" + ("：" if len(result.issues) else ""))
     shown = sort_frame(result.issues, ["source"]).head(SHOWN_ISSUES)
-    width = max((_width(str(s)) for s in shown["source"]), default=0)
+    width = max((terminal.width(str(s)) for s in shown["source"]), default=0)
     for row in shown.itertuples():
-        lines.append(f"  {_pad(str(row.source), width)}  {row.message}")
+        lines.append(f"  {terminal.pad(str(row.source), width)}  {row.message}")
     if len(result.issues) > SHOWN_ISSUES:
         lines.append(f"  ……其余 {len(result.issues) - SHOWN_ISSUES} 条见复核工作簿的“数据问题”表")
     return lines
@@ -166,7 +121,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     notice = Notice(days=args.notice_days, contact=args.contact)
     # every target is checked before any is written; a failed run leaves no file behind
     with fresh_cache_undone(args):
-        result = _assess(args)
+        result = assess_args(args)
         written = write_outputs(result, args.output, public=public,
                                 mask_names=args.mask_names, per_branch=args.per_branch or None,
                                 ledger=args.ledger, org=args.org, date=_run_date(args.date),
@@ -186,7 +141,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     check_target(Path(args.output), _NothingRead())  # (before the work, as score does)
-    result = _assess(args)
+    result = assess_args(args)
     path = write_monthly(result, args.output, org=args.org, date=_run_date(args.date))
     lines = _summary(result)
     issues = next(i for i, line in enumerate(lines) if line.startswith("数据问题"))
@@ -251,8 +206,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     records = _read(args)  # read once, scored under both rulesets
     if args.output:  # never over an input, and checked before anything is printed
         check_target(Path(args.output), records)
-    before = _assess(args, records=records)
-    after = _assess(args, rules=other, records=records)
+    before = assess_args(args, records=records)
+    after = assess_args(args, rules=other, records=records)
     diff = compare_assessments(before, after)
     rating = after.ruleset.rating or before.ruleset.rating
     changed = diff[diff["grade_changed"] | diff["band_changed"]
@@ -272,7 +227,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if rating is not None:
             table[rating.label] = _arrow(shown["rating_before"], shown["rating_after"])
         print(f"\n等次{'、档次或' + rating.label if rating else '或档次'}变化的人：")
-        print(_table(table.astype("string").fillna("")))
+        print(terminal.table(table.astype("string").fillna("")))
         if len(changed) > SHOWN_CHANGES:
             rest = len(changed) - SHOWN_CHANGES
             print(f"……其余 {rest} 人见对比工作簿" if args.output
@@ -283,7 +238,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = _assess(args)
+    result = assess_args(args)
     issues = sort_frame(result.issues, ["source"]).reset_index(drop=True)  # 6月 before 10月
     if issues.empty:
         print(f"没有发现数据问题（{len(result.members)} 人，{len(result.events)} 条签到记录）")
@@ -291,7 +246,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"发现 {len(issues)} 个数据问题：")
     if sys.stdout.isatty():  # aligned for reading; else tab-separated, to paste into Excel
         label = issues["code"].map(ISSUE_CODES).fillna(issues["code"])
-        print(_table(pd.DataFrame({"位置": issues["source"], "问题": label,
+        print(terminal.table(pd.DataFrame({"位置": issues["source"], "问题": label,
                                    "说明": issues["message"]})))
     else:
         for row in issues.itertuples():
@@ -347,52 +302,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             if column in shown:
                 shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:g}")
         shown = shown.astype("string").fillna("")
-        print(_table(shown))
-    return 0
-
-
-def _matching(people: pd.DataFrame, member: str) -> pd.DataFrame:
-    """The rows of ``people`` that are ``member``: by 党员编号, else by name (none unnamed)."""
-    if len(found := people[people["member_id"] == member]):
-        return found
-    names = people["name"].dropna().map(normalize_name)
-    return people.loc[names.index[names == normalize_name(member)]]
-
-
-def _on_roster(records: Records, member: str) -> None:
-    """Refuse a ``member`` not on the roster before scoring anyone (a city takes a minute)."""
-    if _matching(records.roster, member).empty:
-        names = records.roster["name"].dropna().map(normalize_name)
-        raise CommandError(f"找不到党员“{member}”（按党员编号或姓名查找）"
-                           + suggestion_zh(normalize_name(member), sorted(set(names))))
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    result = _assess(args, vet=lambda records: _on_roster(records, args.member))
-    who = _matching(result.rankings, args.member)
-    if who.empty:
-        raise CommandError(f"找不到党员“{args.member}”（按党员编号或姓名查找）")
-    if len(who) > 1:
-        listed = "、".join(f"{r.member_id}（{r.branch}）" for r in who.itertuples())
-        raise CommandError(f"有 {len(who)} 人名叫“{args.member}”：{listed}；请改用党员编号")
-    person = who.iloc[0]
-    member_id = person["member_id"]
-    totals = result.totals.set_index("member_id").loc[member_id]
-    print(f"{person['name']}（{member_id}，{person['branch']}，{person['category']}）{result.period_text}")
-    parts = [f"{label} {totals[dim]:.1f}" for dim, label in result.dimension_labels.items()
-             if dim in totals.index and pd.notna(totals[dim])]
-    print("；".join(parts))
-    grade = person["grade"] if pd.notna(person["grade"]) else person["candidate_band"]
-    print(f"支部排名 {person['branch_rank']}；建议等次 {grade if pd.notna(grade) else '—'}")
-    ledger = ledger_table(result)
-    mine = ledger[ledger["党员编号"] == member_id]
-    print(f"\n积分明细 {len(mine)} 条：")
-    shown = mine.assign(日期=mine["日期"].dt.strftime("%Y-%m-%d"))[["日期", "规则", "积分", "来源"]]
-    print(_table(shown.fillna("")) if len(mine) else "  （无）")
-    flags = result.flags[result.flags["member_id"] == member_id]
-    print(f"\n复核提示 {len(flags)} 条" + ("：" if len(flags) else ""))
-    for row in flags.itertuples():
-        print(f"  [{row.code}] {row.label} → {row.action}\n    {row.evidence}")
+        print(terminal.table(shown))
     return 0
 
 

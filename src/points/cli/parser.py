@@ -14,12 +14,12 @@ from ..rules import shipped_rulesets
 from .commands import (
     cmd_check,
     cmd_compare,
-    cmd_explain,
     cmd_init,
     cmd_report,
     cmd_rules,
     cmd_score,
 )
+from .explain import cmd_explain
 
 __all__ = ["parser"]
 

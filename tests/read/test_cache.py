@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from points.read.cache import (
     lookup,
     prepare_cache,
     scan_and_store,
+    scan_to_send,
 )
 from points.read.lastrun import PREFIX as RECORDS
 from points.vocab.store import prune, written
@@ -95,6 +97,48 @@ def test_a_file_missing_from_the_cache_is_read_and_hashed_once(town: Path, tmp_p
     again = load_scan(cache, path, content.sha256, None)
     assert again is not None and again.sheets == stored.sheets
     assert lookup(cache, path, None) == (None, None)  # gone: left to the scan to say so
+
+
+def test_a_worker_sends_its_scan_as_the_bytes_of_its_entry(town: Path, tmp_path: Path) -> None:
+    """A scan made for the cache goes back to the parent as the entry's bytes (nothing is
+    pickled twice) and reads back as the scan made; without a cache folder, or when the
+    bytes cannot be read back, the scan itself."""
+    cache = tmp_path / "缓存"
+    cache.mkdir()
+    paths = sorted(str(p) for p in town.glob("*.xlsx"))
+    for path in paths:
+        sent = scan_to_send(path, None, cache)
+        made = sent.scan
+        assert made is not None and sent.entry is not None
+        back = pickle.loads(pickle.dumps(sent))
+        assert back.scan is None and back.entry == sent.entry  # the scan is not pickled
+        _same_scan(back.received(), made)
+    plain = pickle.loads(pickle.dumps(scan_to_send(paths[0], None, None)))
+    assert plain.entry is None and plain.scan is not None  # no cache: the scan itself
+    damaged = scan_to_send(paths[0], None, cache)
+    damaged.entry = damaged.entry[:100] if damaged.entry else None
+    _same_scan(pickle.loads(pickle.dumps(damaged)).received(), scan_to_send(paths[0], None, None).scan)
+
+
+def _same_scan(a: object, b: object) -> None:
+    assert a is not None and b is not None
+    for name in ("path", "sha256", "sheets", "hints", "activities", "marks", "cell_issues",
+                 "n_people"):
+        assert getattr(a, name) == getattr(b, name), name
+    assert a.cell_sources.equals(b.cell_sources)  # type: ignore[attr-defined]
+    parts_a, parts_b = a.parts, b.parts  # type: ignore[attr-defined]
+    assert parts_a.keys() == parts_b.keys()
+    for kind in parts_a:
+        assert len(parts_a[kind]) == len(parts_b[kind]), kind
+        for x, y in zip(parts_a[kind], parts_b[kind], strict=True):
+            assert x.keys() == y.keys()
+            for field in x:
+                assert x[field].dtype == y[field].dtype, (kind, field)
+                if x[field].dtype == object:  # each value's exact type and value (NaN too)
+                    assert [(type(v), repr(v)) for v in x[field].tolist()] == \
+                        [(type(v), repr(v)) for v in y[field].tolist()], (kind, field)
+                else:
+                    assert x[field].tobytes() == y[field].tobytes(), (kind, field)
 
 
 def test_a_damaged_entry_is_ignored_and_written_again(town: Path, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
 from . import lastrun, stamps
 from .arrays import no_gc
-from .cache import KEEP_BYTES, Content, lookup, scan_and_store
+from .cache import KEEP_BYTES, Content, Sent, lookup, scan_and_store, scan_to_send
 from .files import collect_inputs
 from .lexicon import HEADERS
 from .merge import FILE_KEY, Merger
@@ -70,9 +70,10 @@ BATCH = 16
 
 
 def _scan_batch(paths: list[str], year: int | None, folder: Path | None,
-                contents: list[Content | None]) -> list[FileScan]:
-    """The unit of work of a worker process: :func:`.cache.scan_and_store` of each path."""
-    return [scan_and_store(p, year, folder, c) for p, c in zip(paths, contents, strict=True)]
+                contents: list[Content | None]) -> list[Sent]:
+    """The unit of work of a worker process: each path scanned and stored, sent back as its
+    cache entry's bytes (:func:`.cache.scan_to_send`)."""
+    return [scan_to_send(p, year, folder, c) for p, c in zip(paths, contents, strict=True)]
 
 
 def _scan_all(files: list[str], year: int | None, workers: int | None, folder: Path | None,
@@ -87,7 +88,7 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
     size = max(1, min(BATCH, len(files) // (4 * n)))  # a few batches a worker at least
     scans: list[FileScan | None] = [None] * len(files)
     batch: list[tuple[int, Content | None]] = []  # (file, the bytes read for the lookup)
-    sent: list[tuple[list[int], Future[list[FileScan]]]] = []
+    sent: list[tuple[list[int], Future[list[Sent]]]] = []
     kept = done = 0  # the bytes handed on (a worker reads a file itself beyond KEEP_BYTES)
     with warnings.catch_warnings():  # 3.12+: "multi-threaded, fork() may deadlock" (see _fork)
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -122,8 +123,8 @@ def _scan_all(files: list[str], year: int | None, workers: int | None, folder: P
                     scans[i], done = scan_and_store(files[i], year, folder, content), done + 1
                     tell(progress, "scan", done, len(files))
             for at, future in sent:
-                for i, scan in zip(at, future.result(), strict=True):
-                    scans[i], done = scan, done + 1
+                for i, back in zip(at, future.result(), strict=True):
+                    scans[i], done = back.received(), done + 1
                     tell(progress, "scan", done, len(files))
     return [s for s in scans if s is not None]
 

@@ -39,8 +39,9 @@ from ..vocab.store import CACHE_NAME, TAG_NAME, atomic_write, ipc_bytes, is_cach
 from .raw import CellError
 from .scan import FileScan, scan_file
 
-__all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "is_cache_dir", "load_scan",
-           "lookup", "prepare_cache", "scan_and_store", "store_scan"]
+__all__ = ["CACHE_NAME", "KEEP_BYTES", "TAG_NAME", "Content", "Sent", "entry_bytes", "is_cache_dir",
+           "load_scan", "lookup", "prepare_cache", "scan_and_store", "scan_of", "scan_to_send",
+           "store_scan"]
 
 #: The libraries that read cells (their versions are part of the key).
 _READERS = ("python-calamine", "openpyxl", "numpy", "pandas", "pyarrow")
@@ -210,34 +211,52 @@ def _restore(arrays: dict[str, pa.Array], layout: list[list[Any]], scan: FileSca
 
 # -- entries -----------------------------------------------------------------------------------
 
-def store_scan(folder: Path, scan: FileScan, year: int | None) -> None:
-    """Write ``scan``'s entry (atomically). A value the format cannot hold, or a folder that
-    cannot be written, leaves the file uncached: never an error."""
-    name = Path(scan.path).name
+def entry_bytes(scan: FileScan, year: int | None) -> bytes | None:
+    """``scan``'s entry as the bytes of an Arrow IPC file, or None when a value cannot be held
+    by the format (that file is simply not cached)."""
     try:
         columns, layout = _columns(scan)
     except _Unsupported:
-        return
-    meta = {"format": FORMAT, "reader": reader_version(), "sha256": scan.sha256, "name": name,
-            "year": year, "sheets": scan.sheets, "hints": scan.hints,
-            "activities": scan.activities, "marks": scan.marks,
+        return None
+    meta = {"format": FORMAT, "reader": reader_version(), "sha256": scan.sha256,
+            "name": Path(scan.path).name, "year": year, "sheets": scan.sheets,
+            "hints": scan.hints, "activities": scan.activities, "marks": scan.marks,
             "cell_issues": scan.cell_issues, "n_people": scan.n_people, "layout": layout}
     table = pa.table(columns).replace_schema_metadata(
         {"points-scan": json.dumps(meta)})  # ASCII: surrogates in a name survive as \udcXX
-    with contextlib.suppress(OSError):
-        atomic_write(folder / (entry_key(scan.sha256, name, year) + _SUFFIX), ipc_bytes(table))
+    return ipc_bytes(table)
+
+
+def store_scan(folder: Path, scan: FileScan, year: int | None) -> bytes | None:
+    """Write ``scan``'s entry (atomically) and return its bytes. A value the format cannot
+    hold, or a folder that cannot be written, leaves the file uncached: never an error."""
+    data = entry_bytes(scan, year)
+    if data is not None:
+        with contextlib.suppress(OSError):
+            atomic_write(folder / (entry_key(scan.sha256, Path(scan.path).name, year) + _SUFFIX),
+                         data)
+    return data
 
 
 def load_scan(folder: Path, path: str, sha256: str, year: int | None) -> FileScan | None:
     """The cached scan of ``path`` (whose content hashes to ``sha256``), or None when there is
     no usable entry (missing, damaged, or made for other content, name, year or reader)."""
     name = Path(path).name
-    entry = folder / (entry_key(sha256, name, year) + _SUFFIX)
     try:
-        table = read_ipc(entry.read_bytes())
+        data = (folder / (entry_key(sha256, name, year) + _SUFFIX)).read_bytes()
+    except OSError:
+        return None
+    return scan_of(data, path, sha256, year)
+
+
+def scan_of(data: bytes, path: str, sha256: str, year: int | None) -> FileScan | None:
+    """The scan an entry's bytes hold, or None when they are damaged or were made for other
+    content, name, year or reader."""
+    try:
+        table = read_ipc(data)
         meta = json.loads((table.schema.metadata or {})[b"points-scan"])
         if (meta["format"], meta["reader"], meta["sha256"], meta["name"], meta["year"]) != (
-                FORMAT, reader_version(), sha256, name, year):
+                FORMAT, reader_version(), sha256, Path(path).name, year):
             return None
         scan = FileScan(path)
         scan.sha256 = sha256
@@ -284,9 +303,43 @@ def lookup(folder: Path, path: str, year: int | None, keep: bool = True
 def scan_and_store(path: str, year: int | None, folder: Path | None,
                    content: Content | None = None) -> FileScan:
     """Scan ``path`` (whose bytes are ``content`` when the caller has read them) and, with a
-    cache folder, store the scan there (the unit of work of a worker process)."""
+    cache folder, store the scan there."""
     data, sha256 = (None, None) if content is None else (content.data, content.sha256)
     scan = scan_file(path, year, data, sha256)
     if folder is not None:
         store_scan(folder, scan, year)
     return scan
+
+
+class Sent:
+    """A scan as a worker process sends it back: the bytes of its cache entry when it has
+    one (made for the cache anyway, sent as they are: nothing is pickled twice), else the
+    scan itself."""
+
+    def __init__(self, path: str, year: int | None, entry: bytes | None,
+                 scan: FileScan | None) -> None:
+        self.path, self.year, self.entry, self.scan = path, year, entry, scan
+        self.sha256 = scan.sha256 if scan is not None else ""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if self.entry is not None:
+            state["scan"] = None  # (made again from the entry's bytes, see received)
+        return state
+
+    def received(self) -> FileScan:
+        """The scan, in the process that received it."""
+        if self.scan is None and self.entry is not None:
+            self.scan = scan_of(self.entry, self.path, self.sha256, self.year)
+        if self.scan is None:  # (bytes made a moment ago read back; else: scanned again here)
+            self.scan = scan_file(self.path, self.year)
+        return self.scan
+
+
+def scan_to_send(path: str, year: int | None, folder: Path | None,
+                 content: Content | None = None) -> Sent:
+    """:func:`scan_and_store` in a worker process, as it sends the scan back (:class:`Sent`)."""
+    data, sha256 = (None, None) if content is None else (content.data, content.sha256)
+    scan = scan_file(path, year, data, sha256)
+    entry = None if folder is None else store_scan(folder, scan, year)
+    return Sent(path, year, entry, scan)

@@ -124,6 +124,17 @@ def test_rules_prints_the_ruleset_as_tables(capsys: pytest.CaptureFixture[str]) 
     assert out.startswith("洪洞") and "【负面清单】" in out and "【建议等次】" in out
 
 
+def test_a_commands_assessment_is_let_go_when_the_next_command_starts(tmp_path: Path) -> None:
+    """Not when the command returns: the console script ends the process at once, and a
+    city's tables are never freed one by one (about half a second)."""
+    assert cli.main(["score", str(EXAMPLES), "-o", str(tmp_path / "r.xlsx"), "-q",
+                     "--no-cache"]) == 0
+    kept = cli.commands.KEPT
+    assert len(kept) == 1 and isinstance(kept[0], points.Assessment) and len(kept[0].totals)
+    assert cli.main(["rules"]) == 0
+    assert kept == []
+
+
 def test_explain_by_id_and_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.main(["explain", "JG007", str(EXAMPLES)]) == 0

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 from ..vocab.errors import PointsError, RulesetError
+from . import commands
 from .parser import parser
 
 __all__ = ["main", "main_exit", "parser", "terminal_text"]
@@ -107,6 +108,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = command.parse_args(argv)
     if getattr(args, "mask_names", False) and not getattr(args, "public", None):
         command.error("--mask-names 只用于公示版：请同时给出 --public 公示.xlsx")
+    commands.KEPT.clear()  # (the last command's results, in a process that runs several)
     try:
         return int(args.run(args))
     except BrokenPipeError:  # `points … | head`: the reader stopped; not an error

@@ -31,8 +31,8 @@ from .cachedir import cache_folder, fresh_cache_undone, prune_scans
 from .cluster import check_spec, cluster
 from .progress import ProgressLine
 
-__all__ = ["CommandError", "assess_args", "cmd_check", "cmd_compare", "cmd_init", "cmd_report",
-           "cmd_rules", "cmd_score"]
+__all__ = ["KEPT", "CommandError", "assess_args", "cmd_check", "cmd_compare", "cmd_init",
+           "cmd_report", "cmd_rules", "cmd_score"]
 
 SHOWN_ISSUES = 8
 SHOWN_CHANGES = 20
@@ -56,11 +56,18 @@ def _read(args: argparse.Namespace) -> Records:
                           progress=_progress(args))
 
 
+#: The assessments the running command made, let go when the next command starts rather than
+#: when this one returns: freeing a city's tables one by one takes about half a second, which
+#: the console script then skips by ending the process at once (:func:`points.cli.main_exit`).
+KEPT: list[Assessment] = []
+
+
 def assess_args(args: argparse.Namespace, rules: Ruleset | None = None,
-            records: Records | None = None,
-            vet: Callable[[Records], None] | None = None) -> Assessment:
+                records: Records | None = None,
+                vet: Callable[[Records], None] | None = None) -> Assessment:
     """Read (unless ``records`` are given) and score; ``vet``: called on the records read,
-    before any scoring (it raises to stop the command)."""
+    before any scoring (it raises to stop the command). The assessment is kept in
+    :data:`KEPT` until the next command."""
     rules = _ruleset(args.rules) if rules is None else rules
     # one branch of a city is quick to score, and keeping it would push the city's chunks out
     cache = None if getattr(args, "branch", None) else cache_folder(args)
@@ -72,8 +79,10 @@ def assess_args(args: argparse.Namespace, rules: Ruleset | None = None,
         if getattr(args, "branch", None):
             records = records.for_branch(args.branch)
         with cluster(getattr(args, "dask", None)) as client:
-            return assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
-                          client=client, progress=_progress(args), cache=cache)
+            result = assess(records, rules, year=args.year, as_of=args.as_of, strict_year=True,
+                            client=client, progress=_progress(args), cache=cache)
+    KEPT.append(result)
+    return result
 
 
 def _summary(result: Assessment) -> list[str]:

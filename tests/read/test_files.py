@@ -54,6 +54,37 @@ def test_last_runs_outputs_are_never_read_back(tmp_path: Path) -> None:
     assert notices["message"].str.contains("points 写出的结果文件").all()
 
 
+def test_an_output_is_told_from_the_end_of_its_file_whatever_precedes_or_follows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A branch's workbook is told apart by the part names in its zip's central directory,
+    read from the file's last 64 kB (not opened as a zip, not read whole); an output of
+    points is recognised whatever its size, with a long comment after its directory (the
+    directory not in the tail: opened as a zip), and with bytes before it."""
+    from points.read import files
+
+    wb.roster(tmp_path)
+    result = points.assess(points.read_workbooks(tmp_path), year=2024)
+    ours = result.to_excel(tmp_path / "复核.xlsx")[0]
+    theirs = tmp_path / "党员名册.xlsx"
+    opened: list[Path] = []
+    real = files.zipfile.ZipFile
+    monkeypatch.setattr(files.zipfile, "ZipFile",
+                        lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
+    with monkeypatch.context() as patch:  # never read whole
+        patch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+        assert files._problem(theirs) == "" and opened == []  # the tail was enough
+    assert "points 写出的结果文件" in files._problem(ours) and opened == [ours]
+    commented = tmp_path / "带注释.xlsx"
+    with real(ours) as source, real(commented, "w") as copy:
+        for info in source.infolist():
+            copy.writestr(info, source.read(info))
+        copy.comment = b"x" * 65000  # the directory is no longer in the last 64 kB
+    assert "points 写出的结果文件" in files._problem(commented)
+    prefixed = tmp_path / "前缀.xlsx"
+    prefixed.write_bytes(b"\0" * 1000 + ours.read_bytes())  # (offsets off by 1000 bytes)
+    assert "points 写出的结果文件" in files._problem(prefixed)
+
+
 def test_a_pipe_or_an_unknown_format_named_explicitly_is_one_clear_error(tmp_path: Path) -> None:
     fifo = tmp_path / "管道.xlsx"
     os.mkfifo(fifo)

@@ -13,6 +13,7 @@ it is skipped with an issue, so that one stray file never stops a branch's run.
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -64,16 +65,33 @@ def _problem(path: Path) -> str:
     return ""
 
 
-#: Files up to this size are first looked at whole for the name of the part that carries
-#: ``points``' marker (a branch workbook is tens of kB; reading it is cheaper than opening it
-#: as a zip).
-_QUICK_BYTES = 1 << 20
+#: The bytes at the end of a file looked at first: the zip's end record and its central
+#: directory (the names of its parts) lie there in any workbook a branch keeps.
+_TAIL_BYTES = 1 << 16
+_END = struct.Struct("<4s4H2LH")  # a zip's end of central directory record
+
+
+def _names_marker(path: Path, size: int) -> bool | None:
+    """Whether the central directory of the zip at ``path`` names the part that carries
+    ``points``' marker, from the last :data:`_TAIL_BYTES` of the file; None when they do not
+    hold the whole directory (zip64, a long comment, a huge directory: open it as a zip).
+    ``zipfile`` finds the directory just before the end record, and so does this."""
+    with path.open("rb") as file:
+        file.seek(max(0, size - _TAIL_BYTES))
+        tail = file.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) - end < _END.size:
+        return None
+    *_, directory, offset, _comment = _END.unpack_from(tail, end)
+    if offset == 0xFFFFFFFF or directory > end:
+        return None
+    return MARKER_PART in tail[end - directory:end]
 
 
 def _ours(path: Path, size: int) -> bool:
     try:
-        if size <= _QUICK_BYTES and MARKER_PART not in path.read_bytes():
-            return False  # a zip names each part in plain bytes: no such part, no marker
+        if _names_marker(path, size) is False:
+            return False  # no such part, no marker (a branch's workbook: its last 64 kB read)
         with zipfile.ZipFile(path) as book:
             return is_points_output(book)
     except (zipfile.BadZipFile, OSError):

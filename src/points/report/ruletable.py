@@ -34,6 +34,7 @@ from ..rules.schema import (
 )
 from ..score.calendar import cycle_month
 from ..score.steps.minimums import describe
+from ..vocab.codes import FLAG_CODES
 from ..vocab.statuses import STATUS_LABELS
 
 __all__ = ["RULE_TABLE_COLUMNS", "rule_table"]
@@ -114,9 +115,16 @@ def _dimensions(rs: Ruleset) -> list[Row]:
             for d in rs.dimensions]
 
 
+def _into(labels: Mapping[str, str], dimension: str) -> str:
+    """Where a rule's points go, by the dimension's name; nothing for a dimension the ruleset
+    does not have (an activity that only deducts, whose credit dimension is left at its
+    default: its deductions go to the deductions)."""
+    return f"计入{labels[dimension]}" if dimension in labels else ""
+
+
 def _activities(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     return [(ACTIVITY.label, a.name, a.id, float(a.points), _num(a.cap), _join(
-        f"计入{labels.get(a.dimension, a.dimension)}",
+        _into(labels, a.dimension),
         f"缺席 {a.absence_points:g}" if a.absence_points else "",
         f"迟到/早退 {a.late_points:g}" if a.late_points else "",
         _factors(a.status_factors), _if(a.org_life, ACTIVITY["org_life"].label),
@@ -126,7 +134,7 @@ def _activities(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
 
 def _items(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     return [(section.label, i.name, i.id, float(i.points), _num(i.cap), _join(
-        f"计入{labels.get(i.dimension, i.dimension)}",
+        _into(labels, i.dimension),
         _if(i.zero_out, section["zero_out"].label),
         _if(i.blocks_top_band, section["blocks_top_band"].label), _aliases(i.aliases)))
         for section, items in ((BONUS, rs.bonuses), (NEGATIVE, rs.negatives)) for i in items]
@@ -161,10 +169,17 @@ def _appraisal(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
     return rows
 
 
+def _flag(code: str | None) -> str:
+    """The review flag a band raises, as the secretary reads it (its label, not its code)."""
+    if not code:
+        return ""
+    return f"提示：{FLAG_CODES[code].label if code in FLAG_CODES else code}"
+
+
 def _bands(part: str, bands: tuple[Band, ...]) -> list[Row]:
     return [(part, b.name, "", float(b.min), None,
              _join(f"总积分 ≥ {b.min:g}" if i < len(bands) - 1 else f"总积分 < {bands[i - 1].min:g}"
-                   if i else "", f"提示：{b.flag}" if b.flag else ""))
+                   if i else "", _flag(b.flag)))
             for i, b in enumerate(bands)]
 
 
@@ -219,7 +234,7 @@ def _scores(rs: Ruleset, labels: Mapping[str, str]) -> list[Row]:
         if rule is None:
             continue
         what = "得分" if section is QUIZ else "学习积分"
-        into = f"计入{labels.get(rule.dimension, rule.dimension)}"
+        into = _into(labels, rule.dimension)
         if rule.per is not None:
             rows.append((section.label, f"每满 {rule.per:g} 分", rule.kind, float(rule.points),
                          _num(rule.cap), _join(f"{what}每满 {rule.per:g} 分加 {rule.points:g} 分",
@@ -243,5 +258,5 @@ def _rating(rs: Ruleset) -> list[Row]:
         f"每支部最多 {_fraction(b.at_most)}（向下取整），超出的按总分移入下一档"
         if b.at_most is not None else "",
         f"本档及以下每支部至少 {_fraction(b.at_least)}（向上取整），不足时提示" if b.at_least is not None
-        else "", f"提示：{b.flag}" if b.flag else ""))
+        else "", _flag(b.flag)))
         for i, b in enumerate(bands)]

@@ -50,7 +50,7 @@ from ..vocab.errors import ArgumentError
 from ..vocab.forking import can_fork, sweep_leftovers
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
-from ..vocab.store import map_ipc, write_ipc
+from ..vocab.store import map_ipc, write_ipc, written
 from .cache import Entry, entry_scores
 from .local import score_local
 from .partition import (
@@ -306,6 +306,7 @@ def _fork(job: _Job, parts: int, processes: int
     process's (each ``k`` with ``k % processes`` not 0, in turn; by part); None when the
     system refuses (out of processes, pipes or memory; no named semaphores)."""
     global _JOB  # the forked workers find the job here
+    written()  # (the records entry being kept: done before the memory is handed back)
     with _LOCK, warnings.catch_warnings():  # (one job forked at a time)
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: "fork() may deadlock"
         _JOB = job

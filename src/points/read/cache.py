@@ -331,6 +331,7 @@ class Sent:
         """The scan, in the process that received it."""
         if self.scan is None and self.entry is not None:
             self.scan = scan_of(self.entry, self.path, self.sha256, self.year)
+        self.entry = None  # (read: its bytes go)
         if self.scan is None:  # (bytes made a moment ago read back; else: scanned again here)
             self.scan = scan_file(self.path, self.year)
         return self.scan

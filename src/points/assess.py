@@ -140,10 +140,12 @@ def assess(records: Records, ruleset: Ruleset | None = None, *, year: int | None
     ``workers``: processes that score side by side on this machine, as in
     :func:`points.read_workbooks` (:mod:`points.backends.cores`): the members are split into
     parts of whole branches, one scored here and the others in worker processes forked from
-    this one, then combined; the result is the same as in one process. By default 2 (at most
-    the number of cores) on Linux from 400,000 records on, else 1; ``1`` scores everything
-    here. Forked processes are used only on Linux, and not from a daemonic process such as a
-    worker of the caller's own ``multiprocessing.Pool`` (elsewhere any number scores here).
+    this one, then combined; the result is the same as in one process. By default one a core
+    this process may use (at most 8: :func:`points.vocab.forking.worker_count`; ``taskset``
+    and a container's CPU quota are followed) on Linux from 400,000 records on, else 1;
+    ``1`` scores everything here. Forked processes are used only on Linux, and not from a
+    daemonic process such as a worker of the caller's own ``multiprocessing.Pool``
+    (elsewhere any number scores here).
     Not used with ``client``.
 
     ``cache``: a cache folder (made if missing; may be the one given to

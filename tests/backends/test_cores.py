@@ -27,6 +27,7 @@ from points import backends
 from points.backends import cores
 from points.backends.cache import PREFIX, score_cached
 from points.backends.partition import runs_by_weight
+from points.vocab import forking
 from points.vocab.frames import is_arrow_text
 
 pytestmark = pytest.mark.skipif(not cores.can_fork(), reason="workers are forked on Linux only")
@@ -70,6 +71,13 @@ def test_a_process_over_its_share_scores_in_rounds_and_gives_the_same_tables(
     rounds = -(-cores.record_count(city) // 4)  # a quarter of the records a round
     monkeypatch.setattr(cores, "ROUND_RECORDS", rounds)
     assert cores.part_count(city, 2) == 4 and cores.part_count(city, 1) == 1
+    # more processes hold no more records at once than allowed: with half the records at
+    # once, four processes score two rounds of an eighth each (eight parts)
+    half = -(-cores.record_count(city) // 2)
+    with monkeypatch.context() as patch:
+        patch.setattr(cores, "IN_FLIGHT_RECORDS", half + -half % 4)
+        assert cores.round_records(4) == cores.IN_FLIGHT_RECORDS // 4 < rounds
+        assert cores.part_count(city, 4) == 8
     monkeypatch.setattr(backends, "score_cached", functools.partial(score_cached, size=1))
     here: list[int] = []  # (a worker appends to its own copy: only this process's parts)
     real = cores._score
@@ -213,12 +221,29 @@ def test_how_many_processes_score(example_records: points.Records,
     assert cores.core_parts(example_records, None) == 1  # a few records: here
     assert cores.core_parts(example_records, 3) == 3
     monkeypatch.setattr(cores, "PARALLEL_RECORDS", 10)
-    assert cores.core_parts(example_records, None) == min(2, os.cpu_count() or 1)
+    assert cores.core_parts(example_records, None) == forking.worker_count(forking.MAX_PROCESSES)
+    monkeypatch.setattr(forking, "usable_cores", lambda: 6)  # one a core this process may use
+    assert cores.core_parts(example_records, None) == 6
+    monkeypatch.setattr(forking, "usable_cores", lambda: 64)  # at most MAX_PROCESSES
+    assert cores.core_parts(example_records, None) == forking.MAX_PROCESSES == 8
     monkeypatch.setattr(cores, "can_fork", lambda: False)
     assert cores.core_parts(example_records, None) == cores.core_parts(example_records, 2) == 1
     for wrong in (0, -1, 1.5, True, "2"):
         with pytest.raises(points.ArgumentError, match="workers（并行进程数）"):
             points.assess(example_records, workers=wrong)  # type: ignore[arg-type]
+
+
+@given(st.integers(1, 200))
+def test_more_processes_score_smaller_rounds_and_hold_no_more_records_at_once(
+        processes: int) -> None:
+    """Two processes score rounds of ROUND_RECORDS; more score smaller rounds, so that all
+    of them together never hold more records than two would (the peak memory does not grow
+    with the cores)."""
+    size = cores.round_records(processes)
+    assert 1 <= size <= cores.ROUND_RECORDS
+    if processes >= 2:
+        assert processes * size <= cores.IN_FLIGHT_RECORDS == 2 * cores.ROUND_RECORDS
+    assert cores.round_records(2) == cores.round_records(1) == cores.ROUND_RECORDS
 
 
 @given(st.lists(st.integers(0, 50), min_size=1, max_size=30),

@@ -247,9 +247,10 @@ def test_duplicate_roster_ids_and_no_roster(tmp_path: Path) -> None:
 EXAMPLES = EXAMPLE_FILES
 
 
-def test_worker_processes_read_exactly_what_one_process_reads() -> None:
+@pytest.mark.parametrize("workers", [2, 3])
+def test_worker_processes_read_exactly_what_one_process_reads(workers: int) -> None:
     one = points.read_workbooks(EXAMPLES, workers=1)
-    two = points.read_workbooks(list(reversed(EXAMPLES)), workers=2)  # order never matters
+    two = points.read_workbooks(list(reversed(EXAMPLES)), workers=workers)  # order never matters
     for table in ("roster", "attendance", "negatives", "bonuses", "appraisals", "issues"):
         assert_same_frame(getattr(one, table), getattr(two, table), obj=table)
     assert one.files == two.files and len(one.files) == len(EXAMPLES)
@@ -282,6 +283,21 @@ def test_the_workers_scan_while_the_parent_looks_up_the_rest(
     alone = points.read_workbooks(town, workers=1)
     for table in ("roster", "attendance", "issues"):
         assert_same_frame(getattr(records, table), getattr(alone, table), obj=table)
+
+
+def test_by_default_large_inputs_are_read_by_one_worker_a_usable_core(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from points import read as reader
+    from points.vocab import forking
+
+    files = [str(p) for p in EXAMPLES]
+    assert reader._workers(None, files) == 1  # the example is small: read here
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(forking, "usable_cores", lambda: 3)
+    assert reader._workers(None, files) == 3
+    monkeypatch.setattr(forking, "usable_cores", lambda: 64)  # at most one a file, and 8
+    assert reader._workers(None, files[:5]) == 5
+    assert reader._workers(None, files * 4) == forking.MAX_PROCESSES
 
 
 def test_spawned_workers_where_fork_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:

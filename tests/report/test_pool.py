@@ -8,13 +8,18 @@ import pytest
 
 import points
 from points.report import files, pool
+from points.vocab import forking
 from points.vocab.errors import OutputError
 
 
 def test_workers_write_the_same_files_as_one_process(example: points.Assessment, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pool, "PARALLEL_ITEMS", 2)
-    assert pool.workers(5) == 2  # the five branches of the example go to two workers
+    monkeypatch.setattr(forking, "usable_cores", lambda: 3)  # (more processes than cores: fine)
+    assert pool.workers(5) == 3  # the five branches of the example go to three workers
+    monkeypatch.setattr(forking, "usable_cores", lambda: 64)
+    assert pool.workers(5) == 5 and pool.workers(40) == forking.MAX_PROCESSES
+    monkeypatch.setattr(forking, "usable_cores", lambda: 3)
     side_by_side = example.to_excel_per_branch(tmp_path / "a", public=True)  # (the cheaper)
     monkeypatch.setattr(pool, "PARALLEL_ITEMS", 10**9)
     assert pool.workers(5) == 1

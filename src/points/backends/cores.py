@@ -1,7 +1,8 @@
 """Scoring on this machine's cores: the members split by branch into parts, the first scored in
 this process while worker processes forked from it score the others, combined as one run. A
-process whose share is over :data:`ROUND_RECORDS` records scores it in rounds, a part at a
-time (its memory at the peak is one round's).
+process whose share is over :func:`round_records` records scores it in rounds, a part at a
+time (its memory at the peak is one round's; with more than two processes each round is
+smaller, so that the peak does not grow with the cores).
 
 :func:`points.score.score_members` depends on one member's records only, so the parts of
 :mod:`.partition` (whole branches, balanced by records) are scored side by side and put back
@@ -47,7 +48,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
-from ..vocab.forking import can_fork, sweep_leftovers
+from ..vocab.forking import MAX_PROCESSES, can_fork, sweep_leftovers, worker_count
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from ..vocab.store import map_ipc, write_ipc, written
@@ -63,15 +64,19 @@ from .partition import (
 )
 from .split import UNCONVERTIBLE, entry_tables
 
-__all__ = ["PARALLEL_RECORDS", "ROUND_RECORDS", "After", "can_fork", "core_parts", "part_count",
-           "score_combined", "score_cores", "score_parts"]
+__all__ = ["IN_FLIGHT_RECORDS", "PARALLEL_RECORDS", "ROUND_RECORDS", "After", "can_fork",
+           "core_parts", "part_count", "round_records", "score_combined", "score_cores",
+           "score_parts"]
 
-#: Records (all tables) from which the members are scored by two processes; fewer: here.
+#: Records (all tables) from which the members are scored by several processes; fewer: here.
 PARALLEL_RECORDS = 400_000
 #: Records a process scores at once, at most: a larger share is scored in rounds, a part at a
 #: time (a process's memory at its peak is a round's scoring; at a whole city, 5 M records on
 #: two processes, two rounds each take about 0.4 GB less at the peak than one).
 ROUND_RECORDS = 1_500_000
+#: Records all the processes score at once, at most (two rounds of :data:`ROUND_RECORDS`):
+#: with more cores, each process's rounds are smaller (:func:`round_records`).
+IN_FLIGHT_RECORDS = 2 * ROUND_RECORDS
 
 #: The start of the name of the temporary folder the workers send their scores through; the
 #: process that made it follows (``points-score-PID-…``: the folder of a run ended at once is
@@ -90,23 +95,32 @@ def record_count(records: Records) -> int:
 
 def core_parts(records: Records, workers: int | None) -> int:
     """How many processes score ``records``: ``workers`` when given (at least 1; forked
-    processes are used only where :func:`can_fork`); by default two (at most the cores) from
-    :data:`PARALLEL_RECORDS` records on, else one (this process)."""
+    processes are used only where :func:`can_fork`); by default one a usable core
+    (:func:`~points.vocab.forking.worker_count`) from :data:`PARALLEL_RECORDS` records on,
+    else one (this process)."""
     if workers is not None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ArgumentError(f"workers（并行进程数）：应为 ≥ 1 的整数或 None，实际是 {workers!r}")
         return workers if can_fork() else 1
     if record_count(records) < PARALLEL_RECORDS or not can_fork():
         return 1
-    return max(1, min(2, os.cpu_count() or 1))
+    return worker_count(MAX_PROCESSES)
+
+
+def round_records(processes: int) -> int:
+    """Records a process scores at once, at most, when ``processes`` score side by side:
+    :data:`ROUND_RECORDS`, less for more than two processes, so that all of them together
+    hold no more than two would (:data:`IN_FLIGHT_RECORDS`: the memory at the peak does not
+    grow with the cores)."""
+    return max(1, min(ROUND_RECORDS, IN_FLIGHT_RECORDS // max(1, processes)))
 
 
 def part_count(records: Records, processes: int) -> int:
     """How many parts ``processes`` processes score ``records`` in: one each, or several each
-    (in rounds) when a process's share is over :data:`ROUND_RECORDS` records."""
+    (in rounds) when a process's share is over :func:`round_records`."""
     if processes < 2:
         return processes
-    rounds = -(-record_count(records) // (processes * ROUND_RECORDS))
+    rounds = -(-record_count(records) // (processes * round_records(processes)))
     return processes * max(1, rounds)
 
 

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..backends.dask import ClusterError
+from ..vocab.forking import MAX_PROCESSES, worker_count
 
-__all__ = ["LOCAL_WORKERS", "ClusterError", "check_spec", "cluster"]
+__all__ = ["ClusterError", "check_spec", "cluster"]
 
-#: Worker processes of ``--dask local`` (one thread each).
-LOCAL_WORKERS = 2
 #: Seconds to wait for a scheduler given as an address.
 CONNECT_TIMEOUT = 20
 
@@ -40,7 +39,7 @@ def cluster(spec: str | None) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         if spec.strip().lower() == "local":
             local = stack.enter_context(LocalCluster(
-                n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                n_workers=worker_count(MAX_PROCESSES), threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(local))
         else:

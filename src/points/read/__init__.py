@@ -26,6 +26,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..vocab.errors import ArgumentError, ReaderError
 from ..vocab.forking import can_fork as _fork
+from ..vocab.forking import worker_count
 from ..vocab.issues import concat_issues, make_issues
 from ..vocab.progress import Progress, tell
 from ..vocab.store import cache_folder
@@ -56,7 +57,7 @@ def _workers(workers: int | None, files: list[str]) -> int:
     size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
     if len(files) < 2 or size < PARALLEL_BYTES or not _fork():
         return 1
-    return max(1, min(2, os.cpu_count() or 1, len(files)))
+    return worker_count(len(files))
 
 
 def _pool(n: int) -> ProcessPoolExecutor:
@@ -154,8 +155,9 @@ def read_workbooks(paths: str | Path | Iterable[str | Path], ruleset: Ruleset | 
     :class:`points.WorkbookError`, and files without any roster sheet raise
     :class:`points.ReaderError`.
 
-    ``workers``: processes that read files side by side. By default 2 (at most the number
-    of cores) on Linux when the files add up to 4 MB or more, else 1; elsewhere ask for them
+    ``workers``: processes that read files side by side. By default one a core this process
+    may use (at most 8 and at most one a file: :func:`points.vocab.forking.worker_count`)
+    on Linux when the files add up to 4 MB or more, else 1; elsewhere ask for them
     explicitly (they are spawned, so a script needs an ``if __name__ == "__main__"`` guard).
     The result is the same either way.
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import threading
 import warnings
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from ..vocab.forking import can_fork
+from ..vocab.forking import can_fork, worker_count
 from .files import adopt, discard, held
 
 __all__ = ["PARALLEL_ITEMS", "run_chunks", "workers"]
@@ -34,12 +33,13 @@ _LOCK = threading.Lock()
 
 
 def workers(items: int) -> int:
-    """How many processes write ``items`` workbooks: two (at most the cores) for
-    :data:`PARALLEL_ITEMS` or more where processes can be forked (Linux, not from a daemonic
+    """How many processes write ``items`` workbooks: one a usable core (at most
+    :data:`~points.vocab.forking.MAX_PROCESSES`, see :func:`~points.vocab.forking.worker_count`)
+    for :data:`PARALLEL_ITEMS` or more where processes can be forked (Linux, not from a daemonic
     process: a worker of the caller's own ``multiprocessing.Pool``), else one (this one)."""
     if items < PARALLEL_ITEMS or not can_fork():
         return 1
-    return max(1, min(2, os.cpu_count() or 1))
+    return worker_count(items)
 
 
 def _run(items: list[int]) -> Staged:

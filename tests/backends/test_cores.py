@@ -221,7 +221,7 @@ def test_how_many_processes_score(example_records: points.Records,
     assert cores.core_parts(example_records, None) == 1  # a few records: here
     assert cores.core_parts(example_records, 3) == 3
     monkeypatch.setattr(cores, "PARALLEL_RECORDS", 10)
-    assert cores.core_parts(example_records, None) == forking.worker_count(forking.MAX_PROCESSES)
+    assert cores.core_parts(example_records, None) == forking.worker_count()
     monkeypatch.setattr(forking, "usable_cores", lambda: 6)  # one a core this process may use
     assert cores.core_parts(example_records, None) == 6
     monkeypatch.setattr(forking, "usable_cores", lambda: 64)  # at most MAX_PROCESSES

@@ -58,8 +58,8 @@ def test_cgroup_v1_quota_is_read_when_there_is_no_v2_file(tmp_path: Path, quota:
 def test_worker_count_is_at_most_the_cores_the_cap_and_the_work(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forking, "usable_cores", lambda: 64)
-    assert forking.worker_count(1000) == forking.MAX_PROCESSES
+    assert forking.worker_count(1000) == forking.worker_count() == forking.MAX_PROCESSES
     assert forking.worker_count(3) == 3
     assert forking.worker_count(0) == 1
     monkeypatch.setattr(forking, "usable_cores", lambda: 2)
-    assert forking.worker_count(1000) == 2
+    assert forking.worker_count(1000) == forking.worker_count() == 2

@@ -48,7 +48,7 @@ from ..records import Records
 from ..rules.model import Ruleset
 from ..score import Calendar, MemberScores, score_members
 from ..vocab.errors import ArgumentError
-from ..vocab.forking import MAX_PROCESSES, can_fork, sweep_leftovers, worker_count
+from ..vocab.forking import can_fork, sweep_leftovers, worker_count
 from ..vocab.memory import release_memory
 from ..vocab.progress import Progress, tell
 from ..vocab.store import map_ipc, write_ipc, written
@@ -104,7 +104,7 @@ def core_parts(records: Records, workers: int | None) -> int:
         return workers if can_fork() else 1
     if record_count(records) < PARALLEL_RECORDS or not can_fork():
         return 1
-    return worker_count(MAX_PROCESSES)
+    return worker_count()
 
 
 def round_records(processes: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..backends.dask import ClusterError
-from ..vocab.forking import MAX_PROCESSES, worker_count
+from ..vocab.forking import worker_count
 
 __all__ = ["ClusterError", "check_spec", "cluster"]
 
@@ -39,7 +39,7 @@ def cluster(spec: str | None) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         if spec.strip().lower() == "local":
             local = stack.enter_context(LocalCluster(
-                n_workers=worker_count(MAX_PROCESSES), threads_per_worker=1, processes=True,
+                n_workers=worker_count(), threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(local))
         else:

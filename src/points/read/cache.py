@@ -304,11 +304,16 @@ def scan_and_store(path: str, year: int | None, folder: Path | None,
                    content: Content | None = None) -> FileScan:
     """Scan ``path`` (whose bytes are ``content`` when the caller has read them) and, with a
     cache folder, store the scan there."""
+    return _scanned(path, year, folder, content)[0]
+
+
+def _scanned(path: str, year: int | None, folder: Path | None, content: Content | None
+             ) -> tuple[FileScan, bytes | None]:
+    """``path`` scanned (from ``content`` when read already) and, with a cache folder, stored:
+    the scan and its entry's bytes (None: not stored)."""
     data, sha256 = (None, None) if content is None else (content.data, content.sha256)
     scan = scan_file(path, year, data, sha256)
-    if folder is not None:
-        store_scan(folder, scan, year)
-    return scan
+    return scan, None if folder is None else store_scan(folder, scan, year)
 
 
 class Sent:
@@ -340,7 +345,5 @@ class Sent:
 def scan_to_send(path: str, year: int | None, folder: Path | None,
                  content: Content | None = None) -> Sent:
     """:func:`scan_and_store` in a worker process, as it sends the scan back (:class:`Sent`)."""
-    data, sha256 = (None, None) if content is None else (content.data, content.sha256)
-    scan = scan_file(path, year, data, sha256)
-    entry = None if folder is None else store_scan(folder, scan, year)
+    scan, entry = _scanned(path, year, folder, content)
     return Sent(path, year, entry, scan)

@@ -64,10 +64,11 @@ def usable_cores(cpu_max: Path = CPU_MAX, cpu_v1: tuple[Path, Path] = CPU_V1) ->
     return max(1, min(cores, quota) if quota is not None else cores)
 
 
-def worker_count(items: int) -> int:
-    """How many processes a stage runs side by side for ``items`` units of work by default:
-    the :func:`usable_cores`, at most :data:`MAX_PROCESSES` and at most one a unit."""
-    return max(1, min(usable_cores(), MAX_PROCESSES, items))
+def worker_count(items: int | None = None) -> int:
+    """How many processes a stage runs side by side by default: the :func:`usable_cores`, at
+    most :data:`MAX_PROCESSES` and, for ``items`` units of work, at most one a unit."""
+    most = MAX_PROCESSES if items is None else min(MAX_PROCESSES, items)
+    return max(1, min(usable_cores(), most))
 
 
 def process_alive(pid: int) -> bool:

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_city.py [--scale 0.125 0.25] [--repeat 3] [--data DIR]
                                     [--jobs points,nocache,sheets,floor,analyst] [--profile]
+                                    [--timeline]
 
 For each scale (1 = 125,000 members in 2,000 branch workbooks, about 5 M attendance records;
 see benchmarks/city.py) a realistic city is generated once into ``--data`` (default: a folder
@@ -29,6 +30,13 @@ and ranges over the rounds, then the ratios ``points / floor`` and ``analyst / p
 After the first round the analyst's totals are checked member by member against the 总积分 of
 points' 汇总 sheet (``--no-check`` skips it). The files are read once before the rounds so
 that every job finds them in the page cache.
+
+``--timeline`` adds, per scale, one ``points score`` run of each points job asked for (after
+the rounds, the caches beside it removed first) with its stages stamped as the parent lives
+them: when each began (seconds from the start), its wall and CPU time, and in which process
+(the parent, or a forked worker: a part of the scoring, the Parquet ledger). It shows which
+stretches run on one core while the other waits (the middle of reading, combining, judging)
+and which keep both busy (scanning, scoring): what more cores can and cannot give.
 
 ``--profile`` adds, per scale, one run of the stages in one process (read, score, judge,
 write: wall, CPU, peak memory of each) and, when py-spy is installed, a sampling profile of
@@ -100,6 +108,72 @@ def floor(folder: Path) -> None:
             batch = reader.load_sheet(name, header_row=None, eager=True)
             cells += batch.num_rows * batch.num_columns
     print(json.dumps({"reader": f"fastexcel {fastexcel.__version__}", "cells": cells}))
+
+
+#: The functions a ``--timeline`` run stamps: (module, attribute, label). Each is looked up
+#: where its caller finds it (a name imported into another module is wrapped there).
+TIMELINE = (("points.read", "_scan_all", "read: scan every file"),
+            ("points.read", "_assemble", "read: merge the scans"),
+            ("points.cli.commands", "_read", "read (whole)"),
+            ("points.assess", "score_on", "score (whole)"),
+            ("points.backends.cores", "_score", "score: one part"),
+            ("points.backends.cores", "combine_scores", "score: parts combined"),
+            ("points.assess", "judge", "judge"),
+            ("points.cli.commands", "write_outputs", "write (whole)"),
+            ("points.report.sheets.ledger", "_write_parquet", "write: the Parquet ledger"))
+
+
+def timeline(argv: list[str]) -> None:
+    """``points ARGV`` in this process with each function of :data:`TIMELINE` stamped as it
+    returns, one JSON line on stderr: start (s from the start), wall, CPU, pid and label.
+    Forked workers inherit the wrappers, so their parts are stamped too."""
+    import functools
+    import importlib
+
+    zero, parent = time.perf_counter(), os.getpid()
+
+    def wrap(module: str, attribute: str, label: str) -> None:
+        owner = importlib.import_module(module)
+        original = getattr(owner, attribute)  # (AttributeError: the code moved; update TIMELINE)
+
+        @functools.wraps(original)
+        def stamped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            start, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                print(json.dumps({"start": start - zero, "wall": time.perf_counter() - start,
+                                  "cpu": time.process_time() - cpu, "label": label,
+                                  "worker": os.getpid() != parent}), file=sys.stderr, flush=True)
+        setattr(owner, attribute, stamped)
+
+    from points.cli import main as points_main
+
+    for module, attribute, label in TIMELINE:
+        wrap(module, attribute, label)
+    code = points_main(argv)
+    print(json.dumps({"start": 0.0, "wall": time.perf_counter() - zero, "cpu": time.process_time(),
+                      "label": "the whole command (parent's CPU)", "worker": False}),
+          file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def show_timeline(command: list[str], name: str, env: dict[str, str] | None) -> list[dict]:
+    """Run a ``_timeline`` child; print its stamps in order of start."""
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    stamps = []
+    for line in done.stderr.splitlines():
+        with contextlib.suppress(ValueError):
+            stamps.append(json.loads(line))
+    if done.returncode or not stamps:
+        print(f"timeline of {name}: failed ({done.returncode})\n{done.stderr[-2000:]}")
+        return stamps
+    print(f"\ntimeline of one `{LABELS[name]}` (s from the start; worker = a forked process):")
+    print(f"{'start':>7} {'wall':>7} {'CPU':>7}  process  stage")
+    for s in sorted(stamps, key=lambda s: (s["start"], -s["wall"])):
+        print(f"{s['start']:7.2f} {s['wall']:7.2f} {s['cpu']:7.2f}  "
+              f"{'worker ' if s['worker'] else 'parent '}  {s['label']}")
+    return stamps
 
 
 def _status(key: str) -> float:
@@ -396,6 +470,11 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
         if round_ == 0 and args.check and {"points", "analyst"} <= set(jobs):
             print("  " + check_totals(out), flush=True)
     result = report(info, jobs, cells, reader)
+    if args.timeline:
+        for name in [j for j in ("points", "nocache", "sheets") if j in jobs]:
+            shutil.rmtree(out / "积分缓存", ignore_errors=True)
+            result.setdefault("timeline", {})[name] = show_timeline(
+                [sys.executable, __file__, "_timeline", *commands[name][1:]], name, env)
     if args.profile:
         profile_stages(folder, out, env)
         profile_points(folder, out, env)
@@ -414,6 +493,9 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_floor":
         floor(Path(sys.argv[2]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_timeline":
+        timeline(sys.argv[2:])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "_stages":
         stages(Path(sys.argv[2]), Path(sys.argv[3]))
@@ -434,6 +516,9 @@ def main() -> None:
                         help="skip comparing the analyst's totals with points'")
     parser.add_argument("--profile", action="store_true",
                         help="also time the stages in one process and take a py-spy profile")
+    parser.add_argument("--timeline", action="store_true",
+                        help="also run each points job once with its stages stamped: when each "
+                             "began, its wall and CPU time, in which process")
     parser.add_argument("--keep", action="store_true", help="keep the jobs' outputs")
     parser.add_argument("--src", type=Path, default=None,
                         help="a folder holding the points package to run instead of the installed one "

@@ -134,7 +134,9 @@ def timeline(argv: list[str]) -> None:
 
     def wrap(module: str, attribute: str, label: str) -> None:
         owner = importlib.import_module(module)
-        original = getattr(owner, attribute)  # (AttributeError: the code moved; update TIMELINE)
+        original = getattr(owner, attribute, None)
+        if original is None:
+            raise SystemExit(f"--timeline: {module}.{attribute} is gone; update TIMELINE")
 
         @functools.wraps(original)
         def stamped(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -125,7 +125,8 @@ TIMELINE = (("points.read", "_scan_all", "read: scan every file"),
 
 def timeline(argv: list[str]) -> None:
     """``points ARGV`` in this process with each function of :data:`TIMELINE` stamped as it
-    returns, one JSON line on stderr: start (s from the start), wall, CPU, pid and label.
+    returns, one JSON line on stderr: start (s from the start), wall, CPU, label, and whether a
+    forked worker ran it.
     Forked workers inherit the wrappers, so their parts are stamped too."""
     import functools
     import importlib

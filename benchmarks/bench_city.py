@@ -2,7 +2,7 @@
 
     python benchmarks/bench_city.py [--scale 0.125 0.25] [--repeat 3] [--data DIR]
                                     [--jobs points,nocache,sheets,floor,analyst] [--profile]
-                                    [--timeline]
+                                    [--timeline] [--cores 1,2]
 
 For each scale (1 = 125,000 members in 2,000 branch workbooks, about 5 M attendance records;
 see benchmarks/city.py) a realistic city is generated once into ``--data`` (default: a folder
@@ -37,6 +37,16 @@ them: when each began (seconds from the start), its wall and CPU time, and in wh
 (the parent, or a forked worker: a part of the scoring, the Parquet ledger). It shows which
 stretches run on one core while the other waits (the middle of reading, combining, judging)
 and which keep both busy (scanning, scoring): what more cores can and cannot give.
+
+``--cores 1,2`` runs each points job once per number of cores listed in every round, held to
+that many of the usable cores (the CPU affinity ``taskset`` sets; points then starts as many
+processes), and fits Amdahl's law to the medians: ``T(N) = S + P / N``, S the seconds no second
+core can shorten (one process works while the others wait, or a stage that runs in a fixed
+number of processes), P the seconds of work that spread over the cores (exact with two
+counts, least squares with more). It prints S and P, the wall time and the ratio to the floor
+the fit gives for 4, 8 and 16 cores, and the fewest cores that would bring the job within 2×
+the floor (none when S alone is more than that): what this machine's two cores can say about a
+larger one. The floor runs in one process, so cores do not change it.
 
 ``--profile`` adds, per scale, one run of the stages in one process (read, score, judge,
 write: wall, CPU, peak memory of each) and, when py-spy is installed, a sampling profile of
@@ -245,6 +255,16 @@ class Job:
     name: str
     command: list[str]
     runs: list[Run] = field(default_factory=list)
+    cores: int | None = None  # held to this many usable cores (--cores); None: all of them
+
+    @property
+    def key(self) -> str:
+        return self.name if self.cores is None else f"{self.name}@{self.cores}"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.name] + ("" if self.cores is None else f" [{self.cores} core"
+                                    + ("s]" if self.cores > 1 else "]"))
 
 
 def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
@@ -268,11 +288,26 @@ def child_env(src: Path | None) -> dict[str, str] | None:
         [str(src), *filter(None, [os.environ.get("PYTHONPATH")])])}
 
 
-def measure(command: list[str], log: Path, env: dict[str, str] | None = None) -> Run:
-    """Run ``command``; wall, CPU (wait4 rusage) and peak memory of its process tree."""
+def held_to(cores: int | None):  # type: ignore[no-untyped-def]
+    """What a child runs before the command to hold it to the first ``cores`` of this
+    process's usable cores (None: no hold); its forked workers inherit the affinity."""
+    if cores is None:
+        return None
+    usable = sorted(os.sched_getaffinity(0))
+    if cores > len(usable):
+        raise SystemExit(f"--cores {cores}: this machine lets this process use {len(usable)}")
+    chosen = set(usable[:cores])
+    return lambda: os.sched_setaffinity(0, chosen)
+
+
+def measure(command: list[str], log: Path, env: dict[str, str] | None = None,
+            cores: int | None = None) -> Run:
+    """Run ``command`` (held to ``cores`` usable cores: :func:`held_to`); wall, CPU (wait4
+    rusage) and peak memory of its process tree."""
     with log.open("w") as sink:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=held_to(cores))
         watched = psutil.Process(proc.pid) if psutil else None
         peak = peak_pss = 0
         while True:
@@ -309,12 +344,15 @@ def _median(job: Job, attr: str) -> float:
     return statistics.median(getattr(r, attr) for r in job.runs)
 
 
+POINTS_JOBS = ("points", "nocache", "sheets")
+
+
 def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> dict:
-    print(f"\n{'job':<34} {'wall s':>20} {'CPU s':>20} {'peak MB (tree RSS)':>22} "
+    print(f"\n{'job':<42} {'wall s':>20} {'CPU s':>20} {'peak MB (tree RSS)':>22} "
           f"{'peak MB (tree PSS)':>22} {'largest proc MB':>16}")
     for job in jobs.values():
-        label = LABELS[job.name] + (f" ({reader})" if job.name == "floor" else "")
-        print(f"{label:<34} {_spread([r.wall for r in job.runs], '.1f'):>20} "
+        label = job.label + (f" ({reader})" if job.name == "floor" else "")
+        print(f"{label:<42} {_spread([r.wall for r in job.runs], '.1f'):>20} "
               f"{_spread([r.cpu for r in job.runs], '.1f'):>20} "
               f"{_spread([r.tree_mb for r in job.runs], ',.0f'):>22} "
               f"{_spread([r.pss_mb for r in job.runs], ',.0f'):>22} "
@@ -322,16 +360,51 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
     if cells and "floor" in jobs:
         print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
     ratios = {}
-    for top, bottom in (("points", "floor"), ("nocache", "floor"), ("sheets", "floor"),
-                        ("analyst", "points"), ("analyst", "nocache"), ("analyst", "sheets")):
-        if top in jobs and bottom in jobs:
-            r = {a: _median(jobs[top], a) / _median(jobs[bottom], a)
-                 for a in ("wall", "cpu", "tree_mb", "pss_mb")}
-            ratios[f"{top}/{bottom}"] = r
-            print(f"{LABELS[top] + ' / ' + LABELS[bottom]:<62} wall {r['wall']:5.1f}×  "
-                  f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}× (PSS {r['pss_mb']:5.1f}×)")
-    return {"city": info, "reader": reader, "cells": cells, "ratios": ratios,
+    scored = [j for j in jobs.values() if j.name in POINTS_JOBS]
+    pairs = [(j, jobs["floor"]) for j in scored if "floor" in jobs]
+    pairs += [(jobs["analyst"], j) for j in scored if "analyst" in jobs]
+    for top, bottom in pairs:
+        r = {a: _median(top, a) / _median(bottom, a) for a in ("wall", "cpu", "tree_mb", "pss_mb")}
+        ratios[f"{top.key}/{bottom.key}"] = r
+        print(f"{top.label + ' / ' + bottom.label:<70} wall {r['wall']:5.1f}×  "
+              f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}× (PSS {r['pss_mb']:5.1f}×)")
+    fits = {}
+    for name in POINTS_JOBS:
+        measured = {j.cores: _median(j, "wall") for j in scored
+                    if j.name == name and j.cores is not None}
+        if len(measured) >= 2:
+            fits[name] = amdahl(measured, _median(jobs["floor"], "wall") if "floor" in jobs
+                                else None, LABELS[name])
+    return {"city": info, "reader": reader, "cells": cells, "ratios": ratios, "amdahl": fits,
             "jobs": {n: [vars(r) | {"stdout": None} for r in j.runs] for n, j in jobs.items()}}
+
+
+def amdahl(walls: dict[int, float], floor_wall: float | None, label: str) -> dict[str, object]:
+    """Amdahl's law ``T(N) = S + P / N`` fitted to the median wall times by number of cores
+    (least squares in ``1 / N``; exact for two counts); printed with what it gives for more
+    cores and the fewest cores within 2× the floor."""
+    counts = sorted(walls)
+    x = [1 / n for n in counts]
+    y = [walls[n] for n in counts]
+    mx, my = statistics.fmean(x), statistics.fmean(y)
+    p = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / sum((a - mx) ** 2 for a in x)
+    s = my - p * mx
+    runs = ", ".join(f"{n} core{'s' if n > 1 else ''} {walls[n]:.1f} s" for n in counts)
+    print(f"{label}: Amdahl's law on {runs}: S = {s:.1f} s that more cores do not shorten, "
+          f"P = {p:.1f} s spread over the cores")
+    projected = {}
+    for n in (4, 8, 16):
+        projected[n] = s + p / n
+        ratio = f" = {projected[n] / floor_wall:.1f}× the floor" if floor_wall else ""
+        print(f"  {n:>2} cores: {projected[n]:.1f} s{ratio}")
+    needed = None
+    if floor_wall:
+        room = 2 * floor_wall - s
+        needed = max(1, int(-(-p // room))) if room > 0 else None
+        print("  within 2× the floor: " + (f"from {needed} cores" if needed else
+                                          f"never (S alone is {s / floor_wall:.1f}× the floor)"))
+    return {"walls": walls, "serial_s": s, "parallel_s": p, "projected": projected,
+            "cores_within_2x": needed}
 
 
 def check_totals(out: Path) -> str:
@@ -454,27 +527,33 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
                 "floor": [sys.executable, __file__, "_floor", str(folder)],
                 "analyst": [sys.executable, str(HERE / "analyst_script.py"), str(folder),
                             "-o", str(out / "totals.xlsx")]}
-    jobs = {name: Job(name, commands[name]) for name in args.jobs}
+    jobs = {}
+    for name in args.jobs:  # a points job once per number of cores asked for (--cores)
+        for cores in (args.cores or [None]) if name in POINTS_JOBS else [None]:
+            job = Job(name, commands[name], cores=cores)
+            jobs[job.key] = job
+    names = {job.name for job in jobs.values()}
     env = child_env(args.src)
     warm(folder)
     cells, reader = None, ""
     for round_ in range(args.repeat):
         for job in jobs.values():
-            uses_points = job.name in ("points", "nocache", "sheets")
+            uses_points = job.name in POINTS_JOBS
             if uses_points:  # every round a first run: the caches beside the output are written
                 shutil.rmtree(out / "积分缓存", ignore_errors=True)
-            run = measure(job.command, out / f"{job.name}.log", env if uses_points else None)
+            run = measure(job.command, out / f"{job.key}.log", env if uses_points else None,
+                          job.cores)
             job.runs.append(run)
-            print(f"  round {round_ + 1}: {job.name:<8} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
+            print(f"  round {round_ + 1}: {job.key:<10} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
                   f"{run.tree_mb:7,.0f} MB RSS, {run.pss_mb:7,.0f} MB PSS", flush=True)
             if job.name == "floor":
                 found = json.loads(run.stdout.strip().splitlines()[-1])
                 cells, reader = found["cells"], found["reader"]
-        if round_ == 0 and args.check and {"points", "analyst"} <= set(jobs):
+        if round_ == 0 and args.check and {"points", "analyst"} <= names:
             print("  " + check_totals(out), flush=True)
     result = report(info, jobs, cells, reader)
     if args.timeline:
-        for name in [j for j in ("points", "nocache", "sheets") if j in jobs]:
+        for name in [j for j in POINTS_JOBS if j in names]:
             shutil.rmtree(out / "积分缓存", ignore_errors=True)
             result.setdefault("timeline", {})[name] = show_timeline(
                 [sys.executable, __file__, "_timeline", *commands[name][1:]], name, env)
@@ -522,6 +601,10 @@ def main() -> None:
     parser.add_argument("--timeline", action="store_true",
                         help="also run each points job once with its stages stamped: when each "
                              "began, its wall and CPU time, in which process")
+    parser.add_argument("--cores", default="",
+                        help="comma-separated numbers of cores (e.g. 1,2): each points job once per "
+                             "number in every round, held to that many usable cores, and Amdahl's "
+                             "law fitted to them")
     parser.add_argument("--keep", action="store_true", help="keep the jobs' outputs")
     parser.add_argument("--src", type=Path, default=None,
                         help="a folder holding the points package to run instead of the installed one "
@@ -532,6 +615,14 @@ def main() -> None:
     unknown = set(args.jobs) - set(JOBS)
     if unknown:
         parser.error(f"unknown jobs: {', '.join(sorted(unknown))} (choose from {', '.join(JOBS)})")
+    try:
+        args.cores = sorted({int(c) for c in args.cores.split(",") if c.strip()})
+    except ValueError:
+        parser.error(f"--cores: whole numbers separated by commas, not {args.cores!r}")
+    if any(c < 1 for c in args.cores):
+        parser.error("--cores: at least 1")
+    if args.cores and not hasattr(os, "sched_setaffinity"):
+        parser.error("--cores needs a system that sets a process's CPU affinity (Linux)")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     if psutil is None:

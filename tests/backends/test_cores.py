@@ -62,15 +62,17 @@ def test_two_processes_give_the_one_process_tables_and_store_each_part_where_it_
 
 
 @pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("workers", [2, 1])
 def test_a_process_over_its_share_scores_in_rounds_and_gives_the_same_tables(
         city: points.Records, small_city_assessed: points.Assessment, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+        monkeypatch: pytest.MonkeyPatch, cached: bool, workers: int) -> None:
     """Past :data:`cores.ROUND_RECORDS` records a process, two processes score four parts,
-    each two in turn (parts 0 and 2 here, 1 and 3 in the worker): the same tables, and each
-    part's chunks kept by the process that scored it."""
+    each two in turn (parts 0 and 2 here, 1 and 3 in the worker); one process (one usable
+    core) scores the four here, in turn, never all at once: the same tables, and each part's
+    chunks kept by the process that scored it."""
     rounds = -(-cores.record_count(city) // 4)  # a quarter of the records a round
     monkeypatch.setattr(cores, "ROUND_RECORDS", rounds)
-    assert cores.part_count(city, 2) == 4 and cores.part_count(city, 1) == 1
+    assert cores.part_count(city, 2) == 4 and cores.part_count(city, 1) == 4
     # more processes hold no more records at once than allowed: with half the records at
     # once, four processes score two rounds of an eighth each (eight parts)
     half = -(-cores.record_count(city) // 2)
@@ -82,14 +84,33 @@ def test_a_process_over_its_share_scores_in_rounds_and_gives_the_same_tables(
     here: list[int] = []  # (a worker appends to its own copy: only this process's parts)
     real = cores._score
     monkeypatch.setattr(cores, "_score", lambda job, k: here.append(k) or real(job, k))
+    whole: list[int] = []  # what score_members is given at once, in this process
+    scorer = cores.score_members
+    monkeypatch.setattr(cores, "score_members",
+                        lambda r, *a: whole.append(cores.record_count(r)) or scorer(r, *a))
     told: list[tuple[str, int, int]] = []
     folder = tmp_path / "缓存" if cached else None
-    scored = points.assess(city, workers=2, cache=folder, progress=lambda *a: told.append(a))
+    scored = points.assess(city, workers=workers, cache=folder,
+                           progress=lambda *a: told.append(a))
     assert_same_tables(small_city_assessed, scored)
-    assert here == [0, 2]  # 1 and 3 in the one worker, in turn
+    assert here == ([0, 2] if workers == 2 else [0, 1, 2, 3])  # 1 and 3 in the worker, in turn
+    assert whole and max(whole) <= 2 * rounds  # (parts of whole branches: about a quarter)
     assert told[-1] == ("score", 6, 6) and [t[1] for t in told] == sorted(t[1] for t in told)
     if cached:
         assert len(list(folder.glob(PREFIX + "*.arrow"))) == 6  # every chunk kept once
+
+
+def test_few_records_are_scored_at_once_in_one_process(
+        city: points.Records, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within :data:`cores.ROUND_RECORDS` records, one process scores them all in one call:
+    no parts to split and combine."""
+    assert cores.part_count(city, 1) == 1
+    at_once: list[int] = []
+    local = cores.score_local
+    monkeypatch.setattr(cores, "score_local",
+                        lambda r, *a: at_once.append(cores.record_count(r)) or local(r, *a))
+    points.assess(city, workers=1)
+    assert at_once == [cores.record_count(city)]
 
 
 def test_a_rerun_forks_only_once_the_entries_have_loaded(

@@ -6,7 +6,8 @@ members, :func:`points.judge.judge` once on all of them); a backend says *where*
 - :mod:`.local` — in this process, all members at once;
 - :mod:`.cores` — this machine's cores (the default): parts of whole branches scored side by
   side, one here and the others in forked worker processes, combined (:mod:`.partition`);
-  few records are scored here at once (:mod:`.local`);
+  few records are scored here at once (:mod:`.local`), more than one process's share in
+  rounds (with one usable core too);
 - :mod:`.dask` — partitioned by branch over a Dask cluster (``distributed.Client``); the
   partitions' scores are gathered and combined (:mod:`.partition`) before the one judgement.
 
@@ -60,7 +61,7 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     folder = cache_folder(cache)
     if folder is None:
         return score(records, progress)
-    local = client is None and processes > 1
+    local = client is None and part_count(records, processes) > 1  # (one process: in rounds)
     return score_cached(records, ruleset, calendar, folder, score, progress,
                         in_parts=parts if local else None,
                         shares=[1.0] * part_count(records, processes) if local else None)

@@ -2,7 +2,9 @@
 this process while worker processes forked from it score the others, combined as one run. A
 process whose share is over :func:`round_records` records scores it in rounds, a part at a
 time (its memory at the peak is one round's; with more than two processes each round is
-smaller, so that the peak does not grow with the cores).
+smaller, so that the peak does not grow with the cores) — a lone process too (one usable core,
+or ``workers=1``): it scores the parts in turn, so that no process holds more than
+:data:`ROUND_RECORDS` records' scoring at once however few the cores.
 
 :func:`points.score.score_members` depends on one member's records only, so the parts of
 :mod:`.partition` (whole branches, balanced by records) are scored side by side and put back
@@ -16,10 +18,10 @@ folder, which this process maps and removes: no value is pickled or read into me
 Once combined, each text column is made one piece, a column at a time (as one run makes them:
 the writer would copy a column of many pieces whole). Elsewhere, and for fewer than
 :data:`PARALLEL_RECORDS` records (a worker costs more than it saves below that), everything is
-scored here. A worker that cannot hand its part back (its process died or ran out of memory,
-the temporary folder is full, a table Arrow cannot hold, its files removed or damaged before
-they are read) has that part scored here instead, as has every part when there is no
-temporary folder or no worker process can be made.
+scored here (in rounds past :data:`ROUND_RECORDS`). A worker that cannot hand its part back
+(its process died or ran out of memory, the temporary folder is full, a table Arrow cannot
+hold, its files removed or damaged before they are read) has that part scored here instead,
+as has every part when there is no temporary folder or no worker process can be made.
 """
 
 from __future__ import annotations
@@ -117,9 +119,10 @@ def round_records(processes: int) -> int:
 
 def part_count(records: Records, processes: int) -> int:
     """How many parts ``processes`` processes score ``records`` in: one each, or several each
-    (in rounds) when a process's share is over :func:`round_records`."""
-    if processes < 2:
-        return processes
+    (in rounds) when a process's share is over :func:`round_records` — one process too (a
+    machine or container with one usable core), so that no process scores more than
+    :data:`ROUND_RECORDS` records at once however few the cores."""
+    processes = max(1, processes)
     rounds = -(-record_count(records) // (processes * round_records(processes)))
     return processes * max(1, rounds)
 
@@ -374,10 +377,11 @@ def score_combined(records: Records, ruleset: Ruleset, calendar: Calendar,
 def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: int,
                 progress: Progress | None = None) -> MemberScores:
     """:func:`points.score.score_members` on ``records`` in ``parts`` processes (see
-    :func:`core_parts`), combined as one run would have made them."""
+    :func:`core_parts`), each in rounds past its share (:func:`part_count`; one process too),
+    combined as one run would have made them."""
     # (a roster with a member twice, changed after Records checked it, is not split: as in
     # the score cache)
-    if parts < 2 or not records.roster["member_id"].is_unique:
+    if part_count(records, parts) < 2 or not records.roster["member_id"].is_unique:
         return score_local(records, ruleset, calendar, progress)
     rows = roster_rows(records)
     # equal parts: this process's extra work (splitting, then combining) is about what the

@@ -20,13 +20,16 @@ as a child process, interleaved (A, B, C, D, A, B, C, D, … over ``--repeat`` r
 - ``analyst``  benchmarks/analyst_script.py: plain pandas + ``read_excel(engine="calamine")``,
                each member's total under the default rules' main lines, a totals xlsx
 
-For each job: wall time, CPU time (user + sys of the child and of the descendants it waited
-for, from ``os.wait4``) and peak memory, sampled every 0.1 s over the child's process tree
-(needs psutil): the largest sum of RSS (pages shared copy-on-write by forked workers count
-once per process: an over-count) and the largest sum of PSS (a shared page split among its
-sharers: the memory the tree really holds, the figure the < 4 GB target is read against), and
-the largest single process's max RSS (exact, from ``os.wait4``) — medians
-and ranges over the rounds, then the ratios ``points / floor`` and ``analyst / points``.
+For each job: wall time and CPU time (user + sys of the child and of the descendants it waited
+for, from ``os.wait4``) and the largest single process's max RSS (exact, from ``os.wait4``) —
+medians and ranges over the rounds — then the ratios ``points / floor`` and ``analyst /
+points``. The peak memory of the whole process tree comes from one more run of each job after
+the rounds, sampled every 0.1 s (needs psutil): the largest sum of RSS (pages shared
+copy-on-write by forked workers count once per process: an over-count) and the largest sum of
+PSS (a shared page split among its sharers: the memory the tree really holds, the figure the
+< 4 GB target is read against). The timed rounds are not sampled: reading a process's PSS makes
+the kernel walk its page tables, which slows a large process tree (a whole city's points run
+took 43.2–43.3 s sampled against 38.6–39.5 s not, alternating).
 After the first round the analyst's totals are checked member by member against the 总积分 of
 points' 汇总 sheet (``--no-check`` skips it). The files are read once before the rounds so
 that every job finds them in the page cache.
@@ -61,6 +64,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import re
 import resource
@@ -256,6 +260,7 @@ class Job:
     command: list[str]
     runs: list[Run] = field(default_factory=list)
     cores: int | None = None  # held to this many usable cores (--cores); None: all of them
+    memory: Run | None = None  # the run whose process tree's memory was sampled
 
     @property
     def key(self) -> str:
@@ -301,23 +306,25 @@ def held_to(cores: int | None):  # type: ignore[no-untyped-def]
 
 
 def measure(command: list[str], log: Path, env: dict[str, str] | None = None,
-            cores: int | None = None) -> Run:
+            cores: int | None = None, sample: bool = False) -> Run:
     """Run ``command`` (held to ``cores`` usable cores: :func:`held_to`); wall, CPU (wait4
-    rusage) and peak memory of its process tree."""
+    rusage) and the largest process's max RSS; with ``sample``, also the peak memory of its
+    process tree, sampled every 0.1 s (NaN without). Sampling slows the job it watches (the
+    kernel walks each process's page tables for PSS: a whole city's points run took 43.2–43.3 s
+    sampled against 38.6–39.5 s not), so timed runs are not sampled (see :func:`bench_scale`)."""
     with log.open("w") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env,
                                 preexec_fn=held_to(cores))
-        watched = psutil.Process(proc.pid) if psutil else None
+        watched = psutil.Process(proc.pid) if psutil and sample else None
         peak = peak_pss = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if watched is not None else 0)
             if pid:
                 break
-            if watched is not None:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    rss, pss = _tree_memory(watched)
-                    peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            with contextlib.suppress(psutil.NoSuchProcess):
+                rss, pss = _tree_memory(watched)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.1)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -325,6 +332,8 @@ def measure(command: list[str], log: Path, env: dict[str, str] | None = None,
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(command)}\n{out[-3000:]}")
     largest = usage.ru_maxrss / 1024
+    if watched is None:
+        return Run(wall, usage.ru_utime + usage.ru_stime, math.nan, math.nan, largest, out)
     return Run(wall, usage.ru_utime + usage.ru_stime, max(peak / 2**20, largest),
                peak_pss / 2**20 or largest, largest, out)
 
@@ -352,10 +361,11 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
           f"{'peak MB (tree PSS)':>22} {'largest proc MB':>16}")
     for job in jobs.values():
         label = job.label + (f" ({reader})" if job.name == "floor" else "")
+        sampled = job.memory
         print(f"{label:<42} {_spread([r.wall for r in job.runs], '.1f'):>20} "
               f"{_spread([r.cpu for r in job.runs], '.1f'):>20} "
-              f"{_spread([r.tree_mb for r in job.runs], ',.0f'):>22} "
-              f"{_spread([r.pss_mb for r in job.runs], ',.0f'):>22} "
+              f"{sampled.tree_mb if sampled else math.nan:>22,.0f} "
+              f"{sampled.pss_mb if sampled else math.nan:>22,.0f} "
               f"{_median(job, 'largest_mb'):>16,.0f}")
     if cells and "floor" in jobs:
         print(f"floor: {cells:,} cells, {cells / _median(jobs['floor'], 'wall') / 1e6:.2f} M cells/s")
@@ -364,7 +374,9 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
     pairs = [(j, jobs["floor"]) for j in scored if "floor" in jobs]
     pairs += [(jobs["analyst"], j) for j in scored if "analyst" in jobs]
     for top, bottom in pairs:
-        r = {a: _median(top, a) / _median(bottom, a) for a in ("wall", "cpu", "tree_mb", "pss_mb")}
+        r = {a: _median(top, a) / _median(bottom, a) for a in ("wall", "cpu")}
+        r |= {a: (getattr(top.memory, a) / getattr(bottom.memory, a)
+                  if top.memory and bottom.memory else math.nan) for a in ("tree_mb", "pss_mb")}
         ratios[f"{top.key}/{bottom.key}"] = r
         print(f"{top.label + ' / ' + bottom.label:<70} wall {r['wall']:5.1f}×  "
               f"CPU {r['cpu']:5.1f}×  memory {r['tree_mb']:5.1f}× (PSS {r['pss_mb']:5.1f}×)")
@@ -376,7 +388,8 @@ def report(info: dict, jobs: dict[str, Job], cells: int | None, reader: str) -> 
             fits[name] = amdahl(measured, _median(jobs["floor"], "wall") if "floor" in jobs
                                 else None, LABELS[name])
     return {"city": info, "reader": reader, "cells": cells, "ratios": ratios, "amdahl": fits,
-            "jobs": {n: [vars(r) | {"stdout": None} for r in j.runs] for n, j in jobs.items()}}
+            "jobs": {n: [vars(r) | {"stdout": None} for r in j.runs] for n, j in jobs.items()},
+            "memory": {n: vars(j.memory) | {"stdout": None} for n, j in jobs.items() if j.memory}}
 
 
 def amdahl(walls: dict[int, float], floor_wall: float | None, label: str) -> dict[str, object]:
@@ -545,12 +558,21 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
                           job.cores)
             job.runs.append(run)
             print(f"  round {round_ + 1}: {job.key:<10} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
-                  f"{run.tree_mb:7,.0f} MB RSS, {run.pss_mb:7,.0f} MB PSS", flush=True)
+                  f"largest process {run.largest_mb:7,.0f} MB", flush=True)
             if job.name == "floor":
                 found = json.loads(run.stdout.strip().splitlines()[-1])
                 cells, reader = found["cells"], found["reader"]
         if round_ == 0 and args.check and {"points", "analyst"} <= names:
             print("  " + check_totals(out), flush=True)
+    if psutil is not None:  # one more run a job, its process tree's memory sampled (not timed)
+        for job in jobs.values():
+            if job.name in POINTS_JOBS:
+                shutil.rmtree(out / "积分缓存", ignore_errors=True)
+            job.memory = measure(job.command, out / f"{job.key}.log",
+                                 env if job.name in POINTS_JOBS else None, job.cores, sample=True)
+            print(f"  memory: {job.key:<10} {job.memory.tree_mb:7,.0f} MB RSS, "
+                  f"{job.memory.pss_mb:7,.0f} MB PSS ({job.memory.wall:.1f} s while sampled)",
+                  flush=True)
     result = report(info, jobs, cells, reader)
     if args.timeline:
         for name in [j for j in POINTS_JOBS if j in names]:

@@ -517,6 +517,20 @@ def profile_stages(folder: Path, out: Path, env: dict[str, str] | None) -> None:
 
 # ----------------------------------------------------------------------------------------------
 
+#: The cache folder points keeps beside its output.
+CACHE = "积分缓存"
+
+
+def first_run(job: Job, out: Path, env: dict[str, str] | None
+              ) -> tuple[list[str], Path, dict[str, str] | None]:
+    """``job``'s command, log and environment, a points job's caches beside ``out`` removed
+    first: every run of it is a first run, which reads every file and writes both caches."""
+    if job.name not in POINTS_JOBS:
+        return job.command, out / f"{job.key}.log", None
+    shutil.rmtree(out / CACHE, ignore_errors=True)
+    return job.command, out / f"{job.key}.log", env
+
+
 def warm(folder: Path) -> None:
     for path in folder.iterdir():
         path.read_bytes()
@@ -551,11 +565,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     cells, reader = None, ""
     for round_ in range(args.repeat):
         for job in jobs.values():
-            uses_points = job.name in POINTS_JOBS
-            if uses_points:  # every round a first run: the caches beside the output are written
-                shutil.rmtree(out / "积分缓存", ignore_errors=True)
-            run = measure(job.command, out / f"{job.key}.log", env if uses_points else None,
-                          job.cores)
+            run = measure(*first_run(job, out, env), job.cores)
             job.runs.append(run)
             print(f"  round {round_ + 1}: {job.key:<10} {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU, "
                   f"largest process {run.largest_mb:7,.0f} MB", flush=True)
@@ -566,17 +576,14 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
             print("  " + check_totals(out), flush=True)
     if psutil is not None:  # one more run a job, its process tree's memory sampled (not timed)
         for job in jobs.values():
-            if job.name in POINTS_JOBS:
-                shutil.rmtree(out / "积分缓存", ignore_errors=True)
-            job.memory = measure(job.command, out / f"{job.key}.log",
-                                 env if job.name in POINTS_JOBS else None, job.cores, sample=True)
+            job.memory = measure(*first_run(job, out, env), job.cores, sample=True)
             print(f"  memory: {job.key:<10} {job.memory.tree_mb:7,.0f} MB RSS, "
                   f"{job.memory.pss_mb:7,.0f} MB PSS ({job.memory.wall:.1f} s while sampled)",
                   flush=True)
     result = report(info, jobs, cells, reader)
     if args.timeline:
         for name in [j for j in POINTS_JOBS if j in names]:
-            shutil.rmtree(out / "积分缓存", ignore_errors=True)
+            shutil.rmtree(out / CACHE, ignore_errors=True)  # (a first run, as in the rounds)
             result.setdefault("timeline", {})[name] = show_timeline(
                 [sys.executable, __file__, "_timeline", *commands[name][1:]], name, env)
     if args.profile:

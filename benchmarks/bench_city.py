@@ -521,13 +521,19 @@ def profile_stages(folder: Path, out: Path, env: dict[str, str] | None) -> None:
 CACHE = "积分缓存"
 
 
+def clear_caches(out: Path) -> None:
+    """Remove the caches points keeps beside ``out``: its next run is a first run, which reads
+    every file and writes both caches."""
+    shutil.rmtree(out / CACHE, ignore_errors=True)
+
+
 def first_run(job: Job, out: Path, env: dict[str, str] | None
               ) -> tuple[list[str], Path, dict[str, str] | None]:
-    """``job``'s command, log and environment, a points job's caches beside ``out`` removed
-    first: every run of it is a first run, which reads every file and writes both caches."""
+    """``job``'s command, log and environment, a points job's caches cleared first
+    (:func:`clear_caches`)."""
     if job.name not in POINTS_JOBS:
         return job.command, out / f"{job.key}.log", None
-    shutil.rmtree(out / CACHE, ignore_errors=True)
+    clear_caches(out)
     return job.command, out / f"{job.key}.log", env
 
 
@@ -583,7 +589,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     result = report(info, jobs, cells, reader)
     if args.timeline:
         for name in [j for j in POINTS_JOBS if j in names]:
-            shutil.rmtree(out / CACHE, ignore_errors=True)  # (a first run, as in the rounds)
+            clear_caches(out)  # (a first run, as in the rounds)
             result.setdefault("timeline", {})[name] = show_timeline(
                 [sys.executable, __file__, "_timeline", *commands[name][1:]], name, env)
     if args.profile:

@@ -61,7 +61,7 @@ def score_on(records: Records, ruleset: Ruleset, calendar: Calendar, *, client: 
     folder = cache_folder(cache)
     if folder is None:
         return score(records, progress)
-    local = client is None and part_count(records, processes) > 1  # (one process: in rounds)
+    n = part_count(records, processes)  # (one process too: in rounds past its share)
+    local = client is None and n > 1
     return score_cached(records, ruleset, calendar, folder, score, progress,
-                        in_parts=parts if local else None,
-                        shares=[1.0] * part_count(records, processes) if local else None)
+                        in_parts=parts if local else None, shares=[1.0] * n if local else None)

@@ -379,15 +379,16 @@ def score_cores(records: Records, ruleset: Ruleset, calendar: Calendar, parts: i
     """:func:`points.score.score_members` on ``records`` in ``parts`` processes (see
     :func:`core_parts`), each in rounds past its share (:func:`part_count`; one process too),
     combined as one run would have made them."""
+    processes = parts
+    rounds = part_count(records, processes)
     # (a roster with a member twice, changed after Records checked it, is not split: as in
     # the score cache)
-    if part_count(records, parts) < 2 or not records.roster["member_id"].is_unique:
+    if rounds < 2 or not records.roster["member_id"].is_unique:
         return score_local(records, ruleset, calendar, progress)
     rows = roster_rows(records)
     # equal parts: this process's extra work (splitting, then combining) is about what the
     # fork costs a worker (the pages it copies) and sending its scores back
-    processes = parts
-    roster_part, parts = branch_parts(records, part_count(records, processes), rows)
+    roster_part, parts = branch_parts(records, rounds, rows)
     if parts < 2:  # one branch
         return score_local(records, ruleset, calendar, progress)
     return score_combined(records, ruleset, calendar, roster_part, parts, rows=rows,

@@ -4,9 +4,11 @@ space, "did you mean …" suggestions, spreadsheet column letters."""
 from __future__ import annotations
 
 import itertools
+import math
 import string
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -18,6 +20,8 @@ from points.vocab.text import (
     did_you_mean,
     map_names,
     normalize_name,
+    normalize_names,
+    normalized_distinct,
     suggestion,
     suggestion_zh,
 )
@@ -85,6 +89,40 @@ def test_white_space_anywhere_changes_nothing(before: str, space: str, after: st
 def test_normalising_text_that_composes_once_spaces_are_gone(text: str) -> None:
     once = normalize_name(text)
     assert normalize_name(once) == once
+
+
+#: Texts that test joining: combining marks and Hangul jamo (which compose with what comes
+#: before them), white space, U+0000 (the joining character itself), anything else.
+joinable = st.text(st.sampled_from(["\u0301", "\u1161", "\u11a8", "\u1100", "e", "\uac00",
+                                    " ", "\u3000", "\x00", "Ａ", "张"]) | st.characters(
+    exclude_categories=("Cs",)), max_size=6)
+
+
+@CHEAP
+@given(st.lists(joinable, max_size=8))
+def test_texts_normalised_together_are_each_normalised_alone(texts: list[str]) -> None:
+    assert normalize_names(texts) == [normalize_name(t) for t in texts]
+
+
+def test_texts_normalised_together_do_not_compose_across_their_joins() -> None:
+    # each alone: nothing composes (the mark and the vowel start their texts)
+    texts = ["e", "\u0301", "\u1100", "\u1161", " 张 ", "", "Ａ\x00Ｂ"]
+    assert normalize_names(texts) == ["e", "\u0301", "\u1100", "\u1161", "张", "", "A\x00B"]
+    assert normalize_names([]) == [] and normalize_names([""]) == [""]
+
+
+@CHEAP
+@given(st.lists(joinable | st.integers(-3, 3) | st.sampled_from(
+    [None, math.nan, 1.0, 0.0, -0.0, True, False, 1005.0, 2.5]), max_size=12))
+def test_distinct_values_normalised_are_each_value_converted(values: list) -> None:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    def convert(value: object) -> str:
+        return f"<{value!r}>"
+    assert normalized_distinct(array, convert).tolist() == [
+        normalize_name(v) if isinstance(v, str) else convert(v) for v in values]
+    assert normalized_distinct(array).tolist() == [
+        normalize_name(v) if v is not None and v == v else "" for v in values]
 
 
 def test_full_width_forms_are_their_plain_forms() -> None:

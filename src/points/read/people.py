@@ -5,19 +5,14 @@ A sheet registers its data rows (:meth:`People.add`: the cells of its 党员编�
 columns, and which rows hold a record); :meth:`People.part` lays every sheet's rows end to end
 with one call per column, reports the error cells of the person columns and reads them as
 empty. :func:`normalise_people` normalises each distinct 党员编号, name, branch or category of
-a file once.
+a file once, the texts among them together (:func:`~points.vocab.text.normalized_distinct`).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-from ..vocab.frames import per_distinct
-from ..vocab.text import cell_text, normalize_name
+from ..vocab.text import cell_text, normalized_distinct
 from .arrays import id_text
 from .lexicon import HEADERS
 from .raw import CellError
@@ -98,19 +93,6 @@ class People:
         return issues
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _normal(text: str) -> str:
-    """:func:`normalize_name` of a text, remembered: a worker meets each branch's names in
-    its roster, sign-in sheets and logs."""
-    return normalize_name(text)
-
-
-def _as_text(convert: Callable[[Any], str]) -> Callable[[Any], str]:
-    """``convert`` (:func:`cell_text` or :func:`id_text`: both are :func:`normalize_name` for
-    a text) with texts looked up in :func:`_normal`."""
-    return lambda value: _normal(value) if isinstance(value, str) else convert(value)
-
-
 def normalise_people(parts: dict[str, list[dict[str, np.ndarray]]]) -> None:
     """One roster part and one people part per file, their texts normalised here (each
     distinct 党员编号 once, each distinct name, branch or category once)."""
@@ -125,7 +107,7 @@ def normalise_people(parts: dict[str, list[dict[str, np.ndarray]]]) -> None:
         columns = [(w, f) for w in wholes for f in fields if f in w]
         if not columns:
             continue
-        done = per_distinct(np.concatenate([w[f] for w, f in columns]), _as_text(convert))
+        done = normalized_distinct(np.concatenate([w[f] for w, f in columns]), convert)
         ends = np.cumsum([len(w[f]) for w, f in columns])
         for (w, f), part in zip(columns, np.split(done, ends[:-1]), strict=True):
             w[f] = part

@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .frames import per_distinct
+from .frames import factorize_exact
 
 __all__ = [
     "XML_ILLEGAL",
@@ -25,7 +26,9 @@ __all__ = [
     "did_you_mean",
     "map_names",
     "normalize_name",
+    "normalize_names",
     "normalize_series",
+    "normalized_distinct",
     "readable_path",
     "suggestion",
     "suggestion_zh",
@@ -77,9 +80,46 @@ def cell_text(value: object) -> str:
     return normalize_name(value) if value is not None and value == value else ""
 
 
+#: What :func:`normalize_names` joins the texts with: NFKC leaves it as it is, it is not white
+#: space, and being a starter (canonical combining class 0) that composes with nothing, it
+#: keeps the characters on either side of it from composing or being reordered across it.
+_JOIN = "\x00"
+
+
+def normalize_names(texts: list[str]) -> list[str]:
+    """:func:`normalize_name` of each of ``texts``, the same text for text, in three calls for
+    all of them (joined, normalised, white space removed, split again) rather than three a
+    text: a workbook's thousand distinct names cost one call's overhead, not a thousand. Texts
+    that hold the joining character itself (U+0000, which no .xlsx cell can hold) are done one
+    by one."""
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) != max(len(texts) - 1, 0):
+        return [normalize_name(text) for text in texts]
+    if not texts:
+        return []
+    return _SPACE.sub("", unicodedata.normalize("NFKC", joined)).split(_JOIN)
+
+
+def normalized_distinct(values: np.ndarray, convert: Callable[[Any], str] | None = None
+                        ) -> np.ndarray:
+    """:func:`cell_text` (or ``convert``) of each value of the object array ``values``, each
+    distinct value once (:func:`~points.vocab.frames.factorize_exact`), the texts among them
+    normalised together (:func:`normalize_names`): an object array."""
+    convert = cell_text if convert is None else convert
+    if not len(values):
+        return np.array([], dtype=object)
+    codes, uniques = factorize_exact(values)
+    is_text = np.fromiter((isinstance(u, str) for u in uniques), bool, len(uniques))
+    done = np.empty(len(uniques), dtype=object)
+    texts, others = np.flatnonzero(is_text), np.flatnonzero(~is_text)
+    done[texts] = normalize_names(uniques[texts].tolist())
+    done[others] = [convert(u) for u in uniques[others]]
+    return done[codes]
+
+
 def normalize_series(values: pd.Series) -> pd.Series:
     """:func:`cell_text` of every value, computed once per distinct value."""
-    return pd.Series(per_distinct(values.to_numpy(dtype=object), cell_text), index=values.index,
+    return pd.Series(normalized_distinct(values.to_numpy(dtype=object)), index=values.index,
                      dtype="string")
 
 

@@ -103,7 +103,7 @@ def _mixed(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     if not len(values):
         return np.zeros(0, "int32"), np.zeros(0, "int8"), []
     if set(map(type, values)) == {str}:  # text only (names, ids): equal values are the same
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = pd.factorize(values)  # (no missing value: no pass looking for one)
         return codes.astype("int32"), np.zeros(len(uniques), "int8"), uniques.tolist()
     value_codes, _ = pd.factorize(values, use_na_sentinel=False)
     type_codes, types = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))

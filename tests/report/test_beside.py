@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,8 @@ def test_files_written_alongside_join_the_block_and_its_fate(tmp_path: Path,
 def test_a_failed_block_stops_the_child_and_keeps_nothing_it_wrote(tmp_path: Path) -> None:
     def endless() -> None:
         files.write_file(tmp_path / "a.parquet", b"side")
-        signal.pause()  # until stopped
+        while True:  # until stopped (not signal.pause(): a stop that comes just before it is
+            time.sleep(0.01)  # handled only once a second signal ends the pause, so it waits forever)
 
     with pytest.raises(RuntimeError, match="失败"), files.all_or_nothing(), \
             beside.alongside() as side:
@@ -57,6 +60,32 @@ def test_a_failed_block_stops_the_child_and_keeps_nothing_it_wrote(tmp_path: Pat
     child = beside.Child(lambda: files.write_file(tmp_path / "c.parquet", b"side"))
     child.cancel()  # done or not yet: what it wrote is removed
     assert list(tmp_path.iterdir()) == []
+
+
+@forked
+def test_a_child_that_will_not_stop_is_killed_and_the_cancel_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(beside, "STOP_WAIT", 0.2)
+    started = tmp_path / "started"
+
+    def deaf() -> None:  # (stuck where the interpreter never sees the stop)
+        signal.pthread_sigmask(signal.SIG_BLOCK, files.STOPS)
+        started.touch()
+        while True:
+            time.sleep(0.01)
+
+    child = beside.Child(deaf)
+    while not started.exists():
+        time.sleep(0.01)
+    cancel = threading.Thread(target=child.cancel, daemon=True)
+    cancel.start()
+    cancel.join(5)
+    hung = cancel.is_alive()
+    if hung:  # (the test fails; the child is not left behind)
+        os.kill(child._process.pid or 0, signal.SIGKILL)
+        cancel.join()
+    assert not hung, "cancel() waited on a child that would not stop"
+    assert child._process.exitcode == -signal.SIGKILL
 
 
 @forked

@@ -31,9 +31,12 @@ from typing import Any, Protocol
 from ..vocab.forking import can_fork
 from .files import STOPS, adopt, discard, held, hold_stops, release_stops
 
-__all__ = ["Child", "Submit", "alongside"]
+__all__ = ["STOP_WAIT", "Child", "Submit", "alongside"]
 
 Staged = list[tuple[Path, Path]]
+#: Seconds a stopped child has to end before it is killed (:meth:`Child.cancel`): removing
+#: its temporaries takes a moment, a call stuck in a library's C code may never return.
+STOP_WAIT = 10.0
 _BUSY = False  # in the child: making the call (an interrupt then stops it)
 
 
@@ -117,10 +120,17 @@ class Child:
 
     def cancel(self) -> None:
         """Stop the child (it removes what it wrote) and wait for it; remove what it had
-        finished."""
-        if self._process.is_alive() and self._process.pid is not None:
+        finished. A child that has not ended :data:`STOP_WAIT` seconds after it was asked to
+        (stuck in a call that does not return to the interpreter) is killed: the command
+        never hangs on it (a temporary it leaves is removed by the next run that writes in
+        its folder)."""
+        pid = self._process.pid
+        if self._process.is_alive() and pid is not None:
             with contextlib.suppress(OSError):
-                os.kill(self._process.pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(OSError):
+                if not self._receive.poll(STOP_WAIT) and self._process.is_alive():
+                    os.kill(pid, signal.SIGKILL)
         kind, value = self._outcome()
         if kind == "done":
             discard(value)

@@ -75,6 +75,8 @@ def test_a_child_that_will_not_stop_is_killed_and_the_cancel_returns(
             time.sleep(0.01)
 
     child = beside.Child(deaf)
+    pid = child._process.pid
+    assert pid is not None
     while not started.exists():
         time.sleep(0.01)
     cancel = threading.Thread(target=child.cancel, daemon=True)
@@ -82,7 +84,7 @@ def test_a_child_that_will_not_stop_is_killed_and_the_cancel_returns(
     cancel.join(5)
     hung = cancel.is_alive()
     if hung:  # (the test fails; the child is not left behind)
-        os.kill(child._process.pid or 0, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
         cancel.join()
     assert not hung, "cancel() waited on a child that would not stop"
     assert child._process.exitcode == -signal.SIGKILL

@@ -92,11 +92,11 @@ def normalize_names(texts: list[str]) -> list[str]:
     text: a workbook's thousand distinct names cost one call's overhead, not a thousand. Texts
     that hold the joining character itself (U+0000, which no .xlsx cell can hold) are done one
     by one."""
-    joined = _JOIN.join(texts)
-    if joined.count(_JOIN) != max(len(texts) - 1, 0):
-        return [normalize_name(text) for text in texts]
     if not texts:
         return []
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) != len(texts) - 1:
+        return [normalize_name(text) for text in texts]
     return _SPACE.sub("", unicodedata.normalize("NFKC", joined)).split(_JOIN)
 
 

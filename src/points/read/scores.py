@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..vocab.frames import per_distinct
-from ..vocab.text import cell_text, normalize_series
+from ..vocab.text import cell_text, normalize_series, normalized_distinct
 from .merge import FILE_KEY, Merger, concat_parts
 from .tables import dated_rows
 
@@ -71,7 +71,7 @@ def _numbers(m: Merger, raw: dict[str, np.ndarray], field: str, label: str,
     cells = np.asarray(raw[field], dtype=object)
     # once per distinct cell (a True and a 1 are one value here: a 1 either way)
     numbers = per_distinct(cells, number_of).astype(float)
-    text = pd.Series(per_distinct(cells, cell_text), dtype="string")
+    text = pd.Series(normalized_distinct(cells), dtype="string")
     empty = (text == "").to_numpy()
     for mask, code, message in (
             (ok & np.isnan(numbers) & ~empty, "bad_number",
